@@ -1,0 +1,360 @@
+//! The build: load, model, filter, render Markdown, resolve links, render templates, write.
+//!
+//! This module only runs the stages in order and gathers their diagnostics; each stage lives in
+//! its own module. Output is staged and swapped in only when no stage reported an error.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::filter::{self, Visibility};
+use crate::load::{self, slash_path};
+use crate::markdown;
+use crate::model::Site;
+use crate::output::Staging;
+use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `None`: check only, write nothing.
+    pub output: Option<PathBuf>,
+    /// `None`: the widest audience.
+    pub audience: Option<String>,
+    pub drafts: bool,
+    pub progress: bool,
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub audience: String,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site has errors (exit code 1).
+    Content(Diagnostics),
+    /// The command was asked for something impossible (exit code 2).
+    Usage(String),
+}
+
+/// Runs a whole build.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let mut diags = Diagnostics::default();
+    let (mut sources, load_diags) = load::load(&opts.root).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.extend(d);
+        BuildError::Content(all)
+    })?;
+    diags.extend(load_diags);
+    let audience = match &opts.audience {
+        Some(a) if sources.config.audience_rank(a).is_none() => {
+            return Err(BuildError::Usage(format!(
+                "unknown audience `{a}`; site.yaml lists {}",
+                sources.config.audiences.join(", ")
+            )))
+        }
+        Some(a) => a.clone(),
+        None => sources.config.public_audience().to_string(),
+    };
+    if let Some(out) = &opts.output {
+        check_output_dir(&opts.root, out).map_err(BuildError::Usage)?;
+    }
+
+    let (mut site, model_diags) = Site::build(&mut sources);
+    diags.extend(model_diags);
+    filter::apply(
+        &mut site,
+        &Visibility {
+            audience: audience.clone(),
+            drafts: opts.drafts,
+            now: crate::model::date::now(),
+        },
+    );
+    render_markdown(&mut site);
+    let assets: HashSet<PathBuf> = sources
+        .content_assets
+        .iter()
+        .map(|a| a.rel.clone())
+        .collect();
+    diags.extend(markdown::links::resolve(&mut site, &assets));
+
+    let strings = match i18n::load(&opts.root, &site.config.languages) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            BTreeMap::new()
+        }
+    };
+    let mut templates = match Templates::new(&sources.templates, &site.config.root) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+
+    let planned = render::plan(&site);
+    let (aliases, alias_diags) = site_files::aliases(&site);
+    diags.extend(alias_diags);
+    let mut extra_files: Vec<(String, Vec<u8>, String)> = aliases
+        .into_iter()
+        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
+        .collect();
+    extra_files.push((
+        "sitemap.xml".into(),
+        site_files::sitemap(&site, &planned).into_bytes(),
+        "the sitemap".into(),
+    ));
+    extra_files.push((
+        "robots.txt".into(),
+        site_files::robots(&site, &audience).into_bytes(),
+        "robots.txt".into(),
+    ));
+    match site_files::syntax_css(&site) {
+        Ok(files) => extra_files.extend(
+            files
+                .into_iter()
+                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
+        ),
+        Err(d) => diags.push(d),
+    }
+    diags.extend(collisions(&site, &planned, &extra_files));
+
+    let staging = match &opts.output {
+        Some(out) => Some(Staging::new(out).map_err(|e| {
+            BuildError::Usage(format!(
+                "cannot prepare the output folder {}: {e}",
+                out.display()
+            ))
+        })?),
+        None => None,
+    };
+    let progress = progress_bar(opts.progress, planned.len() as u64);
+    let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        progress.inc(1);
+        match &staging {
+            Some(s) => s.write(path, bytes).map_err(|e| write_error(path, e)),
+            None => Ok(()),
+        }
+    };
+    if let Some(t) = templates.as_mut() {
+        diags.extend(render::render(
+            &site,
+            t,
+            &strings,
+            &audience,
+            opts.drafts,
+            &planned,
+            &write,
+        ));
+    }
+    progress.finish_and_clear();
+
+    let mut files = planned.len();
+    if let Some(s) = &staging {
+        let errors = Mutex::new(Vec::new());
+        extra_files.par_iter().for_each(|(path, bytes, _)| {
+            if let Err(e) = s.write(path, bytes) {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(path, e));
+            }
+        });
+        for (rel, copy) in static_copies(&sources) {
+            let res = match copy {
+                Copy::Embedded(bytes) => s.write(&rel, bytes),
+                Copy::File(src) => s.copy(&src, &rel),
+            };
+            if let Err(e) = res {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(&rel, e));
+            }
+            files += 1;
+        }
+        diags.extend(errors.into_inner().expect("not poisoned"));
+    }
+    files += extra_files.len();
+
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    if let Some(s) = staging {
+        s.commit()
+            .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+    }
+    Ok(BuildReport {
+        audience,
+        pages: planned.len(),
+        files,
+        elapsed: start.elapsed(),
+        diagnostics: diags,
+    })
+}
+
+/// Renders the Markdown of every visible page and section, in parallel.
+fn render_markdown(site: &mut Site) {
+    site.pages
+        .par_iter_mut()
+        .filter(|p| p.hidden.is_none())
+        .for_each(|p| {
+            let dir = p.source.rel.parent().unwrap_or(Path::new(""));
+            p.rendered = Some(markdown::render(p.source.body(), dir));
+        });
+    site.sections
+        .par_iter_mut()
+        .filter(|s| s.hidden.is_none())
+        .for_each(|s| {
+            if let Some(src) = &s.source {
+                let dir = src.rel.parent().unwrap_or(Path::new(""));
+                s.rendered = Some(markdown::render(src.body(), dir));
+            }
+        });
+}
+
+enum Copy {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+/// Theme assets, then the site's `static/` (which overrides them), then files beside pages.
+fn static_copies(sources: &load::Sources) -> BTreeMap<String, Copy> {
+    let mut out = BTreeMap::new();
+    if let Some(dir) = THEME.get_dir("static") {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for f in d.files() {
+                let rel = f
+                    .path()
+                    .strip_prefix("static")
+                    .map(slash_path)
+                    .unwrap_or_default();
+                out.insert(rel, Copy::Embedded(f.contents()));
+            }
+            stack.extend(d.dirs());
+        }
+    }
+    for f in &sources.static_files {
+        out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
+    }
+    for f in &sources.content_assets {
+        out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
+    }
+    out
+}
+
+/// Two things written to the same output file: two pages with one URL, an alias over a page.
+fn collisions(
+    site: &Site,
+    planned: &[render::Planned],
+    extra: &[(String, Vec<u8>, String)],
+) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let origin = |job: &render::Job| -> (PathBuf, String) {
+        match job {
+            render::Job::Page(i) => (site.pages[*i].source.display.clone(), "a page".into()),
+            render::Job::Section(i, _) => (
+                site.sections[*i]
+                    .source
+                    .as_ref()
+                    .map(|s| s.display.clone())
+                    .unwrap_or_else(|| "content".into()),
+                "a section".into(),
+            ),
+            _ => (PathBuf::from("site.yaml"), "a taxonomy page".into()),
+        }
+    };
+    for p in planned {
+        let (file, what) = origin(&p.job);
+        let me = format!("{what} from {}", file.display());
+        if let Some(first) = seen.get(p.path.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &file,
+                    format!("this writes /{}, which {first} writes too", p.path),
+                )
+                .with_hint("give one of them another `slug`, or rename its file"),
+            );
+        } else {
+            seen.insert(&p.path, me);
+        }
+    }
+    for (path, _, origin) in extra {
+        if let Some(first) = seen.get(path.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    PathBuf::from(origin),
+                    format!("an alias or generated file writes /{path}, which {first} writes too"),
+                )
+                .with_hint("remove that alias, or change the page's URL"),
+            );
+        }
+    }
+    diags
+}
+
+/// Refuses output folders whose swap would destroy sources.
+fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        markdown::normalize(
+            &p.strip_prefix("/")
+                .map(Path::to_path_buf)
+                .unwrap_or(p.clone()),
+        )
+        .map(|n| Path::new("/").join(n))
+        .unwrap_or(p)
+    };
+    let (root, out) = (abs(root), abs(out));
+    if root.starts_with(&out) {
+        return Err(format!(
+            "the output folder {} would contain the site itself; choose a folder such as {}",
+            out.display(),
+            root.join("public").display()
+        ));
+    }
+    for dir in ["content", "data", "templates", "static", "i18n"] {
+        if out.starts_with(root.join(dir)) {
+            return Err(format!("the output folder {} is inside the site's {dir}/ folder; choose a folder such as {}", out.display(), root.join("public").display()));
+        }
+    }
+    Ok(())
+}
+
+fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot write this output file: {e}"))
+        .with_hint("check the disk space and the permissions of the output folder")
+}
+
+fn progress_bar(show: bool, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} rendering {pos}/{len} [{bar:30}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

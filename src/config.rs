@@ -1,0 +1,246 @@
+//! `site.yaml`: the site's settings, validated once and resolved into plain values.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::yaml::{from_yaml, Origin};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Taxonomies pages can set in their front matter.
+pub const TAXONOMIES: &[&str] = &["tags", "themes"];
+
+/// The keys of `site.yaml`, for suggestions.
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "languages",
+    "audiences",
+    "theme",
+    "taxonomies",
+    "paginate_by",
+    "repo_url",
+    "menu",
+    "highlighting",
+    "extra",
+];
+
+/// `site.yaml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    languages: Option<Vec<String>>,
+    #[serde(default)]
+    audiences: Option<Vec<String>>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Option<Vec<String>>,
+    #[serde(default)]
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    repo_url: Option<String>,
+    #[serde(default)]
+    menu: Option<Vec<MenuItem>>,
+    #[serde(default)]
+    highlighting: Option<Highlighting>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+/// A navigation entry given by hand in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    pub url: String,
+}
+
+/// Syntect theme names for the two code stylesheets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlighting {
+    #[serde(default = "default_light")]
+    pub light: String,
+    #[serde(default = "default_dark")]
+    pub dark: String,
+}
+
+fn default_light() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark() -> String {
+    "base16-ocean.dark".into()
+}
+
+/// The resolved configuration the rest of the build reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, always ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub root: String,
+    pub language: String,
+    pub languages: Vec<String>,
+    /// Innermost first; the last one is the widest circle.
+    pub audiences: Vec<String>,
+    pub theme: String,
+    pub taxonomies: Vec<String>,
+    pub paginate_by: usize,
+    pub repo_url: Option<String>,
+    pub menu: Option<Vec<MenuItem>>,
+    pub highlighting: Highlighting,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The widest audience: what a build without `--audience` is for.
+    pub fn public_audience(&self) -> &str {
+        self.audiences
+            .last()
+            .map(String::as_str)
+            .unwrap_or("public")
+    }
+
+    /// The audience of an item that names none.
+    pub fn default_audience(&self) -> &str {
+        self.public_audience()
+    }
+
+    /// Rank of an audience, 0 for the innermost.
+    pub fn audience_rank(&self, audience: &str) -> Option<usize> {
+        self.audiences.iter().position(|a| a == audience)
+    }
+
+    /// Whether the build for circle `viewer` may show an item open to circle `item`: an item is
+    /// seen by its own circle and by every circle inside it.
+    pub fn can_see(&self, viewer: &str, item: &str) -> bool {
+        match (self.audience_rank(viewer), self.audience_rank(item)) {
+            (Some(v), Some(i)) => v <= i,
+            _ => false,
+        }
+    }
+
+    /// Whether `lang` is one of the site's languages.
+    pub fn knows_language(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l == lang)
+    }
+
+    pub fn from_file(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let origin = Origin::whole(path, text);
+        let raw: RawConfig = from_yaml(text, origin, KEYS).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+
+        let base_url = if raw.base_url.ends_with('/') {
+            raw.base_url.clone()
+        } else {
+            format!("{}/", raw.base_url)
+        };
+        let root = match base_url.split_once("://") {
+            Some((_, rest)) => match rest.find('/') {
+                Some(i) => rest[i..].to_string(),
+                None => "/".to_string(),
+            },
+            None => {
+                errors.push(
+                    origin
+                        .key_error(text, "base_url", format!("`base_url` must be an absolute URL, found `{}`", raw.base_url))
+                        .with_hint("write it with its scheme, for example `https://community.example.com/`"),
+                );
+                "/".to_string()
+            }
+        };
+
+        let language = raw.language.clone().unwrap_or_else(|| "en".into());
+        let mut languages = raw.languages.clone().unwrap_or_default();
+        languages.retain(|l| l != &language);
+        languages.insert(0, language.clone());
+
+        let audiences = raw
+            .audiences
+            .clone()
+            .unwrap_or_else(|| vec!["internal".into(), "public".into()]);
+        if audiences.is_empty() {
+            errors.push(
+                origin
+                    .key_error(text, "audiences", "`audiences` is empty")
+                    .with_hint(
+                        "list the circles innermost first, for example `[internal, public]`",
+                    ),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for a in &audiences {
+            if !seen.insert(a) {
+                errors.push(origin.key_error(
+                    text,
+                    "audiences",
+                    format!("audience `{a}` is listed twice"),
+                ));
+            }
+        }
+
+        let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
+        if theme != "default" {
+            errors.push(
+                origin
+                    .key_error(text, "theme", format!("unknown theme `{theme}`"))
+                    .with_hint("the only built-in theme is `default`; override its files with your own `templates/`"),
+            );
+        }
+        let taxonomies = raw
+            .taxonomies
+            .clone()
+            .unwrap_or_else(|| vec!["tags".into(), "themes".into()]);
+        for t in &taxonomies {
+            if !TAXONOMIES.contains(&t.as_str()) {
+                errors.push(
+                    origin
+                        .key_error(text, "taxonomies", format!("unknown taxonomy `{t}`"))
+                        .with_hint("pages can be classified by `tags` and `themes`; list those you want pages for"),
+                );
+            }
+        }
+        let paginate_by = raw.paginate_by.unwrap_or(10);
+        if paginate_by == 0 {
+            errors.push(
+                origin
+                    .key_error(text, "paginate_by", "`paginate_by` must be at least 1")
+                    .with_hint("10 is a good default"),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            root,
+            language,
+            languages,
+            audiences,
+            theme,
+            taxonomies,
+            paginate_by,
+            repo_url: raw.repo_url,
+            menu: raw.menu,
+            highlighting: raw.highlighting.unwrap_or(Highlighting {
+                light: default_light(),
+                dark: default_dark(),
+            }),
+            extra: raw
+                .extra
+                .unwrap_or(serde_json::Value::Object(Default::default())),
+        })
+    }
+}

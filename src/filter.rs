@@ -1,0 +1,44 @@
+//! Filter: decide what one build shows, for one audience, at one moment.
+//!
+//! A page is left out when it is a draft (unless drafts are asked for), not yet published,
+//! expired, or open only to a narrower circle than the build's audience. Nothing is deleted:
+//! hidden items stay in the model, marked, so that later stages can say why a link fails.
+
+use crate::model::{Hidden, Site};
+use jiff::Timestamp;
+
+/// What a build is for.
+#[derive(Debug, Clone)]
+pub struct Visibility {
+    pub audience: String,
+    pub drafts: bool,
+    pub now: Timestamp,
+}
+
+/// Marks hidden pages and sections, then rebuilds the lists from what is left.
+pub fn apply(site: &mut Site, v: &Visibility) {
+    let config = site.config.clone();
+    for page in &mut site.pages {
+        page.hidden = if page.front.draft && !v.drafts {
+            Some(Hidden::Draft)
+        } else if !v.drafts && page.publish_date.is_some_and(|d| d.timestamp() > v.now) {
+            Some(Hidden::NotYetPublished)
+        } else if page.expiry_date.is_some_and(|d| d.timestamp() <= v.now) {
+            Some(Hidden::Expired)
+        } else if !config.can_see(&v.audience, &page.audience) {
+            Some(Hidden::Audience(page.audience.clone()))
+        } else {
+            None
+        };
+    }
+    for section in &mut site.sections {
+        section.hidden = if section.front.draft && !v.drafts {
+            Some(Hidden::Draft)
+        } else if !config.can_see(&v.audience, &section.audience) {
+            Some(Hidden::Audience(section.audience.clone()))
+        } else {
+            None
+        };
+    }
+    site.attach();
+}

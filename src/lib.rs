@@ -1,0 +1,18 @@
+//! parvis: a static site generator for community portals.
+//!
+//! Data flows one way, a module per stage: [`load`] reads the site folder, [`model`] builds
+//! sections and pages, [`filter`] keeps what one audience may see, [`markdown`] renders bodies
+//! and resolves links, [`render`] applies the templates, [`output`] writes the result
+//! atomically. [`build`] runs them in order; [`diagnostics`] carries every error with its place.
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod filter;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod text;

@@ -1,0 +1,131 @@
+//! YAML and TOML parsing into typed values, with errors turned into diagnostics.
+//!
+//! YAML goes through serde-saphyr: YAML 1.2 (so `NO` stays the string "NO"), no panics, budgets
+//! against alias bombs, and a location on every error. TOML (front matter between `+++`) goes
+//! through the `toml` crate, whose errors carry a byte span.
+
+use crate::diagnostics::{suggest, Diagnostic};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Where a piece of YAML or TOML sits in its file, so that errors point at the file's own lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    /// The whole file, for quoting the offending line.
+    pub file_text: &'a str,
+    /// 0-based line of the file where the parsed text starts.
+    pub line_offset: usize,
+}
+
+impl<'a> Origin<'a> {
+    pub fn whole(file: &'a Path, text: &'a str) -> Self {
+        Origin {
+            file,
+            file_text: text,
+            line_offset: 0,
+        }
+    }
+
+    fn diag(&self, message: String, line: usize, column: usize) -> Diagnostic {
+        let line = if line == 0 {
+            0
+        } else {
+            line + self.line_offset
+        };
+        Diagnostic::error(self.file, message).at(self.file_text, line, column)
+    }
+
+    /// The 1-based line and column of a top-level `key:` (or `key =`) in the parsed text, for
+    /// errors found after parsing (an invalid date, an unknown audience).
+    pub fn key_position(&self, text: &str, key: &str) -> (usize, usize) {
+        for (i, l) in text.lines().enumerate() {
+            if let Some(rest) = l.strip_prefix(key) {
+                let rest = rest.trim_start();
+                if rest.starts_with(':') || rest.starts_with('=') {
+                    // Point at the value when there is one, else at the key.
+                    let value = rest[1..].trim_start();
+                    let col = if value.is_empty() {
+                        1
+                    } else {
+                        l[..l.len() - value.len()].chars().count() + 1
+                    };
+                    return (i + 1 + self.line_offset, col);
+                }
+            }
+        }
+        (0, 0)
+    }
+
+    /// A diagnostic about the value of top-level `key` in `text`.
+    pub fn key_error(&self, text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.key_position(text, key);
+        Diagnostic::error(self.file, message).at(self.file_text, line, col)
+    }
+}
+
+/// Parses YAML `text` into `T`; an unknown key gets a hint naming the nearest known one.
+/// `keys` are the keys `T` accepts, for suggestions (empty for free-form data).
+pub fn from_yaml<T: DeserializeOwned>(
+    text: &str,
+    origin: Origin<'_>,
+    keys: &[&str],
+) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((0, 0));
+        let raw = e.without_snippet().to_string();
+        let d = origin.diag(clean_message(&raw), line, column);
+        with_key_hint(d, &raw, keys)
+    })
+}
+
+/// Parses TOML `text` into `T`.
+pub fn from_toml<T: DeserializeOwned>(
+    text: &str,
+    origin: Origin<'_>,
+    keys: &[&str],
+) -> Result<T, Diagnostic> {
+    toml::from_str::<T>(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| crate::diagnostics::line_col(text, s.start))
+            .unwrap_or((0, 0));
+        let raw = e.message().to_string();
+        let d = origin.diag(clean_message(&raw), line, column);
+        with_key_hint(d, &raw, keys)
+    })
+}
+
+/// serde messages say "field"; writers know "key". Locations are given separately.
+fn clean_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or(raw).trim();
+    let first = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    if let Some(rest) = first.strip_prefix("unknown field ") {
+        let name = rest.split(',').next().unwrap_or(rest);
+        return format!("unknown key {name}");
+    }
+    first.replace("missing field", "missing key")
+}
+
+/// For serde's "unknown field `x`…", suggests the nearest of the known keys.
+fn with_key_hint(d: Diagnostic, raw: &str, keys: &[&str]) -> Diagnostic {
+    let Some(rest) = raw.split("unknown field `").nth(1) else {
+        return d;
+    };
+    let unknown = rest.split('`').next().unwrap_or_default();
+    let hint = match suggest(unknown, keys.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "remove it, or put free-form values under `extra:`".to_string(),
+    };
+    if keys.is_empty() {
+        d.with_hint(hint)
+    } else {
+        d.with_hint(format!("{hint} Known keys: {}", keys.join(", ")))
+    }
+}

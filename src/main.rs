@@ -1,0 +1,190 @@
+//! The `parvis` command line: parses arguments, runs a command, maps the outcome to an exit code
+//! (0 ok, 1 content errors, 2 usage).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use parvis::build::{build, BuildError, BuildOptions, BuildReport};
+use parvis::diagnostics::Diagnostics;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "parvis", version, about = "A static site generator for community portals", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Human-readable diagnostics.
+    Text,
+    /// One JSON document on standard output, for CI and editors.
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder of static files.
+    ///
+    /// The output is built beside the output folder and swapped in at the end: a failed build
+    /// leaves the previous output untouched. Exit code 0 on success, 1 when the site has
+    /// errors (all of them are listed), 2 when the command itself is wrong.
+    Build {
+        /// The site folder (the one holding site.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output folder [default: SITE/public].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Build the portal of this audience (one of `audiences` in site.yaml) [default: the widest].
+        #[arg(long)]
+        audience: Option<String>,
+        /// Include drafts and pages whose publish_date is in the future.
+        #[arg(long)]
+        drafts: bool,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check the site (front matter, links, templates, data) without writing anything.
+    Check {
+        /// The site folder (the one holding site.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Check the portal of this audience [default: the widest].
+        #[arg(long)]
+        audience: Option<String>,
+        /// Check drafts too.
+        #[arg(long)]
+        drafts: bool,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create a small working portal in a new folder.
+    Init {
+        /// The folder to create (it must be empty or absent).
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            audience,
+            drafts,
+            format,
+            quiet,
+        } => {
+            let output = output.unwrap_or_else(|| site.join("public"));
+            let opts = BuildOptions {
+                root: site,
+                output: Some(output.clone()),
+                audience,
+                drafts,
+                progress: format == Format::Text && !quiet && show_progress(),
+            };
+            finish(build(&opts), format, quiet, |r| {
+                format!(
+                    "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
+                    r.pages,
+                    r.files,
+                    r.audience,
+                    output.display(),
+                    r.elapsed
+                )
+            })
+        }
+        Command::Check {
+            site,
+            audience,
+            drafts,
+            format,
+        } => {
+            let opts = BuildOptions {
+                root: site,
+                output: None,
+                audience,
+                drafts,
+                progress: false,
+            };
+            finish(build(&opts), format, false, |r| {
+                format!(
+                    "checked {} pages for the `{}` audience: no errors",
+                    r.pages, r.audience
+                )
+            })
+        }
+        Command::Init { dir } => match parvis::init::init(&dir) {
+            Ok(n) => {
+                println!(
+                    "created a portal in {} ({n} files); build it with `parvis build {}`",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// Progress bars only for a person watching a terminal, never in CI logs.
+fn show_progress() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+fn finish(
+    result: Result<BuildReport, BuildError>,
+    format: Format,
+    quiet: bool,
+    summary: impl Fn(&BuildReport) -> String,
+) -> ExitCode {
+    match result {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, format, true);
+            if format == Format::Text && !quiet {
+                eprintln!("{}", summary(&report));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(d)) => {
+            print_diagnostics(&d, format, false);
+            if format == Format::Text {
+                let n = d.error_count();
+                eprintln!(
+                    "build failed: {n} error{}; the previous output was left untouched",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            ExitCode::from(1)
+        }
+        Err(BuildError::Usage(msg)) => {
+            if format == Format::Json {
+                println!("{}", serde_json::json!({ "usage_error": msg }));
+            } else {
+                eprintln!("error: {msg}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_diagnostics(d: &Diagnostics, format: Format, ok: bool) {
+    match format {
+        Format::Json => println!("{}", d.render_json()),
+        Format::Text if !d.is_empty() => eprint!("{}", d.render_text()),
+        Format::Text => {}
+    }
+    let _ = ok;
+}

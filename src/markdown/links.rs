@@ -1,0 +1,230 @@
+//! Links between pages: check every `.md` link, anchor and asset, and write the final URLs in
+//! place of the placeholders that rendering left.
+
+use super::LinkTarget;
+use crate::diagnostics::{suggest, Diagnostic};
+use crate::load::slash_path;
+use crate::model::{Hidden, Site, Source};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Something a link can point at.
+struct Target<'a> {
+    url: &'a str,
+    anchors: Option<&'a HashSet<String>>,
+    hidden: Option<&'a Hidden>,
+}
+
+/// Which rendered body: a page or a section.
+#[derive(Clone, Copy)]
+enum Item {
+    Page(usize),
+    Section(usize),
+}
+
+/// Resolves the links of every visible page and section. `assets` are the non-Markdown files
+/// under `content/`, relative to it.
+pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>) -> Vec<Diagnostic> {
+    let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
+    for p in &site.pages {
+        targets.insert(
+            &p.source.rel,
+            Target {
+                url: &p.url,
+                anchors: p.rendered.as_ref().map(|r| &r.anchors),
+                hidden: p.hidden.as_ref(),
+            },
+        );
+    }
+    for s in &site.sections {
+        if let Some(src) = &s.source {
+            targets.insert(
+                &src.rel,
+                Target {
+                    url: &s.url,
+                    anchors: s.rendered.as_ref().map(|r| &r.anchors),
+                    hidden: s.hidden.as_ref(),
+                },
+            );
+        }
+    }
+    let items: Vec<Item> = site
+        .visible_pages()
+        .map(|(i, _)| Item::Page(i))
+        .chain(
+            site.visible_sections()
+                .filter(|(_, s)| s.source.is_some())
+                .map(|(i, _)| Item::Section(i)),
+        )
+        .collect();
+    let root = site.config.root.as_str();
+    let resolved: Vec<(Item, Vec<String>, Vec<Diagnostic>)> = items
+        .par_iter()
+        .filter_map(|&item| {
+            let (source, rendered) = match item {
+                Item::Page(i) => (&site.pages[i].source, site.pages[i].rendered.as_ref()?),
+                Item::Section(i) => (site.sections[i].source.as_ref()?, site.sections[i].rendered.as_ref()?),
+            };
+            let mut diags = Vec::new();
+            let urls = rendered
+                .links
+                .iter()
+                .map(|link| {
+                    let found = match &link.target {
+                        LinkTarget::Anchor(a) => check_anchor(Some(&rendered.anchors), a, source, link.offset, &link.raw, "this page")
+                            .map(|_| format!("#{a}")),
+                        LinkTarget::Page(path, anchor) => page_url(&targets, path, anchor.as_deref(), source, link.offset, &link.raw),
+                        LinkTarget::Asset(path) => {
+                            if assets.contains(path) {
+                                Ok(format!("{root}{}", encode_path(&slash_path(path))))
+                            } else {
+                                Err(source
+                                    .body_error(link.offset, format!("link to `{}`: there is no such file", link.raw))
+                                    .with_hint(format!("put the file at content/{}, or fix the path (it is relative to the page's folder)", slash_path(path))))
+                            }
+                        }
+                        LinkTarget::Outside => Err(source
+                            .body_error(link.offset, format!("link to `{}` leaves the content folder", link.raw))
+                            .with_hint("link to pages inside content/ with a relative path, or to other sites with a full URL")),
+                    };
+                    found.unwrap_or_else(|d| {
+                        diags.push(d);
+                        link.raw.clone()
+                    })
+                })
+                .collect();
+            Some((item, urls, diags))
+        })
+        .collect();
+
+    let mut all = Vec::new();
+    for (item, urls, diags) in resolved {
+        all.extend(diags);
+        let rendered = match item {
+            Item::Page(i) => site.pages[i].rendered.as_mut(),
+            Item::Section(i) => site.sections[i].rendered.as_mut(),
+        };
+        if let Some(r) = rendered {
+            r.html = substitute(&r.html, &urls);
+            r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+        }
+    }
+    all
+}
+
+fn page_url(
+    targets: &HashMap<&Path, Target<'_>>,
+    path: &Path,
+    anchor: Option<&str>,
+    source: &Source,
+    offset: usize,
+    raw: &str,
+) -> Result<String, Diagnostic> {
+    let Some(t) = targets.get(path) else {
+        let wanted = slash_path(path);
+        let known: Vec<String> = targets.keys().map(|p| slash_path(p)).collect();
+        let hint = match suggest(&wanted, known.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean content/{s}? Paths are relative to the page's folder"),
+            None => "paths are relative to the page's folder; check the file name".to_string(),
+        };
+        return Err(source
+            .body_error(
+                offset,
+                format!("link to `{raw}`: there is no page content/{wanted}"),
+            )
+            .with_hint(hint));
+    };
+    if let Some(h) = t.hidden {
+        return Err(source
+            .body_error(
+                offset,
+                format!("link to `{raw}`, a page that is {h} and not part of this build"),
+            )
+            .with_hint("remove the link, or open the target page to this build"));
+    }
+    match anchor {
+        Some(a) => check_anchor(
+            t.anchors,
+            a,
+            source,
+            offset,
+            raw,
+            &format!("content/{}", slash_path(path)),
+        )
+        .map(|_| format!("{}#{a}", t.url)),
+        None => Ok(t.url.to_string()),
+    }
+}
+
+fn check_anchor(
+    anchors: Option<&HashSet<String>>,
+    anchor: &str,
+    source: &Source,
+    offset: usize,
+    raw: &str,
+    page: &str,
+) -> Result<(), Diagnostic> {
+    let Some(anchors) = anchors else {
+        return Ok(());
+    };
+    if anchor.is_empty() || anchors.contains(anchor) {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    known.sort_unstable();
+    let hint = match suggest(anchor, known.iter().copied()) {
+        Some(s) => format!("did you mean `#{s}`?"),
+        None if known.is_empty() => "that page has no headings".to_string(),
+        None => format!("its heading ids are: {}", known.join(", ")),
+    };
+    Err(source
+        .body_error(
+            offset,
+            format!("link to `{raw}`: {page} has no heading with the id `{anchor}`"),
+        )
+        .with_hint(hint))
+}
+
+/// Writes `urls[n]` in place of each placeholder `n`.
+fn substitute(html: &str, urls: &[String]) -> String {
+    if urls.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = rest.find("@@PVLINK") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 8..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n: Option<usize> = after[..digits].parse().ok();
+        match n.filter(|&n| after[digits..].starts_with("@@") && n < urls.len()) {
+            Some(n) => {
+                escape_attr(&mut out, &urls[n]);
+                rest = &after[digits + 2..];
+            }
+            None => {
+                out.push_str("@@PVLINK");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25").replace(' ', "%20")
+}

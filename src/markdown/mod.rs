@@ -1,0 +1,385 @@
+//! Markdown: one page body to HTML, with heading anchors, a table of contents, a summary,
+//! highlighted code and its links noted for resolution.
+//!
+//! Links to other pages (`../other.md#part`) cannot be turned into URLs until every page is
+//! known, so rendering writes a placeholder for each and [`links`] substitutes them afterwards.
+//! This keeps rendering one pass per page, in parallel.
+
+pub mod highlight;
+pub mod links;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link found in the body, to check and turn into a URL once every page is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingLink {
+    /// Byte offset of the link in the body, for errors.
+    pub offset: usize,
+    /// As written.
+    pub raw: String,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A Markdown file, relative to `content/`, and an optional anchor in it.
+    Page(PathBuf, Option<String>),
+    /// An anchor in the same page.
+    Anchor(String),
+    /// A file under `content/` other than Markdown (an image beside the page).
+    Asset(PathBuf),
+    /// A relative path that leaves `content/`.
+    Outside,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, when the body has the marker.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, for checking links with anchors.
+    pub anchors: HashSet<String>,
+    pub word_count: usize,
+    pub links: Vec<PendingLink>,
+}
+
+/// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
+/// alone, and that no writer types.
+pub fn placeholder(n: usize) -> String {
+    format!("@@PVLINK{n}@@")
+}
+
+const MORE: &str = "<!--parvis:more-->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`, a page whose file lives in folder `dir` (relative to `content/`).
+pub fn render(body: &str, dir: &Path) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    // While inside a heading: its start index in `events`, its text, its explicit id.
+    let mut heading: Option<(usize, String)> = None;
+    let mut code: Option<(Option<String>, String)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = heading.take() {
+                    let Event::Start(Tag::Heading {
+                        id, classes, attrs, ..
+                    }) = &events[start]
+                    else {
+                        unreachable!("heading start recorded")
+                    };
+                    let wanted = id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| {
+                        let s = crate::model::slugify(&text);
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
+                    });
+                    let id = unique_id(&wanted, &mut used_ids);
+                    events[start] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id.clone())),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    });
+                    headings.push((level_num(level), id.clone(), text.trim().to_string()));
+                    out.anchors.insert(id);
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, text)) = code.take() {
+                    out.word_count += text.split_whitespace().count();
+                    events.push(Event::Html(
+                        highlight::code_block(lang.as_deref(), &text).into(),
+                    ));
+                }
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, buf)) = code.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            e @ (Event::Text(_) | Event::Code(_)) => {
+                if let Event::Text(t) | Event::Code(t) = &e {
+                    out.word_count += t.split_whitespace().count();
+                    if let Some((_, text)) = heading.as_mut() {
+                        text.push_str(t);
+                    }
+                }
+                events.push(e);
+            }
+            Event::Html(h) | Event::InlineHtml(h) if is_more(&h) => {
+                events.push(Event::Html(MORE.into()))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = note_link(&dest_url, range.start, dir, &mut out.links);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = note_link(&dest_url, range.start, dir, &mut out.links);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if let Some(pos) = html.find(MORE) {
+        out.summary = Some(html[..pos].to_string());
+        html.replace_range(pos..pos + MORE.len(), "<span id=\"more\"></span>");
+    }
+    out.html = html;
+    out.toc = nest(&headings);
+    out
+}
+
+fn is_more(html: &str) -> bool {
+    let t = html.trim();
+    t == "<!-- more -->" || t == "<!--more-->"
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut id = wanted.to_string();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{wanted}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Nests flat headings by level into a tree.
+fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn take(flat: &[(u8, String, String)], i: &mut usize, min: u8) -> Vec<TocEntry> {
+        let mut out = Vec::new();
+        while *i < flat.len() && flat[*i].0 >= min {
+            let (level, id, title) = flat[*i].clone();
+            *i += 1;
+            let children = take(flat, i, level + 1);
+            out.push(TocEntry {
+                level,
+                id,
+                title,
+                children,
+            });
+        }
+        out
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < flat.len() {
+        let min = flat[i].0;
+        out.extend(take(flat, &mut i, min));
+    }
+    out
+}
+
+/// Records a link that needs resolving and returns the href to write for now.
+fn note_link<'a>(
+    dest: &CowStr<'a>,
+    offset: usize,
+    dir: &Path,
+    links: &mut Vec<PendingLink>,
+) -> CowStr<'a> {
+    let raw = dest.to_string();
+    let Some(target) = classify(&raw, dir) else {
+        return dest.clone();
+    };
+    let n = links.len();
+    links.push(PendingLink {
+        offset,
+        raw,
+        target,
+    });
+    CowStr::from(placeholder(n))
+}
+
+/// What a link points at, or `None` for links left as written (other sites, absolute paths,
+/// relative folders).
+fn classify(raw: &str, dir: &Path) -> Option<LinkTarget> {
+    if raw.is_empty() || raw.starts_with('/') || has_scheme(raw) {
+        return None;
+    }
+    if let Some(anchor) = raw.strip_prefix('#') {
+        return Some(LinkTarget::Anchor(anchor.to_string()));
+    }
+    let (path, anchor) = match raw.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (raw, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let (base, path) = match path.strip_prefix("@/") {
+        Some(p) => (Path::new(""), p),
+        None => (dir, path),
+    };
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let is_md = last.ends_with(".md");
+    if !is_md && !last.contains('.') {
+        return None;
+    }
+    let decoded = percent_decode(path);
+    let Some(resolved) = normalize(&base.join(decoded)) else {
+        return Some(LinkTarget::Outside);
+    };
+    Some(if is_md {
+        LinkTarget::Page(resolved, anchor)
+    } else {
+        LinkTarget::Asset(resolved)
+    })
+}
+
+fn has_scheme(s: &str) -> bool {
+    if s.starts_with("//") {
+        return true;
+    }
+    match s.find(':') {
+        Some(i) => {
+            let scheme = &s[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !s[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves `.` and `..`; `None` when the path climbs out of `content/`.
+pub fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_links() {
+        let d = Path::new("blog");
+        assert_eq!(classify("https://x.org/a.md", d), None);
+        assert_eq!(classify("/abs/", d), None);
+        assert_eq!(classify("mailto:a@b.c", d), None);
+        assert_eq!(
+            classify("../docs/a.md#part", d),
+            Some(LinkTarget::Page("docs/a.md".into(), Some("part".into())))
+        );
+        assert_eq!(classify("#top", d), Some(LinkTarget::Anchor("top".into())));
+        assert_eq!(
+            classify("img.png", d),
+            Some(LinkTarget::Asset("blog/img.png".into()))
+        );
+        assert_eq!(classify("../../x.md", d), Some(LinkTarget::Outside));
+        assert_eq!(
+            classify("@/docs/a.md", d),
+            Some(LinkTarget::Page("docs/a.md".into(), None))
+        );
+        assert_eq!(classify("sub/", d), None);
+    }
+
+    #[test]
+    fn percent_decodes_paths() {
+        assert_eq!(percent_decode("my%20file.png"), "my file.png");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,686 @@
+//! The site model: sections, pages and their URLs, built from the loaded sources.
+//!
+//! Building the model parses front matter and decides where everything goes; it renders
+//! nothing. Every item is kept, visible or not: the filter stage decides what a build shows, so
+//! that a link to a hidden page can be reported as such rather than as a missing file.
+
+pub mod date;
+pub mod taxonomy;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::frontmatter::{self, FrontMatter, Split};
+use crate::load::{slash_path, ContentFile, Sources};
+use crate::markdown::Rendered;
+use date::DateValue;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A Markdown file with its front matter located, kept for rendering and for diagnostics.
+#[derive(Debug)]
+pub struct Source {
+    /// As shown in messages (`content/blog/a.md`).
+    pub display: PathBuf,
+    /// Relative to `content/` (`blog/a.md`).
+    pub rel: PathBuf,
+    pub text: Arc<str>,
+    front: Option<std::ops::Range<usize>>,
+    front_line: usize,
+    body_start: usize,
+    /// 0-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Byte offset of the body in the file.
+    pub fn body_start(&self) -> usize {
+        self.body_start
+    }
+
+    /// A diagnostic pointing at front matter key `key`.
+    pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let front = self.front.clone().map_or("", |r| &self.text[r]);
+        let origin = crate::load::yaml::Origin {
+            file: &self.display,
+            file_text: &self.text,
+            line_offset: self.front_line,
+        };
+        origin.key_error(front, key, message)
+    }
+
+    /// A diagnostic at byte `offset` of the body.
+    pub fn body_error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.display, message).at_offset(&self.text, self.body_start + offset)
+    }
+}
+
+/// Why an item is left out of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hidden {
+    Draft,
+    NotYetPublished,
+    Expired,
+    /// Open to a narrower circle than the build's audience.
+    Audience(String),
+}
+
+impl std::fmt::Display for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Hidden::Draft => f.write_str("a draft"),
+            Hidden::NotYetPublished => {
+                f.write_str("not published yet (its publish_date is in the future)")
+            }
+            Hidden::Expired => f.write_str("expired (its expiry_date is past)"),
+            Hidden::Audience(a) => write!(f, "only open to the `{a}` audience"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub source: Source,
+    pub front: FrontMatter,
+    pub title: String,
+    pub lang: String,
+    /// Pages that are translations of each other share this key.
+    pub translation_key: String,
+    pub slug: String,
+    /// Root-relative URL, with the site root (`/blog/hello/`).
+    pub url: String,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    pub publish_date: Option<DateValue>,
+    pub expiry_date: Option<DateValue>,
+    pub audience: String,
+    /// The section that lists it.
+    pub section: usize,
+    /// Kind of that section.
+    pub kind: String,
+    /// Folder of a `name/index.md` page, whose other files are its assets.
+    pub bundle_dir: Option<PathBuf>,
+    pub hidden: Option<Hidden>,
+    pub rendered: Option<Rendered>,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    /// `None` for a home page the site did not write.
+    pub source: Option<Source>,
+    pub front: FrontMatter,
+    /// Folder relative to `content/` (`""` for the home page).
+    pub dir: PathBuf,
+    pub title: String,
+    pub lang: String,
+    pub kind: String,
+    pub audience: String,
+    pub url: String,
+    pub parent: Option<usize>,
+    pub paginate_by: usize,
+    pub sort_by: String,
+    pub weight: i64,
+    pub hidden: Option<Hidden>,
+    /// Visible pages, in the section's order (filled by [`Site::attach`]).
+    pub pages: Vec<usize>,
+    /// Visible subsections by weight then title (filled by [`Site::attach`]).
+    pub subsections: Vec<usize>,
+    pub rendered: Option<Rendered>,
+}
+
+/// The whole site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub root: PathBuf,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Home section per language.
+    pub homes: BTreeMap<String, usize>,
+    /// `data/`, as loaded.
+    pub data: serde_json::Value,
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
+}
+
+/// Turns text into a URL path segment: lowercase ASCII, accents folded, words joined by `-`.
+pub fn slugify(s: &str) -> String {
+    slug::slugify(s)
+}
+
+/// The root-relative URL of a content path, e.g. `["docs", "api"]` → `/docs/api/`.
+fn url_of(root: &str, lang_prefix: &str, parts: &[String]) -> String {
+    let mut url = String::from(root);
+    if !lang_prefix.is_empty() {
+        url.push_str(lang_prefix);
+        url.push('/');
+    }
+    for p in parts {
+        if !p.is_empty() {
+            url.push_str(p);
+            url.push('/');
+        }
+    }
+    url
+}
+
+/// `name.fr` → (`name`, Some("fr")) when `fr` is a site language.
+fn split_lang<'a>(stem: &'a str, config: &Config) -> (&'a str, Option<&'a str>) {
+    if let Some((base, lang)) = stem.rsplit_once('.') {
+        if config.knows_language(lang) {
+            return (base, Some(lang));
+        }
+    }
+    (stem, None)
+}
+
+fn dir_parts(dir: &Path) -> Vec<String> {
+    dir.components()
+        .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
+fn humanize(stem: &str) -> String {
+    let s = stem.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+struct Parsed {
+    file: ContentFile,
+    split_front: Option<std::ops::Range<usize>>,
+    front_line: usize,
+    body_start: usize,
+    body_line: usize,
+    front: FrontMatter,
+}
+
+fn parse_file(file: ContentFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic> {
+    if file.text.trim().is_empty() {
+        return Err(Diagnostic::error(&file.display, "this file is empty").with_hint(
+            "give it front matter with at least a title (`---`, `title: ...`, `---`), or delete it",
+        ));
+    }
+    let is_section = file
+        .rel
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
+    let split: Split<'_> = frontmatter::split(&file.display, &file.text)?;
+    let (front, warnings) = frontmatter::parse(&file.display, &file.text, &split, is_section)?;
+    let base = file.text.as_ptr() as usize;
+    let split_front = split.front.map(|(f, _)| {
+        let start = f.as_ptr() as usize - base;
+        start..start + f.len()
+    });
+    let body_start = split.body.as_ptr() as usize - base;
+    let parsed = Parsed {
+        split_front,
+        front_line: split.front_line,
+        body_start,
+        body_line: split.body_line,
+        front,
+        file,
+    };
+    Ok((parsed, warnings))
+}
+
+impl Parsed {
+    fn into_source(self) -> (Source, FrontMatter) {
+        (
+            Source {
+                display: self.file.display,
+                rel: self.file.rel,
+                text: Arc::from(self.file.text),
+                front: self.split_front,
+                front_line: self.front_line,
+                body_start: self.body_start,
+                body_line: self.body_line,
+            },
+            self.front,
+        )
+    }
+}
+
+impl Site {
+    /// Builds the model from the sources. Files with errors are left out and reported.
+    pub fn build(sources: &mut Sources) -> (Site, Vec<Diagnostic>) {
+        let config = sources.config.clone();
+        let mut diags = Vec::new();
+        let content = std::mem::take(&mut sources.content);
+        let parsed: Vec<_> = content.into_par_iter().map(parse_file).collect();
+        let mut files = Vec::new();
+        for p in parsed {
+            match p {
+                Ok((f, errs)) => {
+                    // A file whose front matter has errors is still placed, so that links to
+                    // it do not cascade into more errors; the build fails anyway.
+                    diags.extend(errs);
+                    files.push(f);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+
+        let (section_files, page_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| {
+            f.file
+                .rel
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
+        });
+
+        // Sections, keyed by (folder, language).
+        let mut sections: Vec<Section> = Vec::new();
+        let mut by_key: HashMap<(PathBuf, String), usize> = HashMap::new();
+        for f in section_files {
+            let dir = f
+                .file
+                .rel
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let stem = f
+                .file
+                .rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let (_, file_lang) = split_lang(&stem, &config);
+            let (source, front) = f.into_source();
+            let lang = match resolve_lang(&config, &source, &front, file_lang, &mut diags) {
+                Some(l) => l,
+                None => continue,
+            };
+            if by_key.contains_key(&(dir.clone(), lang.clone())) {
+                diags.push(
+                    Diagnostic::error(
+                        &source.display,
+                        format!("a second `_index` for the same section in `{lang}`"),
+                    )
+                    .with_hint("keep one `_index.md` per folder and language"),
+                );
+                continue;
+            }
+            by_key.insert((dir.clone(), lang.clone()), sections.len());
+            sections.push(new_section(&config, Some(source), front, dir, lang));
+        }
+        let default_lang = config.language.clone();
+        if !by_key.contains_key(&(PathBuf::new(), default_lang.clone())) {
+            by_key.insert((PathBuf::new(), default_lang.clone()), sections.len());
+            let front = FrontMatter {
+                title: Some(config.title.clone()),
+                ..FrontMatter::default()
+            };
+            sections.push(new_section(
+                &config,
+                None,
+                front,
+                PathBuf::new(),
+                default_lang.clone(),
+            ));
+        }
+
+        // Parents and inherited settings, shallowest first so parents are resolved before
+        // their children.
+        let mut order: Vec<usize> = (0..sections.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                sections[i].dir.components().count(),
+                sections[i].dir.clone(),
+                sections[i].lang.clone(),
+            )
+        });
+        for &i in &order {
+            let parent = sections[i]
+                .dir
+                .parent()
+                .and_then(|p| nearest_section(&by_key, p, &sections[i].lang, &default_lang));
+            let parent = if sections[i].dir.as_os_str().is_empty() {
+                None
+            } else {
+                parent
+            };
+            sections[i].parent = parent;
+            let (p_kind, p_audience) = match parent {
+                Some(p) => (sections[p].kind.clone(), sections[p].audience.clone()),
+                None => ("page".to_string(), config.default_audience().to_string()),
+            };
+            let s = &mut sections[i];
+            s.kind = s.front.kind.clone().unwrap_or(p_kind);
+            s.audience = s.front.audience.clone().unwrap_or(p_audience);
+            s.sort_by = s
+                .front
+                .sort_by
+                .clone()
+                .unwrap_or_else(|| default_sort(&s.kind).into());
+            if let Some(src) = &s.source {
+                check_audience(&config, src, &s.front, &mut diags);
+            }
+        }
+
+        let mut pages = Vec::new();
+        for f in page_files {
+            let rel = f.file.rel.clone();
+            let file_name = rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let (stem, file_lang) = split_lang(&file_name, &config);
+            let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+            // `name/index.md` is the page `name`, with its folder as assets.
+            let (stem, dir, bundle_dir) = if stem == "index" {
+                let name = parent_dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                match name {
+                    Some(name) => (
+                        name,
+                        parent_dir
+                            .parent()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_default(),
+                        Some(parent_dir.clone()),
+                    ),
+                    None => (stem.to_string(), parent_dir.clone(), None),
+                }
+            } else {
+                (stem.to_string(), parent_dir.clone(), None)
+            };
+            let (source, front) = f.into_source();
+            if bundle_dir.is_some() && by_key.keys().any(|(d, _)| Some(d) == bundle_dir.as_ref()) {
+                diags.push(
+                    Diagnostic::error(&source.display, "this folder has both `index.md` (a page) and `_index.md` (a section)")
+                        .with_hint("rename `index.md` to a page name, or `_index.md` if the folder is a section"),
+                );
+                continue;
+            }
+            let Some(lang) = resolve_lang(&config, &source, &front, file_lang, &mut diags) else {
+                continue;
+            };
+            let Some(section) = nearest_section(&by_key, &dir, &lang, &default_lang) else {
+                continue;
+            };
+            let slug = match &front.slug {
+                Some(s) => {
+                    let slug = slugify(s);
+                    if slug.is_empty() {
+                        diags.push(
+                            source
+                                .key_error(
+                                    "slug",
+                                    format!(
+                                        "`slug` `{s}` has no letters or digits to make a URL of"
+                                    ),
+                                )
+                                .with_hint("use words, like `my-page`"),
+                        );
+                    }
+                    slug
+                }
+                None => slugify(&stem),
+            };
+            let mut parts = dir_parts(&dir);
+            parts.push(slug.clone());
+            let prefix = if lang == default_lang {
+                ""
+            } else {
+                lang.as_str()
+            };
+            let url = url_of(&config.root, prefix, &parts);
+            let parse_date = |v: &Option<frontmatter::DateText>| {
+                v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
+            };
+            check_audience(&config, &source, &front, &mut diags);
+            let audience = front
+                .audience
+                .clone()
+                .unwrap_or_else(|| sections[section].audience.clone());
+            let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
+            let translation_key = slash_path(&dir.join(&stem));
+            pages.push(Page {
+                date: parse_date(&front.date),
+                updated: parse_date(&front.updated),
+                publish_date: parse_date(&front.publish_date),
+                expiry_date: parse_date(&front.expiry_date),
+                kind: sections[section].kind.clone(),
+                source,
+                front,
+                title,
+                lang,
+                translation_key,
+                slug,
+                url,
+                audience,
+                section,
+                bundle_dir,
+                hidden: None,
+                rendered: None,
+            });
+        }
+        pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+
+        let data = crate::load::data::merge(&sources.data, &mut diags);
+        let site = Site {
+            homes: sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.dir.as_os_str().is_empty())
+                .map(|(i, s)| (s.lang.clone(), i))
+                .collect(),
+            config,
+            root: sources.root.clone(),
+            pages,
+            sections,
+            data,
+            taxonomies: Vec::new(),
+        };
+        (site, diags)
+    }
+
+    /// The visible pages.
+    pub fn visible_pages(&self) -> impl Iterator<Item = (usize, &Page)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.hidden.is_none())
+    }
+
+    /// The visible sections.
+    pub fn visible_sections(&self) -> impl Iterator<Item = (usize, &Section)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.hidden.is_none())
+    }
+
+    /// Fills section page lists, subsections and taxonomies from the visible items.
+    pub fn attach(&mut self) {
+        for s in &mut self.sections {
+            s.pages.clear();
+            s.subsections.clear();
+        }
+        let visible: Vec<(usize, usize)> =
+            self.visible_pages().map(|(i, p)| (i, p.section)).collect();
+        for (i, s) in visible {
+            self.sections[s].pages.push(i);
+        }
+        let subs: Vec<(usize, usize)> = self
+            .visible_sections()
+            .filter_map(|(i, s)| s.parent.map(|p| (p, i)))
+            .collect();
+        for (p, i) in subs {
+            self.sections[p].subsections.push(i);
+        }
+        let pages = &self.pages;
+        let sections_ro: Vec<(i64, String)> = self
+            .sections
+            .iter()
+            .map(|s| (s.weight, s.title.clone()))
+            .collect();
+        for s in &mut self.sections {
+            sort_pages(&mut s.pages, pages, &s.sort_by);
+            s.subsections
+                .sort_by(|&a, &b| sections_ro[a].cmp(&sections_ro[b]).then(a.cmp(&b)));
+        }
+        self.taxonomies = taxonomy::collect(self);
+    }
+
+    /// Sections from the home page down to `section`, for breadcrumbs.
+    pub fn ancestors(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        let mut cur = section;
+        while let Some(p) = self.sections[cur].parent {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+fn new_section(
+    config: &Config,
+    source: Option<Source>,
+    front: FrontMatter,
+    dir: PathBuf,
+    lang: String,
+) -> Section {
+    let prefix = if lang == config.language {
+        ""
+    } else {
+        lang.as_str()
+    };
+    let url = url_of(&config.root, prefix, &dir_parts(&dir));
+    let title = front.title.clone().unwrap_or_else(|| {
+        dir.file_name()
+            .map(|n| humanize(&n.to_string_lossy()))
+            .unwrap_or_else(|| config.title.clone())
+    });
+    Section {
+        paginate_by: front.paginate_by.unwrap_or(config.paginate_by),
+        weight: front.weight.unwrap_or(0),
+        source,
+        front,
+        dir,
+        title,
+        lang,
+        kind: String::new(),
+        audience: String::new(),
+        url,
+        parent: None,
+        sort_by: String::new(),
+        hidden: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        rendered: None,
+    }
+}
+
+fn default_sort(kind: &str) -> &'static str {
+    match kind {
+        "blog" | "events" | "careers" => "date",
+        _ => "weight",
+    }
+}
+
+/// Newest first for dates (undated last), lightest first for weights; titles break ties.
+fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: &str) {
+    list.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let primary = match sort_by {
+            "date" => pb
+                .date
+                .map(|d| d.timestamp())
+                .cmp(&pa.date.map(|d| d.timestamp())),
+            "title" => std::cmp::Ordering::Equal,
+            _ => pa
+                .front
+                .weight
+                .unwrap_or(0)
+                .cmp(&pb.front.weight.unwrap_or(0)),
+        };
+        primary
+            .then_with(|| pa.title.to_lowercase().cmp(&pb.title.to_lowercase()))
+            .then_with(|| pa.source.rel.cmp(&pb.source.rel))
+    });
+}
+
+/// The section that lists items of `dir` in `lang`: the nearest folder upwards with an
+/// `_index` in that language, or else in the default language.
+fn nearest_section(
+    by_key: &HashMap<(PathBuf, String), usize>,
+    dir: &Path,
+    lang: &str,
+    default_lang: &str,
+) -> Option<usize> {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        for l in [lang, default_lang] {
+            if let Some(&i) = by_key.get(&(d.to_path_buf(), l.to_string())) {
+                return Some(i);
+            }
+        }
+        cur = d.parent();
+    }
+    by_key
+        .get(&(PathBuf::new(), default_lang.to_string()))
+        .copied()
+}
+
+fn resolve_lang(
+    config: &Config,
+    source: &Source,
+    front: &FrontMatter,
+    file_lang: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match (&front.lang, file_lang) {
+        (Some(l), _) if !config.knows_language(l) => {
+            diags.push(
+                source
+                    .key_error("lang", format!("unknown language `{l}`"))
+                    .with_hint(format!(
+                        "the site's languages are {}; add `{l}` to `languages` in site.yaml",
+                        config.languages.join(", ")
+                    )),
+            );
+            None
+        }
+        (Some(l), _) => Some(l.clone()),
+        (None, Some(l)) => Some(l.to_string()),
+        (None, None) => Some(config.language.clone()),
+    }
+}
+
+fn check_audience(
+    config: &Config,
+    source: &Source,
+    front: &FrontMatter,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(a) = &front.audience {
+        if config.audience_rank(a).is_none() {
+            let names: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+            let hint = match crate::diagnostics::suggest(a, names.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? The audiences in site.yaml are {}",
+                    names.join(", ")
+                ),
+                None => format!("the audiences in site.yaml are {}", names.join(", ")),
+            };
+            diags.push(
+                source
+                    .key_error("audience", format!("unknown audience `{a}`"))
+                    .with_hint(hint),
+            );
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Render: every visible page, section, taxonomy page and the site-wide files, through the
+//! templates, in parallel. Rendering reads the model and never changes it.
+
+pub mod context;
+pub mod i18n;
+pub mod site_files;
+pub mod templates;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use context::{Lookups, Paginator};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use templates::Templates;
+
+/// One file the build writes, before it is rendered.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Page(usize),
+    /// Section and 1-based pagination page.
+    Section(usize, usize),
+    TaxonomyList(usize),
+    /// Taxonomy, term and 1-based pagination page.
+    TaxonomyTerm(usize, usize, usize),
+    NotFound,
+}
+
+/// A planned output: its path in the output folder and what produces it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Relative to the output folder, `/`-separated (`blog/hello/index.html`).
+    pub path: String,
+    pub job: Job,
+}
+
+/// Output path of a root-relative URL.
+pub fn path_of_url(root: &str, url: &str) -> String {
+    let rel = url
+        .strip_prefix(root)
+        .unwrap_or(url.trim_start_matches('/'));
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+fn pages_of(total: usize, per: usize) -> usize {
+    total.div_ceil(per.max(1)).max(1)
+}
+
+/// Every HTML file of the build, in a stable order.
+pub fn plan(site: &Site) -> Vec<Planned> {
+    let root = site.config.root.as_str();
+    let mut out = Vec::new();
+    for (i, p) in site.visible_pages() {
+        out.push(Planned {
+            path: path_of_url(root, &p.url),
+            job: Job::Page(i),
+        });
+    }
+    for (i, s) in site.visible_sections() {
+        for n in 1..=pages_of(s.pages.len(), s.paginate_by) {
+            out.push(Planned {
+                path: path_of_url(root, &context::pager_url(&s.url, n)),
+                job: Job::Section(i, n),
+            });
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        out.push(Planned {
+            path: path_of_url(root, &tax.url),
+            job: Job::TaxonomyList(t),
+        });
+        for (k, term) in tax.terms.iter().enumerate() {
+            for n in 1..=pages_of(term.pages.len(), site.config.paginate_by) {
+                out.push(Planned {
+                    path: path_of_url(root, &context::pager_url(&term.url, n)),
+                    job: Job::TaxonomyTerm(t, k, n),
+                });
+            }
+        }
+    }
+    out.push(Planned {
+        path: "404.html".into(),
+        job: Job::NotFound,
+    });
+    out
+}
+
+/// What every template of the build shares besides `site`.
+#[derive(Serialize)]
+struct BuildCtx<'a> {
+    drafts: bool,
+    generator: &'a str,
+}
+
+/// Renders planned pages, handing each result to `write`. Returns one diagnostic per failure.
+pub fn render<W>(
+    site: &Site,
+    templates: &mut Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    audience: &str,
+    drafts: bool,
+    planned: &[Planned],
+    write: W,
+) -> Vec<Diagnostic>
+where
+    W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+{
+    let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
+    {
+        let g = templates.tera.global_context();
+        g.insert("site", &context::site_ctx(site, audience));
+        g.insert("build", &BuildCtx { drafts, generator });
+    }
+    let templates = &*templates;
+    let look = Lookups::new(site);
+    planned
+        .par_iter()
+        .filter_map(|p| {
+            let result = render_one(site, templates, strings, &look, p)
+                .and_then(|html| write(&p.path, html.as_bytes()));
+            result.err()
+        })
+        .collect()
+}
+
+fn render_one(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    look: &Lookups<'_>,
+    planned: &Planned,
+) -> Result<String, Diagnostic> {
+    let config = &site.config;
+    let mut ctx = tera::Context::new();
+    let (template, lang, url, kind, origin) = match &planned.job {
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            let template =
+                match &p.front.template {
+                    Some(t) if templates.exists(t) => t.clone(),
+                    Some(t) => return Err(p
+                        .source
+                        .key_error("template", format!("there is no template `{t}`"))
+                        .with_hint(
+                            "create it under templates/, or remove `template:` to use the default",
+                        )),
+                    None => pick(templates, &format!("page-{}.html", p.kind), "page.html"),
+                };
+            ctx.insert("page", &look.page(*i));
+            ctx.insert("section", &look.section(p.section, &[]));
+            (
+                template,
+                p.lang.as_str(),
+                p.url.clone(),
+                "page",
+                p.source.display.display().to_string(),
+            )
+        }
+        Job::Section(i, n) => {
+            let s = &site.sections[*i];
+            let is_home = s.dir.as_os_str().is_empty();
+            let template = match &s.front.template {
+                Some(t) if templates.exists(t) => t.clone(),
+                Some(t) => {
+                    let src = s.source.as_ref().expect("a template key comes from a file");
+                    return Err(src
+                        .key_error("template", format!("there is no template `{t}`"))
+                        .with_hint(
+                            "create it under templates/, or remove `template:` to use the default",
+                        ));
+                }
+                None if is_home => "index.html".to_string(),
+                None => pick(
+                    templates,
+                    &format!("section-{}.html", s.kind),
+                    "section.html",
+                ),
+            };
+            let per = s.paginate_by.max(1);
+            let chunk: Vec<usize> = s
+                .pages
+                .iter()
+                .copied()
+                .skip((n - 1) * per)
+                .take(per)
+                .collect();
+            let total = pages_of(s.pages.len(), per);
+            ctx.insert("section", &look.section(*i, &chunk));
+            ctx.insert("paginator", &Paginator::new(&s.url, *n, total));
+            if is_home {
+                ctx.insert("recent", &recent(site, look, &s.lang));
+            }
+            let origin = s
+                .source
+                .as_ref()
+                .map(|src| src.display.display().to_string())
+                .unwrap_or_else(|| "the home page".into());
+            (
+                template,
+                s.lang.as_str(),
+                context::pager_url(&s.url, *n),
+                if is_home { "home" } else { "section" },
+                origin,
+            )
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &site.taxonomies[*t];
+            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
+            let terms: Vec<_> = tax
+                .terms
+                .iter()
+                .map(|term| {
+                    serde_json::json!({
+                        "name": term.name, "slug": term.slug, "url": term.url,
+                        "page_count": term.pages.len(),
+                    })
+                })
+                .collect();
+            ctx.insert("terms", &terms);
+            (
+                "taxonomy_list.html".into(),
+                config.language.as_str(),
+                tax.url.clone(),
+                "taxonomy_list",
+                format!("the {} page", tax.name),
+            )
+        }
+        Job::TaxonomyTerm(t, k, n) => {
+            let tax = &site.taxonomies[*t];
+            let term = &tax.terms[*k];
+            let per = config.paginate_by.max(1);
+            let pages: Vec<_> = term
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|&p| look.summary(p))
+                .collect();
+            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
+            ctx.insert(
+                "term",
+                &serde_json::json!({
+                    "name": term.name, "slug": term.slug, "url": term.url,
+                    "page_count": term.pages.len(), "pages": pages,
+                }),
+            );
+            ctx.insert(
+                "paginator",
+                &Paginator::new(&term.url, *n, pages_of(term.pages.len(), per)),
+            );
+            (
+                "taxonomy_term.html".into(),
+                config.language.as_str(),
+                context::pager_url(&term.url, *n),
+                "taxonomy_term",
+                format!("the {} page `{}`", tax.name, term.name),
+            )
+        }
+        Job::NotFound => (
+            "404.html".into(),
+            config.language.as_str(),
+            format!("{}404.html", config.root),
+            "404",
+            "the 404 page".into(),
+        ),
+    };
+    ctx.insert("lang", lang);
+    ctx.insert(
+        "t",
+        &strings.get(lang).or_else(|| strings.get(&config.language)),
+    );
+    ctx.insert("current_url", &url);
+    ctx.insert("page_kind", kind);
+    templates.tera.render(&template, &ctx).map_err(|e| {
+        let d = templates.error(&e);
+        let hint = format!("this happened while rendering {origin}");
+        match d.hint {
+            Some(h) => Diagnostic {
+                hint: Some(format!("{h}; {hint}")),
+                ..d
+            },
+            None => d.with_hint(hint),
+        }
+    })
+}
+
+fn pick(templates: &Templates, specific: &str, general: &str) -> String {
+    if templates.exists(specific) {
+        specific.to_string()
+    } else {
+        general.to_string()
+    }
+}
+
+/// The newest dated pages of the site in `lang`, for the home page.
+fn recent<'a>(site: &'a Site, look: &Lookups<'a>, lang: &str) -> Vec<context::PageSummary<'a>> {
+    let mut dated: Vec<(jiff::Timestamp, usize)> = site
+        .visible_pages()
+        .filter(|(_, p)| p.lang == lang)
+        .filter_map(|(i, p)| p.date.map(|d| (d.timestamp(), i)))
+        .collect();
+    dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    dated
+        .into_iter()
+        .take(6)
+        .map(|(_, i)| look.summary(i))
+        .collect()
+}
