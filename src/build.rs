@@ -36,7 +36,30 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
     pub diagnostics: Diagnostics,
+}
+
+/// Records how long each stage took.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Why a build failed.
@@ -51,6 +74,7 @@ pub enum BuildError {
 /// Runs a whole build.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
+    let mut watch = Stopwatch::new();
     let mut diags = Diagnostics::default();
     let (mut sources, load_diags) = load::load(&opts.root).map_err(|d| {
         let mut all = Diagnostics::default();
@@ -58,6 +82,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         BuildError::Content(all)
     })?;
     diags.extend(load_diags);
+    watch.lap("load");
     let audience = match &opts.audience {
         Some(a) if sources.config.audience_rank(a).is_none() => {
             return Err(BuildError::Usage(format!(
@@ -74,6 +99,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let (mut site, model_diags) = Site::build(&mut sources);
     diags.extend(model_diags);
+    watch.lap("model");
     filter::apply(
         &mut site,
         &Visibility {
@@ -82,13 +108,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             now: crate::model::date::now(),
         },
     );
+    watch.lap("filter");
     render_markdown(&mut site);
+    watch.lap("markdown");
     let assets: HashSet<PathBuf> = sources
         .content_assets
         .iter()
         .map(|a| a.rel.clone())
         .collect();
     diags.extend(markdown::links::resolve(&mut site, &assets));
+    watch.lap("links");
 
     let strings = match i18n::load(&opts.root, &site.config.languages) {
         Ok(s) => s,
@@ -131,6 +160,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         Err(d) => diags.push(d),
     }
     diags.extend(collisions(&site, &planned, &extra_files));
+    watch.lap("templates and site files");
 
     let staging = match &opts.output {
         Some(out) => Some(Staging::new(out).map_err(|e| {
@@ -157,10 +187,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             &audience,
             opts.drafts,
             &planned,
-            &write,
+            write,
         ));
     }
     progress.finish_and_clear();
+    watch.lap("render and write pages");
 
     let mut files = planned.len();
     if let Some(s) = &staging {
@@ -189,6 +220,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         diags.extend(errors.into_inner().expect("not poisoned"));
     }
     files += extra_files.len();
+    watch.lap("copy static files");
 
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
@@ -196,12 +228,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if let Some(s) = staging {
         s.commit()
             .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+        watch.lap("swap output");
     }
     Ok(BuildReport {
         audience,
         pages: planned.len(),
         files,
         elapsed: start.elapsed(),
+        timings: watch.laps,
         diagnostics: diags,
     })
 }

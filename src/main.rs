@@ -49,6 +49,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site (front matter, links, templates, data) without writing anything.
     Check {
@@ -70,6 +73,9 @@ enum Command {
         /// The folder to create (it must be empty or absent).
         dir: PathBuf,
     },
+    /// Internal: delete a previous output folder after a build swapped in the new one.
+    #[command(name = "__remove-old-output", hide = true)]
+    RemoveOldOutput { dir: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -82,6 +88,7 @@ fn main() -> ExitCode {
             drafts,
             format,
             quiet,
+            timings,
         } => {
             let output = output.unwrap_or_else(|| site.join("public"));
             let opts = BuildOptions {
@@ -92,14 +99,21 @@ fn main() -> ExitCode {
                 progress: format == Format::Text && !quiet && show_progress(),
             };
             finish(build(&opts), format, quiet, |r| {
-                format!(
-                    "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
-                    r.pages,
-                    r.files,
-                    r.audience,
-                    output.display(),
-                    r.elapsed
-                )
+                let mut lines = String::new();
+                if timings {
+                    for (stage, d) in &r.timings {
+                        lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
+                    }
+                }
+                lines
+                    + &format!(
+                        "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
+                        r.pages,
+                        r.files,
+                        r.audience,
+                        output.display(),
+                        r.elapsed
+                    )
             })
         }
         Command::Check {
@@ -122,6 +136,10 @@ fn main() -> ExitCode {
                 )
             })
         }
+        Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(2),
+        },
         Command::Init { dir } => match parvis::init::init(&dir) {
             Ok(n) => {
                 println!(

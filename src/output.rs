@@ -86,10 +86,58 @@ impl Staging {
         }
         self.done = true;
         if old.exists() {
-            let _ = std::fs::remove_dir_all(&old);
+            remove_in_background(&old);
         }
         Ok(())
     }
+}
+
+/// Removes a previous output folder without making the build wait for it: deleting tens of
+/// thousands of files can take seconds on some file systems, and the new output is already in
+/// place. A detached `parvis` process does the deletion; if it cannot be started, the folder is
+/// removed here.
+fn remove_in_background(dir: &Path) {
+    let spawned = is_parvis_binary()
+        && std::env::current_exe().is_ok_and(|exe| {
+            std::process::Command::new(exe)
+                .arg(REMOVE_COMMAND)
+                .arg(dir)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .is_ok()
+        });
+    if !spawned {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// The hidden subcommand that deletes an old output folder.
+pub const REMOVE_COMMAND: &str = "__remove-old-output";
+
+/// Whether this process is the `parvis` binary (and so understands [`REMOVE_COMMAND`]), rather
+/// than a test harness using the library.
+fn is_parvis_binary() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s == "parvis"))
+        .unwrap_or(false)
+}
+
+/// Deletes `dir` if it is an old output left by [`Staging::commit`]; anything else is refused.
+pub fn remove_old_output(dir: &Path) -> io::Result<()> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !(name.starts_with('.') && name.contains(".parvis-old-")) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not an old parvis output folder",
+        ));
+    }
+    std::fs::remove_dir_all(dir)
 }
 
 impl Drop for Staging {

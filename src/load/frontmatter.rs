@@ -112,8 +112,7 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     };
     let start = first_line.len() + usize::from(text[first_line.len()..].starts_with('\n'));
     let mut pos = start;
-    let mut line_no = 1;
-    for line in text[start..].split_inclusive('\n') {
+    for (line_no, line) in (1..).zip(text[start..].split_inclusive('\n')) {
         if line.trim_end() == fence {
             let front = &text[start..pos];
             let body_start = pos + line.len();
@@ -125,7 +124,6 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         pos += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(
         file,

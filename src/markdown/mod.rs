@@ -181,6 +181,13 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
                     id,
                 }));
             }
+            // Footnote ids get a prefix so that they cannot clash with heading ids.
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(format!("fn-{label}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => events.push(Event::Start(
+                Tag::FootnoteDefinition(format!("fn-{label}").into()),
+            )),
             other => events.push(other),
         }
     }

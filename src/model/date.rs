@@ -17,21 +17,16 @@ impl DateValue {
     pub fn parse(s: &str) -> Result<DateValue, String> {
         let s = s.trim();
         if s.len() == 10 {
-            return s
-                .parse::<Date>()
-                .map(DateValue::Day)
-                .map_err(|e| explain(e));
+            return s.parse::<Date>().map(DateValue::Day).map_err(explain);
         }
         if let Ok(ts) = s.parse::<Timestamp>() {
             return Ok(DateValue::Instant(ts));
         }
-        s.parse::<DateTime>()
-            .map_err(|e| explain(e))
-            .and_then(|dt| {
-                dt.to_zoned(TimeZone::UTC)
-                    .map(|z| DateValue::Instant(z.timestamp()))
-                    .map_err(|e| explain(e))
-            })
+        s.parse::<DateTime>().map_err(explain).and_then(|dt| {
+            dt.to_zoned(TimeZone::UTC)
+                .map(|z| DateValue::Instant(z.timestamp()))
+                .map_err(explain)
+        })
     }
 
     /// The start of the day (UTC) or the instant, for ordering and for comparing with now.

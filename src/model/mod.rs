@@ -312,8 +312,10 @@ impl Site {
             sections.push(new_section(&config, Some(source), front, dir, lang));
         }
         let default_lang = config.language.clone();
-        if !by_key.contains_key(&(PathBuf::new(), default_lang.clone())) {
-            by_key.insert((PathBuf::new(), default_lang.clone()), sections.len());
+        if let std::collections::hash_map::Entry::Vacant(e) =
+            by_key.entry((PathBuf::new(), default_lang.clone()))
+        {
+            e.insert(sections.len());
             let front = FrontMatter {
                 title: Some(config.title.clone()),
                 ..FrontMatter::default()

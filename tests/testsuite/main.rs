@@ -1,0 +1,9 @@
+//! Integration tests: each module tells a user's story with a fixture site, a command and what
+//! the writer or the visitor would see.
+
+mod bad_input;
+mod building;
+mod cli;
+mod example_site;
+mod markdown;
+mod site_test;
