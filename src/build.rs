@@ -6,7 +6,10 @@
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter::{self, Visibility};
 use crate::load::{self, slash_path};
-use crate::markdown;
+use crate::markdown::{
+    self,
+    shortcodes::{Call, ShortcodeError},
+};
 use crate::model::Site;
 use crate::output::Staging;
 use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
@@ -109,15 +112,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     );
     watch.lap("filter");
-    render_markdown(&mut site);
-    watch.lap("markdown");
-    let assets: HashSet<PathBuf> = sources
-        .content_assets
-        .iter()
-        .map(|a| a.rel.clone())
-        .collect();
-    diags.extend(markdown::links::resolve(&mut site, &assets));
-    watch.lap("links");
 
     let strings = match i18n::load(&opts.root, &site.config.languages) {
         Ok(s) => s,
@@ -133,6 +127,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             None
         }
     };
+    if let Some(t) = templates.as_mut() {
+        render::prepare(&site, t, &audience, opts.drafts);
+    }
+    diags.extend(render_markdown(&mut site, templates.as_ref()));
+    watch.lap("markdown");
+    let assets: HashSet<PathBuf> = sources
+        .content_assets
+        .iter()
+        .map(|a| a.rel.clone())
+        .collect();
+    diags.extend(markdown::links::resolve(&mut site, &assets));
+    watch.lap("links");
 
     let planned = render::plan(&site);
     let (aliases, alias_diags) = site_files::aliases(&site);
@@ -179,15 +185,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             None => Ok(()),
         }
     };
-    if let Some(t) = templates.as_mut() {
+    if let Some(t) = templates.as_ref() {
         diags.extend(render::render(
-            &site,
-            t,
-            &strings,
-            &audience,
-            opts.drafts,
-            &planned,
-            write,
+            &site, t, &strings, &audience, &planned, write,
         ));
     }
     progress.finish_and_clear();
@@ -240,14 +240,49 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// Renders the Markdown of every visible page and section, in parallel.
-fn render_markdown(site: &mut Site) {
+/// Renders the Markdown of every visible page and section, in parallel, expanding shortcodes
+/// with the templates when they loaded.
+fn render_markdown(site: &mut Site, templates: Option<&Templates>) -> Vec<Diagnostic> {
+    let shortcode = |call: &Call| -> Result<String, ShortcodeError> {
+        let Some(t) = templates else {
+            return Ok(String::new());
+        };
+        let name = format!("shortcodes/{}.html", call.name);
+        if !t.exists(&name) {
+            return Err(ShortcodeError {
+                offset: call.start,
+                message: format!("unknown shortcode `{}`", call.name),
+                hint: format!(
+                    "the shortcodes are: {}; add your own as templates/{name}",
+                    t.shortcode_names().join(", ")
+                ),
+            });
+        }
+        let mut ctx = tera::Context::new();
+        for (k, v) in &call.args {
+            ctx.insert(k.clone(), v);
+        }
+        t.tera.render(&name, &ctx).map_err(|e| ShortcodeError {
+            offset: call.start,
+            message: format!("shortcode `{}`: {}", call.name, t.error(&e).message),
+            hint: format!("check its arguments against templates/{name}"),
+        })
+    };
+    let to_diag = |src: &crate::model::Source, e: ShortcodeError| {
+        src.body_error(e.offset, e.message).with_hint(e.hint)
+    };
+    let errors = Mutex::new(Vec::new());
     site.pages
         .par_iter_mut()
         .filter(|p| p.hidden.is_none())
         .for_each(|p| {
             let dir = p.source.rel.parent().unwrap_or(Path::new(""));
-            p.rendered = Some(markdown::render(p.source.body(), dir));
+            let (r, errs) = markdown::render_with_shortcodes(p.source.body(), dir, &shortcode);
+            p.rendered = Some(r);
+            if !errs.is_empty() {
+                let mut e = errors.lock().expect("not poisoned");
+                e.extend(errs.into_iter().map(|x| to_diag(&p.source, x)));
+            }
         });
     site.sections
         .par_iter_mut()
@@ -255,9 +290,13 @@ fn render_markdown(site: &mut Site) {
         .for_each(|s| {
             if let Some(src) = &s.source {
                 let dir = src.rel.parent().unwrap_or(Path::new(""));
-                s.rendered = Some(markdown::render(src.body(), dir));
+                let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode);
+                s.rendered = Some(r);
+                let mut e = errors.lock().expect("not poisoned");
+                e.extend(errs.into_iter().map(|x| to_diag(src, x)));
             }
         });
+    errors.into_inner().expect("not poisoned")
 }
 
 enum Copy {

@@ -52,7 +52,26 @@ struct RawConfig {
     #[serde(default)]
     highlighting: Option<Highlighting>,
     #[serde(default)]
+    community: Option<RawCommunitySettings>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `community:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommunitySettings {
+    /// Points per contribution type.
+    points: Option<std::collections::BTreeMap<String, u32>>,
+    /// The widest audience that may see private member fields (leader scores).
+    private_audience: Option<String>,
+}
+
+/// Resolved `community:` settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunitySettings {
+    pub points: std::collections::BTreeMap<String, u32>,
+    pub private_audience: String,
 }
 
 /// A navigation entry given by hand in `site.yaml`.
@@ -99,6 +118,7 @@ pub struct Config {
     pub repo_url: Option<String>,
     pub menu: Option<Vec<MenuItem>>,
     pub highlighting: Highlighting,
+    pub community: CommunitySettings,
     pub extra: serde_json::Value,
 }
 
@@ -128,6 +148,11 @@ impl Config {
             (Some(v), Some(i)) => v <= i,
             _ => false,
         }
+    }
+
+    /// Whether a build for `viewer` may show private member fields such as leader scores.
+    pub fn sees_private(&self, viewer: &str) -> bool {
+        self.can_see(viewer, &self.community.private_audience)
     }
 
     /// Whether `lang` is one of the site's languages.
@@ -218,10 +243,40 @@ impl Config {
                     .with_hint("10 is a good default"),
             );
         }
+        let raw_community = raw.community.clone();
+        let private_audience = raw_community
+            .as_ref()
+            .and_then(|c| c.private_audience.clone())
+            .unwrap_or_else(|| {
+                audiences
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "internal".into())
+            });
+        if !audiences.contains(&private_audience) {
+            errors.push(
+                origin
+                    .key_error(
+                        text,
+                        "community",
+                        format!(
+                            "`private_audience` `{private_audience}` is not one of the audiences"
+                        ),
+                    )
+                    .with_hint(format!("one of: {}", audiences.join(", "))),
+            );
+        }
+        let community = CommunitySettings {
+            points: raw_community
+                .and_then(|c| c.points)
+                .unwrap_or_else(crate::model::community::default_points),
+            private_audience,
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
+            community,
             title: raw.title,
             description: raw.description,
             base_url,

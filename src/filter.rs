@@ -18,6 +18,7 @@ pub struct Visibility {
 /// Marks hidden pages and sections, then rebuilds the lists from what is left.
 pub fn apply(site: &mut Site, v: &Visibility) {
     let config = site.config.clone();
+    site.now = v.now;
     for page in &mut site.pages {
         page.hidden = if page.front.draft && !v.drafts {
             Some(Hidden::Draft)
@@ -40,5 +41,17 @@ pub fn apply(site: &mut Site, v: &Visibility) {
             None
         };
     }
+    site.member_visible = site
+        .community
+        .members
+        .iter()
+        .map(|m| m.published && config.can_see(&v.audience, &m.audience))
+        .collect();
+    site.community_visible = site
+        .community
+        .communities
+        .iter()
+        .map(|c| config.can_see(&v.audience, &c.audience))
+        .collect();
     site.attach();
 }

@@ -13,6 +13,18 @@ use serde_json::{Map, Value};
 pub fn merge(files: &[DataFile], diags: &mut Vec<Diagnostic>) -> Value {
     let mut root = Map::new();
     for f in files {
+        let top = f
+            .rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let top = top.trim_end_matches(".yaml").trim_end_matches(".yml");
+        if crate::model::community::OWNED_KEYS.contains(&top) {
+            // Members, communities and badges hold private fields: templates get them
+            // checked and filtered from the community model instead.
+            continue;
+        }
         let value: Value = match from_yaml(&f.text, Origin::whole(&f.display, &f.text), &[]) {
             Ok(v) => v,
             Err(d) => {

@@ -7,6 +7,7 @@
 
 pub mod highlight;
 pub mod links;
+pub mod shortcodes;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -71,6 +72,39 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders one shortcode call to HTML.
+pub type ShortcodeFn<'a> =
+    dyn Fn(&shortcodes::Call) -> Result<String, shortcodes::ShortcodeError> + Sync + 'a;
+
+/// Renders `body` after expanding its shortcodes with `shortcode`. Errors carry offsets in
+/// `body`; a failed shortcode renders as nothing so the rest is still checked.
+pub fn render_with_shortcodes(
+    body: &str,
+    dir: &Path,
+    shortcode: &ShortcodeFn<'_>,
+) -> (Rendered, Vec<shortcodes::ShortcodeError>) {
+    let calls = match shortcodes::find(body) {
+        Ok(c) => c,
+        Err(e) => return (render(body, dir), vec![e]),
+    };
+    if calls.is_empty() {
+        return (render(body, dir), Vec::new());
+    }
+    let mut errors = Vec::new();
+    let expanded = shortcodes::expand(body, &calls, |call| {
+        shortcode(call).or_else(|e| {
+            errors.push(e);
+            Ok(String::new())
+        })
+    })
+    .expect("errors are collected, not returned");
+    let mut rendered = render(&expanded.text, dir);
+    for link in &mut rendered.links {
+        link.offset = expanded.original_offset(link.offset);
+    }
+    (rendered, errors)
 }
 
 /// Renders `body`, a page whose file lives in folder `dir` (relative to `content/`).

@@ -4,6 +4,7 @@
 //! nothing. Every item is kept, visible or not: the filter stage decides what a build shows, so
 //! that a link to a hidden page can be reported as such rather than as a missing file.
 
+pub mod community;
 pub mod date;
 pub mod taxonomy;
 
@@ -145,6 +146,13 @@ pub struct Site {
     /// `data/`, as loaded.
     pub data: serde_json::Value,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
+    pub community: community::CommunityData,
+    /// The moment the build is for (publish and expiry dates, upcoming events).
+    pub now: jiff::Timestamp,
+    /// Per member (same index): whether this build shows it.
+    pub member_visible: Vec<bool>,
+    /// Per community (same index): whether this build shows it.
+    pub community_visible: Vec<bool>,
 }
 
 /// Turns text into a URL path segment: lowercase ASCII, accents folded, words joined by `-`.
@@ -470,7 +478,20 @@ impl Site {
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
 
         let data = crate::load::data::merge(&sources.data, &mut diags);
+        let statics: std::collections::BTreeSet<String> = sources
+            .static_files
+            .iter()
+            .map(|f| slash_path(&f.rel))
+            .collect();
+        let (community, community_diags) =
+            community::CommunityData::load(&config, &sources.data, &statics);
+        diags.extend(community_diags);
+        check_people(&pages, &community, &mut diags);
         let site = Site {
+            now: date::now(),
+            member_visible: vec![true; community.members.len()],
+            community_visible: vec![true; community.communities.len()],
+            community,
             homes: sections
                 .iter()
                 .enumerate()
@@ -546,6 +567,51 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// Post authors and job contacts must be members: a typo would silently lose the link.
+fn check_people(pages: &[Page], community: &community::CommunityData, diags: &mut Vec<Diagnostic>) {
+    let ids: Vec<&str> = community.members.iter().map(|m| m.id.as_str()).collect();
+    let hint = |id: &str| match crate::diagnostics::suggest(id, ids.iter().copied()) {
+        Some(s) => {
+            format!("did you mean `{s}`? Authors and contacts are member ids from data/members")
+        }
+        None => {
+            "authors and contacts are member ids from data/members; add the member or fix the id"
+                .to_string()
+        }
+    };
+    for p in pages {
+        for a in &p.front.authors {
+            if !ids.contains(&a.as_str()) {
+                diags.push(
+                    p.source
+                        .key_error("authors", format!("author `{a}` is not a member"))
+                        .with_hint(hint(a)),
+                );
+            }
+        }
+        for c in contacts(p) {
+            if !ids.contains(&c) {
+                diags.push(
+                    p.source
+                        .key_error("extra", format!("job contact `{c}` is not a member"))
+                        .with_hint(hint(c)),
+                );
+            }
+        }
+    }
+}
+
+/// Member ids a page names as contacts (`extra.contacts`, on job postings).
+pub fn contacts(page: &Page) -> Vec<&str> {
+    page.front
+        .extra
+        .as_ref()
+        .and_then(|e| e.get("contacts"))
+        .and_then(|c| c.as_array())
+        .map(|list| list.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
 }
 
 fn new_section(

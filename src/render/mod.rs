@@ -1,6 +1,7 @@
 //! Render: every visible page, section, taxonomy page and the site-wide files, through the
 //! templates, in parallel. Rendering reads the model and never changes it.
 
+pub mod community;
 pub mod context;
 pub mod i18n;
 pub mod site_files;
@@ -24,6 +25,17 @@ pub enum Job {
     /// Taxonomy, term and 1-based pagination page.
     TaxonomyTerm(usize, usize, usize),
     NotFound,
+    /// The members directory.
+    Members,
+    /// A member page, by index in the community model.
+    Member(usize),
+    Communities,
+    /// A community page, by index in the community model.
+    Community(usize),
+    /// Ambassadors overall or of one community.
+    Ambassadors(Option<usize>),
+    /// Leaderboard overall or of one community.
+    Leaderboard(Option<usize>),
 }
 
 /// A planned output: its path in the output folder and what produces it.
@@ -86,6 +98,58 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         path: "404.html".into(),
         job: Job::NotFound,
     });
+    let community = &site.community;
+    let has_members = site.member_visible.iter().any(|&v| v);
+    if has_members {
+        out.push(Planned {
+            path: "members/index.html".into(),
+            job: Job::Members,
+        });
+        out.push(Planned {
+            path: "ambassadors/index.html".into(),
+            job: Job::Ambassadors(None),
+        });
+        out.push(Planned {
+            path: "leaderboard/index.html".into(),
+            job: Job::Leaderboard(None),
+        });
+    }
+    for (i, m) in community
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.member_visible[*i])
+    {
+        out.push(Planned {
+            path: path_of_url(root, &m.url),
+            job: Job::Member(i),
+        });
+    }
+    if site.community_visible.iter().any(|&v| v) {
+        out.push(Planned {
+            path: "communities/index.html".into(),
+            job: Job::Communities,
+        });
+    }
+    for (i, c) in community
+        .communities
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.community_visible[*i])
+    {
+        out.push(Planned {
+            path: path_of_url(root, &c.url),
+            job: Job::Community(i),
+        });
+        out.push(Planned {
+            path: path_of_url(root, &format!("{}ambassadors/", c.url)),
+            job: Job::Ambassadors(Some(i)),
+        });
+        out.push(Planned {
+            path: path_of_url(root, &format!("{}leaderboard/", c.url)),
+            job: Job::Leaderboard(Some(i)),
+        });
+    }
     out
 }
 
@@ -96,31 +160,35 @@ struct BuildCtx<'a> {
     generator: &'a str,
 }
 
+/// Sets what every template of the build shares: `site`, `build` and `community`. Called
+/// before Markdown is rendered, since shortcodes are templates too.
+pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) {
+    let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
+    let view = community::CommunityView::new(site, audience);
+    let g = templates.tera.global_context();
+    g.insert("site", &context::site_ctx(site, audience));
+    g.insert("build", &BuildCtx { drafts, generator });
+    g.insert("community", &view.global());
+}
+
 /// Renders planned pages, handing each result to `write`. Returns one diagnostic per failure.
 pub fn render<W>(
     site: &Site,
-    templates: &mut Templates,
+    templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
     audience: &str,
-    drafts: bool,
     planned: &[Planned],
     write: W,
 ) -> Vec<Diagnostic>
 where
     W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
 {
-    let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
-    {
-        let g = templates.tera.global_context();
-        g.insert("site", &context::site_ctx(site, audience));
-        g.insert("build", &BuildCtx { drafts, generator });
-    }
-    let templates = &*templates;
+    let view = community::CommunityView::new(site, audience);
     let look = Lookups::new(site);
     planned
         .par_iter()
         .filter_map(|p| {
-            let result = render_one(site, templates, strings, &look, p)
+            let result = render_one(site, templates, strings, &look, &view, p)
                 .and_then(|html| write(&p.path, html.as_bytes()));
             result.err()
         })
@@ -132,6 +200,7 @@ fn render_one(
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
     look: &Lookups<'_>,
+    view: &community::CommunityView<'_>,
     planned: &Planned,
 ) -> Result<String, Diagnostic> {
     let config = &site.config;
@@ -267,6 +336,111 @@ fn render_one(
             "404",
             "the 404 page".into(),
         ),
+        Job::Members => {
+            let (active, alumni): (Vec<_>, Vec<_>) =
+                view.members.iter().partition(|m| m.status == "active");
+            ctx.insert("members", &active);
+            ctx.insert("alumni", &alumni);
+            (
+                "members.html".into(),
+                config.language.as_str(),
+                format!("{}members/", config.root),
+                "members",
+                "the members directory".into(),
+            )
+        }
+        Job::Member(i) => {
+            let m = &site.community.members[*i];
+            let member = view
+                .members
+                .iter()
+                .find(|c| c.id == m.id)
+                .expect("visible member");
+            ctx.insert("member", member);
+            ctx.insert("posts", &view.posts_by(look, &m.id));
+            ctx.insert("jobs", &view.jobs_with(look, &m.id));
+            (
+                "member.html".into(),
+                config.language.as_str(),
+                m.url.clone(),
+                "member",
+                m.file.display().to_string(),
+            )
+        }
+        Job::Communities => (
+            "communities.html".into(),
+            config.language.as_str(),
+            format!("{}communities/", config.root),
+            "communities",
+            "the communities page".into(),
+        ),
+        Job::Community(i) => {
+            let c = &site.community.communities[*i];
+            let cc = view
+                .communities
+                .iter()
+                .find(|x| x.id == c.id)
+                .expect("visible community");
+            ctx.insert("community_page", cc);
+            ctx.insert("posts", &view.pages_of(look, cc, "blog", 5));
+            let now = site.now;
+            let mut events = view.pages_of(look, cc, "events", 50);
+            events.retain(|e| {
+                e.date
+                    .as_deref()
+                    .and_then(|d| crate::model::date::DateValue::parse(d).ok())
+                    .is_some_and(|d| d.timestamp() >= now)
+            });
+            events.reverse();
+            ctx.insert("events", &events);
+            (
+                "community.html".into(),
+                config.language.as_str(),
+                c.url.clone(),
+                "community",
+                c.file.display().to_string(),
+            )
+        }
+        Job::Ambassadors(c) => {
+            let scope = c.map(|i| &site.community.communities[i]);
+            let (ambassadors, candidates) = view.ambassadors(scope.map(|c| c.id.as_str()));
+            ctx.insert(
+                "scope",
+                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
+            );
+            ctx.insert("ambassadors", &ambassadors);
+            ctx.insert("candidates", &candidates);
+            let url = scope.map_or_else(
+                || format!("{}ambassadors/", config.root),
+                |c| format!("{}ambassadors/", c.url),
+            );
+            (
+                "ambassadors.html".into(),
+                config.language.as_str(),
+                url,
+                "ambassadors",
+                "the ambassadors page".into(),
+            )
+        }
+        Job::Leaderboard(c) => {
+            let scope = c.map(|i| &site.community.communities[i]);
+            ctx.insert(
+                "scope",
+                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
+            );
+            ctx.insert("ranking", &view.leaderboard(scope.map(|c| c.id.as_str())));
+            let url = scope.map_or_else(
+                || format!("{}leaderboard/", config.root),
+                |c| format!("{}leaderboard/", c.url),
+            );
+            (
+                "leaderboard.html".into(),
+                config.language.as_str(),
+                url,
+                "leaderboard",
+                "the leaderboard".into(),
+            )
+        }
     };
     ctx.insert("lang", lang);
     ctx.insert(

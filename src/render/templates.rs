@@ -77,6 +77,17 @@ impl Templates {
         })
     }
 
+    /// Names of the shortcodes (templates under `shortcodes/`).
+    pub fn shortcode_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .names
+            .iter()
+            .filter_map(|n| n.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     pub fn exists(&self, name: &str) -> bool {
         self.names.contains(name)
     }
