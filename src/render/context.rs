@@ -24,6 +24,7 @@ pub struct TermRef {
 pub struct Translation<'a> {
     pub lang: &'a str,
     pub url: &'a str,
+    pub permalink: String,
 }
 
 #[derive(Serialize)]
@@ -223,7 +224,7 @@ impl<'a> Lookups<'a> {
             .filter(|l| l.len() > 1)
             .map(|l| {
                 l.iter()
-                    .map(|&(lang, url)| Translation { lang, url })
+                    .map(|&(lang, url)| Translation { lang, url, permalink: self.permalink(url) })
                     .collect()
             })
             .unwrap_or_default();

@@ -341,6 +341,14 @@ fn render_one(
                 view.members.iter().partition(|m| m.status == "active");
             ctx.insert("members", &active);
             ctx.insert("alumni", &alumni);
+            let values = |f: &dyn Fn(&community::MemberCtx) -> Vec<String>| -> Vec<String> {
+                let set: std::collections::BTreeSet<String> = view.members.iter().flat_map(f).collect();
+                set.into_iter().collect()
+            };
+            ctx.insert("roles", &values(&|m| m.roles.clone()));
+            ctx.insert("expertise", &values(&|m| m.expertise.clone()));
+            ctx.insert("countries", &values(&|m| m.country.clone().into_iter().collect()));
+            ctx.insert("languages", &values(&|m| m.languages.clone()));
             (
                 "members.html".into(),
                 config.language.as_str(),
@@ -447,6 +455,7 @@ fn render_one(
         "t",
         &strings.get(lang).or_else(|| strings.get(&config.language)),
     );
+    ctx.insert("current_permalink", &look.permalink(&url));
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);
     templates.tera.render(&template, &ctx).map_err(|e| {

@@ -1,0 +1,54 @@
+// parvis default theme: small, dependency-free enhancements. Everything works without it.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Phone navigation: the menu is open without JavaScript, and collapsible with it.
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("site-nav");
+  if (toggle && nav) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
+
+  // Member directory filters: each select narrows the cards by one data attribute.
+  document.querySelectorAll("form.filters[data-filter-target]").forEach(function (form) {
+    var target = document.querySelector(form.getAttribute("data-filter-target"));
+    if (!target) return;
+    form.hidden = false;
+    var cards = target.querySelectorAll("[data-status]");
+    var count = form.querySelector("[data-filter-count]");
+    function apply() {
+      var wanted = {};
+      form.querySelectorAll("select").forEach(function (s) { if (s.value) wanted[s.name] = s.value; });
+      var shown = 0;
+      cards.forEach(function (card) {
+        var ok = Object.keys(wanted).every(function (key) {
+          var have = card.getAttribute("data-" + key) || "";
+          var sep = key === "expertise" ? "|" : /\s+/;
+          return have.split(sep).indexOf(wanted[key]) !== -1;
+        });
+        card.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = String(shown);
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+  });
+
+  // Emails that members chose to publish are written backwards in the page; turn them into
+  // links only for people who click.
+  document.querySelectorAll(".email-reversed[data-reversed]").forEach(function (el) {
+    var address = el.getAttribute("data-reversed").split("").reverse().join("");
+    var a = document.createElement("a");
+    a.href = "mailto:" + address;
+    a.textContent = address;
+    el.replaceWith(a);
+  });
+})();
