@@ -569,12 +569,14 @@ impl CommunityData {
                                 m.id.value, c.value
                             ),
                         )
-                        .with_hint(match suggest(&c.value, community_ids.iter().copied()) {
-                            Some(s) => format!(
+                        .with_hint(
+                            match suggest(&c.value, community_ids.iter().copied()) {
+                                Some(s) => format!(
                                 "did you mean `{s}`? Communities are defined in data/communities"
                             ),
-                            None => "add it to data/communities, or fix the id".to_string(),
-                        }),
+                                None => "add it to data/communities, or fix the id".to_string(),
+                            },
+                        ),
                     );
                 }
             }

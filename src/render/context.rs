@@ -224,7 +224,11 @@ impl<'a> Lookups<'a> {
             .filter(|l| l.len() > 1)
             .map(|l| {
                 l.iter()
-                    .map(|&(lang, url)| Translation { lang, url, permalink: self.permalink(url) })
+                    .map(|&(lang, url)| Translation {
+                        lang,
+                        url,
+                        permalink: self.permalink(url),
+                    })
                     .collect()
             })
             .unwrap_or_default();

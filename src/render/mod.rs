@@ -342,12 +342,16 @@ fn render_one(
             ctx.insert("members", &active);
             ctx.insert("alumni", &alumni);
             let values = |f: &dyn Fn(&community::MemberCtx) -> Vec<String>| -> Vec<String> {
-                let set: std::collections::BTreeSet<String> = view.members.iter().flat_map(f).collect();
+                let set: std::collections::BTreeSet<String> =
+                    view.members.iter().flat_map(f).collect();
                 set.into_iter().collect()
             };
             ctx.insert("roles", &values(&|m| m.roles.clone()));
             ctx.insert("expertise", &values(&|m| m.expertise.clone()));
-            ctx.insert("countries", &values(&|m| m.country.clone().into_iter().collect()));
+            ctx.insert(
+                "countries",
+                &values(&|m| m.country.clone().into_iter().collect()),
+            );
             ctx.insert("languages", &values(&|m| m.languages.clone()));
             (
                 "members.html".into(),
@@ -455,6 +459,12 @@ fn render_one(
         "t",
         &strings.get(lang).or_else(|| strings.get(&config.language)),
     );
+    let home = site
+        .homes
+        .get(lang)
+        .filter(|&&h| site.sections[h].hidden.is_none())
+        .map_or(config.root.as_str(), |&h| site.sections[h].url.as_str());
+    ctx.insert("home_url", home);
     ctx.insert("current_permalink", &look.permalink(&url));
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);
