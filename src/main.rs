@@ -206,3 +206,8 @@ fn print_diagnostics(d: &Diagnostics, format: Format, ok: bool) {
     }
     let _ = ok;
 }
+
+/// mimalloc: rendering allocates many short strings on every thread, where it is faster than
+/// the system allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -68,7 +68,7 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
         }
         None => escape(code),
     };
-    format!("<pre class=\"code\"{attr}><code>{body}</code></pre>\n")
+    format!("<pre class=\"code highlight\"{attr}><code>{body}</code></pre>\n")
 }
 
 #[cfg(test)]
@@ -79,7 +79,7 @@ mod tests {
     fn highlights_known_languages_with_classes() {
         let html = code_block(Some("rust"), "fn main() {}\n");
         assert!(html.contains("class=\"hl-"), "{html}");
-        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\">"));
+        assert!(html.starts_with("<pre class=\"code highlight\" data-lang=\"rust\">"));
     }
 
     #[test]
