@@ -102,6 +102,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let (mut site, model_diags) = Site::build(&mut sources);
     diags.extend(model_diags);
+    if opts.output.is_none() {
+        // `check` is where a community manager looks after the community's health.
+        diags.extend(site.community.health_warnings());
+    }
     watch.lap("model");
     filter::apply(
         &mut site,

@@ -4,6 +4,7 @@
 mod bad_input;
 mod building;
 mod cli;
+mod community;
 mod example_site;
 mod markdown;
 mod site_test;
