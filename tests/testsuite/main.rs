@@ -2,6 +2,7 @@
 //! the writer or the visitor would see.
 
 mod bad_input;
+mod browser;
 mod building;
 mod cli;
 mod community;

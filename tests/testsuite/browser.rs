@@ -1,0 +1,40 @@
+//! Browser tests: fixture sites built here, then opened in headless Chromium (Debian's
+//! `chromium`) by the scripts in `tests/browser/`, driven with playwright-core.
+//! `.ci/run` installs both; on a machine without them the tests say so and fail in CI.
+
+use crate::site_test::SiteTest;
+use std::path::Path;
+use std::process::Command;
+
+fn browser_ready() -> bool {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Path::new("/usr/bin/chromium").exists() && root.join("node_modules/playwright-core").exists()
+}
+
+#[test]
+fn community_pages_in_a_real_browser() {
+    if !browser_ready() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser tests: .ci/run installs chromium and playwright-core"
+        );
+        eprintln!("skipped: install chromium (apt-get install chromium) and run `npm ci` to run the browser tests");
+        return;
+    }
+    let hostile = SiteTest::fixture("hostile");
+    hostile.build(&[]).success();
+    let community = SiteTest::fixture("community");
+    community.build(&[]).success();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("node")
+        .arg("--test")
+        .arg("--test-concurrency=1")
+        .arg(root.join("tests/browser/community.test.mjs"))
+        .env("HOSTILE_SITE", hostile.out())
+        .env("COMMUNITY_SITE", community.out())
+        .current_dir(root)
+        .output()
+        .expect("node runs");
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "browser tests failed:\n{report}");
+}
