@@ -33,6 +33,16 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
             }
             Job::TaxonomyList(t) => (site.taxonomies[*t].url.clone(), None),
             Job::TaxonomyTerm(t, k, 1) => (site.taxonomies[*t].terms[*k].url.clone(), None),
+            Job::Member(i) => (site.community.members[*i].url.clone(), None),
+            Job::Community(i) => (site.community.communities[*i].url.clone(), None),
+            Job::Members | Job::Communities | Job::Ambassadors(None) | Job::Leaderboard(None) => (
+                format!(
+                    "{}{}",
+                    site.config.root,
+                    p.path.trim_end_matches("index.html")
+                ),
+                None,
+            ),
             _ => continue,
         };
         out.push_str("  <url><loc>");

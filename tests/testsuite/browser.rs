@@ -35,6 +35,10 @@ fn community_pages_in_a_real_browser() {
         .current_dir(root)
         .output()
         .expect("node runs");
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "browser tests failed:\n{report}");
 }

@@ -26,12 +26,20 @@ fn directory_lists_exactly_the_published_members() {
     let t = SiteTest::fixture("community");
     t.build(&[]).success();
     let dir = t.read("members/index.html");
-    let (active, alumni) = dir.split_once("class=\"alumni-title\"").expect("alumni apart");
-    assert_eq!(card_names(active), ["Ada Lovelace", "Bob Builder", "Cy Candidate"]);
+    let (active, alumni) = dir
+        .split_once("class=\"alumni-title\"")
+        .expect("alumni apart");
+    assert_eq!(
+        card_names(active),
+        ["Ada Lovelace", "Bob Builder", "Cy Candidate"]
+    );
     assert_eq!(card_names(alumni), ["Olga Alumna"]);
     assert!(t.exists("members/ada/index.html"));
     assert!(!t.exists("members/ghost/index.html"));
-    assert!(!t.exists("members/insider/index.html"), "an internal member is not in the public build");
+    assert!(
+        !t.exists("members/insider/index.html"),
+        "an internal member is not in the public build"
+    );
 
     t.build(&["--audience", "internal"]).success();
     let dir = t.read("members/index.html");
@@ -43,7 +51,10 @@ fn leader_candidates_are_those_scoring_eight_or_more_and_only_internally() {
     let t = SiteTest::fixture("community");
     t.build(&["--audience", "internal"]).success();
     let page = t.read("ambassadors/index.html");
-    let table = page.split("class=\"scores-table\"").nth(1).expect("candidates table");
+    let table = page
+        .split("class=\"scores-table\"")
+        .nth(1)
+        .expect("candidates table");
     let names: Vec<&str> = table
         .split("<th scope=\"row\"><a href=\"")
         .skip(1)
@@ -73,10 +84,15 @@ fn public_output_holds_no_private_field_anywhere() {
         "Charisma",
         "class=\"scores-table\"",
     ] {
-        assert!(!all.contains(secret), "`{secret}` leaked into the public build");
+        assert!(
+            !all.contains(secret),
+            "`{secret}` leaked into the public build"
+        );
     }
     // Bob opted in: his address is there, written backwards against scrapers.
-    assert!(t.read("members/bob/index.html").contains("elpmaxe.etavirp@terces.bob"));
+    assert!(t
+        .read("members/bob/index.html")
+        .contains("elpmaxe.etavirp@terces.bob"));
 }
 
 #[test]
@@ -84,10 +100,16 @@ fn points_badges_and_leaderboard() {
     let t = SiteTest::fixture("community");
     t.build(&[]).success();
     let ada = t.read("members/ada/index.html");
-    assert!(ada.contains("<strong>14</strong> points"), "2 answers and an article");
+    assert!(
+        ada.contains("<strong>14</strong> points"),
+        "2 answers and an article"
+    );
     assert!(ada.contains("Helper") && ada.contains("Pioneer"));
     assert!(!ada.contains("Bronze"));
-    assert!(ada.contains("A post by Ada"), "the member page lists their posts");
+    assert!(
+        ada.contains("A post by Ada"),
+        "the member page lists their posts"
+    );
     assert!(t.read("members/bob/index.html").contains("Bronze"));
     let board = t.read("leaderboard/index.html");
     let names: Vec<&str> = board
@@ -95,10 +117,19 @@ fn points_badges_and_leaderboard() {
         .skip(1)
         .map(|s| {
             let link = s.split("<a href=\"").nth(1).unwrap();
-            link.split("\">").nth(1).unwrap().split("</a>").next().unwrap()
+            link.split("\">")
+                .nth(1)
+                .unwrap()
+                .split("</a>")
+                .next()
+                .unwrap()
         })
         .collect();
-    assert_eq!(names, ["Bob Builder", "Ada Lovelace"], "Cy opted out, Olga is an alumna");
+    assert_eq!(
+        names,
+        ["Bob Builder", "Ada Lovelace"],
+        "Cy opted out, Olga is an alumna"
+    );
 }
 
 #[test]
@@ -110,9 +141,23 @@ fn community_pages_and_shortcodes() {
     assert!(makers.contains("A post by Ada"));
     assert!(!t.exists("communities/inner/index.html"));
     let home = t.read("index.html");
-    assert_eq!(card_names(&home), ["Ada Lovelace", "Ada Lovelace", "Bob Builder", "Ada Lovelace", "Bob Builder", "Cy Candidate", "Olga Alumna"]);
+    assert_eq!(
+        card_names(&home),
+        [
+            "Ada Lovelace",
+            "Ada Lovelace",
+            "Bob Builder",
+            "Ada Lovelace",
+            "Bob Builder",
+            "Cy Candidate",
+            "Olga Alumna"
+        ]
+    );
     assert!(home.contains("src=\"/members/ada.png\""));
-    assert!(home.contains("<text x=\"32\""), "initials avatar for members without a photo");
+    assert!(
+        home.contains("<text x=\"32\""),
+        "initials avatar for members without a photo"
+    );
 }
 
 fn fails_with(file: &str, contents: &str, expected: &[&str]) {
@@ -121,7 +166,11 @@ fn fails_with(file: &str, contents: &str, expected: &[&str]) {
     let run = t.build(&[]);
     run.failure(1);
     for line in expected {
-        assert!(run.stderr.lines().any(|l| l == *line), "missing {line:?} in:\n{}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l == *line),
+            "missing {line:?} in:\n{}",
+            run.stderr
+        );
     }
 }
 
@@ -130,17 +179,26 @@ fn member_mistakes_are_pointed_at() {
     fails_with(
         "data/members/eve.yaml",
         "id: eve\nname: Eve\ncommunites: [makers]\n",
-        &["error: unknown key `communites`", "  --> data/members/eve.yaml:3:1"],
+        &[
+            "error: unknown key `communites`",
+            "  --> data/members/eve.yaml:3:1",
+        ],
     );
     fails_with(
         "data/members/eve.yaml",
         "id: eve\nname: Eve\ncommunities: [makers, knitters]\n",
-        &["error: member `eve` is in community `knitters`, which does not exist", "  --> data/members/eve.yaml:3:23"],
+        &[
+            "error: member `eve` is in community `knitters`, which does not exist",
+            "  --> data/members/eve.yaml:3:23",
+        ],
     );
     fails_with(
         "data/members/eve.yaml",
         "id: eve\nname: Eve\nbadges: [gold]\n",
-        &["error: badge `gold` does not exist", "  --> data/members/eve.yaml:3:10"],
+        &[
+            "error: badge `gold` does not exist",
+            "  --> data/members/eve.yaml:3:10",
+        ],
     );
     fails_with(
         "data/members/eve.yaml",
@@ -150,7 +208,10 @@ fn member_mistakes_are_pointed_at() {
     fails_with(
         "data/members/zed.yaml",
         "id: ada\nname: Copy\n",
-        &["error: duplicate member id `ada`", "  --> data/members/zed.yaml:1:5"],
+        &[
+            "error: duplicate member id `ada`",
+            "  --> data/members/zed.yaml:1:5",
+        ],
     );
     fails_with(
         "data/members/eve.yaml",
@@ -160,7 +221,10 @@ fn member_mistakes_are_pointed_at() {
     fails_with(
         "data/members/eve.yaml",
         "id: eve\nname: Eve\nleader_scores: { charisma: 1, known: 1 }\n",
-        &["error: missing key `recognized`", "  --> data/members/eve.yaml:3:31"],
+        &[
+            "error: missing key `recognized`",
+            "  --> data/members/eve.yaml:3:31",
+        ],
     );
 }
 
@@ -169,7 +233,11 @@ fn authors_must_be_members() {
     fails_with(
         "content/blog/x.md",
         "---\ntitle: X\nauthors: [adda]\n---\n",
-        &["error: author `adda` is not a member", "  --> content/blog/x.md:3:10", "  = help: did you mean `ada`? Authors and contacts are member ids from data/members"],
+        &[
+            "error: author `adda` is not a member",
+            "  --> content/blog/x.md:3:10",
+            "  = help: did you mean `ada`? Authors and contacts are member ids from data/members",
+        ],
     );
 }
 
@@ -178,6 +246,13 @@ fn check_warns_about_thin_profiles_and_lonely_members() {
     let t = SiteTest::fixture("community");
     let run = t.run(&["check"]);
     run.success();
-    assert!(run.stderr.contains("warning: thin profile: member `bob` has nothing but a name and an email"), "{}", run.stderr);
-    assert!(run.stderr.contains("warning: community `inner` has no charter"));
+    assert!(
+        run.stderr
+            .contains("warning: thin profile: member `bob` has nothing but a name and an email"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("warning: community `inner` has no charter"));
 }

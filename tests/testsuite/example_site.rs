@@ -28,11 +28,48 @@ fn links(html: &str) -> Vec<String> {
 fn example_site_has_no_broken_internal_links() {
     let t = example();
     t.build(&[]).success();
+    assert_no_broken_links(&t, 30);
+}
+
+#[test]
+fn parvis_docs_have_no_broken_internal_links() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    crate::site_test::copy_dir(&root.join("content"), &site.join("content"));
+    std::fs::copy(root.join("site.yaml"), site.join("site.yaml")).unwrap();
+    let t = SiteTest::from_dir(&site);
+    t.build(&[]).success();
+    assert_no_broken_links(&t, 8);
+}
+
+#[test]
+fn example_site_builds_for_every_audience() {
+    let t = example();
+    for audience in ["internal", "ambassadors", "partners", "customers", "public"] {
+        t.build(&["--audience", audience]).success();
+        assert_no_broken_links(&t, 30);
+        let ambassadors = t.read("ambassadors/index.html");
+        assert_eq!(
+            ambassadors.contains("class=\"scores-table\""),
+            audience == "internal",
+            "{audience}"
+        );
+        let roadmap = t.exists("blog/roadmap-preview-ambassadors/index.html");
+        assert_eq!(
+            roadmap,
+            audience == "internal" || audience == "ambassadors",
+            "{audience}"
+        );
+    }
+}
+
+fn assert_no_broken_links(t: &SiteTest, min_files: usize) {
     let files = snapshot(&t.out());
     let paths: BTreeSet<&str> = files.keys().map(String::as_str).collect();
     assert!(
-        paths.len() > 30,
-        "the example site is suspiciously small: {}",
+        paths.len() > min_files,
+        "the site is suspiciously small: {}",
         paths.len()
     );
     let mut broken = Vec::new();

@@ -8,4 +8,5 @@ mod cli;
 mod community;
 mod example_site;
 mod markdown;
+mod robustness;
 mod site_test;
