@@ -151,6 +151,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .into_iter()
         .map(|(path, html, origin)| (path, html.into_bytes(), origin))
         .collect();
+    let feed_specs = render::feeds::specs(&site);
+    for spec in &feed_specs {
+        for (name, xml) in [
+            ("rss.xml", render::feeds::rss(&site, spec)),
+            ("atom.xml", render::feeds::atom(&site, spec)),
+        ] {
+            let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
+            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
+        }
+    }
+    let feed_links: std::collections::HashMap<String, render::feeds::FeedLink> = feed_specs
+        .iter()
+        .map(|s| (s.url.clone(), s.link()))
+        .collect();
     extra_files.push((
         "sitemap.xml".into(),
         site_files::sitemap(&site, &planned).into_bytes(),
@@ -191,7 +205,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     if let Some(t) = templates.as_ref() {
         diags.extend(render::render(
-            &site, t, &strings, &audience, &planned, write,
+            &site,
+            t,
+            &strings,
+            &audience,
+            &planned,
+            &feed_links,
+            write,
         ));
     }
     progress.finish_and_clear();

@@ -54,7 +54,28 @@ struct RawConfig {
     #[serde(default)]
     community: Option<RawCommunitySettings>,
     #[serde(default)]
+    feeds: Option<Feeds>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `feeds:` in site.yaml: what RSS and Atom feeds carry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    /// `summary` (the text before `<!-- more -->`, or the description) or `full`.
+    #[serde(default = "default_feed_content")]
+    pub content: String,
+    /// Newest entries per feed.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+fn default_feed_content() -> String {
+    "summary".into()
+}
+fn default_feed_limit() -> usize {
+    20
 }
 
 /// `community:` in site.yaml.
@@ -119,6 +140,7 @@ pub struct Config {
     pub menu: Option<Vec<MenuItem>>,
     pub highlighting: Highlighting,
     pub community: CommunitySettings,
+    pub feeds: Feeds,
     pub extra: serde_json::Value,
 }
 
@@ -153,6 +175,14 @@ impl Config {
     /// Whether a build for `viewer` may show private member fields such as leader scores.
     pub fn sees_private(&self, viewer: &str) -> bool {
         self.can_see(viewer, &self.community.private_audience)
+    }
+
+    /// The absolute URL of a root-relative one.
+    pub fn permalink(&self, url: &str) -> String {
+        format!(
+            "{}{url}",
+            &self.base_url[..self.base_url.len() - self.root.len()]
+        )
     }
 
     /// Whether `lang` is one of the site's languages.
@@ -272,11 +302,23 @@ impl Config {
                 .unwrap_or_else(crate::model::community::default_points),
             private_audience,
         };
+        let feeds = raw.feeds.clone().unwrap_or(Feeds {
+            content: default_feed_content(),
+            limit: default_feed_limit(),
+        });
+        if feeds.content != "summary" && feeds.content != "full" {
+            errors.push(
+                origin
+                    .key_error(text, "feeds", format!("feed content `{}` is neither `summary` nor `full`", feeds.content))
+                    .with_hint("`summary` puts the text before <!-- more --> in feeds, `full` the whole page"),
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
             community,
+            feeds,
             title: raw.title,
             description: raw.description,
             base_url,

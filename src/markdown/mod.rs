@@ -116,6 +116,7 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
     // While inside a heading: its start index in `events`, its text, its explicit id.
     let mut heading: Option<(usize, String)> = None;
     let mut code: Option<(Option<String>, String)> = None;
+    let mut more_pending = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -184,8 +185,13 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
                 }
                 events.push(e);
             }
-            Event::Html(h) | Event::InlineHtml(h) if is_more(&h) => {
-                events.push(Event::Html(MORE.into()))
+            Event::Html(h) if is_more(&h) => events.push(Event::Html(MORE.into())),
+            // Inside a paragraph, the summary ends with that paragraph, so its HTML stays whole.
+            Event::InlineHtml(h) if is_more(&h) => more_pending = true,
+            Event::End(TagEnd::Paragraph) if more_pending => {
+                events.push(Event::End(TagEnd::Paragraph));
+                events.push(Event::Html(MORE.into()));
+                more_pending = false;
             }
             Event::Start(Tag::Link {
                 link_type,

@@ -154,15 +154,11 @@ static NULL: Value = Value::Null;
 /// Shared lookups, computed once per build.
 pub struct Lookups<'a> {
     pub site: &'a Site,
-    /// Origin of `base_url` (`https://example.org`), to make permalinks.
-    pub origin: &'a str,
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
 }
 
 impl<'a> Lookups<'a> {
     pub fn new(site: &'a Site) -> Lookups<'a> {
-        let base = &site.config.base_url;
-        let origin = &base[..base.len() - site.config.root.len()];
         let mut translations: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
         for (_, p) in site.visible_pages() {
             translations
@@ -173,15 +169,11 @@ impl<'a> Lookups<'a> {
         for list in translations.values_mut() {
             list.sort();
         }
-        Lookups {
-            site,
-            origin,
-            translations,
-        }
+        Lookups { site, translations }
     }
 
     pub fn permalink(&self, url: &str) -> String {
-        format!("{}{url}", self.origin)
+        self.site.config.permalink(url)
     }
 
     fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {

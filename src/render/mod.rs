@@ -3,6 +3,7 @@
 
 pub mod community;
 pub mod context;
+pub mod feeds;
 pub mod i18n;
 pub mod site_files;
 pub mod templates;
@@ -178,6 +179,7 @@ pub fn render<W>(
     strings: &BTreeMap<String, i18n::Strings>,
     audience: &str,
     planned: &[Planned],
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     write: W,
 ) -> Vec<Diagnostic>
 where
@@ -188,7 +190,7 @@ where
     planned
         .par_iter()
         .filter_map(|p| {
-            let result = render_one(site, templates, strings, &look, &view, p)
+            let result = render_one(site, templates, strings, &look, &view, feeds, p)
                 .and_then(|html| write(&p.path, html.as_bytes()));
             result.err()
         })
@@ -201,6 +203,7 @@ fn render_one(
     strings: &BTreeMap<String, i18n::Strings>,
     look: &Lookups<'_>,
     view: &community::CommunityView<'_>,
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     planned: &Planned,
 ) -> Result<String, Diagnostic> {
     let config = &site.config;
@@ -465,6 +468,21 @@ fn render_one(
         .filter(|&&h| site.sections[h].hidden.is_none())
         .map_or(config.root.as_str(), |&h| site.sections[h].url.as_str());
     ctx.insert("home_url", home);
+    // The site's feed, and the feed of the list this page belongs to.
+    let own = match &planned.job {
+        Job::Page(i) => Some(site.sections[site.pages[*i].section].url.clone()),
+        Job::Section(i, _) => Some(site.sections[*i].url.clone()),
+        Job::TaxonomyTerm(t, k, _) => Some(site.taxonomies[*t].terms[*k].url.clone()),
+        _ => None,
+    };
+    let mut links: Vec<&feeds::FeedLink> = feeds.get(&config.root).into_iter().collect();
+    if let Some(l) = own
+        .filter(|u| u != &config.root)
+        .and_then(|u| feeds.get(&u))
+    {
+        links.push(l);
+    }
+    ctx.insert("feeds", &links);
     ctx.insert("current_permalink", &look.permalink(&url));
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);

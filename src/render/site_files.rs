@@ -46,7 +46,7 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
             _ => continue,
         };
         out.push_str("  <url><loc>");
-        out.push_str(&escape(&permalink(site, &url)));
+        out.push_str(&escape(&site.config.permalink(&url)));
         out.push_str("</loc>");
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
@@ -86,7 +86,7 @@ pub fn aliases(site: &Site) -> (Vec<(String, String, String)>, Vec<Diagnostic>) 
                 continue;
             }
             let url = format!("{root}{}", clean.trim_start_matches('/'));
-            let target = permalink(site, &p.url);
+            let target = site.config.permalink(&p.url);
             let html = format!(
                 "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p><a href=\"{target}\">{title}</a></p>\n</body>\n</html>\n",
                 lang = escape(&p.lang),
@@ -123,9 +123,4 @@ pub fn syntax_css(site: &Site) -> Result<[(String, String); 2], Diagnostic> {
     let dark = files.pop().expect("two files");
     let light = files.pop().expect("two files");
     Ok([light, dark])
-}
-
-fn permalink(site: &Site, url: &str) -> String {
-    let base = &site.config.base_url;
-    format!("{}{url}", &base[..base.len() - site.config.root.len()])
 }

@@ -7,6 +7,7 @@ mod building;
 mod cli;
 mod community;
 mod example_site;
+mod feeds;
 mod markdown;
 mod robustness;
 mod site_test;
