@@ -161,6 +161,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
         }
     }
+    for (url, ics, origin) in render::ics::files(&site) {
+        let path = render::path_of_url(&site.config.root, &url);
+        extra_files.push((path, ics.into_bytes(), origin));
+    }
     let feed_links: std::collections::HashMap<String, render::feeds::FeedLink> = feed_specs
         .iter()
         .map(|s| (s.url.clone(), s.link()))

@@ -6,6 +6,7 @@
 
 pub mod community;
 pub mod date;
+pub mod kinds;
 pub mod taxonomy;
 
 use crate::config::Config;
@@ -108,6 +109,20 @@ pub struct Page {
     pub bundle_dir: Option<PathBuf>,
     pub hidden: Option<Hidden>,
     pub rendered: Option<Rendered>,
+    /// For pages of `events` sections.
+    pub event: Option<kinds::Event>,
+    /// For pages of `careers` sections.
+    pub job: Option<kinds::Job>,
+}
+
+impl Page {
+    /// A job posting whose `valid_through` has passed: it leaves the listing and says so.
+    pub fn job_closed(&self, now: jiff::Timestamp) -> bool {
+        self.job
+            .as_ref()
+            .and_then(|j| j.valid_through)
+            .is_some_and(|d| d.timestamp() + jiff::SignedDuration::from_hours(24) <= now)
+    }
 }
 
 #[derive(Debug)]
@@ -473,9 +488,18 @@ impl Site {
                 bundle_dir,
                 hidden: None,
                 rendered: None,
+                event: None,
+                job: None,
             });
         }
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        for p in &mut pages {
+            match p.kind.as_str() {
+                "events" => p.event = kinds::event(&p.source, p.front.extra.as_ref(), &mut diags),
+                "careers" => p.job = kinds::job(&p.source, p.front.extra.as_ref(), &mut diags),
+                _ => {}
+            }
+        }
 
         let data = crate::load::data::merge(&sources.data, &mut diags);
         let statics: std::collections::BTreeSet<String> = sources
@@ -530,8 +554,13 @@ impl Site {
             s.pages.clear();
             s.subsections.clear();
         }
-        let visible: Vec<(usize, usize)> =
-            self.visible_pages().map(|(i, p)| (i, p.section)).collect();
+        // A closed job posting keeps its page (saying it is closed) but leaves the listing.
+        let now = self.now;
+        let visible: Vec<(usize, usize)> = self
+            .visible_pages()
+            .filter(|(_, p)| !p.job_closed(now))
+            .map(|(i, p)| (i, p.section))
+            .collect();
         for (i, s) in visible {
             self.sections[s].pages.push(i);
         }

@@ -4,6 +4,7 @@
 use crate::markdown::TocEntry;
 use crate::model::taxonomy::values;
 use crate::model::{Page, Section, Site};
+
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -49,6 +50,8 @@ pub struct PageCtx<'a> {
     pub themes: Vec<TermRef>,
     pub weight: Option<i64>,
     pub image: Option<&'a str>,
+    /// Absolute URL of `image`, for OpenGraph.
+    pub image_permalink: Option<String>,
     pub extra: &'a Value,
     pub content: &'a str,
     pub summary: Option<&'a str>,
@@ -56,6 +59,52 @@ pub struct PageCtx<'a> {
     pub word_count: usize,
     pub reading_time: usize,
     pub ancestors: Vec<Link<'a>>,
+    pub event: Option<EventCtx>,
+    pub job: Option<JobCtx>,
+    /// Previous and next pages of the section, in its order (docs reading order).
+    pub previous: Option<Link<'a>>,
+    pub next: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EventCtx {
+    /// RFC 3339 with the event's offset.
+    pub start: String,
+    pub end: Option<String>,
+    /// "21 January 2027, 14:00 (Europe/Paris)".
+    pub start_display: String,
+    pub end_display: Option<String>,
+    pub timezone: String,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub registration_url: Option<String>,
+    pub recurrence: Option<String>,
+    pub status: String,
+    pub upcoming: bool,
+    /// The event's calendar file.
+    pub ics_url: String,
+}
+
+#[derive(Serialize)]
+pub struct SalaryCtx {
+    pub currency: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: String,
+}
+
+#[derive(Serialize)]
+pub struct JobCtx {
+    pub team: Option<String>,
+    pub locations: Vec<String>,
+    pub remote: String,
+    pub employment_type: String,
+    pub salary: Option<SalaryCtx>,
+    pub valid_through: Option<String>,
+    pub valid_through_display: Option<String>,
+    pub closed: bool,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
 }
 
 /// A page as listed in a section, a taxonomy term or the home page.
@@ -77,6 +126,8 @@ pub struct PageSummary<'a> {
     pub extra: &'a Value,
     pub lang: &'a str,
     pub kind: &'a str,
+    pub event: Option<EventCtx>,
+    pub job: Option<JobCtx>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +205,8 @@ static NULL: Value = Value::Null;
 /// Shared lookups, computed once per build.
 pub struct Lookups<'a> {
     pub site: &'a Site,
+    /// Position of each listed page in its section's order.
+    positions: HashMap<usize, usize>,
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
 }
 
@@ -169,7 +222,16 @@ impl<'a> Lookups<'a> {
         for list in translations.values_mut() {
             list.sort();
         }
-        Lookups { site, translations }
+        let positions = site
+            .sections
+            .iter()
+            .flat_map(|s| s.pages.iter().enumerate().map(|(pos, &i)| (i, pos)))
+            .collect();
+        Lookups {
+            site,
+            positions,
+            translations,
+        }
     }
 
     pub fn permalink(&self, url: &str) -> String {
@@ -245,6 +307,14 @@ impl<'a> Lookups<'a> {
             themes: self.terms(p, "themes"),
             weight: p.front.weight,
             image: p.front.image.as_deref(),
+            image_permalink: p.front.image.as_deref().map(|img| {
+                if img.starts_with("https://") || img.starts_with("http://") {
+                    img.to_string()
+                } else {
+                    let root = &self.site.config.root;
+                    self.permalink(&format!("{root}{}", img.trim_start_matches('/')))
+                }
+            }),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             content: r.map_or("", |r| r.html.as_str()),
             summary: r.and_then(|r| r.summary.as_deref()),
@@ -252,7 +322,73 @@ impl<'a> Lookups<'a> {
             word_count: words,
             reading_time: reading_time(words),
             ancestors: self.ancestors(p.section),
+            event: self.event(p),
+            job: self.job(p),
+            previous: self.neighbour(i, -1),
+            next: self.neighbour(i, 1),
         }
+    }
+
+    /// The page before or after `i` in its section's order.
+    fn neighbour(&self, i: usize, step: isize) -> Option<Link<'a>> {
+        let p = &self.site.pages[i];
+        let list = &self.site.sections[p.section].pages;
+        let pos = *self.positions.get(&i)?;
+        let j = pos.checked_add_signed(step)?;
+        list.get(j).map(|&k| {
+            let q = &self.site.pages[k];
+            Link {
+                title: &q.title,
+                url: &q.url,
+            }
+        })
+    }
+
+    fn event(&self, p: &Page) -> Option<EventCtx> {
+        let e = p.event.as_ref()?;
+        let lang = p.lang.as_str();
+        let show = |z: &jiff::Zoned| {
+            let day = crate::model::date::DateValue::Day(z.date()).display(lang);
+            format!("{day}, {}", z.strftime("%H:%M"))
+        };
+        Some(EventCtx {
+            start: e.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            end: e
+                .end
+                .as_ref()
+                .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+            start_display: format!("{} ({})", show(&e.start), e.timezone),
+            end_display: e.end.as_ref().map(show),
+            timezone: e.timezone.clone(),
+            location: e.location.clone(),
+            online_url: e.online_url.clone(),
+            registration_url: e.registration_url.clone(),
+            recurrence: e.rrule.clone(),
+            status: e.status.clone(),
+            upcoming: e.end.as_ref().unwrap_or(&e.start).timestamp() >= self.site.now,
+            ics_url: format!("{}event.ics", p.url),
+        })
+    }
+
+    fn job(&self, p: &Page) -> Option<JobCtx> {
+        let j = p.job.as_ref()?;
+        Some(JobCtx {
+            team: j.team.clone(),
+            locations: j.locations.clone(),
+            remote: j.remote.clone(),
+            employment_type: j.employment_type.clone(),
+            salary: j.salary.as_ref().map(|s| SalaryCtx {
+                currency: s.currency.clone(),
+                min: s.min,
+                max: s.max,
+                unit: s.unit.clone(),
+            }),
+            valid_through: j.valid_through.map(|d| d.iso()),
+            valid_through_display: j.valid_through.map(|d| d.display(&p.lang)),
+            closed: p.job_closed(self.site.now),
+            apply_url: j.apply_url.clone(),
+            apply_email: j.apply_email.clone(),
+        })
     }
 
     pub fn summary(&self, i: usize) -> PageSummary<'a> {
@@ -275,6 +411,8 @@ impl<'a> Lookups<'a> {
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: &p.kind,
+            event: self.event(p),
+            job: self.job(p),
         }
     }
 
@@ -312,6 +450,75 @@ impl<'a> Lookups<'a> {
                 .collect(),
             pages: pages.iter().map(|&p| self.summary(p)).collect(),
             page_count: s.pages.len(),
+        }
+    }
+}
+
+/// A node of the docs sidebar.
+#[derive(Serialize)]
+pub struct NavNode<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub current: bool,
+    /// The current page is inside: render it expanded.
+    pub open: bool,
+    /// Pages of this section, only for the section being read (keeps each page's sidebar
+    /// small on large knowledge bases).
+    pub pages: Vec<NavPage<'a>>,
+    pub children: Vec<NavNode<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NavPage<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub current: bool,
+}
+
+impl<'a> Lookups<'a> {
+    /// The sidebar of the docs tree holding `section`, with `current_url` marked; `None`
+    /// outside docs.
+    pub fn docs_nav(&self, section: usize, current_url: &str) -> Option<NavNode<'a>> {
+        let chain = self.site.ancestors(section);
+        let root = *chain
+            .iter()
+            .find(|&&s| self.site.sections[s].kind == "docs")?;
+        Some(self.nav_node(root, section, &chain, current_url))
+    }
+
+    fn nav_node(
+        &self,
+        i: usize,
+        current_section: usize,
+        chain: &[usize],
+        current_url: &str,
+    ) -> NavNode<'a> {
+        let s = &self.site.sections[i];
+        NavNode {
+            title: &s.title,
+            url: &s.url,
+            current: s.url == current_url,
+            open: chain.contains(&i),
+            pages: if i == current_section {
+                s.pages
+                    .iter()
+                    .map(|&p| {
+                        let p = &self.site.pages[p];
+                        NavPage {
+                            title: &p.title,
+                            url: &p.url,
+                            current: p.url == current_url,
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            children: s
+                .subsections
+                .iter()
+                .map(|&c| self.nav_node(c, current_section, chain, current_url))
+                .collect(),
         }
     }
 }

@@ -5,7 +5,9 @@ pub mod community;
 pub mod context;
 pub mod feeds;
 pub mod i18n;
+pub mod ics;
 pub mod site_files;
+pub mod structured;
 pub mod templates;
 
 use crate::diagnostics::Diagnostic;
@@ -170,6 +172,41 @@ pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: b
     g.insert("site", &context::site_ctx(site, audience));
     g.insert("build", &BuildCtx { drafts, generator });
     g.insert("community", &view.global());
+    g.insert("listings", &listings(site));
+}
+
+/// Open job postings and upcoming events, for the `job_list` and `event_list` shortcodes.
+fn listings(site: &Site) -> serde_json::Value {
+    let mut jobs: Vec<&crate::model::Page> = site
+        .visible_pages()
+        .map(|(_, p)| p)
+        .filter(|p| p.job.is_some() && !p.job_closed(site.now))
+        .collect();
+    jobs.sort_by(|a, b| a.title.cmp(&b.title));
+    let mut events: Vec<&crate::model::Page> = site
+        .visible_pages()
+        .map(|(_, p)| p)
+        .filter(|p| {
+            p.event
+                .as_ref()
+                .is_some_and(|e| e.end.as_ref().unwrap_or(&e.start).timestamp() >= site.now)
+        })
+        .collect();
+    events.sort_by_key(|p| p.event.as_ref().map(|e| e.start.timestamp()));
+    serde_json::json!({
+        "jobs": jobs.iter().map(|p| {
+            let j = p.job.as_ref().expect("filtered");
+            serde_json::json!({ "title": p.title, "url": p.url, "team": j.team, "locations": j.locations.join(", ") })
+        }).collect::<Vec<_>>(),
+        "events": events.iter().map(|p| {
+            let e = p.event.as_ref().expect("filtered");
+            serde_json::json!({
+                "title": p.title, "url": p.url,
+                "start": e.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "start_display": format!("{} {}", crate::model::date::DateValue::Day(e.start.date()).display(&p.lang), e.start.strftime("%H:%M")),
+            })
+        }).collect::<Vec<_>>(),
+    })
 }
 
 /// Renders planned pages, handing each result to `write`. Returns one diagnostic per failure.
@@ -223,6 +260,21 @@ fn render_one(
                     None => pick(templates, &format!("page-{}.html", p.kind), "page.html"),
                 };
             ctx.insert("page", &look.page(*i));
+            ctx.insert("json_ld", &structured::json_ld(site, *i));
+            let authors: Vec<_> = p
+                .front
+                .authors
+                .iter()
+                .filter_map(|id| view.members.iter().find(|m| &m.id == id))
+                .collect();
+            ctx.insert("authors", &authors);
+            if p.job.is_some() {
+                let contacts: Vec<_> = crate::model::contacts(p)
+                    .into_iter()
+                    .filter_map(|id| view.members.iter().find(|m| m.id == id))
+                    .collect();
+                ctx.insert("contacts", &contacts);
+            }
             ctx.insert("section", &look.section(p.section, &[]));
             (
                 template,
@@ -262,6 +314,59 @@ fn render_one(
                 .collect();
             let total = pages_of(s.pages.len(), per);
             ctx.insert("section", &look.section(*i, &chunk));
+            if s.kind == "careers" {
+                let t = strings
+                    .get(&s.lang)
+                    .or_else(|| strings.get(&config.language));
+                let label = |prefix: &str, v: &str| -> String {
+                    t.and_then(|t| t.get(&format!("{prefix}{v}")))
+                        .cloned()
+                        .unwrap_or_else(|| v.to_string())
+                };
+                let jobs: Vec<&crate::model::kinds::Job> = s
+                    .pages
+                    .iter()
+                    .filter_map(|&p| site.pages[p].job.as_ref())
+                    .collect();
+                let values = |f: &dyn Fn(&crate::model::kinds::Job) -> Vec<String>,
+                              prefix: &str| {
+                    let set: std::collections::BTreeSet<String> =
+                        jobs.iter().flat_map(|j| f(j)).collect();
+                    set.into_iter()
+                        .map(|v| serde_json::json!({ "value": v, "label": label(prefix, &v) }))
+                        .collect::<Vec<_>>()
+                };
+                ctx.insert(
+                    "job_filters",
+                    &serde_json::json!([
+                        { "name": "team", "values": values(&|j| j.team.clone().into_iter().collect(), "") },
+                        { "name": "location", "values": values(&|j| j.locations.clone(), "") },
+                        { "name": "remote", "values": values(&|j| vec![j.remote.clone()], "remote_") },
+                        { "name": "contract", "values": values(&|j| vec![j.employment_type.clone()], "employment_") },
+                    ]),
+                );
+            }
+            if s.kind == "events" {
+                let (upcoming, past): (Vec<usize>, Vec<usize>) = s.pages.iter().partition(|&&p| {
+                    site.pages[p]
+                        .event
+                        .as_ref()
+                        .is_some_and(|e| e.end.as_ref().unwrap_or(&e.start).timestamp() >= site.now)
+                });
+                let mut upcoming = upcoming;
+                upcoming.reverse();
+                ctx.insert(
+                    "upcoming",
+                    &upcoming
+                        .iter()
+                        .map(|&p| look.summary(p))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "past",
+                    &past.iter().map(|&p| look.summary(p)).collect::<Vec<_>>(),
+                );
+            }
             ctx.insert("paginator", &Paginator::new(&s.url, *n, total));
             if is_home {
                 ctx.insert("recent", &recent(site, look, &s.lang));
@@ -483,6 +588,15 @@ fn render_one(
         links.push(l);
     }
     ctx.insert("feeds", &links);
+    let nav_section = match &planned.job {
+        Job::Page(i) => Some(site.pages[*i].section),
+        Job::Section(i, _) => Some(*i),
+        _ => None,
+    };
+    ctx.insert(
+        "docs_nav",
+        &nav_section.and_then(|s| look.docs_nav(s, &url)),
+    );
     ctx.insert("current_permalink", &look.permalink(&url));
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);

@@ -29,8 +29,7 @@
       cards.forEach(function (card) {
         var ok = Object.keys(wanted).every(function (key) {
           var have = card.getAttribute("data-" + key) || "";
-          var sep = key === "expertise" ? "|" : /\s+/;
-          return have.split(sep).indexOf(wanted[key]) !== -1;
+          return have.split("|").indexOf(wanted[key]) !== -1;
         });
         card.hidden = !ok;
         if (ok) shown += 1;
@@ -40,6 +39,20 @@
     form.addEventListener("change", apply);
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+  });
+
+  // Videos load from their host only when the visitor asks for them.
+  document.querySelectorAll(".video[data-video-src]").forEach(function (box) {
+    var button = box.querySelector("button");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = box.getAttribute("data-video-src") + "?autoplay=1";
+      frame.title = button.textContent;
+      frame.allow = "autoplay; encrypted-media; picture-in-picture";
+      frame.allowFullscreen = true;
+      box.replaceChildren(frame);
+    });
   });
 
   // Emails that members chose to publish are written backwards in the page; turn them into

@@ -1,0 +1,154 @@
+//! iCalendar (RFC 5545) files: one per event, one per events section.
+//!
+//! Times are written in UTC, which every calendar understands; the recurrence rule is copied as
+//! written. Text is escaped and lines are folded at 75 octets as the RFC requires.
+
+use crate::model::{Page, Site};
+
+/// Escapes TEXT values: backslash, semicolon, comma and newlines.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets, never inside a character, with CRLF endings.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+fn utc(t: jiff::Timestamp) -> String {
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn vevent(site: &Site, p: &Page, out: &mut String) {
+    let Some(e) = &p.event else { return };
+    let url = site.config.permalink(&p.url);
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{url}"),
+        // The page's date, not the build time, so that two builds give the same file.
+        format!(
+            "DTSTAMP:{}",
+            utc(p
+                .updated
+                .or(p.date)
+                .map_or(e.start.timestamp(), |d| d.timestamp()))
+        ),
+        format!("DTSTART:{}", utc(e.start.timestamp())),
+    ];
+    if let Some(end) = &e.end {
+        lines.push(format!("DTEND:{}", utc(end.timestamp())));
+    }
+    if let Some(rule) = &e.rrule {
+        lines.push(format!("RRULE:{rule}"));
+    }
+    lines.push(format!("SUMMARY:{}", text(&p.title)));
+    if let Some(d) = &p.front.description {
+        lines.push(format!("DESCRIPTION:{}", text(d)));
+    }
+    match (&e.location, &e.online_url) {
+        (Some(l), _) => lines.push(format!("LOCATION:{}", text(l))),
+        (None, Some(u)) => lines.push(format!("LOCATION:{}", text(u))),
+        _ => {}
+    }
+    lines.push(format!("URL:{url}"));
+    let status = match e.status.as_str() {
+        "cancelled" => "CANCELLED",
+        "postponed" => "TENTATIVE",
+        _ => "CONFIRMED",
+    };
+    lines.push(format!("STATUS:{status}"));
+    lines.push("END:VEVENT".into());
+    for l in lines {
+        fold(&l, out);
+    }
+}
+
+fn calendar(site: &Site, name: &str, pages: &[&Page]) -> String {
+    let mut out = String::new();
+    for l in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        format!("PRODID:-//parvis//{}//EN", text(&site.config.title)),
+        "CALSCALE:GREGORIAN".to_string(),
+        format!("X-WR-CALNAME:{}", text(name)),
+    ] {
+        fold(&l, &mut out);
+    }
+    for p in pages {
+        vevent(site, p, &mut out);
+    }
+    fold("END:VCALENDAR", &mut out);
+    out
+}
+
+/// Every calendar file of the build: (output URL, contents, what it is for).
+pub fn files(site: &Site) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (_, p) in site.visible_pages().filter(|(_, p)| p.event.is_some()) {
+        out.push((
+            format!("{}event.ics", p.url),
+            calendar(site, &p.title, &[p]),
+            p.source.display.display().to_string(),
+        ));
+    }
+    for (_, s) in site.visible_sections().filter(|(_, s)| s.kind == "events") {
+        let pages: Vec<&Page> = s
+            .pages
+            .iter()
+            .map(|&i| &site.pages[i])
+            .filter(|p| p.event.is_some())
+            .collect();
+        if !pages.is_empty() {
+            out.push((
+                format!("{}calendar.ics", s.url),
+                calendar(site, &s.title, &pages),
+                format!("the calendar of {}", s.url),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_long_lines_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        fold(&format!("SUMMARY:{}", "é".repeat(60)), &mut out);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets", line.len());
+        }
+        assert_eq!(
+            out.replace("\r\n ", "").trim_end(),
+            format!("SUMMARY:{}", "é".repeat(60))
+        );
+    }
+
+    #[test]
+    fn escapes_text() {
+        assert_eq!(text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+}
