@@ -12,7 +12,7 @@ fn browser_ready() -> bool {
 }
 
 #[test]
-fn community_pages_in_a_real_browser() {
+fn pages_in_a_real_browser() {
     if !browser_ready() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -26,12 +26,17 @@ fn community_pages_in_a_real_browser() {
     let community = SiteTest::fixture("community");
     community.build(&[]).success();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = SiteTest::from_dir(&root.join("example-site"));
+    // A fixed "now": the expired posting is closed, the events are upcoming.
+    example.build_at(1_795_392_000, &[]).success();
     let out = Command::new("node")
         .arg("--test")
         .arg("--test-concurrency=1")
         .arg(root.join("tests/browser/community.test.mjs"))
+        .arg(root.join("tests/browser/portals.test.mjs"))
         .env("HOSTILE_SITE", hostile.out())
         .env("COMMUNITY_SITE", community.out())
+        .env("EXAMPLE_SITE", example.out())
         .current_dir(root)
         .output()
         .expect("node runs");

@@ -9,5 +9,6 @@ mod community;
 mod example_site;
 mod feeds;
 mod markdown;
+mod portals;
 mod robustness;
 mod site_test;

@@ -96,6 +96,16 @@ impl SiteTest {
         Run::from(c.output().expect("run parvis"))
     }
 
+    /// Runs `parvis build` as if "now" were the Unix time `epoch` (SOURCE_DATE_EPOCH).
+    pub fn build_at(&self, epoch: i64, args: &[&str]) -> Run {
+        let mut c = parvis();
+        c.env("SOURCE_DATE_EPOCH", epoch.to_string())
+            .arg("build")
+            .arg(&self.root)
+            .args(args);
+        Run::from(c.output().expect("run parvis"))
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(
             parvis()

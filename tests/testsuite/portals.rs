@@ -1,0 +1,194 @@
+//! The portals of the example site, checked with real parsers: iCalendar files with an
+//! iCalendar parser and a recurrence expander, JSON-LD as JSON with schema.org's properties.
+
+use crate::site_test::SiteTest;
+use std::path::Path;
+
+/// 2026-11-23T00:00:00Z: after the expired posting, before the events.
+const NOW: i64 = 1_795_392_000;
+
+fn example() -> SiteTest {
+    let t = SiteTest::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    t.build_at(NOW, &[]).success();
+    t
+}
+
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD in the page")
+        + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+fn ics_events(text: &str) -> Vec<ical::parser::ical::component::IcalEvent> {
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("a calendar").expect("it parses");
+    assert!(parser.next().is_none());
+    cal.events
+}
+
+fn prop<'a>(e: &'a ical::parser::ical::component::IcalEvent, name: &str) -> Option<&'a str> {
+    e.properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.as_deref())
+}
+
+#[test]
+fn the_quarterly_user_club_expands_to_the_right_dates() {
+    let t = example();
+    let ics = t.read("events/user-club-q1/event.ics");
+    assert!(
+        ics.lines().all(|l| l.len() <= 76),
+        "lines are folded at 75 octets"
+    );
+    assert!(ics.ends_with("END:VCALENDAR\r\n"), "CRLF line endings");
+    let events = ics_events(&ics);
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(
+        prop(e, "SUMMARY"),
+        Some("Lumen Grid user club\\, quarterly meeting")
+    );
+    let start = prop(e, "DTSTART").unwrap();
+    assert_eq!(
+        start, "20270121T130000Z",
+        "14:00 in Paris is 13:00 UTC in January"
+    );
+    let rule = prop(e, "RRULE").unwrap();
+    let set: rrule::RRuleSet = format!("DTSTART:{start}\nRRULE:{rule}")
+        .parse()
+        .expect("valid recurrence");
+    let dates: Vec<String> = set
+        .all(10)
+        .dates
+        .iter()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2027-01-21", "2027-04-21", "2027-07-21", "2027-10-21"]
+    );
+
+    let section = ics_events(&t.read("events/calendar.ics"));
+    assert_eq!(section.len(), 2, "the section calendar holds both events");
+}
+
+#[test]
+fn events_carry_event_json_ld() {
+    let t = example();
+    let club = json_ld(&t.read("events/user-club-q1/index.html"));
+    assert_eq!(club["@type"], "Event");
+    for key in [
+        "name",
+        "startDate",
+        "endDate",
+        "location",
+        "eventAttendanceMode",
+        "eventStatus",
+        "organizer",
+    ] {
+        assert!(!club[key].is_null(), "Event lacks {key}");
+    }
+    assert_eq!(club["startDate"], "2027-01-21T14:00:00+01:00");
+    assert_eq!(
+        club["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+    let webinar = json_ld(&t.read("events/webinar-demand-response/index.html"));
+    assert_eq!(webinar["location"]["@type"], "VirtualLocation");
+    assert_eq!(
+        webinar["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+}
+
+#[test]
+fn job_postings_carry_job_posting_json_ld_and_close_when_expired() {
+    let t = example();
+    let job = json_ld(&t.read("careers/senior-rust-engineer/index.html"));
+    assert_eq!(job["@type"], "JobPosting");
+    for key in [
+        "title",
+        "description",
+        "datePosted",
+        "validThrough",
+        "hiringOrganization",
+        "jobLocation",
+        "employmentType",
+        "baseSalary",
+        "directApply",
+    ] {
+        assert!(!job[key].is_null(), "JobPosting lacks {key}");
+    }
+    assert!(
+        job["description"].as_str().unwrap().contains("<h2"),
+        "description is HTML"
+    );
+    assert_eq!(job["baseSalary"]["value"]["minValue"], 65000.0);
+    let intern = json_ld(&t.read("careers/data-analyst-intern/index.html"));
+    assert_eq!(intern["jobLocationType"], "TELECOMMUTE");
+
+    let listing = t.read("careers/index.html");
+    assert!(listing.contains("Senior Rust engineer"));
+    assert!(
+        !listing.contains("Data analyst intern"),
+        "an expired posting leaves the listing"
+    );
+    let closed = t.read("careers/data-analyst-intern/index.html");
+    assert!(closed.contains("This position is closed."));
+    assert!(!closed.contains(">Apply</a>"));
+    let open = t.read("careers/senior-rust-engineer/index.html");
+    assert!(
+        open.contains("Meet the team") && open.contains("Yanis Benali"),
+        "contacts are shown"
+    );
+}
+
+#[test]
+fn blog_posts_carry_article_json_ld_and_author_links() {
+    let t = example();
+    let post = t.read("blog/forecasting-with-weather-data/index.html");
+    let a = json_ld(&post);
+    assert_eq!(a["@type"], "Article");
+    assert_eq!(a["author"][0]["name"], "Ingrid Nilsen");
+    assert_eq!(a["datePublished"], "2026-10-02");
+    assert!(post.contains(r#"<a href="/members/ingrid-nilsen/">Ingrid Nilsen</a>"#));
+    assert!(post.contains(r#"<meta property="og:type" content="article">"#));
+}
+
+#[test]
+fn docs_have_a_sidebar_previous_next_and_an_edit_link() {
+    let t = example();
+    let page = t.read("docs/getting-started/first-dashboard/index.html");
+    let nav = page
+        .split("class=\"docs-nav\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert!(
+        nav.contains(r#"<a href="/docs/getting-started/first-dashboard/" aria-current="page">"#)
+    );
+    assert!(nav.contains("API reference") && nav.contains("Integrations"));
+    assert!(page.contains(r#"<a rel="prev" href="/docs/getting-started/connect-meters/">"#));
+    assert!(page.contains("https://git.example/lumengrid/community-portal/edit/main/content/docs/getting-started/first-dashboard.md"));
+    assert!(
+        page.contains("class=\"markdown-alert-tip\""),
+        "GitHub-style callouts"
+    );
+    assert!(page.contains("class=\"callout callout-warning\""));
+    let faq = t.read("docs/faq/index.html");
+    assert!(faq.contains("<details class=\"faq\"><summary>Do you sell our data?</summary>"));
+}
+
+#[test]
+fn video_embeds_load_nothing_until_clicked() {
+    let t = example();
+    let careers = t.read("careers/index.html");
+    assert!(careers.contains("data-video-src=\"https://www.youtube-nocookie.com/embed/"));
+    assert!(!careers.contains("<iframe"));
+}
