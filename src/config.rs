@@ -56,6 +56,8 @@ struct RawConfig {
     #[serde(default)]
     feeds: Option<Feeds>,
     #[serde(default)]
+    faq_json_ld: bool,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
 }
 
@@ -141,6 +143,9 @@ pub struct Config {
     pub highlighting: Highlighting,
     pub community: CommunitySettings,
     pub feeds: Feeds,
+    /// Publish FAQPage structured data for pages with `faq` shortcodes. Off by default:
+    /// search engines only show FAQ results for some sites, and duplicates are penalised.
+    pub faq_json_ld: bool,
     pub extra: serde_json::Value,
 }
 
@@ -319,6 +324,7 @@ impl Config {
         Ok(Config {
             community,
             feeds,
+            faq_json_ld: raw.faq_json_ld,
             title: raw.title,
             description: raw.description,
             base_url,

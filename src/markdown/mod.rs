@@ -56,6 +56,8 @@ pub struct Rendered {
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub links: Vec<PendingLink>,
+    /// Questions and answers of `faq` shortcodes, for FAQPage structured data.
+    pub faqs: Vec<(String, String)>,
 }
 
 /// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
@@ -102,6 +104,15 @@ pub fn render_with_shortcodes(
     })
     .expect("errors are collected, not returned");
     let mut rendered = render(&expanded.text, dir);
+    rendered.faqs = calls
+        .iter()
+        .filter(|c| c.name == "faq")
+        .filter_map(|c| {
+            let q = c.args.get("question")?.as_str()?;
+            let a = c.args.get("answer")?.as_str()?;
+            Some((q.to_string(), a.to_string()))
+        })
+        .collect();
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
     }

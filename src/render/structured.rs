@@ -8,14 +8,37 @@ use serde_json::{json, Value};
 /// The JSON-LD of page `i`, or `None` for kinds that have none.
 pub fn json_ld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
-    let value = match p.kind.as_str() {
-        "blog" => article(site, p),
-        "events" => event(site, p)?,
-        "careers" => job(site, p)?,
-        _ => return None,
+    let main = match p.kind.as_str() {
+        "blog" => Some(article(site, p)),
+        "events" => event(site, p),
+        "careers" => job(site, p),
+        _ => None,
+    };
+    let faq = faq_page(site, p);
+    let value = match (main, faq) {
+        (Some(m), Some(f)) => json!([m, f]),
+        (Some(v), None) | (None, Some(v)) => v,
+        (None, None) => return None,
     };
     // `</script>` or `<!--` inside a string must not end the element: escape every `<`.
     Some(value.to_string().replace('<', "\\u003c"))
+}
+
+/// FAQPage from the page's `faq` shortcodes, when `faq_json_ld` is on in site.yaml.
+fn faq_page(site: &Site, p: &Page) -> Option<Value> {
+    let faqs = &p.rendered.as_ref()?.faqs;
+    if !site.config.faq_json_ld || faqs.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": faqs.iter().map(|(q, a)| json!({
+            "@type": "Question",
+            "name": q,
+            "acceptedAnswer": { "@type": "Answer", "text": a },
+        })).collect::<Vec<_>>(),
+    }))
 }
 
 fn organization(site: &Site) -> Value {

@@ -192,3 +192,37 @@ fn video_embeds_load_nothing_until_clicked() {
     assert!(careers.contains("data-video-src=\"https://www.youtube-nocookie.com/embed/"));
     assert!(!careers.contains("<iframe"));
 }
+
+#[test]
+fn faq_structured_data_only_when_switched_on() {
+    let t = example();
+    assert!(!t
+        .read("docs/faq/index.html")
+        .contains("application/ld+json"));
+    let site = std::fs::read_to_string(t.root.join("site.yaml")).unwrap();
+    t.file("site.yaml", format!("{site}faq_json_ld: true\n"));
+    t.build_at(NOW, &[]).success();
+    let faq = json_ld(&t.read("docs/faq/index.html"));
+    assert_eq!(faq["@type"], "FAQPage");
+    assert_eq!(faq["mainEntity"][0]["name"], "Do you sell our data?");
+    assert_eq!(faq["mainEntity"][0]["acceptedAnswer"]["@type"], "Answer");
+}
+
+#[test]
+fn event_and_job_mistakes_are_pointed_at() {
+    let t = example();
+    t.file(
+        "content/events/bad.md",
+        "---\ntitle: Bad\nextra:\n  start: 2027-01-01T10:00:00\n  timezone: Europe/Pariss\n---\n",
+    );
+    t.file(
+        "content/careers/bad.md",
+        "---\ntitle: Bad job\nextra:\n  remote: sometimes\n---\n",
+    );
+    let run = t.build_at(NOW, &[]);
+    run.failure(1)
+        .stderr_has("error: unknown time zone `Europe/Pariss`")
+        .stderr_has("  --> content/events/bad.md:3:1")
+        .stderr_has("error: `remote` is `sometimes`, which is not one of onsite, hybrid, remote")
+        .stderr_has("error: a job posting needs `apply_url` or `apply_email`");
+}
