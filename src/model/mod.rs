@@ -585,6 +585,14 @@ impl Site {
         self.taxonomies = taxonomy::collect(self);
     }
 
+    /// Sorts pages newest first; undated pages last, then by file order, so lists are stable.
+    pub fn newest_first(&self, pages: &mut [usize]) {
+        pages.sort_by(|&a, &b| {
+            let date = |i: usize| self.pages[i].date.map(|d| d.timestamp());
+            date(b).cmp(&date(a)).then(a.cmp(&b))
+        });
+    }
+
     /// Sections from the home page down to `section`, for breadcrumbs.
     pub fn ancestors(&self, section: usize) -> Vec<usize> {
         let mut chain = vec![section];

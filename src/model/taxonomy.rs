@@ -57,14 +57,7 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for t in &mut terms {
-                t.pages.sort_by(|&a, &b| {
-                    let (pa, pb) = (&site.pages[a], &site.pages[b]);
-                    pb.date
-                        .map(|d| d.timestamp())
-                        .cmp(&pa.date.map(|d| d.timestamp()))
-                        .then_with(|| pa.title.cmp(&pb.title))
-                        .then(a.cmp(&b))
-                });
+                site.newest_first(&mut t.pages);
             }
             Taxonomy {
                 name: name.clone(),

@@ -23,6 +23,17 @@ pub struct BadgeCtx {
     pub description: Option<String>,
 }
 
+impl From<&crate::model::community::Badge> for BadgeCtx {
+    fn from(b: &crate::model::community::Badge) -> Self {
+        BadgeCtx {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            icon: b.icon.clone(),
+            description: b.description.clone(),
+        }
+    }
+}
+
 #[derive(Serialize, Clone)]
 pub struct ContributionCtx {
     pub date: String,
@@ -244,12 +255,7 @@ impl<'a> CommunityView<'a> {
                 .badges
                 .iter()
                 .filter_map(|id| self.site.community.badges.iter().find(|b| &b.id == id))
-                .map(|b| BadgeCtx {
-                    id: b.id.clone(),
-                    name: b.name.clone(),
-                    icon: b.icon.clone(),
-                    description: b.description.clone(),
-                })
+                .map(BadgeCtx::from)
                 .collect(),
             points: m.points,
             email_reversed: m
@@ -326,12 +332,7 @@ impl<'a> CommunityView<'a> {
                 .community
                 .badges
                 .iter()
-                .map(|b| BadgeCtx {
-                    id: b.id.clone(),
-                    name: b.name.clone(),
-                    icon: b.icon.clone(),
-                    description: b.description.clone(),
-                })
+                .map(BadgeCtx::from)
                 .collect(),
             members_url: format!("{root}members/"),
             communities_url: format!("{root}communities/"),
@@ -390,13 +391,7 @@ impl<'a> CommunityView<'a> {
             .filter(|(_, p)| p.front.authors.iter().any(|a| a == id))
             .map(|(i, _)| i)
             .collect();
-        pages.sort_by(|&a, &b| {
-            self.site.pages[b]
-                .date
-                .map(|d| d.timestamp())
-                .cmp(&self.site.pages[a].date.map(|d| d.timestamp()))
-                .then(a.cmp(&b))
-        });
+        self.site.newest_first(&mut pages);
         pages.into_iter().map(|i| look.summary(i)).collect()
     }
 
@@ -439,13 +434,7 @@ impl<'a> CommunityView<'a> {
             })
             .map(|(i, _)| i)
             .collect();
-        pages.sort_by(|&a, &b| {
-            self.site.pages[b]
-                .date
-                .map(|d| d.timestamp())
-                .cmp(&self.site.pages[a].date.map(|d| d.timestamp()))
-                .then(a.cmp(&b))
-        });
+        self.site.newest_first(&mut pages);
         pages
             .into_iter()
             .take(limit)

@@ -27,10 +27,7 @@ pub struct FeedLink {
 pub fn specs(site: &Site) -> Vec<FeedSpec> {
     let dated = |pages: &mut Vec<usize>| {
         pages.retain(|&i| site.pages[i].date.is_some());
-        pages.sort_by(|&a, &b| {
-            let d = |i: usize| site.pages[i].date.map(|d| d.timestamp());
-            d(b).cmp(&d(a)).then(a.cmp(&b))
-        });
+        site.newest_first(pages);
     };
     let mut out = Vec::new();
     let mut all: Vec<usize> = site
