@@ -74,8 +74,83 @@ pub enum BuildError {
     Usage(String),
 }
 
-/// Runs a whole build.
+/// Runs a whole build for one audience and swaps the output in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    if let Some(out) = &opts.output {
+        check_output_dir(&opts.root, out).map_err(BuildError::Usage)?;
+    }
+    let staging = match &opts.output {
+        Some(out) => Some(Staging::new(out).map_err(|e| {
+            BuildError::Usage(format!(
+                "cannot prepare the output folder {}: {e}",
+                out.display()
+            ))
+        })?),
+        None => None,
+    };
+    let mut report = run(opts, opts.audience.as_deref(), staging.as_ref(), "")?;
+    if let Some(s) = staging {
+        let start = Instant::now();
+        s.commit()
+            .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+        report.timings.push(("swap output", start.elapsed()));
+    }
+    Ok(report)
+}
+
+/// Builds every audience's portal into its own folder of the output (`public/internal/`,
+/// `public/public/`…), swapped in together: one command in CI, one folder per host. The errors
+/// of every audience are reported together.
+pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
+    let out = opts
+        .output
+        .clone()
+        .ok_or_else(|| BuildError::Usage("--all-audiences needs an output folder".into()))?;
+    check_output_dir(&opts.root, &out).map_err(BuildError::Usage)?;
+    let config_text = std::fs::read_to_string(opts.root.join("site.yaml")).unwrap_or_default();
+    let audiences = crate::config::Config::from_file(Path::new("site.yaml"), &config_text)
+        .map(|c| c.audiences)
+        .unwrap_or_default();
+    let staging = Staging::new(&out).map_err(|e| {
+        BuildError::Usage(format!(
+            "cannot prepare the output folder {}: {e}",
+            out.display()
+        ))
+    })?;
+    let mut reports = Vec::new();
+    let mut failed = Diagnostics::default();
+    if audiences.is_empty() {
+        // Let the normal path report what is wrong with site.yaml.
+        run(opts, None, None, "")?;
+    }
+    for audience in &audiences {
+        match run(
+            opts,
+            Some(audience),
+            Some(&staging),
+            &format!("{audience}/"),
+        ) {
+            Ok(r) => reports.push(r),
+            Err(BuildError::Content(d)) => failed.extend(d.sorted()),
+            Err(e) => return Err(e),
+        }
+    }
+    if failed.has_errors() {
+        return Err(BuildError::Content(failed));
+    }
+    staging
+        .commit()
+        .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+    Ok(reports)
+}
+
+/// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
+fn run(
+    opts: &BuildOptions,
+    audience: Option<&str>,
+    staging: Option<&Staging>,
+    prefix: &str,
+) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let mut diags = Diagnostics::default();
@@ -86,23 +161,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })?;
     diags.extend(load_diags);
     watch.lap("load");
-    let audience = match &opts.audience {
+    let audience = match audience {
         Some(a) if sources.config.audience_rank(a).is_none() => {
             return Err(BuildError::Usage(format!(
                 "unknown audience `{a}`; site.yaml lists {}",
                 sources.config.audiences.join(", ")
             )))
         }
-        Some(a) => a.clone(),
+        Some(a) => a.to_string(),
         None => sources.config.public_audience().to_string(),
     };
-    if let Some(out) = &opts.output {
-        check_output_dir(&opts.root, out).map_err(BuildError::Usage)?;
-    }
 
     let (mut site, model_diags) = Site::build(&mut sources);
     diags.extend(model_diags);
-    if opts.output.is_none() {
+    if staging.is_none() {
         // `check` is where a community manager looks after the community's health.
         diags.extend(site.community.health_warnings());
     }
@@ -141,7 +213,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .iter()
         .map(|a| a.rel.clone())
         .collect();
-    diags.extend(markdown::links::resolve(&mut site, &assets));
+    diags.extend(markdown::links::resolve(&mut site, &assets, &audience));
     watch.lap("links");
 
     let planned = render::plan(&site);
@@ -190,20 +262,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
 
-    let staging = match &opts.output {
-        Some(out) => Some(Staging::new(out).map_err(|e| {
-            BuildError::Usage(format!(
-                "cannot prepare the output folder {}: {e}",
-                out.display()
-            ))
-        })?),
-        None => None,
-    };
     let progress = progress_bar(opts.progress, planned.len() as u64);
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         progress.inc(1);
-        match &staging {
-            Some(s) => s.write(path, bytes).map_err(|e| write_error(path, e)),
+        match staging {
+            Some(s) => s
+                .write(&format!("{prefix}{path}"), bytes)
+                .map_err(|e| write_error(path, e)),
             None => Ok(()),
         }
     };
@@ -222,10 +287,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     watch.lap("render and write pages");
 
     let mut files = planned.len();
-    if let Some(s) = &staging {
+    if let Some(s) = staging {
         let errors = Mutex::new(Vec::new());
         extra_files.par_iter().for_each(|(path, bytes, _)| {
-            if let Err(e) = s.write(path, bytes) {
+            if let Err(e) = s.write(&format!("{prefix}{path}"), bytes) {
                 errors
                     .lock()
                     .expect("no panic while holding")
@@ -234,8 +299,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         });
         for (rel, copy) in static_copies(&sources) {
             let res = match copy {
-                Copy::Embedded(bytes) => s.write(&rel, bytes),
-                Copy::File(src) => s.copy(&src, &rel),
+                Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
+                Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
             };
             if let Err(e) = res {
                 errors
@@ -252,11 +317,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
-    }
-    if let Some(s) = staging {
-        s.commit()
-            .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
-        watch.lap("swap output");
     }
     Ok(BuildReport {
         audience,

@@ -5,6 +5,7 @@
 //! and resolves links, [`render`] applies the templates, [`output`] writes the result
 //! atomically. [`build`] runs them in order; [`diagnostics`] carries every error with its place.
 
+pub mod audiences;
 pub mod build;
 pub mod config;
 pub mod diagnostics;

@@ -38,8 +38,12 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Build the portal of this audience (one of `audiences` in site.yaml) [default: the widest].
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all_audiences")]
         audience: Option<String>,
+        /// Build every audience's portal, each into its own folder of the output (OUTPUT/internal/,
+        /// OUTPUT/public/…), swapped in together.
+        #[arg(long)]
+        all_audiences: bool,
         /// Include drafts and pages whose publish_date is in the future.
         #[arg(long)]
         drafts: bool,
@@ -64,6 +68,9 @@ enum Command {
         /// Check drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Print what each audience sees, and what opening each restricted item would change.
+        #[arg(long)]
+        audiences: bool,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -85,6 +92,7 @@ fn main() -> ExitCode {
             site,
             output,
             audience,
+            all_audiences,
             drafts,
             format,
             quiet,
@@ -98,6 +106,10 @@ fn main() -> ExitCode {
                 drafts,
                 progress: format == Format::Text && !quiet && show_progress(),
             };
+            if all_audiences {
+                let result = parvis::build::build_all(&opts);
+                return finish_many(result, format, quiet, &output);
+            }
             finish(build(&opts), format, quiet, |r| {
                 let mut lines = String::new();
                 if timings {
@@ -121,7 +133,17 @@ fn main() -> ExitCode {
             audience,
             drafts,
             format,
+            audiences,
         } => {
+            if audiences {
+                return match parvis::audiences::overview(&site, drafts) {
+                    Ok(text) => {
+                        print!("{text}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => finish(Err(e), format, false, |_| String::new()),
+                };
+            }
             let opts = BuildOptions {
                 root: site,
                 output: None,
@@ -195,6 +217,33 @@ fn finish(
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// `build --all-audiences`: one summary line per audience.
+fn finish_many(
+    result: Result<Vec<BuildReport>, BuildError>,
+    format: Format,
+    quiet: bool,
+    output: &std::path::Path,
+) -> ExitCode {
+    match result {
+        Ok(reports) => {
+            for r in &reports {
+                print_diagnostics(&r.diagnostics, format, true);
+                if format == Format::Text && !quiet {
+                    eprintln!(
+                        "built {} pages for the `{}` audience into {} in {:.2?}",
+                        r.pages,
+                        r.audience,
+                        output.join(&r.audience).display(),
+                        r.elapsed
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => finish(Err(e), format, quiet, |_| String::new()),
     }
 }
 

@@ -25,7 +25,7 @@ enum Item {
 
 /// Resolves the links of every visible page and section. `assets` are the non-Markdown files
 /// under `content/`, relative to it.
-pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>) -> Vec<Diagnostic> {
+pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Vec<Diagnostic> {
     let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
     for p in &site.pages {
         targets.insert(
@@ -74,7 +74,11 @@ pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>) -> Vec<Diagnostic> {
                     let found = match &link.target {
                         LinkTarget::Anchor(a) => check_anchor(Some(&rendered.anchors), a, source, link.offset, &link.raw, "this page")
                             .map(|_| format!("#{a}")),
-                        LinkTarget::Page(path, anchor) => page_url(&targets, path, anchor.as_deref(), source, link.offset, &link.raw),
+                        LinkTarget::Page(path, anchor) => match page_url(&targets, path, anchor.as_deref(), source, link.offset, &link.raw, audience) {
+                            Err(Missing::Hidden(_)) if link.drop_if_hidden => Ok(String::new()),
+                            Err(Missing::Hidden(d)) | Err(Missing::Broken(d)) => Err(d),
+                            Ok(url) => Ok(url),
+                        },
                         LinkTarget::Asset(path) => {
                             if assets.contains(path) {
                                 Ok(format!("{root}{}", encode_path(&slash_path(path))))
@@ -113,6 +117,13 @@ pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>) -> Vec<Diagnostic> {
     all
 }
 
+/// Why a page link has no URL in this build.
+enum Missing {
+    /// The target exists but this build does not show it.
+    Hidden(Diagnostic),
+    Broken(Diagnostic),
+}
+
 fn page_url(
     targets: &HashMap<&Path, Target<'_>>,
     path: &Path,
@@ -120,7 +131,8 @@ fn page_url(
     source: &Source,
     offset: usize,
     raw: &str,
-) -> Result<String, Diagnostic> {
+    audience: &str,
+) -> Result<String, Missing> {
     let Some(t) = targets.get(path) else {
         let wanted = slash_path(path);
         let known: Vec<String> = targets.keys().map(|p| slash_path(p)).collect();
@@ -128,31 +140,35 @@ fn page_url(
             Some(s) => format!("did you mean content/{s}? Paths are relative to the page's folder"),
             None => "paths are relative to the page's folder; check the file name".to_string(),
         };
-        return Err(source
-            .body_error(
-                offset,
-                format!("link to `{raw}`: there is no page content/{wanted}"),
-            )
-            .with_hint(hint));
+        return Err(Missing::Broken(
+            source
+                .body_error(
+                    offset,
+                    format!("link to `{raw}`: there is no page content/{wanted}"),
+                )
+                .with_hint(hint),
+        ));
     };
+    let target = format!("content/{}", slash_path(path));
     if let Some(h) = t.hidden {
-        return Err(source
-            .body_error(
-                offset,
-                format!("link to `{raw}`, a page that is {h} and not part of this build"),
-            )
-            .with_hint("remove the link, or open the target page to this build"));
+        let (message, hint) = match h {
+            Hidden::Audience(a) => (
+                format!("link to `{raw}`: {target} is only open to `{a}`, and the `{audience}` audience may not see it"),
+                format!("open {target} to `{audience}` (`audience: {audience}` in its front matter), remove the link, or write it [text]({raw} \"if-visible\") to keep only its text where the page is hidden"),
+            ),
+            other => (
+                format!("link to `{raw}`: {target} is {other} and not part of this build"),
+                format!("remove the link, publish the page, or write it [text]({raw} \"if-visible\") to keep only its text while the page is hidden"),
+            ),
+        };
+        return Err(Missing::Hidden(
+            source.body_error(offset, message).with_hint(hint),
+        ));
     }
     match anchor {
-        Some(a) => check_anchor(
-            t.anchors,
-            a,
-            source,
-            offset,
-            raw,
-            &format!("content/{}", slash_path(path)),
-        )
-        .map(|_| format!("{}#{a}", t.url)),
+        Some(a) => check_anchor(t.anchors, a, source, offset, raw, &target)
+            .map(|_| format!("{}#{a}", t.url))
+            .map_err(Missing::Broken),
         None => Ok(t.url.to_string()),
     }
 }
@@ -193,18 +209,33 @@ fn substitute(html: &str, urls: &[String]) -> String {
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(pos) = rest.find("@@PVLINK") {
+    while let Some(pos) = rest.find("@@PV") {
         out.push_str(&rest[..pos]);
-        let after = &rest[pos + 8..];
+        let tail = &rest[pos..];
+        let (kind, after) = ["@@PVLINK", "@@PVOPEN", "@@PVCLOSE"]
+            .iter()
+            .find_map(|k| tail.strip_prefix(k).map(|a| (*k, a)))
+            .unwrap_or(("", &tail[4..]));
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let n: Option<usize> = after[..digits].parse().ok();
-        match n.filter(|&n| after[digits..].starts_with("@@") && n < urls.len()) {
+        match n.filter(|&n| !kind.is_empty() && after[digits..].starts_with("@@") && n < urls.len())
+        {
             Some(n) => {
-                escape_attr(&mut out, &urls[n]);
+                match kind {
+                    "@@PVLINK" => escape_attr(&mut out, &urls[n]),
+                    // A droppable link: an empty URL means the target is hidden here.
+                    "@@PVOPEN" if !urls[n].is_empty() => {
+                        out.push_str("<a href=\"");
+                        escape_attr(&mut out, &urls[n]);
+                        out.push_str("\">");
+                    }
+                    "@@PVCLOSE" if !urls[n].is_empty() => out.push_str("</a>"),
+                    _ => {}
+                }
                 rest = &after[digits + 2..];
             }
             None => {
-                out.push_str("@@PVLINK");
+                out.push_str(&tail[..tail.len() - after.len()]);
                 rest = after;
             }
         }

@@ -26,6 +26,9 @@ pub struct TocEntry {
 /// A link found in the body, to check and turn into a URL once every page is known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingLink {
+    /// Written `[text](page.md "if-visible")`: dropped, keeping its text, when the target is
+    /// not in the build.
+    pub drop_if_hidden: bool,
     /// Byte offset of the link in the body, for errors.
     pub offset: usize,
     /// As written.
@@ -67,6 +70,9 @@ pub fn placeholder(n: usize) -> String {
 }
 
 const MORE: &str = "<!--parvis:more-->";
+
+/// The link title that marks a link to drop where its target is hidden.
+pub const DROP_TITLE: &str = "if-visible";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -129,6 +135,7 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
     let mut heading: Option<(usize, String)> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut more_pending = false;
+    let mut open_links: Vec<Option<usize>> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -212,13 +219,28 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
                 id,
             }) => {
                 let dest = note_link(&dest_url, range.start, dir, &mut out.links);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                // `[text](page.md "if-visible")`: the whole link is a placeholder, written
+                // only if the target is in the build, so that the text stays either way.
+                let droppable = title.as_ref() == DROP_TITLE && dest.starts_with("@@PVLINK");
+                if droppable {
+                    let n = out.links.len() - 1;
+                    out.links[n].drop_if_hidden = true;
+                    events.push(Event::InlineHtml(format!("@@PVOPEN{n}@@").into()));
+                    open_links.push(Some(n));
+                } else {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id,
+                    }));
+                    open_links.push(None);
+                }
             }
+            Event::End(TagEnd::Link) => match open_links.pop().flatten() {
+                Some(n) => events.push(Event::InlineHtml(format!("@@PVCLOSE{n}@@").into())),
+                None => events.push(Event::End(TagEnd::Link)),
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -314,6 +336,7 @@ fn note_link<'a>(
     };
     let n = links.len();
     links.push(PendingLink {
+        drop_if_hidden: false,
         offset,
         raw,
         target,

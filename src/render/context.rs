@@ -254,6 +254,17 @@ impl<'a> Lookups<'a> {
             .collect()
     }
 
+    /// `section` if this build shows it, else its nearest visible ancestor: a page opened
+    /// wider than its section must not carry the section's title or text.
+    pub fn visible_section(&self, section: usize) -> usize {
+        self.site
+            .ancestors(section)
+            .into_iter()
+            .rev()
+            .find(|&s| self.site.sections[s].hidden.is_none())
+            .unwrap_or(section)
+    }
+
     /// Visible sections from the home page down to `section`.
     pub fn ancestors(&self, section: usize) -> Vec<Link<'a>> {
         self.site
@@ -479,7 +490,12 @@ impl<'a> Lookups<'a> {
     /// The sidebar of the docs tree holding `section`, with `current_url` marked; `None`
     /// outside docs.
     pub fn docs_nav(&self, section: usize, current_url: &str) -> Option<NavNode<'a>> {
-        let chain = self.site.ancestors(section);
+        let chain: Vec<usize> = self
+            .site
+            .ancestors(section)
+            .into_iter()
+            .filter(|&s| self.site.sections[s].hidden.is_none())
+            .collect();
         let root = *chain
             .iter()
             .find(|&&s| self.site.sections[s].kind == "docs")?;

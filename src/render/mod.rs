@@ -275,7 +275,10 @@ fn render_one(
                     .collect();
                 ctx.insert("contacts", &contacts);
             }
-            ctx.insert("section", &look.section(p.section, &[]));
+            ctx.insert(
+                "section",
+                &look.section(look.visible_section(p.section), &[]),
+            );
             (
                 template,
                 p.lang.as_str(),

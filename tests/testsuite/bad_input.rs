@@ -175,7 +175,7 @@ fn link_to_a_draft_is_an_error() {
             "content/blog/teaser.md",
             b"---\ntitle: Teaser\n---\nSoon: [draft](draft-post.md)\n",
         )],
-        &["error: link to `draft-post.md`, a page that is a draft and not part of this build"],
+        &["error: link to `draft-post.md`: content/blog/draft-post.md is a draft and not part of this build"],
     );
 }
 
