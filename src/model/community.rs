@@ -122,6 +122,8 @@ struct RawMember {
     audience: Option<S<String>>,
     published: Option<bool>,
     leaderboard: Option<bool>,
+    /// Private notes of the community team, shown only inside `private_audience`.
+    notes: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -250,6 +252,8 @@ pub struct Member {
     pub audience: String,
     pub published: bool,
     pub on_leaderboard: bool,
+    /// Sanitised HTML of the team's private notes.
+    pub notes_html: Option<String>,
     pub file: PathBuf,
     pub url: String,
 }
@@ -775,6 +779,7 @@ impl CommunityData {
                 audience,
                 published: m.published.unwrap_or(true),
                 on_leaderboard: m.leaderboard.unwrap_or(true),
+                notes_html: m.notes.as_deref().map(sanitize_bio),
                 file,
             });
         }

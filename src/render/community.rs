@@ -96,6 +96,8 @@ pub struct MemberCtx {
     pub email_reversed: Option<String>,
     /// Only for audiences that may see them.
     pub leader_scores: Option<ScoresCtx>,
+    /// The team's private notes (sanitised HTML), only for audiences that may see them.
+    pub notes: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -263,6 +265,10 @@ impl<'a> CommunityView<'a> {
                 .as_ref()
                 .filter(|_| m.email_public)
                 .map(|e| e.chars().rev().collect()),
+            notes: m
+                .notes_html
+                .clone()
+                .filter(|_| config.sees_private(self.audience)),
             leader_scores: m
                 .leader_scores
                 .filter(|_| config.sees_private(self.audience))
