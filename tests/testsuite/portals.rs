@@ -130,6 +130,7 @@ fn job_postings_carry_job_posting_json_ld_and_close_when_expired() {
     assert_eq!(job["baseSalary"]["value"]["minValue"], 65000.0);
     let intern = json_ld(&t.read("careers/data-analyst-intern/index.html"));
     assert_eq!(intern["jobLocationType"], "TELECOMMUTE");
+    assert_eq!(intern["applicantLocationRequirements"][0]["name"], "Canada");
 
     let listing = t.read("careers/index.html");
     assert!(listing.contains("Senior Rust engineer"));
