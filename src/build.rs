@@ -11,7 +11,7 @@ use crate::markdown::{
     shortcodes::{Call, ShortcodeError},
 };
 use crate::model::Site;
-use crate::output::Staging;
+use crate::output::{Memory, Sink, Staging};
 use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -88,7 +88,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })?),
         None => None,
     };
-    let mut report = run(opts, opts.audience.as_deref(), staging.as_ref(), "")?;
+    let mut report = run(
+        opts,
+        opts.audience.as_deref(),
+        staging.as_ref().map(|s| s as &dyn Sink),
+        "",
+    )?;
     if let Some(s) = staging {
         let start = Instant::now();
         s.commit()
@@ -144,11 +149,20 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     Ok(reports)
 }
 
+/// Builds into memory, for the development server: the files by output path.
+pub fn build_in_memory(
+    opts: &BuildOptions,
+) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), BuildError> {
+    let memory = Memory::default();
+    let report = run(opts, opts.audience.as_deref(), Some(&memory), "")?;
+    Ok((report, memory.into_files()))
+}
+
 /// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
 fn run(
     opts: &BuildOptions,
     audience: Option<&str>,
-    staging: Option<&Staging>,
+    staging: Option<&dyn Sink>,
     prefix: &str,
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();

@@ -75,6 +75,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Serve the site from memory on 127.0.0.1, rebuild when a file changes, and reload the
+    /// browser by itself. Drafts and future pages are shown. Build errors show in the terminal
+    /// and over the page; the server keeps running.
+    Serve {
+        /// The site folder (the one holding site.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; a free one is used if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a small working portal in a new folder.
     Init {
         /// The folder to create (it must be empty or absent).
@@ -157,6 +174,25 @@ fn main() -> ExitCode {
                     r.pages, r.audience
                 )
             })
+        }
+        Command::Serve {
+            site,
+            bind,
+            port,
+            open,
+        } => {
+            match parvis::serve::serve(parvis::serve::ServeOptions {
+                root: site,
+                bind,
+                port,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,

@@ -2,8 +2,49 @@
 //! so that a failed build leaves the previous output untouched and a web server never serves a
 //! half-written site.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where a build's files go: a staging folder on disk, or memory for `parvis serve`.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel`, a `/`-separated path inside the output.
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Copies file `source` to `rel`.
+    fn copy(&self, source: &Path, rel: &str) -> io::Result<()> {
+        self.write(rel, &std::fs::read(source)?)
+    }
+}
+
+/// The output kept in memory, for the development server.
+#[derive(Default)]
+pub struct Memory {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel.trim_start_matches('/').to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, rel, bytes)
+    }
+    fn copy(&self, source: &Path, rel: &str) -> io::Result<()> {
+        Staging::copy(self, source, rel)
+    }
+}
 
 /// A folder being filled, next to the folder it will replace.
 pub struct Staging {

@@ -12,4 +12,5 @@ mod feeds;
 mod markdown;
 mod portals;
 mod robustness;
+mod serve;
 mod site_test;

@@ -1,0 +1,369 @@
+//! `parvis serve`: the site built in memory, served on 127.0.0.1, rebuilt when a file changes,
+//! with the browser reloading by itself (server-sent events on the same port) and build errors
+//! shown over the page.
+//!
+//! The server never exits on bad content: a failed rebuild keeps serving the last good site and
+//! sends the diagnostics to the browser. Only files of the built site are served: paths are
+//! looked up in memory, never on disk, so no `..` or symlink can reach outside the output.
+
+mod watch;
+
+use crate::build::{build_in_memory, BuildError, BuildOptions};
+use crate::diagnostics::Diagnostics;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::Stream;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use tokio::sync::broadcast;
+
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What `parvis serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: std::net::IpAddr,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// A message to every open page.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Reload,
+    Css,
+    Failed(String),
+}
+
+/// The site being served and the state of the last build.
+pub struct Site {
+    files: RwLock<Arc<BTreeMap<String, Vec<u8>>>>,
+    /// Diagnostics JSON of the last failed build, if it failed.
+    failure: RwLock<Option<String>>,
+    changes: broadcast::Sender<Change>,
+}
+
+impl Site {
+    fn new() -> Arc<Site> {
+        let (changes, _) = broadcast::channel(64);
+        Arc::new(Site {
+            files: RwLock::new(Arc::new(BTreeMap::new())),
+            failure: RwLock::new(None),
+            changes,
+        })
+    }
+
+    /// Rebuilds from the sources; on success swaps the files in, on failure keeps the old ones.
+    /// Returns the diagnostics to print.
+    pub fn rebuild(&self, opts: &BuildOptions, css_only: bool) -> Result<usize, Diagnostics> {
+        match build_in_memory(opts) {
+            Ok((report, files)) => {
+                *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(files);
+                let had_failure = self
+                    .failure
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .is_some();
+                let _ = self.changes.send(if css_only && !had_failure {
+                    Change::Css
+                } else {
+                    Change::Reload
+                });
+                Ok(report.pages)
+            }
+            Err(BuildError::Content(d)) => {
+                let json = d.render_json();
+                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
+                let _ = self.changes.send(Change::Failed(json));
+                Err(d)
+            }
+            Err(BuildError::Usage(msg)) => {
+                let mut d = Diagnostics::default();
+                d.push(crate::diagnostics::Diagnostic::error("site.yaml", msg));
+                let json = d.render_json();
+                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
+                let _ = self.changes.send(Change::Failed(json));
+                Err(d)
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Arc<BTreeMap<String, Vec<u8>>> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The output path a request path names, or `None` when it tries to leave the site.
+/// Percent-encoding is decoded once, and a decoded `%` that would decode again is refused, so
+/// double-encoded `..` cannot slip through.
+pub fn output_path(request_path: &str) -> Option<String> {
+    let decoded = percent_decode(request_path)?;
+    if decoded.contains('\\') || decoded.contains('\0') || decoded.contains('%') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if decoded.ends_with('/') || path.is_empty() {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Body> {
+    let Some(path) = output_path(req.uri().path()) else {
+        return plain(StatusCode::FORBIDDEN, "forbidden");
+    };
+    let files = site.snapshot();
+    let (status, path, body) = match files.get(&path) {
+        Some(b) => (StatusCode::OK, path, b.clone()),
+        // `/blog/post` without its slash: the page at `/blog/post/`.
+        None => match files.get(&format!("{path}/index.html")) {
+            Some(_) => {
+                let location = format!("{}/", req.uri().path());
+                return Response::builder()
+                    .status(StatusCode::MOVED_PERMANENTLY)
+                    .header(header::LOCATION, location)
+                    .body(Body::empty())
+                    .expect("valid response");
+            }
+            None => match files.get("404.html") {
+                Some(b) => (StatusCode::NOT_FOUND, "404.html".to_string(), b.clone()),
+                None => return plain(StatusCode::NOT_FOUND, "not found"),
+            },
+        },
+    };
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let body = if mime.essence_str() == "text/html" {
+        inject(body)
+    } else {
+        body
+    };
+    Response::builder()
+        .status(status)
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&content_type(&mime)).expect("a MIME type"),
+        )
+        .header(header::CACHE_CONTROL, "no-store")
+        .header("X-Content-Type-Options", "nosniff")
+        .body(Body::from(body))
+        .expect("valid response")
+}
+
+fn content_type(mime: &mime_guess::Mime) -> String {
+    match mime.type_() {
+        mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
+        _ if mime.essence_str() == "application/javascript" => {
+            "text/javascript; charset=utf-8".into()
+        }
+        _ => mime.essence_str().to_string(),
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(text))
+        .expect("valid response")
+}
+
+/// Adds the live-reload script to an HTML page, before `</body>`.
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = b"<script src=\"/__parvis/live.js\"></script>";
+    match html.windows(7).rposition(|w| w == b"</body>") {
+        Some(i) => {
+            html.splice(i..i, tag.iter().copied());
+        }
+        None => html.extend_from_slice(tag),
+    }
+    html
+}
+
+async fn live_js() -> Response<Body> {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/javascript; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(LIVE_JS))
+        .expect("valid response")
+}
+
+async fn events(
+    State(site): State<Arc<Site>>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let hello = site
+        .failure
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_else(|| "{\"errors\":0}".into());
+    let mut rx = site.changes.subscribe();
+    let stream = async_stream(hello, move || {
+        let fut = async move {
+            loop {
+                match rx.recv().await {
+                    Ok(c) => return Some((c, rx)),
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        };
+        fut
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A stream that sends `hello` first, then every change.
+fn async_stream<F, Fut>(
+    hello: String,
+    first: F,
+) -> impl Stream<Item = Result<Event, std::convert::Infallible>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Option<(Change, broadcast::Receiver<Change>)>>,
+{
+    use futures_util::stream::{self, StreamExt};
+    let start = stream::once(async move { Ok(Event::default().event("hello").data(hello)) });
+    let changes = stream::unfold(
+        (Some(first), None::<broadcast::Receiver<Change>>),
+        |(first, rx)| async move {
+            let next = match (first, rx) {
+                (Some(f), _) => f().await,
+                (None, Some(mut rx)) => loop {
+                    match rx.recv().await {
+                        Ok(c) => break Some((c, rx)),
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => break None,
+                    }
+                },
+                (None, None) => None,
+            };
+            next.map(|(change, rx)| {
+                let event = match change {
+                    Change::Reload => Event::default().event("reload").data("reload"),
+                    Change::Css => Event::default().event("css").data("css"),
+                    Change::Failed(json) => Event::default().event("error-report").data(json),
+                };
+                (Ok(event), (None, Some(rx)))
+            })
+        },
+    );
+    start.chain(changes)
+}
+
+/// Builds, serves and watches until interrupted.
+pub fn serve(opts: ServeOptions) -> Result<(), String> {
+    let build = BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        audience: None,
+        drafts: true,
+        progress: false,
+    };
+    let site = Site::new();
+    match site.rebuild(&build, false) {
+        Ok(pages) => eprintln!("built {pages} pages (drafts and future pages shown)"),
+        Err(d) => eprint!("{}", d.render_text()),
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener =
+            match tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).await {
+                Ok(l) => l,
+                Err(_) => tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, 0))
+                    .await
+                    .map_err(|e| e.to_string())?,
+            };
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let url = format!("http://{addr}/");
+        // The first line on standard output is the address, for scripts and tests.
+        println!("serving {url}");
+        let _watcher = watch::start(opts.root.clone(), build, site.clone(), runtime_handle())?;
+        if opts.open {
+            let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+        }
+        let app = Router::new()
+            .route("/__parvis/live.js", get(live_js))
+            .route("/__parvis/events", get(events))
+            .fallback(page)
+            .with_state(site);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn runtime_handle() -> tokio::runtime::Handle {
+    tokio::runtime::Handle::current()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_site() {
+        assert_eq!(output_path("/").as_deref(), Some("index.html"));
+        assert_eq!(output_path("/blog/").as_deref(), Some("blog/index.html"));
+        assert_eq!(
+            output_path("/assets/parvis.css").as_deref(),
+            Some("assets/parvis.css")
+        );
+        assert_eq!(
+            output_path("/caf%C3%A9/").as_deref(),
+            Some("café/index.html")
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%252e%252e/etc/passwd",
+            "/a/..%2f..%2fetc",
+            "/a\\..\\b",
+            "/%00",
+            "/%zz",
+        ] {
+            assert_eq!(output_path(bad), None, "{bad}");
+        }
+    }
+}

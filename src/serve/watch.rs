@@ -1,0 +1,84 @@
+//! Watches the site's sources and rebuilds on change, debounced; editor swap and temporary files
+//! are ignored.
+
+use super::Site;
+use crate::build::BuildOptions;
+use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+const WATCHED: &[&str] = &[
+    "site.yaml",
+    "content",
+    "data",
+    "templates",
+    "themes",
+    "static",
+    "i18n",
+];
+
+/// Whether a changed path can change the site (not an editor's swap file, not the output).
+fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let Some(first) = rel.components().next() else {
+        return false;
+    };
+    let first = first.as_os_str().to_string_lossy();
+    if !WATCHED.contains(&first.as_ref()) {
+        return false;
+    }
+    !rel.components()
+        .any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
+}
+
+/// Starts watching; rebuilds happen on a blocking thread of the runtime.
+pub fn start(
+    root: PathBuf,
+    build: BuildOptions,
+    site: Arc<Site>,
+    runtime: tokio::runtime::Handle,
+) -> Result<impl Drop, String> {
+    let root_abs = std::fs::canonicalize(&root).unwrap_or(root.clone());
+    let watch_root = root_abs.clone();
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(30),
+        None,
+        move |res: DebounceEventResult| {
+            let Ok(events) = res else { return };
+            // Reading files (our own builds do) is not a change.
+            let paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+                .flat_map(|e| e.paths.iter().cloned())
+                .filter(|p| relevant(&watch_root, p))
+                .collect();
+            if paths.is_empty() {
+                return;
+            }
+            let css_only = paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"));
+            let (site, build) = (site.clone(), build.clone());
+            runtime.spawn_blocking(move || {
+                let start = std::time::Instant::now();
+                match site.rebuild(&build, css_only) {
+                    Ok(pages) => eprintln!(
+                        "rebuilt {pages} pages in {:.0?} ({} changed)",
+                        start.elapsed(),
+                        paths[0].display()
+                    ),
+                    Err(d) => eprint!("{}", d.render_text()),
+                }
+            });
+        },
+    )
+    .map_err(|e| format!("cannot watch the site: {e}"))?;
+    debouncer
+        .watch(&root_abs, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root_abs.display()))?;
+    Ok(debouncer)
+}

@@ -1,0 +1,183 @@
+//! `parvis serve` as a writer and a visitor use it: a real server on 127.0.0.1, real requests.
+
+use crate::site_test::{parvis, SiteTest};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `parvis serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(t: &SiteTest) -> Server {
+    let mut child = parvis()
+        .args(["serve", "--port", "0"])
+        .arg(&t.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("parvis serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .trim_start_matches("serving http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "listens on loopback: {line}"
+    );
+    Server { child, addr }
+}
+
+/// A raw HTTP/1.1 GET, so that paths reach the server exactly as written.
+pub fn get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn serves_pages_with_types_and_404s() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let (status, head, body) = get(&server.addr, "/blog/first-post/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(String::from_utf8_lossy(&body).contains("/__parvis/live.js"));
+    let (status, head, _) = get(&server.addr, "/assets/parvis.css");
+    assert_eq!(status, 200);
+    assert!(head.to_lowercase().contains("content-type: text/css"));
+    let (status, _, body) = get(&server.addr, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8_lossy(&body).contains("Page not found"),
+        "the site's 404 page"
+    );
+    let (status, _, _) = get(&server.addr, "/blog/");
+    assert_eq!(status, 200, "directories are pages, never listings");
+    assert_eq!(
+        get(&server.addr, "/blog/draft-post/").0,
+        200,
+        "drafts are shown while writing"
+    );
+}
+
+#[test]
+fn traversal_attempts_get_403_or_404() {
+    let t = SiteTest::fixture("basic");
+    std::fs::write(t.root.join("secret.txt"), "TOPSECRET").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", t.root.join("static/etc")).unwrap();
+    let server = start(&t);
+    for path in [
+        "/../site.yaml",
+        "/../../etc/passwd",
+        "/%2e%2e/site.yaml",
+        "/%2e%2e%2fsite.yaml",
+        "/%252e%252e/site.yaml",
+        "/blog/..%2f..%2fsecret.txt",
+        "/..%5c..%5csecret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/secret.txt",
+        "/site.yaml",
+        "/content/_index.md",
+        "/etc/passwd",
+        "//etc/passwd",
+        "/blog/%00",
+    ] {
+        let (status, _, body) = get(&server.addr, path);
+        assert!(status == 403 || status == 404, "{path} answered {status}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("TOPSECRET") && !text.contains("root:") && !text.contains("base_url"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_requests_during_rebuilds_all_succeed() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let addr = server.addr.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (root, stop) = (t.root.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                std::fs::write(
+                    root.join("content/about.md"),
+                    format!("---\ntitle: About us\n---\nEdit {n}.\n"),
+                )
+                .unwrap();
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let started = Instant::now();
+    let failures: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let addr = addr.clone();
+                s.spawn(move || {
+                    (0..250)
+                        .filter(|i| {
+                            // Spread over about two seconds, while the site rebuilds again and again.
+                            std::thread::sleep(Duration::from_millis(8));
+                            let path = ["/", "/blog/first-post/", "/about/", "/assets/parvis.css"]
+                                [(i + w) % 4];
+                            get(&addr, path).0 != 200
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert_eq!(failures, 0, "{failures} of 1000 requests failed");
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    // The last edit shows once the server settles.
+    let last = std::fs::read_to_string(t.root.join("content/about.md")).unwrap();
+    let want = last.lines().last().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&get(&addr, "/about/").2).contains(&want) {
+        assert!(Instant::now() < deadline, "the last edit never showed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
