@@ -228,14 +228,14 @@ fn finish(
 ) -> ExitCode {
     match result {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, format, true);
+            print_diagnostics(&report.diagnostics, format);
             if format == Format::Text && !quiet {
                 eprintln!("{}", summary(&report));
             }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(d)) => {
-            print_diagnostics(&d, format, false);
+            print_diagnostics(&d, format);
             if format == Format::Text {
                 let n = d.error_count();
                 eprintln!(
@@ -266,7 +266,7 @@ fn finish_many(
     match result {
         Ok(reports) => {
             for r in &reports {
-                print_diagnostics(&r.diagnostics, format, true);
+                print_diagnostics(&r.diagnostics, format);
                 if format == Format::Text && !quiet {
                     eprintln!(
                         "built {} pages for the `{}` audience into {} in {:.2?}",
@@ -283,13 +283,12 @@ fn finish_many(
     }
 }
 
-fn print_diagnostics(d: &Diagnostics, format: Format, ok: bool) {
+fn print_diagnostics(d: &Diagnostics, format: Format) {
     match format {
         Format::Json => println!("{}", d.render_json()),
         Format::Text if !d.is_empty() => eprint!("{}", d.render_text()),
         Format::Text => {}
     }
-    let _ = ok;
 }
 
 /// mimalloc: rendering allocates many short strings on every thread, where it is faster than

@@ -226,64 +226,31 @@ async fn live_js() -> Response<Body> {
 async fn events(
     State(site): State<Arc<Site>>,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    use futures_util::stream::{self, StreamExt};
+    // A page that opens while the site is broken shows the overlay at once.
     let hello = site
         .failure
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone()
         .unwrap_or_else(|| "{\"errors\":0}".into());
-    let mut rx = site.changes.subscribe();
-    let stream = async_stream(hello, move || {
-        let fut = async move {
-            loop {
-                match rx.recv().await {
-                    Ok(c) => return Some((c, rx)),
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
-            }
-        };
-        fut
-    });
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
-/// A stream that sends `hello` first, then every change.
-fn async_stream<F, Fut>(
-    hello: String,
-    first: F,
-) -> impl Stream<Item = Result<Event, std::convert::Infallible>>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Option<(Change, broadcast::Receiver<Change>)>>,
-{
-    use futures_util::stream::{self, StreamExt};
-    let start = stream::once(async move { Ok(Event::default().event("hello").data(hello)) });
-    let changes = stream::unfold(
-        (Some(first), None::<broadcast::Receiver<Change>>),
-        |(first, rx)| async move {
-            let next = match (first, rx) {
-                (Some(f), _) => f().await,
-                (None, Some(mut rx)) => loop {
-                    match rx.recv().await {
-                        Ok(c) => break Some((c, rx)),
-                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => break None,
-                    }
-                },
-                (None, None) => None,
+    let first = stream::once(async move { Ok(Event::default().event("hello").data(hello)) });
+    let changes = stream::unfold(site.changes.subscribe(), |mut rx| async move {
+        loop {
+            let change = match rx.recv().await {
+                Ok(c) => c,
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
             };
-            next.map(|(change, rx)| {
-                let event = match change {
-                    Change::Reload => Event::default().event("reload").data("reload"),
-                    Change::Css => Event::default().event("css").data("css"),
-                    Change::Failed(json) => Event::default().event("error-report").data(json),
-                };
-                (Ok(event), (None, Some(rx)))
-            })
-        },
-    );
-    start.chain(changes)
+            let event = match change {
+                Change::Reload => Event::default().event("reload").data("reload"),
+                Change::Css => Event::default().event("css").data("css"),
+                Change::Failed(json) => Event::default().event("error-report").data(json),
+            };
+            return Some((Ok(event), rx));
+        }
+    });
+    Sse::new(first.chain(changes)).keep_alive(KeepAlive::default())
 }
 
 /// Builds, serves and watches until interrupted.
@@ -316,7 +283,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         let url = format!("http://{addr}/");
         // The first line on standard output is the address, for scripts and tests.
         println!("serving {url}");
-        let _watcher = watch::start(opts.root.clone(), build, site.clone(), runtime_handle())?;
+        let _watcher = watch::start(
+            opts.root.clone(),
+            build,
+            site.clone(),
+            tokio::runtime::Handle::current(),
+        )?;
         if opts.open {
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }
@@ -332,10 +304,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())
     })
-}
-
-fn runtime_handle() -> tokio::runtime::Handle {
-    tokio::runtime::Handle::current()
 }
 
 #[cfg(test)]
