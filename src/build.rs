@@ -149,13 +149,16 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     Ok(reports)
 }
 
-/// Builds into memory, for the development server: the files by output path.
-pub fn build_in_memory(
-    opts: &BuildOptions,
-) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), BuildError> {
+/// Output files by path, as built in memory.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Builds into memory, for the development server: the files by output path, and the state
+/// to update single pages from.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let report = run(opts, opts.audience.as_deref(), Some(&memory), "")?;
-    Ok((report, memory.into_files()))
+    let prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    let (report, kept) = emit(prepared, opts, Some(&memory), "")?;
+    Ok((report, memory.into_files(), kept))
 }
 
 /// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
@@ -165,6 +168,33 @@ fn run(
     staging: Option<&dyn Sink>,
     prefix: &str,
 ) -> Result<BuildReport, BuildError> {
+    let prepared = prepare(opts, audience, staging.is_none())?;
+    emit(prepared, opts, staging, prefix).map(|(report, _)| report)
+}
+
+/// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
+/// to update one page without rebuilding everything.
+pub struct Prepared {
+    start: Instant,
+    watch: Stopwatch,
+    diags: Diagnostics,
+    sources: load::Sources,
+    pub site: Site,
+    templates: Option<Templates>,
+    strings: BTreeMap<String, i18n::Strings>,
+    audience: String,
+    assets: HashSet<PathBuf>,
+    planned: Vec<render::Planned>,
+    extra_files: Vec<(String, Vec<u8>, String)>,
+    feed_links: std::collections::HashMap<String, render::feeds::FeedLink>,
+}
+
+/// Every stage up to rendering the templates.
+fn prepare(
+    opts: &BuildOptions,
+    audience: Option<&str>,
+    checking: bool,
+) -> Result<Prepared, BuildError> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
     let mut diags = Diagnostics::default();
@@ -188,7 +218,7 @@ fn run(
 
     let (mut site, model_diags) = Site::build(&mut sources);
     diags.extend(model_diags);
-    if staging.is_none() {
+    if checking {
         // `check` is where a community manager looks after the community's health.
         diags.extend(site.community.health_warnings());
     }
@@ -276,6 +306,44 @@ fn run(
     diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
 
+    Ok(Prepared {
+        start,
+        watch,
+        diags,
+        sources,
+        site,
+        templates,
+        strings,
+        audience,
+        assets,
+        planned,
+        extra_files,
+        feed_links,
+    })
+}
+
+/// Renders the templates and writes every file into `staging` under `prefix`.
+fn emit(
+    prepared: Prepared,
+    opts: &BuildOptions,
+    staging: Option<&dyn Sink>,
+    prefix: &str,
+) -> Result<(BuildReport, Prepared), BuildError> {
+    let Prepared {
+        start,
+        mut watch,
+        mut diags,
+        sources,
+        site,
+        templates,
+        strings,
+        audience,
+        assets,
+        planned,
+        extra_files,
+        feed_links,
+    } = prepared;
+
     let progress = progress_bar(opts.progress, planned.len() as u64);
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         progress.inc(1);
@@ -332,44 +400,35 @@ fn run(
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
-    Ok(BuildReport {
-        audience,
+    let report = BuildReport {
+        audience: audience.clone(),
         pages: planned.len(),
         files,
         elapsed: start.elapsed(),
-        timings: watch.laps,
+        timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
-    })
+    };
+    let kept = Prepared {
+        start,
+        watch,
+        diags: Diagnostics::default(),
+        sources,
+        site,
+        templates,
+        strings,
+        audience,
+        assets,
+        planned,
+        extra_files,
+        feed_links,
+    };
+    Ok((report, kept))
 }
 
 /// Renders the Markdown of every visible page and section, in parallel, expanding shortcodes
 /// with the templates when they loaded.
 fn render_markdown(site: &mut Site, templates: Option<&Templates>) -> Vec<Diagnostic> {
-    let shortcode = |call: &Call| -> Result<String, ShortcodeError> {
-        let Some(t) = templates else {
-            return Ok(String::new());
-        };
-        let name = format!("shortcodes/{}.html", call.name);
-        if !t.exists(&name) {
-            return Err(ShortcodeError {
-                offset: call.start,
-                message: format!("unknown shortcode `{}`", call.name),
-                hint: format!(
-                    "the shortcodes are: {}; add your own as templates/{name}",
-                    t.shortcode_names().join(", ")
-                ),
-            });
-        }
-        let mut ctx = tera::Context::new();
-        for (k, v) in &call.args {
-            ctx.insert(k.clone(), v);
-        }
-        t.tera.render(&name, &ctx).map_err(|e| ShortcodeError {
-            offset: call.start,
-            message: format!("shortcode `{}`: {}", call.name, t.error(&e).message),
-            hint: format!("check its arguments against templates/{name}"),
-        })
-    };
+    let shortcode = |call: &Call| render_shortcode(templates, call);
     let to_diag = |src: &crate::model::Source, e: ShortcodeError| {
         src.body_error(e.offset, e.message).with_hint(e.hint)
     };
@@ -399,6 +458,154 @@ fn render_markdown(site: &mut Site, templates: Option<&Templates>) -> Vec<Diagno
             }
         });
     errors.into_inner().expect("not poisoned")
+}
+
+/// Renders one shortcode call with its template under `shortcodes/`.
+fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String, ShortcodeError> {
+    let Some(t) = templates else {
+        return Ok(String::new());
+    };
+    let name = format!("shortcodes/{}.html", call.name);
+    if !t.exists(&name) {
+        return Err(ShortcodeError {
+            offset: call.start,
+            message: format!("unknown shortcode `{}`", call.name),
+            hint: format!(
+                "the shortcodes are: {}; add your own as templates/{name}",
+                t.shortcode_names().join(", ")
+            ),
+        });
+    }
+    let mut ctx = tera::Context::new();
+    for (k, v) in &call.args {
+        ctx.insert(k.clone(), v);
+    }
+    t.tera.render(&name, &ctx).map_err(|e| ShortcodeError {
+        offset: call.start,
+        message: format!("shortcode `{}`: {}", call.name, t.error(&e).message),
+        hint: format!("check its arguments against templates/{name}"),
+    })
+}
+
+/// What updating one page in place gave.
+pub enum Update {
+    /// The page's new output files.
+    Files(BTreeMap<String, Vec<u8>>),
+    /// The change has errors; the served site stays as it was.
+    Failed(Diagnostics),
+    /// The change may affect other pages: rebuild everything.
+    Full,
+}
+
+impl Prepared {
+    /// Updates one page whose body changed, without rebuilding the site: the page is parsed,
+    /// rendered and written alone when nothing it shows elsewhere changed (front matter,
+    /// summary, headings, reading time). Anything else asks for a full rebuild.
+    pub fn update_page(&mut self, content_rel: &Path) -> Update {
+        // Full-content feeds carry every body.
+        if self.site.config.feeds.content == "full" {
+            return Update::Full;
+        }
+        let Some(i) = self
+            .site
+            .pages
+            .iter()
+            .position(|p| p.source.rel == content_rel)
+        else {
+            return Update::Full;
+        };
+        let Some(templates) = self.templates.as_ref() else {
+            return Update::Full;
+        };
+        let old = &self.site.pages[i];
+        let Some(old_rendered) = old.rendered.as_ref().filter(|_| old.hidden.is_none()) else {
+            return Update::Full;
+        };
+        let failed = |d: Diagnostic| {
+            let mut all = Diagnostics::default();
+            all.push(d);
+            Update::Failed(all)
+        };
+        let display = old.source.display.clone();
+        let path = self.sources.root.join("content").join(content_rel);
+        let text = match load::read_text(&path, &display) {
+            Ok(t) => t,
+            Err(d) => return failed(d),
+        };
+        let file = load::ContentFile {
+            rel: content_rel.to_path_buf(),
+            display,
+            text,
+        };
+        let (source, front) = match crate::model::reparse(file) {
+            Ok((source, front, errors)) if errors.is_empty() => (source, front),
+            Ok((_, _, errors)) => {
+                let mut all = Diagnostics::default();
+                all.extend(errors);
+                return Update::Failed(all);
+            }
+            Err(d) => return failed(d),
+        };
+        if front != old.front {
+            return Update::Full;
+        }
+        let dir = content_rel.parent().unwrap_or(Path::new(""));
+        let shortcode = |call: &Call| render_shortcode(Some(templates), call);
+        let (rendered, errors) = markdown::render_with_shortcodes(source.body(), dir, &shortcode);
+        if !errors.is_empty() {
+            let mut all = Diagnostics::default();
+            all.extend(
+                errors
+                    .into_iter()
+                    .map(|e| source.body_error(e.offset, e.message).with_hint(e.hint)),
+            );
+            return Update::Failed(all);
+        }
+        let minutes = |words: usize| words.div_ceil(200);
+        if rendered.summary != old_rendered.summary
+            || rendered.anchors != old_rendered.anchors
+            || minutes(rendered.word_count) != minutes(old_rendered.word_count)
+            || rendered.faqs != old_rendered.faqs
+        {
+            return Update::Full;
+        }
+        let previous = (
+            std::mem::replace(&mut self.site.pages[i].source, source),
+            self.site.pages[i].rendered.replace(rendered),
+        );
+        let link_errors =
+            markdown::links::resolve_page(&mut self.site, &self.assets, &self.audience, i);
+        if link_errors.iter().any(Diagnostic::is_error) {
+            // Put the last good page back, so that the next save starts from it.
+            self.site.pages[i].source = previous.0;
+            self.site.pages[i].rendered = previous.1;
+            let mut all = Diagnostics::default();
+            all.extend(link_errors);
+            return Update::Failed(all);
+        }
+        let planned: Vec<render::Planned> = self
+            .planned
+            .iter()
+            .filter(|p| matches!(p.job, render::Job::Page(j) if j == i))
+            .cloned()
+            .collect();
+        let memory = Memory::default();
+        let errors = render::render(
+            &self.site,
+            templates,
+            &self.strings,
+            &self.audience,
+            &planned,
+            &self.feed_links,
+            |path: &str, bytes: &[u8]| memory.write(path, bytes).map_err(|e| write_error(path, e)),
+        );
+        if !errors.is_empty() {
+            let mut all = Diagnostics::default();
+            all.extend(errors);
+            return Update::Failed(all);
+        }
+        Update::Files(memory.into_files())
+    }
 }
 
 enum Copy {

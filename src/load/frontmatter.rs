@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::Path;
 
 /// Every key a page or section may set. Kind-specific data goes under `extra`.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,

@@ -199,7 +199,8 @@ pub fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
-fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+/// Reads a text file, refusing huge, binary and non-UTF-8 files.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::error(display, format!("cannot read this file: {e}")))?;
     if meta.len() > MAX_TEXT_FILE {

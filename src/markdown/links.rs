@@ -26,6 +26,34 @@ enum Item {
 /// Resolves the links of every visible page and section. `assets` are the non-Markdown files
 /// under `content/`, relative to it.
 pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Vec<Diagnostic> {
+    let items: Vec<Item> = site
+        .visible_pages()
+        .map(|(i, _)| Item::Page(i))
+        .chain(
+            site.visible_sections()
+                .filter(|(_, s)| s.source.is_some())
+                .map(|(i, _)| Item::Section(i)),
+        )
+        .collect();
+    resolve_items(site, assets, audience, &items)
+}
+
+/// Resolves the links of page `i` alone (after `serve` re-rendered it).
+pub fn resolve_page(
+    site: &mut Site,
+    assets: &HashSet<PathBuf>,
+    audience: &str,
+    i: usize,
+) -> Vec<Diagnostic> {
+    resolve_items(site, assets, audience, &[Item::Page(i)])
+}
+
+fn resolve_items(
+    site: &mut Site,
+    assets: &HashSet<PathBuf>,
+    audience: &str,
+    items: &[Item],
+) -> Vec<Diagnostic> {
     let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
     for p in &site.pages {
         targets.insert(
@@ -49,15 +77,6 @@ pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Ve
             );
         }
     }
-    let items: Vec<Item> = site
-        .visible_pages()
-        .map(|(i, _)| Item::Page(i))
-        .chain(
-            site.visible_sections()
-                .filter(|(_, s)| s.source.is_some())
-                .map(|(i, _)| Item::Section(i)),
-        )
-        .collect();
     let root = site.config.root.as_str();
     let resolved: Vec<(Item, Vec<String>, Vec<Diagnostic>)> = items
         .par_iter()

@@ -254,6 +254,13 @@ fn parse_file(file: ContentFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic
     Ok((parsed, warnings))
 }
 
+/// Parses one Markdown file again (for `serve`): its source, front matter and the problems found.
+pub fn reparse(file: ContentFile) -> Result<(Source, FrontMatter, Vec<Diagnostic>), Diagnostic> {
+    let (parsed, errors) = parse_file(file)?;
+    let (source, front) = parsed.into_source();
+    Ok((source, front, errors))
+}
+
 impl Parsed {
     fn into_source(self) -> (Source, FrontMatter) {
         (

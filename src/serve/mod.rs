@@ -10,7 +10,7 @@ mod watch;
 
 use crate::build::{build_in_memory, BuildError, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -44,7 +44,12 @@ pub enum Change {
 
 /// The site being served and the state of the last build.
 pub struct Site {
-    files: RwLock<Arc<BTreeMap<String, Vec<u8>>>>,
+    /// Bytes clone without copying: an update copies the map, not the site.
+    files: RwLock<Arc<BTreeMap<String, Bytes>>>,
+    /// Held while building, so that a slow full rebuild cannot overwrite a newer update.
+    building: std::sync::Mutex<()>,
+    /// The last good build's state, to update a single page in place.
+    state: std::sync::Mutex<Option<crate::build::Prepared>>,
     /// Diagnostics JSON of the last failed build, if it failed.
     failure: RwLock<Option<String>>,
     changes: broadcast::Sender<Change>,
@@ -55,6 +60,8 @@ impl Site {
         let (changes, _) = broadcast::channel(64);
         Arc::new(Site {
             files: RwLock::new(Arc::new(BTreeMap::new())),
+            building: std::sync::Mutex::new(()),
+            state: std::sync::Mutex::new(None),
             failure: RwLock::new(None),
             changes,
         })
@@ -63,9 +70,15 @@ impl Site {
     /// Rebuilds from the sources; on success swaps the files in, on failure keeps the old ones.
     /// Returns the diagnostics to print.
     pub fn rebuild(&self, opts: &BuildOptions, css_only: bool) -> Result<usize, Diagnostics> {
+        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
         match build_in_memory(opts) {
-            Ok((report, files)) => {
+            Ok((report, files, state)) => {
+                let files = files
+                    .into_iter()
+                    .map(|(k, v)| (k, Bytes::from(v)))
+                    .collect();
                 *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(files);
+                *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Some(state);
                 let had_failure = self
                     .failure
                     .write()
@@ -80,6 +93,7 @@ impl Site {
                 Ok(report.pages)
             }
             Err(BuildError::Content(d)) => {
+                *self.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 let json = d.render_json();
                 *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
                 let _ = self.changes.send(Change::Failed(json));
@@ -96,7 +110,39 @@ impl Site {
         }
     }
 
-    fn snapshot(&self) -> Arc<BTreeMap<String, Vec<u8>>> {
+    /// Updates the page at `content_rel` (relative to `content/`) alone when it can; `None`
+    /// when the whole site must be rebuilt.
+    pub fn update_page(&self, content_rel: &std::path::Path) -> Option<Result<usize, Diagnostics>> {
+        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let prepared = state.as_mut()?;
+        match prepared.update_page(content_rel) {
+            crate::build::Update::Full => None,
+            crate::build::Update::Failed(d) => {
+                let json = d.render_json();
+                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
+                let _ = self.changes.send(Change::Failed(json));
+                Some(Err(d))
+            }
+            crate::build::Update::Files(files) => {
+                let n = files.len();
+                {
+                    let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+                    let mut next = (**served).clone();
+                    next.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+                    *served = Arc::new(next);
+                }
+                self.failure
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                let _ = self.changes.send(Change::Reload);
+                Some(Ok(n))
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Arc<BTreeMap<String, Bytes>> {
         self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
@@ -169,7 +215,7 @@ async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Bod
     };
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
     let body = if mime.essence_str() == "text/html" {
-        inject(body)
+        Bytes::from(inject(body.to_vec()))
     } else {
         body
     };

@@ -50,21 +50,46 @@ pub fn start(
         move |res: DebounceEventResult| {
             let Ok(events) = res else { return };
             // Reading files (our own builds do) is not a change.
-            let paths: Vec<PathBuf> = events
+            let mut paths: Vec<PathBuf> = events
                 .iter()
                 .filter(|e| !e.kind.is_access() && !e.kind.is_other())
                 .flat_map(|e| e.paths.iter().cloned())
                 .filter(|p| relevant(&watch_root, p))
                 .collect();
+            paths.sort();
+            paths.dedup();
             if paths.is_empty() {
                 return;
             }
             let css_only = paths
                 .iter()
                 .all(|p| p.extension().is_some_and(|e| e == "css"));
+            // Folders change too when a file in them is saved; only files say what changed.
+            let files: Vec<&PathBuf> = paths.iter().filter(|p| !p.is_dir()).collect();
+            let single = match files.as_slice() {
+                [one] if one.extension().is_some_and(|e| e == "md") && one.is_file() => one
+                    .strip_prefix(watch_root.join("content"))
+                    .ok()
+                    .map(Path::to_path_buf),
+                _ => None,
+            };
             let (site, build) = (site.clone(), build.clone());
             runtime.spawn_blocking(move || {
                 let start = std::time::Instant::now();
+                // A saved page whose change stays inside it is updated alone.
+                if let Some(rel) = &single {
+                    match site.update_page(rel) {
+                        Some(Ok(_)) => {
+                            eprintln!("updated {} in {:.0?}", rel.display(), start.elapsed());
+                            return;
+                        }
+                        Some(Err(d)) => {
+                            eprint!("{}", d.render_text());
+                            return;
+                        }
+                        None => {}
+                    }
+                }
                 match site.rebuild(&build, css_only) {
                     Ok(pages) => eprintln!(
                         "rebuilt {pages} pages in {:.0?} ({} changed)",

@@ -181,3 +181,28 @@ fn a_thousand_requests_during_rebuilds_all_succeed() {
     }
     assert!(started.elapsed() < Duration::from_secs(60));
 }
+
+#[test]
+fn a_page_updated_alone_matches_a_full_build() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let edited = "---\ntitle: Configure\nweight: 2\n---\nBack to [requirements](install.md#requirements) or [this page's top](#options).\n\nA new sentence.\n\n## Options\n\n| key | meaning |\n| --- | --- |\n| a   | b       |\n";
+    std::fs::write(t.root.join("content/docs/guide/configure.md"), edited).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let served = loop {
+        let body = String::from_utf8(get(&server.addr, "/docs/guide/configure/").2).unwrap();
+        if body.contains("A new sentence.") {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "the edit never showed");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(server);
+    t.build(&["--drafts"]).success();
+    let built = t.read("docs/guide/configure/index.html");
+    let served = served.replace("<script src=\"/__parvis/live.js\"></script>", "");
+    assert_eq!(
+        served, built,
+        "the page updated alone differs from a full build"
+    );
+}
