@@ -156,9 +156,9 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// to update single pages from.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let prepared = prepare(opts, opts.audience.as_deref(), false)?;
-    let (report, kept) = emit(prepared, opts, Some(&memory), "")?;
-    Ok((report, memory.into_files(), kept))
+    let mut prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    let report = emit(&mut prepared, opts, Some(&memory), "")?;
+    Ok((report, memory.into_files(), prepared))
 }
 
 /// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
@@ -168,8 +168,8 @@ fn run(
     staging: Option<&dyn Sink>,
     prefix: &str,
 ) -> Result<BuildReport, BuildError> {
-    let prepared = prepare(opts, audience, staging.is_none())?;
-    emit(prepared, opts, staging, prefix).map(|(report, _)| report)
+    let mut prepared = prepare(opts, audience, staging.is_none())?;
+    emit(&mut prepared, opts, staging, prefix)
 }
 
 /// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
@@ -324,25 +324,26 @@ fn prepare(
 
 /// Renders the templates and writes every file into `staging` under `prefix`.
 fn emit(
-    prepared: Prepared,
+    prepared: &mut Prepared,
     opts: &BuildOptions,
     staging: Option<&dyn Sink>,
     prefix: &str,
-) -> Result<(BuildReport, Prepared), BuildError> {
+) -> Result<BuildReport, BuildError> {
     let Prepared {
         start,
-        mut watch,
-        mut diags,
+        watch,
+        diags,
         sources,
         site,
         templates,
         strings,
         audience,
-        assets,
         planned,
         extra_files,
         feed_links,
+        ..
     } = prepared;
+    let mut diags = std::mem::take(diags);
 
     let progress = progress_bar(opts.progress, planned.len() as u64);
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
@@ -356,13 +357,7 @@ fn emit(
     };
     if let Some(t) = templates.as_ref() {
         diags.extend(render::render(
-            &site,
-            t,
-            &strings,
-            &audience,
-            &planned,
-            &feed_links,
-            write,
+            site, t, strings, audience, planned, feed_links, write,
         ));
     }
     progress.finish_and_clear();
@@ -379,7 +374,7 @@ fn emit(
                     .push(write_error(path, e));
             }
         });
-        for (rel, copy) in static_copies(&sources) {
+        for (rel, copy) in static_copies(sources) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
                 Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
@@ -400,29 +395,14 @@ fn emit(
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
-    let report = BuildReport {
+    Ok(BuildReport {
         audience: audience.clone(),
         pages: planned.len(),
         files,
         elapsed: start.elapsed(),
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
-    };
-    let kept = Prepared {
-        start,
-        watch,
-        diags: Diagnostics::default(),
-        sources,
-        site,
-        templates,
-        strings,
-        audience,
-        assets,
-        planned,
-        extra_files,
-        feed_links,
-    };
-    Ok((report, kept))
+    })
 }
 
 /// Renders the Markdown of every visible page and section, in parallel, expanding shortcodes

@@ -327,14 +327,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             };
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let url = format!("http://{addr}/");
-        // The first line on standard output is the address, for scripts and tests.
-        println!("serving {url}");
         let _watcher = watch::start(
             opts.root.clone(),
             build,
             site.clone(),
             tokio::runtime::Handle::current(),
         )?;
+        // The first line on standard output is the address, for scripts and tests: printed once
+        // the watcher runs, so that an edit made right after it is seen.
+        println!("serving {url}");
         if opts.open {
             let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
         }

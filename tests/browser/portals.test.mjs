@@ -1,15 +1,12 @@
 // Browser tests of the example site's portals (EXAMPLE_SITE: its built output).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { serve } from "./serve.mjs";
 
 let browser, server;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launch();
   server = await serve(process.env.EXAMPLE_SITE);
 });
 after(async () => { await browser?.close(); await server?.close(); });
