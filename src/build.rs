@@ -13,6 +13,7 @@ use crate::markdown::{
 use crate::model::Site;
 use crate::output::{Memory, Sink, Staging};
 use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
+use crate::search;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -161,6 +162,26 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepa
     Ok((report, memory.into_files(), prepared))
 }
 
+/// The search index files of one audience, by path under `search/`, built in memory without
+/// rendering the pages (for `parvis search` when no build output has an index).
+pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
+    let prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    if prepared.diags.has_errors() {
+        return Err(BuildError::Content(prepared.diags));
+    }
+    if !prepared.site.config.search {
+        return Err(BuildError::Usage(
+            "this site has `search: false` in site.yaml".into(),
+        ));
+    }
+    let dir = format!("{}/", search::DIR);
+    Ok(prepared
+        .extra_files
+        .into_iter()
+        .filter_map(|(path, bytes, _)| Some((path.strip_prefix(&dir)?.to_string(), bytes)))
+        .collect())
+}
+
 /// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
 fn run(
     opts: &BuildOptions,
@@ -187,6 +208,8 @@ pub struct Prepared {
     planned: Vec<render::Planned>,
     extra_files: Vec<(String, Vec<u8>, String)>,
     feed_links: std::collections::HashMap<String, render::feeds::FeedLink>,
+    /// Kept by `serve` to re-index one edited page.
+    search: Option<search::SearchIndex>,
 }
 
 /// Every stage up to rendering the templates.
@@ -303,8 +326,30 @@ fn prepare(
         ),
         Err(d) => diags.push(d),
     }
-    diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
+    let search = if site.config.search && !checking {
+        match search::build(&site, &audience) {
+            Ok(index) => {
+                match search::files(&index) {
+                    Ok(files) => extra_files.extend(
+                        files
+                            .into_iter()
+                            .map(|(p, b)| (p, b, "the search index".to_string())),
+                    ),
+                    Err(e) => diags.push(search_error(e)),
+                }
+                Some(index)
+            }
+            Err(e) => {
+                diags.push(search_error(e));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    watch.lap("search index");
+    diags.extend(collisions(&site, &planned, &extra_files));
 
     Ok(Prepared {
         start,
@@ -319,7 +364,14 @@ fn prepare(
         planned,
         extra_files,
         feed_links,
+        search,
     })
+}
+
+fn search_error(e: String) -> Diagnostic {
+    Diagnostic::error("site.yaml", e).with_hint(
+        "report this as a parvis bug; `search: false` in site.yaml builds without search",
+    )
 }
 
 /// Renders the templates and writes every file into `staging` under `prefix`.
@@ -585,6 +637,30 @@ impl Prepared {
             return Update::Failed(all);
         }
         Update::Files(memory.into_files())
+    }
+
+    /// Re-indexes the page at `content_rel` after [`Prepared::update_page`] and returns every
+    /// file of the search index, which replace the previous ones. Only this page is analysed
+    /// and put into tantivy again; the export then reads the index back. `None` when the site
+    /// has no search index or the page's URL changed (which needs a full build).
+    pub fn update_search(&mut self, content_rel: &Path) -> Option<Result<Files, Diagnostic>> {
+        let index = self.search.as_mut()?;
+        let i = self
+            .site
+            .pages
+            .iter()
+            .position(|p| p.source.rel == content_rel)?;
+        let doc = search::docs::page_doc(&self.site, i)?;
+        match index.replace(doc) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some(Err(search_error(e))),
+        }
+        Some(
+            search::files(index)
+                .map(|files| files.into_iter().collect())
+                .map_err(search_error),
+        )
     }
 }
 

@@ -22,6 +22,10 @@ const KEYS: &[&str] = &[
     "repo_url",
     "menu",
     "highlighting",
+    "community",
+    "feeds",
+    "faq_json_ld",
+    "search",
     "extra",
 ];
 
@@ -57,6 +61,8 @@ struct RawConfig {
     feeds: Option<Feeds>,
     #[serde(default)]
     faq_json_ld: bool,
+    #[serde(default = "default_true")]
+    search: bool,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -115,6 +121,10 @@ pub struct Highlighting {
     pub dark: String,
 }
 
+fn default_true() -> bool {
+    true
+}
+
 fn default_light() -> String {
     "InspiredGitHub".into()
 }
@@ -146,6 +156,8 @@ pub struct Config {
     /// Publish FAQPage structured data for pages with `faq` shortcodes. Off by default:
     /// search engines only show FAQ results for some sites, and duplicates are penalised.
     pub faq_json_ld: bool,
+    /// Build the search index and the `/search/` page (on by default).
+    pub search: bool,
     pub extra: serde_json::Value,
 }
 
@@ -325,6 +337,7 @@ impl Config {
             community,
             feeds,
             faq_json_ld: raw.faq_json_ld,
+            search: raw.search,
             title: raw.title,
             description: raw.description,
             base_url,

@@ -16,5 +16,6 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod text;

@@ -92,6 +92,35 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Search the site from the terminal, with the same index and ranking as the browser.
+    ///
+    /// Reads the index of the last `parvis build` (OUTPUT/search/, or OUTPUT/AUDIENCE/search/
+    /// after --all-audiences); when there is none, or with --fresh, builds it in memory.
+    Search {
+        /// What to look for; the last word is completed as in the search box.
+        query: String,
+        /// The site folder (the one holding site.yaml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Where `parvis build` wrote the site [default: SITE/public].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Search the portal of this audience [default: the widest].
+        #[arg(long)]
+        audience: Option<String>,
+        /// Keep only results with this facet value (kind=blog, tags=rust…); repeatable.
+        #[arg(long = "filter", value_name = "FACET=VALUE")]
+        filters: Vec<String>,
+        /// How many results to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Build the index in memory from the sources instead of reading the last build's.
+        #[arg(long)]
+        fresh: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a small working portal in a new folder.
     Init {
         /// The folder to create (it must be empty or absent).
@@ -192,6 +221,39 @@ fn main() -> ExitCode {
                     eprintln!("error: {e}");
                     ExitCode::from(2)
                 }
+            }
+        }
+        Command::Search {
+            query,
+            site,
+            output,
+            audience,
+            filters,
+            limit,
+            fresh,
+            json,
+        } => {
+            let opts = parvis::search::cli::SearchOptions {
+                root: site,
+                output,
+                audience,
+                query,
+                limit,
+                filters,
+                fresh,
+                json,
+            };
+            match parvis::search::cli::run(&opts) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => finish(
+                    Err(e),
+                    if json { Format::Json } else { Format::Text },
+                    false,
+                    |_| String::new(),
+                ),
             }
         }
         Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {

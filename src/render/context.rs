@@ -560,6 +560,8 @@ pub struct SiteCtx<'a> {
     pub data: &'a Value,
     pub repo_url: Option<&'a str>,
     pub extra: &'a Value,
+    /// The search page, when the site has search.
+    pub search_url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -622,6 +624,7 @@ pub fn site_ctx<'a>(site: &'a Site, audience: &'a str) -> SiteCtx<'a> {
         data: &site.data,
         repo_url: c.repo_url.as_deref(),
         extra: &c.extra,
+        search_url: c.search.then(|| format!("{}search/", c.root)),
     }
 }
 

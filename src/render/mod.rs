@@ -39,6 +39,8 @@ pub enum Job {
     Ambassadors(Option<usize>),
     /// Leaderboard overall or of one community.
     Leaderboard(Option<usize>),
+    /// The search page.
+    Search,
 }
 
 /// A planned output: its path in the output folder and what produces it.
@@ -101,6 +103,12 @@ pub fn plan(site: &Site) -> Vec<Planned> {
         path: "404.html".into(),
         job: Job::NotFound,
     });
+    if site.config.search {
+        out.push(Planned {
+            path: "search/index.html".into(),
+            job: Job::Search,
+        });
+    }
     let community = &site.community;
     let has_members = site.member_visible.iter().any(|&v| v);
     if has_members {
@@ -490,6 +498,13 @@ fn render_one(
                 m.file.display().to_string(),
             )
         }
+        Job::Search => (
+            "search.html".into(),
+            config.language.as_str(),
+            format!("{}search/", config.root),
+            "search",
+            "the search page".into(),
+        ),
         Job::Communities => (
             "communities.html".into(),
             config.language.as_str(),

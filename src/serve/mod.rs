@@ -137,6 +137,19 @@ impl Site {
                     .unwrap_or_else(|e| e.into_inner())
                     .take();
                 let _ = self.changes.send(Change::Reload);
+                // The page is on screen; now bring the search index up to date.
+                match prepared.update_search(content_rel) {
+                    Some(Ok(search_files)) => {
+                        let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+                        let mut next = (**served).clone();
+                        let dir = format!("{}/", crate::search::DIR);
+                        next.retain(|k, _| !k.starts_with(&dir));
+                        next.extend(search_files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+                        *served = Arc::new(next);
+                    }
+                    Some(Err(d)) => eprintln!("{}", d.render()),
+                    None => {}
+                }
                 Some(Ok(n))
             }
         }

@@ -1,0 +1,221 @@
+//! Text analysis: the one place that decides what a word is, at build time and at query time.
+//!
+//! Build time uses tantivy's analysers: its tokenizer, lowercasing, long-token removal, the
+//! Snowball stemmer of the page's language, then accent folding. Stemming comes before folding
+//! because the French stemmer needs the accents (`communauté` and `communautés` only meet with
+//! them). A word is recorded twice: as written (lowercased and folded: the *surface* form) and
+//! as its stem. The exported lexicon maps each surface form to its stems, so a query needs no
+//! stemmer: the browser and `parvis search` look up what the visitor typed, folded, and find
+//! the stems the build used; an unaccented `communaute` reaches the stem of `communauté`.
+//!
+//! Query time (`query_tokens`) is plain code that the JavaScript client repeats line for line:
+//! split on what is not alphanumeric, lowercase, fold with the table the build exports.
+
+use std::collections::{BTreeMap, HashMap};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenStream,
+};
+
+/// Bumped when analysis changes, so a client never mixes an old index with new rules.
+pub const VERSION: u32 = 1;
+
+/// Longest token kept, in bytes (tantivy's `RemoveLongFilter` counts bytes).
+pub const MAX_TOKEN_BYTES: usize = 40;
+
+/// The stemmer of a language code, when tantivy has one.
+pub fn stemmer_language(lang: &str) -> Option<Language> {
+    let base = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Some(match base.as_str() {
+        "ar" => Language::Arabic,
+        "da" => Language::Danish,
+        "nl" => Language::Dutch,
+        "en" => Language::English,
+        "fi" => Language::Finnish,
+        "fr" => Language::French,
+        "de" => Language::German,
+        "el" => Language::Greek,
+        "hu" => Language::Hungarian,
+        "it" => Language::Italian,
+        "no" | "nb" | "nn" => Language::Norwegian,
+        "pt" => Language::Portuguese,
+        "ro" => Language::Romanian,
+        "ru" => Language::Russian,
+        "es" => Language::Spanish,
+        "sv" => Language::Swedish,
+        "ta" => Language::Tamil,
+        "tr" => Language::Turkish,
+        _ => return None,
+    })
+}
+
+/// French elided articles and pronouns left alone by the tokenizer (`l'`, `d'`, `qu'`…): they
+/// carry nothing to search for.
+const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
+
+/// A word of a document: where it is, as written (folded) and as indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub surface: String,
+    pub stem: String,
+}
+
+/// The analysers of one thread; tantivy's are cheap to clone but not shared between threads.
+pub struct Analyzer {
+    words: TextAnalyzer,
+    fold: TextAnalyzer,
+    stemmers: HashMap<Option<Language>, TextAnalyzer>,
+    /// (language, lowercased token) to its word, since most words repeat.
+    cache: HashMap<(Option<Language>, String), Word>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Analyzer {
+        Analyzer {
+            words: TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .build(),
+            fold: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(AsciiFoldingFilter)
+                .build(),
+            stemmers: HashMap::new(),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The words of `text` in a document of language `lang`, in order.
+    pub fn words(&mut self, text: &str, lang: Option<Language>) -> Vec<Word> {
+        let mut lowered = Vec::new();
+        let mut stream = self.words.token_stream(text);
+        while stream.advance() {
+            lowered.push(stream.token().text.clone());
+        }
+        drop(stream);
+        lowered
+            .into_iter()
+            .filter(|t| !ELISIONS.contains(&t.as_str()))
+            .map(|t| self.word(t, lang))
+            .collect()
+    }
+
+    fn word(&mut self, lowered: String, lang: Option<Language>) -> Word {
+        let key = (lang, lowered);
+        if let Some(w) = self.cache.get(&key) {
+            return w.clone();
+        }
+        let surface = first_token(&mut self.fold, &key.1).unwrap_or_else(|| key.1.clone());
+        let stemmer = self.stemmers.entry(lang).or_insert_with(|| match lang {
+            Some(l) => TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(l))
+                .filter(AsciiFoldingFilter)
+                .build(),
+            None => TextAnalyzer::builder(RawTokenizer::default())
+                .filter(AsciiFoldingFilter)
+                .build(),
+        });
+        let stem = first_token(stemmer, &key.1)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| surface.clone());
+        let word = Word { surface, stem };
+        self.cache.insert(key, word.clone());
+        word
+    }
+
+    /// What tantivy's folding makes of one character, when it changes it.
+    pub fn fold_char(&mut self, c: char) -> Option<String> {
+        let s = c.to_string();
+        first_token(&mut self.fold, &s).filter(|f| *f != s)
+    }
+}
+
+fn first_token(analyzer: &mut TextAnalyzer, text: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(text);
+    if stream.advance() {
+        Some(stream.token().text.clone())
+    } else {
+        None
+    }
+}
+
+/// The fold table exported with the index: every non-ASCII character the corpus uses, plus the
+/// Latin letters with diacritics a visitor may type, mapped to what the build's folding made of
+/// it. The clients fold with this table alone, so they agree with the build and each other.
+pub fn fold_table(
+    analyzer: &mut Analyzer,
+    seen: impl IntoIterator<Item = char>,
+) -> BTreeMap<char, String> {
+    let mut table = BTreeMap::new();
+    let latin = ('\u{c0}'..='\u{24f}').chain('\u{1e00}'..='\u{1eff}');
+    for c in latin.chain(seen) {
+        if c.is_ascii() || table.contains_key(&c) {
+            continue;
+        }
+        if let Some(f) = analyzer.fold_char(c) {
+            table.insert(c, f);
+        }
+    }
+    table
+}
+
+/// A query's words: split on what is not a letter or digit, lowercased, folded with `fold`,
+/// repeated words dropped. The JavaScript client's `tokens()` is the same function.
+pub fn query_tokens(query: &str, fold: &BTreeMap<char, String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in query.split(|c: char| !c.is_alphanumeric()) {
+        if raw.is_empty() || raw.len() >= MAX_TOKEN_BYTES {
+            continue;
+        }
+        let mut token = String::with_capacity(raw.len());
+        for c in raw.to_lowercase().chars() {
+            match fold.get(&c) {
+                Some(f) => token.push_str(f),
+                None => token.push(c),
+            }
+        }
+        if !ELISIONS.contains(&token.as_str()) && !out.contains(&token) {
+            out.push(token);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_stems_before_folding_and_plurals_meet() {
+        let mut a = Analyzer::new();
+        let fr = stemmer_language("fr");
+        let words = a.words("La communauté des ambassadeurs, l'ambassadeur", fr);
+        let stems: Vec<&str> = words.iter().map(|w| w.stem.as_str()).collect();
+        let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+        assert_eq!(
+            surfaces,
+            ["la", "communaute", "des", "ambassadeurs", "ambassadeur"]
+        );
+        assert_eq!(stems[3], stems[4], "plural and singular share a stem");
+        assert!(!stems[1].contains('é'));
+    }
+
+    #[test]
+    fn query_tokens_fold_like_the_build() {
+        let mut a = Analyzer::new();
+        let table = fold_table(&mut a, "œ".chars());
+        assert_eq!(
+            query_tokens("Communauté  d'ŒUVRE communauté", &table),
+            ["communaute", "oeuvre"]
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! `parvis search`: the exported index queried from the terminal, with the browser's ranking.
+
+use super::query::{excerpt, Query, Reader};
+use crate::build::{BuildError, BuildOptions};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct SearchOptions {
+    pub root: PathBuf,
+    /// Where `parvis build` wrote the site [default: SITE/public].
+    pub output: Option<PathBuf>,
+    pub audience: Option<String>,
+    pub query: String,
+    pub limit: usize,
+    /// `facet=value` pairs.
+    pub filters: Vec<String>,
+    /// Build the index in memory instead of reading the last build's.
+    pub fresh: bool,
+    pub json: bool,
+}
+
+/// Runs a query and returns what to print.
+pub fn run(o: &SearchOptions) -> Result<String, BuildError> {
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &o.filters {
+        let (k, v) = f.split_once('=').ok_or_else(|| {
+            BuildError::Usage(format!(
+                "--filter `{f}`: write it as facet=value, e.g. kind=blog"
+            ))
+        })?;
+        filters
+            .entry(k.to_string())
+            .or_default()
+            .push(v.to_string());
+    }
+    let (files, origin) = match (!o.fresh).then(|| built_index(o)).flatten() {
+        Some((dir, files)) => (files, dir.display().to_string()),
+        None => (in_memory(o)?, "built in memory".to_string()),
+    };
+    let mut reader = Reader::open(|path: &str| {
+        files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| format!("the index has no file {path}"))
+    })
+    .map_err(BuildError::Usage)?;
+    let query = Query {
+        text: o.query.clone(),
+        filters,
+        full: false,
+    };
+    let results = reader.search(&query).map_err(BuildError::Usage)?;
+    let mut shown = Vec::new();
+    for hit in results.hits.iter().take(o.limit) {
+        let card = reader.card(hit.doc).map_err(BuildError::Usage)?;
+        let (anchor, words) = excerpt(&card, &results, &reader.manifest.fold, 24);
+        shown.push((hit, card, anchor, words));
+    }
+    if o.json {
+        let results_json: Vec<_> = shown
+            .iter()
+            .map(|(hit, card, anchor, words)| {
+                json!({
+                    "doc": hit.doc, "url": card.url, "title": card.title, "kind": card.kind,
+                    "date": card.date, "matched": hit.matched, "score": hit.score,
+                    "anchor": anchor,
+                    "excerpt": words.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" "),
+                    "highlights": words.iter().filter(|(_, m)| *m).map(|(w, _)| w.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return Ok(json!({
+            "query": o.query, "index": origin, "total": results.hits.len(),
+            "tokens": results.tokens, "results": results_json,
+        })
+        .to_string()
+            + "\n");
+    }
+    let mut out = String::new();
+    for (n, (hit, card, anchor, words)) in shown.iter().enumerate() {
+        let url = if anchor.is_empty() {
+            card.url.clone()
+        } else {
+            format!("{}#{anchor}", card.url)
+        };
+        out.push_str(&format!(
+            "{:>2}. {}  {url}  ({}, score {})\n    ",
+            n + 1,
+            card.title,
+            card.kind,
+            hit.score
+        ));
+        let text: Vec<String> = words
+            .iter()
+            .map(|(w, m)| if *m { format!("[{w}]") } else { w.clone() })
+            .collect();
+        out.push_str(&text.join(" "));
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} result{} for `{}` (index: {origin})\n",
+        results.hits.len(),
+        if results.hits.len() == 1 { "" } else { "s" },
+        o.query
+    ));
+    Ok(out)
+}
+
+type IndexFiles = BTreeMap<String, Vec<u8>>;
+
+/// The index the last `parvis build` wrote for this audience, if there is one.
+fn built_index(o: &SearchOptions) -> Option<(PathBuf, IndexFiles)> {
+    let output = o.output.clone().unwrap_or_else(|| o.root.join("public"));
+    let mut dirs = vec![output.join(super::DIR)];
+    if let Some(a) = &o.audience {
+        dirs.insert(0, output.join(a).join(super::DIR));
+    }
+    for dir in dirs {
+        let Ok(raw) = std::fs::read(dir.join("manifest.bin")) else {
+            continue;
+        };
+        let manifest: serde_json::Value = super::format::gunzip(&raw)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())?;
+        if let Some(a) = &o.audience {
+            if manifest["audience"].as_str() != Some(a) {
+                continue;
+            }
+        }
+        return Some((dir.clone(), read_dir(&dir)));
+    }
+    None
+}
+
+fn read_dir(dir: &Path) -> IndexFiles {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = crate::load::slash_path(e.path().strip_prefix(dir).ok()?);
+            Some((rel, std::fs::read(e.path()).ok()?))
+        })
+        .collect()
+}
+
+fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
+    let opts = BuildOptions {
+        root: o.root.clone(),
+        output: None,
+        audience: o.audience.clone(),
+        drafts: false,
+        progress: false,
+    };
+    crate::build::search_files(&opts)
+}

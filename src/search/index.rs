@@ -1,0 +1,525 @@
+//! The index: documents analysed into a tantivy index held in memory, then exported as the
+//! static files the browser and `parvis search` read.
+//!
+//! tantivy keeps the postings, term frequencies and field lengths; the export reads them back
+//! segment by segment, computes BM25 per field (k1 1.2, b 0.75, as tantivy does), weighs the
+//! fields (title 5, headings and tags 3, description 2, body 1), sums them per document and
+//! quantises the result to an integer *impact*. A query is then a sum of integers, which the
+//! Rust reader and the JavaScript client compute identically.
+//!
+//! The index lives on in `serve`: an edited page is deleted from tantivy and added again, its
+//! words are taken out of the lexicon and put back, and only the export runs again.
+
+use super::analyze::{self, Analyzer, Word};
+use super::docs::Doc;
+use super::format::{self, Entry};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tantivy::postings::Postings;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{DocSet, Index, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
+
+/// Field name and weight, in the order documents give them.
+const FIELDS: [(&str, f64); 5] = [
+    ("title", 5.0),
+    ("headings", 3.0),
+    ("tags", 3.0),
+    ("description", 2.0),
+    ("body", 1.0),
+];
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Impacts are BM25 scores times this, rounded.
+const IMPACT_SCALE: f64 = 10.0;
+/// Postings kept in a term's head; the rest go to the shard's tail file, fetched only for
+/// "more results" and filters.
+pub const HEAD: usize = 200;
+/// Uncompressed bytes per term shard (about 8 KB once gzipped).
+const SHARD_BYTES: usize = 16_000;
+/// The last word of a query is completed from this many characters on.
+pub const MIN_PREFIX: usize = 3;
+
+/// The words of one document, per field.
+#[derive(Debug, Clone)]
+struct Analysed {
+    fields: [Vec<Word>; 5],
+    /// Non-ASCII characters of its words before folding, for the fold table.
+    chars: BTreeSet<char>,
+}
+
+/// A search index for one build.
+pub struct SearchIndex {
+    index: Index,
+    writer: IndexWriter,
+    fields: [Field; 5],
+    num: Field,
+    docs: Vec<Doc>,
+    analysed: Vec<Analysed>,
+    /// surface form → (documents holding it, stem → documents holding the pair)
+    lexicon: BTreeMap<String, (u32, BTreeMap<String, u32>)>,
+    /// The gzipped file of each document, made once.
+    doc_files: Vec<Vec<u8>>,
+    audience: String,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SearchIndex({} documents)", self.docs.len())
+    }
+}
+
+fn schema() -> (Schema, [Field; 5], Field) {
+    let mut sb = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = FIELDS.map(|(name, _)| sb.add_text_field(name, text.clone()));
+    let num = sb.add_u64_field("num", INDEXED | FAST);
+    (sb.build(), fields, num)
+}
+
+fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
+    let lang = analyze::stemmer_language(&doc.lang);
+    let texts = [
+        doc.title.clone(),
+        doc.headings.join("\n"),
+        doc.tags.join("\n"),
+        doc.description.clone(),
+        doc.body.clone(),
+    ];
+    let mut chars = BTreeSet::new();
+    for t in &texts {
+        chars.extend(
+            t.chars()
+                .filter(|c| !c.is_ascii() && c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        );
+    }
+    Analysed {
+        fields: texts.map(|t| analyzer.words(&t, lang)),
+        chars,
+    }
+}
+
+fn tantivy_doc(fields: &[Field; 5], num: Field, id: u32, a: &Analysed) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_u64(num, u64::from(id));
+    for (field, words) in fields.iter().zip(&a.fields) {
+        let tokens = words
+            .iter()
+            .enumerate()
+            .map(|(position, w)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text: w.stem.clone(),
+                position_length: 1,
+            })
+            .collect();
+        d.add_pre_tokenized_text(
+            *field,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+    }
+    d
+}
+
+/// The (surface, stem) pairs of a document, each once.
+fn pairs(a: &Analysed) -> BTreeSet<(&str, &str)> {
+    a.fields
+        .iter()
+        .flatten()
+        .map(|w| (w.surface.as_str(), w.stem.as_str()))
+        .collect()
+}
+
+fn tantivy_error(e: tantivy::TantivyError) -> String {
+    format!("search index: {e}")
+}
+
+impl SearchIndex {
+    /// Analyses and indexes `docs` (in doc id order).
+    pub fn new(docs: Vec<Doc>, audience: &str) -> Result<SearchIndex, String> {
+        let analysed: Vec<Analysed> = docs.par_iter().map_init(Analyzer::new, analyse).collect();
+        let (schema, fields, num) = schema();
+        let index = Index::create_in_ram(schema);
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 50_000_000)
+            .map_err(tantivy_error)?;
+        for (id, a) in analysed.iter().enumerate() {
+            writer
+                .add_document(tantivy_doc(&fields, num, id as u32, a))
+                .map_err(tantivy_error)?;
+        }
+        writer.commit().map_err(tantivy_error)?;
+        let mut lexicon: BTreeMap<String, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
+        for a in &analysed {
+            add_pairs(&mut lexicon, a);
+        }
+        let doc_files = docs.par_iter().map(doc_file).collect();
+        Ok(SearchIndex {
+            index,
+            writer,
+            fields,
+            num,
+            docs,
+            analysed,
+            lexicon,
+            doc_files,
+            audience: audience.to_string(),
+        })
+    }
+
+    pub fn docs(&self) -> &[Doc] {
+        &self.docs
+    }
+
+    /// Replaces the document with `doc.key` when its URL is unchanged, without touching the
+    /// others; returns `false` when the caller must index everything again (a new, moved or
+    /// removed document changes the doc ids, which follow the URLs).
+    pub fn replace(&mut self, doc: Doc) -> Result<bool, String> {
+        let Some(id) = self.docs.iter().position(|d| d.key == doc.key) else {
+            return Ok(false);
+        };
+        if self.docs[id].url != doc.url {
+            return Ok(false);
+        }
+        if self.docs[id] == doc {
+            return Ok(true);
+        }
+        let a = analyse(&mut Analyzer::new(), &doc);
+        remove_pairs(&mut self.lexicon, &self.analysed[id]);
+        add_pairs(&mut self.lexicon, &a);
+        self.writer
+            .delete_term(Term::from_field_u64(self.num, id as u64));
+        self.writer
+            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &a))
+            .map_err(tantivy_error)?;
+        self.writer.commit().map_err(tantivy_error)?;
+        self.analysed[id] = a;
+        self.doc_files[id] = doc_file(&doc);
+        self.docs[id] = doc;
+        Ok(true)
+    }
+
+    /// Scores every (stem, document) pair from tantivy's postings and field lengths.
+    fn impacts(&self) -> Result<BTreeMap<String, Vec<(u32, u32)>>, String> {
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy_error)?;
+        let searcher = reader.searcher();
+        let n = self.docs.len().max(1) as f64;
+        // Average length of each field over live documents, from the field norms.
+        let mut total_len = [0f64; 5];
+        for seg in searcher.segment_readers() {
+            for (f, field) in self.fields.iter().enumerate() {
+                let norms = seg.get_fieldnorms_reader(*field).map_err(tantivy_error)?;
+                for doc in seg.doc_ids_alive() {
+                    total_len[f] += f64::from(norms.fieldnorm(doc));
+                }
+            }
+        }
+        let avg = total_len.map(|t| (t / n).max(1.0));
+        let mut partial: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
+        for seg in searcher.segment_readers() {
+            let nums = seg.fast_fields().u64("num").map_err(tantivy_error)?;
+            for (f, field) in self.fields.iter().enumerate() {
+                let inverted = seg.inverted_index(*field).map_err(tantivy_error)?;
+                let norms = seg.get_fieldnorms_reader(*field).map_err(tantivy_error)?;
+                let mut terms = inverted.terms().stream().map_err(|e| e.to_string())?;
+                while terms.advance() {
+                    let key = String::from_utf8_lossy(terms.key()).into_owned();
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)
+                        .map_err(|e| e.to_string())?;
+                    let list = partial.entry(key).or_default();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if !seg.is_deleted(doc) {
+                            if let Some(id) = nums.first(doc) {
+                                let tf = f64::from(postings.term_freq());
+                                let len = f64::from(norms.fieldnorm(doc));
+                                let norm = K1 * (1.0 - B + B * len / avg[f]);
+                                list.push((id as u32, FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm)));
+                            }
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (key, mut list) in partial {
+            list.sort_by_key(|&(id, _)| id);
+            let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
+            for (id, s) in list {
+                match merged.last_mut() {
+                    Some((last, acc)) if *last == id => *acc += s,
+                    _ => merged.push((id, s)),
+                }
+            }
+            if merged.is_empty() {
+                continue;
+            }
+            let df = merged.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let scored = merged
+                .into_iter()
+                .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
+                .collect();
+            out.insert(key, scored);
+        }
+        Ok(out)
+    }
+
+    /// The static files of the index, by path under the output's `search/` folder.
+    pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let impacts = self.impacts()?;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+
+        // Every key: stems with postings and surface forms with their stems.
+        let keys: BTreeSet<&str> = impacts
+            .keys()
+            .map(String::as_str)
+            .chain(self.lexicon.keys().map(String::as_str))
+            .collect();
+        let mut shards: Vec<(String, String, Option<String>)> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut tails: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
+        let mut size = 0usize;
+        let mut flush = |entries: &mut Vec<Entry>,
+                         tails: &mut Vec<(String, Vec<(u32, u32)>)>,
+                         files: &mut Vec<(String, Vec<u8>)>| {
+            if entries.is_empty() {
+                return;
+            }
+            let first = entries[0].key.clone();
+            let shard = format::gzip(&format::encode_shard(entries));
+            let name = format!("t/{}.bin", hash(&shard));
+            let tail = (!tails.is_empty()).then(|| {
+                let bytes = format::gzip(&format::encode_tail(tails));
+                let tail_name = format!("tail/{}.bin", hash(&bytes));
+                files.push((tail_name.clone(), bytes));
+                tail_name
+            });
+            files.push((name.clone(), shard));
+            shards.push((first, name, tail));
+            entries.clear();
+            tails.clear();
+        };
+        for key in keys {
+            let mut e = Entry {
+                key: key.to_string(),
+                ..Entry::default()
+            };
+            if let Some((docs, stems)) = self.lexicon.get(key) {
+                e.surface_docs = *docs;
+                e.stems = stems.keys().cloned().collect();
+            }
+            if let Some(list) = impacts.get(key) {
+                e.df = list.len() as u32;
+                if list.len() > HEAD {
+                    let mut by_impact = list.clone();
+                    by_impact.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    let mut head = by_impact[..HEAD].to_vec();
+                    let mut tail = by_impact[HEAD..].to_vec();
+                    head.sort_unstable();
+                    tail.sort_unstable();
+                    e.postings = head;
+                    tails.push((key.to_string(), tail));
+                } else {
+                    e.postings = list.clone();
+                }
+            }
+            size += key.len()
+                + 4
+                + e.postings.len() * 3
+                + e.stems.iter().map(|s| s.len() + 1).sum::<usize>();
+            entries.push(e);
+            if size >= SHARD_BYTES {
+                flush(&mut entries, &mut tails, &mut files);
+                size = 0;
+            }
+        }
+        flush(&mut entries, &mut tails, &mut files);
+
+        // Vocabulary by length in characters, most frequent first: for typo tolerance.
+        let mut by_len: BTreeMap<usize, Vec<(&str, u32)>> = BTreeMap::new();
+        for (surface, (docs, _)) in &self.lexicon {
+            let len = surface.chars().count();
+            if len >= 4 {
+                by_len.entry(len).or_default().push((surface, *docs));
+            }
+        }
+        let mut vocab = BTreeMap::new();
+        for (len, mut words) in by_len {
+            words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let text: Vec<&str> = words.iter().map(|w| w.0).collect();
+            let bytes = format::gzip(text.join("\n").as_bytes());
+            let name = format!("v/{len}.{}.bin", hash(&bytes));
+            files.push((name.clone(), bytes));
+            vocab.insert(len.to_string(), name);
+        }
+
+        // Facets: each value's documents, as deltas.
+        let mut facet_values: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
+        for (id, d) in self.docs.iter().enumerate() {
+            for (facet, value) in &d.facets {
+                let ids = facet_values
+                    .entry(facet)
+                    .or_default()
+                    .entry(value)
+                    .or_default();
+                if ids.last() != Some(&(id as u32)) {
+                    ids.push(id as u32);
+                }
+            }
+        }
+        let mut facets = BTreeMap::new();
+        for (facet, values) in facet_values {
+            let mut list: Vec<(&str, Vec<u32>)> = values.into_iter().collect();
+            list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+            let values: Vec<serde_json::Value> = list
+                .iter()
+                .map(|(v, ids)| {
+                    let mut last = 0;
+                    let deltas: Vec<u32> = ids
+                        .iter()
+                        .map(|&id| {
+                            let d = id - last;
+                            last = id;
+                            d
+                        })
+                        .collect();
+                    json!([v, deltas])
+                })
+                .collect();
+            let bytes = format::gzip(json!({ "values": values }).to_string().as_bytes());
+            let name = format!("f/{facet}.{}.bin", hash(&bytes));
+            files.push((name.clone(), bytes));
+            facets.insert(facet.to_string(), name);
+        }
+
+        // One small file per document, fetched only for results shown.
+        for (id, bytes) in self.doc_files.iter().enumerate() {
+            files.push((format!("d/{id}.bin"), bytes.clone()));
+        }
+
+        let mut analyzer = Analyzer::new();
+        let seen: BTreeSet<char> = self
+            .analysed
+            .iter()
+            .flat_map(|a| a.chars.iter().copied())
+            .collect();
+        let fold = analyze::fold_table(&mut analyzer, seen);
+        let version = {
+            let mut h = Fnv::new();
+            for (name, bytes) in &files {
+                h.write(name.as_bytes());
+                h.write(bytes);
+            }
+            format!("{:016x}", h.0)
+        };
+        let manifest = json!({
+            "format": 1,
+            "audience": self.audience,
+            "analysis": analyze::VERSION,
+            "docs": self.docs.len(),
+            "head": HEAD,
+            "minPrefix": MIN_PREFIX,
+            "v": version,
+            "shards": shards.iter().map(|(first, name, tail)| json!([first, name, tail])).collect::<Vec<_>>(),
+            "vocab": vocab,
+            "facets": facets,
+            "fold": fold.iter().map(|(c, f)| (c.to_string(), f.clone())).collect::<BTreeMap<_, _>>(),
+        });
+        files.push((
+            "manifest.bin".into(),
+            format::gzip(manifest.to_string().as_bytes()),
+        ));
+        Ok(files)
+    }
+}
+
+/// A document's file: what a result shows, and its text by heading for the excerpt.
+fn doc_file(d: &Doc) -> Vec<u8> {
+    let sections: Vec<serde_json::Value> = d
+        .sections
+        .iter()
+        .map(|s| json!([s.anchor, s.heading, s.text]))
+        .collect();
+    let card = json!({
+        "u": d.url, "t": d.title, "k": d.kind, "d": d.date, "s": d.description,
+        "x": sections, "f": d.facets,
+    });
+    format::gzip(card.to_string().as_bytes())
+}
+
+fn add_pairs(lexicon: &mut BTreeMap<String, (u32, BTreeMap<String, u32>)>, a: &Analysed) {
+    let mut last: Option<&str> = None;
+    for (surface, stem) in pairs(a) {
+        let entry = lexicon.entry(surface.to_string()).or_default();
+        if last != Some(surface) {
+            entry.0 += 1;
+            last = Some(surface);
+        }
+        *entry.1.entry(stem.to_string()).or_default() += 1;
+    }
+}
+
+fn remove_pairs(lexicon: &mut BTreeMap<String, (u32, BTreeMap<String, u32>)>, a: &Analysed) {
+    let mut last: Option<&str> = None;
+    for (surface, stem) in pairs(a) {
+        let Some(entry) = lexicon.get_mut(surface) else {
+            continue;
+        };
+        if last != Some(surface) {
+            entry.0 -= 1;
+            last = Some(surface);
+        }
+        if let Some(n) = entry.1.get_mut(stem) {
+            *n -= 1;
+            if *n == 0 {
+                entry.1.remove(stem);
+            }
+        }
+        if entry.0 == 0 {
+            lexicon.remove(surface);
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable content hash for file names (std's hasher may change between
+/// Rust releases, and names must not).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+fn hash(bytes: &[u8]) -> String {
+    let mut h = Fnv::new();
+    h.write(bytes);
+    format!("{:016x}", h.0)
+}
