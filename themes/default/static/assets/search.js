@@ -347,7 +347,7 @@ function combobox(input) {
   };
   const update = debounce(async () => {
     const text = input.value, mine = ++run;
-    if (!text.trim()) { list.replaceChildren(); close(); return; }
+    if (!text.trim()) { list.replaceChildren(); delete list.dataset.query; close(); return; }
     const index = await open(base);
     const results = await index.search({ text });
     const top = results.hits.slice(0, 8);
@@ -367,8 +367,9 @@ function combobox(input) {
     if (!options.length) options = [];
     list.replaceChildren(...options, results.hits.length ? all : el("li", { class: "search-none" }, list.dataset.noneLabel || "No results"));
     list.hidden = false; input.setAttribute("aria-expanded", "true"); setActive(-1);
+    list.dataset.query = text; // what the list shows, for tests and styles
   }, 60);
-  input.addEventListener("input", update);
+  input.addEventListener("input", () => { delete list.dataset.query; update(); });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "ArrowDown" && options.length) { ev.preventDefault(); setActive((active + 1) % options.length); }
     else if (ev.key === "ArrowUp" && options.length) { ev.preventDefault(); setActive(active <= 0 ? options.length - 1 : active - 1); }
