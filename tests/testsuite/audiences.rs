@@ -23,12 +23,34 @@ const KINDS: [&str; 16] = [
 ];
 
 /// Every output file's path and text, lowercased (tags and URLs are folded to lowercase).
+/// Search files are gunzipped, and term shards decoded, since their keys are front-coded.
 fn everything(t: &SiteTest, dir: &str) -> String {
     snapshot(&t.out().join(dir))
         .into_iter()
-        .map(|(path, bytes)| format!("== {path}\n{}\n", String::from_utf8_lossy(&bytes)))
+        .map(|(path, bytes)| format!("== {path}\n{}\n", readable(&path, &bytes)))
         .collect::<String>()
         .to_lowercase()
+}
+
+fn readable(path: &str, bytes: &[u8]) -> String {
+    use parvis::search::format;
+    if !path.contains("search/") || !path.ends_with(".bin") {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let plain = format::gunzip(bytes).expect("search files are gzip");
+    if path.contains("search/t/") {
+        let entries = format::decode_shard(&plain).expect("a term shard");
+        assert!(!entries.is_empty(), "{path} is empty");
+        entries
+            .iter()
+            .map(|e| format!("{} {}\n", e.key, e.stems.join(" ")))
+            .collect()
+    } else if path.contains("search/tail/") {
+        let tails = format::decode_tail(&plain).expect("a tail file");
+        tails.iter().map(|(k, _)| format!("{k}\n")).collect()
+    } else {
+        String::from_utf8(plain).expect("JSON or text")
+    }
 }
 
 fn check_circle(all: &str, viewer: &str) {
@@ -56,12 +78,37 @@ fn check_circle(all: &str, viewer: &str) {
     );
 }
 
+/// The search index alone holds every searchable canary its circle may see and none of a
+/// narrower one: words of titles, bodies, member names and bios are indexed per audience.
+fn check_search(all: &str, viewer: &str) {
+    let search: String = all
+        .split("\n== ")
+        .filter(|f| f.starts_with("search/") || f.starts_with("== search/"))
+        .collect();
+    assert!(search.len() > 1000, "the build has a search index");
+    let rank = |a: &str| CIRCLES.iter().position(|c| *c == a).unwrap();
+    for owner in CIRCLES {
+        for kind in ["title", "body", "name", "bio", "headline", "expertise"] {
+            let canary = format!("canary{owner}{kind}");
+            let visible = rank(viewer) <= rank(owner);
+            assert_eq!(
+                search.contains(&canary),
+                visible,
+                "the `{viewer}` search index {} `{canary}`",
+                if visible { "lacks" } else { "leaks" }
+            );
+        }
+    }
+}
+
 #[test]
 fn no_canary_of_a_narrower_circle_reaches_a_build() {
     let t = SiteTest::fixture("circles");
     for viewer in CIRCLES {
         t.build_at(1_795_392_000, &["--audience", viewer]).success();
-        check_circle(&everything(&t, ""), viewer);
+        let all = everything(&t, "");
+        check_circle(&all, viewer);
+        check_search(&all, viewer);
     }
 }
 
