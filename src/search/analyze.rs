@@ -57,20 +57,15 @@ pub fn stemmer_language(lang: &str) -> Option<Language> {
 /// carry nothing to search for.
 const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
 
-/// A word of a document: where it is, as written (folded) and as indexed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub surface: String,
-    pub stem: String,
-}
-
 /// The analysers of one thread; tantivy's are cheap to clone but not shared between threads.
 pub struct Analyzer {
     words: TextAnalyzer,
     fold: TextAnalyzer,
     stemmers: HashMap<Option<Language>, TextAnalyzer>,
-    /// (language, lowercased token) to its word, since most words repeat.
-    cache: HashMap<(Option<Language>, String), Word>,
+    /// Per language, lowercased token → index in `pairs`, since most words repeat.
+    cache: HashMap<Option<Language>, HashMap<String, u32>>,
+    /// (surface, stem) pairs met by this thread.
+    pairs: Vec<(String, String)>,
 }
 
 impl Default for Analyzer {
@@ -91,30 +86,68 @@ impl Analyzer {
                 .build(),
             stemmers: HashMap::new(),
             cache: HashMap::new(),
+            pairs: Vec::new(),
         }
     }
 
-    /// The words of `text` in a document of language `lang`, in order.
-    pub fn words(&mut self, text: &str, lang: Option<Language>) -> Vec<Word> {
+    /// Analyses `text` of a document in language `lang`: appends the stem of each word, in
+    /// order and separated by spaces, to `stems`, and the id of each (surface, stem) pair to
+    /// `pairs` (see [`Self::pair`]).
+    pub fn analyse(
+        &mut self,
+        text: &str,
+        lang: Option<Language>,
+        stems: &mut String,
+        pairs: &mut std::collections::BTreeSet<u32>,
+    ) {
+        let mut stream = self.words.token_stream(text);
+        let mut lowered = Vec::new();
+        while stream.advance() {
+            lowered.push(std::mem::take(&mut stream.token_mut().text));
+        }
+        drop(stream);
+        for token in lowered {
+            if ELISIONS.contains(&token.as_str()) {
+                continue;
+            }
+            let id = self.id(token, lang);
+            if !stems.is_empty() {
+                stems.push(' ');
+            }
+            stems.push_str(&self.pairs[id as usize].1);
+            pairs.insert(id);
+        }
+    }
+
+    /// The (surface, stem) pair of an id given by [`Self::analyse`].
+    pub fn pair(&self, id: u32) -> (&str, &str) {
+        let (a, b) = &self.pairs[id as usize];
+        (a, b)
+    }
+
+    /// The words of `text` as (surface, stem) pairs, in order.
+    pub fn words(&mut self, text: &str, lang: Option<Language>) -> Vec<(String, String)> {
+        let mut stems = Vec::new();
         let mut lowered = Vec::new();
         let mut stream = self.words.token_stream(text);
         while stream.advance() {
             lowered.push(stream.token().text.clone());
         }
         drop(stream);
-        lowered
-            .into_iter()
-            .filter(|t| !ELISIONS.contains(&t.as_str()))
-            .map(|t| self.word(t, lang))
-            .collect()
+        for token in lowered {
+            if !ELISIONS.contains(&token.as_str()) {
+                let id = self.id(token, lang);
+                stems.push(self.pairs[id as usize].clone());
+            }
+        }
+        stems
     }
 
-    fn word(&mut self, lowered: String, lang: Option<Language>) -> Word {
-        let key = (lang, lowered);
-        if let Some(w) = self.cache.get(&key) {
-            return w.clone();
+    fn id(&mut self, lowered: String, lang: Option<Language>) -> u32 {
+        if let Some(&id) = self.cache.get(&lang).and_then(|c| c.get(&lowered)) {
+            return id;
         }
-        let surface = first_token(&mut self.fold, &key.1).unwrap_or_else(|| key.1.clone());
+        let surface = first_token(&mut self.fold, &lowered).unwrap_or_else(|| lowered.clone());
         let stemmer = self.stemmers.entry(lang).or_insert_with(|| match lang {
             Some(l) => TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(l))
@@ -124,12 +157,13 @@ impl Analyzer {
                 .filter(AsciiFoldingFilter)
                 .build(),
         });
-        let stem = first_token(stemmer, &key.1)
+        let stem = first_token(stemmer, &lowered)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| surface.clone());
-        let word = Word { surface, stem };
-        self.cache.insert(key, word.clone());
-        word
+        let id = self.pairs.len() as u32;
+        self.pairs.push((surface, stem));
+        self.cache.entry(lang).or_default().insert(lowered, id);
+        id
     }
 
     /// What tantivy's folding makes of one character, when it changes it.
@@ -199,8 +233,8 @@ mod tests {
         let mut a = Analyzer::new();
         let fr = stemmer_language("fr");
         let words = a.words("La communauté des ambassadeurs, l'ambassadeur", fr);
-        let stems: Vec<&str> = words.iter().map(|w| w.stem.as_str()).collect();
-        let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+        let stems: Vec<&str> = words.iter().map(|w| w.1.as_str()).collect();
+        let surfaces: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
         assert_eq!(
             surfaces,
             ["la", "communaute", "des", "ambassadeurs", "ambassadeur"]

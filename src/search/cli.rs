@@ -72,6 +72,7 @@ pub fn run(o: &SearchOptions) -> Result<String, BuildError> {
             .collect();
         return Ok(json!({
             "query": o.query, "index": origin, "total": results.hits.len(),
+            "more": results.partial,
             "tokens": results.tokens, "results": results_json,
         })
         .to_string()
@@ -99,7 +100,8 @@ pub fn run(o: &SearchOptions) -> Result<String, BuildError> {
         out.push('\n');
     }
     out.push_str(&format!(
-        "{} result{} for `{}` (index: {origin})\n",
+        "{}{} result{} for `{}` (index: {origin})\n",
+        if results.partial { "more than " } else { "" },
         results.hits.len(),
         if results.hits.len() == 1 { "" } else { "s" },
         o.query

@@ -24,7 +24,7 @@ pub struct Doc {
     pub description: String,
     pub headings: Vec<String>,
     pub tags: Vec<String>,
-    pub body: String,
+    /// The text, by heading: what is indexed as the body, and where excerpts come from.
     pub sections: Vec<ExcerptSection>,
     /// (facet, value) pairs.
     pub facets: Vec<(String, String)>,
@@ -61,8 +61,8 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             .map(|r| r.html.as_str())
             .unwrap_or("");
         let (sections, headings) = html_sections(html);
-        let body = join_text(&sections);
-        if body.trim().is_empty() && section.front.description.is_none() {
+        if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none()
+        {
             continue;
         }
         docs.push(Doc {
@@ -75,7 +75,6 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             description: section.front.description.clone().unwrap_or_default(),
             headings,
             tags: Vec::new(),
-            body,
             sections,
             facets: vec![("kind".into(), section.kind.clone())],
         });
@@ -119,7 +118,6 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             description: m.headline.clone().unwrap_or_default(),
             headings: Vec::new(),
             tags: m.expertise.clone(),
-            body: join_text(&sections),
             sections,
             facets,
         });
@@ -141,7 +139,6 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             kind: "community".into(),
             lang: site.config.language.clone(),
             date: None,
-            body: description.clone(),
             sections: vec![ExcerptSection {
                 text: description.clone(),
                 ..ExcerptSection::default()
@@ -210,19 +207,9 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
         description: page.front.description.clone().unwrap_or_default(),
         headings,
         tags,
-        body: join_text(&sections),
         sections,
         facets,
     })
-}
-
-fn join_text(sections: &[ExcerptSection]) -> String {
-    let mut s = String::new();
-    for sec in sections {
-        s.push_str(&sec.text);
-        s.push('\n');
-    }
-    s
 }
 
 /// Splits rendered HTML into text sections at headings that have an id, and returns the

@@ -10,7 +10,7 @@
 //! The index lives on in `serve`: an edited page is deleted from tantivy and added again, its
 //! words are taken out of the lexicon and put back, and only the export runs again.
 
-use super::analyze::{self, Analyzer, Word};
+use super::analyze::{self, Analyzer};
 use super::docs::Doc;
 use super::format::{self, Entry};
 use rayon::prelude::*;
@@ -20,7 +20,7 @@ use tantivy::postings::Postings;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{DocSet, Index, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 /// Field name and weight, in the order documents give them.
@@ -31,6 +31,8 @@ const FIELDS: [(&str, f64); 5] = [
     ("description", 2.0),
     ("body", 1.0),
 ];
+/// The tokenizer of the text fields: the build hands tantivy stems separated by spaces.
+const STEMS: &str = "parvis_stems";
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Impacts are BM25 scores times this, rounded.
@@ -43,12 +45,85 @@ const SHARD_BYTES: usize = 16_000;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
-/// The words of one document, per field.
-#[derive(Debug, Clone)]
+/// One document analysed: the stems of each field for tantivy (dropped once indexed), and
+/// what the lexicon keeps of it.
 struct Analysed {
-    fields: [Vec<Word>; 5],
+    /// Stems separated by spaces: tantivy splits them again with its whitespace tokenizer,
+    /// which is much cheaper than handing it pre-tokenized text (stored as JSON per token).
+    fields: [String; 5],
+    /// Its (surface, stem) pairs, each once.
+    pairs: Vec<(String, String)>,
     /// Non-ASCII characters of its words before folding, for the fold table.
     chars: BTreeSet<char>,
+}
+
+fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
+    let lang = analyze::stemmer_language(&doc.lang);
+    let body: String = doc
+        .sections
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let texts = [
+        doc.title.as_str(),
+        &doc.headings.join("\n"),
+        &doc.tags.join("\n"),
+        doc.description.as_str(),
+        &body,
+    ];
+    let mut chars = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    let mut fields: [String; 5] = Default::default();
+    for (text, stems) in texts.iter().zip(fields.iter_mut()) {
+        chars.extend(
+            text.chars()
+                .filter(|c| !c.is_ascii() && c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        );
+        analyzer.analyse(text, lang, stems, &mut ids);
+    }
+    let mut pairs: Vec<(String, String)> = ids
+        .into_iter()
+        .map(|id| {
+            let (a, b) = analyzer.pair(id);
+            (a.to_string(), b.to_string())
+        })
+        .collect();
+    pairs.sort();
+    Analysed {
+        fields,
+        pairs,
+        chars,
+    }
+}
+
+fn tantivy_doc(fields: &[Field; 5], num: Field, id: u32, a: &mut Analysed) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_u64(num, u64::from(id));
+    for (field, stems) in fields.iter().zip(a.fields.iter_mut()) {
+        d.add_text(*field, std::mem::take(stems));
+    }
+    d
+}
+
+/// Strings shared by the documents' pairs, so each word is stored once.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
 }
 
 /// A search index for one build.
@@ -58,9 +133,13 @@ pub struct SearchIndex {
     fields: [Field; 5],
     num: Field,
     docs: Vec<Doc>,
-    analysed: Vec<Analysed>,
+    /// Each document's (surface, stem) pairs, interned, to take it out of the lexicon.
+    pairs: Vec<Vec<(u32, u32)>>,
+    interner: Interner,
+    /// Non-ASCII characters met, for the fold table.
+    chars: BTreeSet<char>,
     /// surface form → (documents holding it, stem → documents holding the pair)
-    lexicon: BTreeMap<String, (u32, BTreeMap<String, u32>)>,
+    lexicon: Lexicon,
     /// The gzipped file of each document, made once.
     doc_files: Vec<Vec<u8>>,
     audience: String,
@@ -76,70 +155,12 @@ fn schema() -> (Schema, [Field; 5], Field) {
     let mut sb = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("raw")
+            .set_tokenizer(STEMS)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = FIELDS.map(|(name, _)| sb.add_text_field(name, text.clone()));
     let num = sb.add_u64_field("num", INDEXED | FAST);
     (sb.build(), fields, num)
-}
-
-fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
-    let lang = analyze::stemmer_language(&doc.lang);
-    let texts = [
-        doc.title.clone(),
-        doc.headings.join("\n"),
-        doc.tags.join("\n"),
-        doc.description.clone(),
-        doc.body.clone(),
-    ];
-    let mut chars = BTreeSet::new();
-    for t in &texts {
-        chars.extend(
-            t.chars()
-                .filter(|c| !c.is_ascii() && c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
-    }
-    Analysed {
-        fields: texts.map(|t| analyzer.words(&t, lang)),
-        chars,
-    }
-}
-
-fn tantivy_doc(fields: &[Field; 5], num: Field, id: u32, a: &Analysed) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_u64(num, u64::from(id));
-    for (field, words) in fields.iter().zip(&a.fields) {
-        let tokens = words
-            .iter()
-            .enumerate()
-            .map(|(position, w)| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text: w.stem.clone(),
-                position_length: 1,
-            })
-            .collect();
-        d.add_pre_tokenized_text(
-            *field,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
-        );
-    }
-    d
-}
-
-/// The (surface, stem) pairs of a document, each once.
-fn pairs(a: &Analysed) -> BTreeSet<(&str, &str)> {
-    a.fields
-        .iter()
-        .flatten()
-        .map(|w| (w.surface.as_str(), w.stem.as_str()))
-        .collect()
 }
 
 fn tantivy_error(e: tantivy::TantivyError) -> String {
@@ -149,22 +170,39 @@ fn tantivy_error(e: tantivy::TantivyError) -> String {
 impl SearchIndex {
     /// Analyses and indexes `docs` (in doc id order).
     pub fn new(docs: Vec<Doc>, audience: &str) -> Result<SearchIndex, String> {
-        let analysed: Vec<Analysed> = docs.par_iter().map_init(Analyzer::new, analyse).collect();
         let (schema, fields, num) = schema();
         let index = Index::create_in_ram(schema);
+        index
+            .tokenizers()
+            .register(STEMS, TextAnalyzer::from(WhitespaceTokenizer::default()));
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         let mut writer: IndexWriter = index
-            .writer_with_num_threads(1, 50_000_000)
+            .writer_with_num_threads(threads, threads * 60_000_000)
             .map_err(tantivy_error)?;
-        for (id, a) in analysed.iter().enumerate() {
-            writer
-                .add_document(tantivy_doc(&fields, num, id as u32, a))
-                .map_err(tantivy_error)?;
+        let mut interner = Interner::default();
+        let mut lexicon = BTreeMap::new();
+        let mut all_pairs = Vec::with_capacity(docs.len());
+        let mut chars = BTreeSet::new();
+        // In chunks, so that only a chunk's tokens are in memory at once.
+        for (c, chunk) in docs.chunks(512).enumerate() {
+            let analysed: Vec<Analysed> =
+                chunk.par_iter().map_init(Analyzer::new, analyse).collect();
+            for (k, mut a) in analysed.into_iter().enumerate() {
+                let id = (c * 512 + k) as u32;
+                writer
+                    .add_document(tantivy_doc(&fields, num, id, &mut a))
+                    .map_err(tantivy_error)?;
+                add_pairs(&mut lexicon, &a.pairs);
+                chars.extend(a.chars);
+                all_pairs.push(
+                    a.pairs
+                        .iter()
+                        .map(|(s, t)| (interner.id(s), interner.id(t)))
+                        .collect(),
+                );
+            }
         }
         writer.commit().map_err(tantivy_error)?;
-        let mut lexicon: BTreeMap<String, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
-        for a in &analysed {
-            add_pairs(&mut lexicon, a);
-        }
         let doc_files = docs.par_iter().map(doc_file).collect();
         Ok(SearchIndex {
             index,
@@ -172,7 +210,9 @@ impl SearchIndex {
             fields,
             num,
             docs,
-            analysed,
+            pairs: all_pairs,
+            interner,
+            chars,
             lexicon,
             doc_files,
             audience: audience.to_string(),
@@ -196,16 +236,30 @@ impl SearchIndex {
         if self.docs[id] == doc {
             return Ok(true);
         }
-        let a = analyse(&mut Analyzer::new(), &doc);
-        remove_pairs(&mut self.lexicon, &self.analysed[id]);
-        add_pairs(&mut self.lexicon, &a);
+        let mut a = analyse(&mut Analyzer::new(), &doc);
+        let old: Vec<(String, String)> = self.pairs[id]
+            .iter()
+            .map(|&(s, t)| {
+                (
+                    self.interner.strings[s as usize].clone(),
+                    self.interner.strings[t as usize].clone(),
+                )
+            })
+            .collect();
+        remove_pairs(&mut self.lexicon, &old);
+        add_pairs(&mut self.lexicon, &a.pairs);
+        self.chars.extend(a.chars.iter().copied());
+        self.pairs[id] = a
+            .pairs
+            .iter()
+            .map(|(s, t)| (self.interner.id(s), self.interner.id(t)))
+            .collect();
         self.writer
             .delete_term(Term::from_field_u64(self.num, id as u64));
         self.writer
-            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &a))
+            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &mut a))
             .map_err(tantivy_error)?;
         self.writer.commit().map_err(tantivy_error)?;
-        self.analysed[id] = a;
         self.doc_files[id] = doc_file(&doc);
         self.docs[id] = doc;
         Ok(true)
@@ -273,7 +327,7 @@ impl SearchIndex {
             if merged.is_empty() {
                 continue;
             }
-            let df = merged.len() as f64;
+            let df: f64 = merged.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let scored = merged
                 .into_iter()
@@ -309,7 +363,7 @@ impl SearchIndex {
             let shard = format::gzip(&format::encode_shard(entries));
             let name = format!("t/{}.bin", hash(&shard));
             let tail = (!tails.is_empty()).then(|| {
-                let bytes = format::gzip(&format::encode_tail(tails));
+                let bytes = format::gzip_fast(&format::encode_tail(tails));
                 let tail_name = format!("tail/{}.bin", hash(&bytes));
                 files.push((tail_name.clone(), bytes));
                 tail_name
@@ -418,12 +472,7 @@ impl SearchIndex {
         }
 
         let mut analyzer = Analyzer::new();
-        let seen: BTreeSet<char> = self
-            .analysed
-            .iter()
-            .flat_map(|a| a.chars.iter().copied())
-            .collect();
-        let fold = analyze::fold_table(&mut analyzer, seen);
+        let fold = analyze::fold_table(&mut analyzer, self.chars.iter().copied());
         let version = {
             let mut h = Fnv::new();
             for (name, bytes) in &files {
@@ -464,24 +513,28 @@ fn doc_file(d: &Doc) -> Vec<u8> {
         "u": d.url, "t": d.title, "k": d.kind, "d": d.date, "s": d.description,
         "x": sections, "f": d.facets,
     });
-    format::gzip(card.to_string().as_bytes())
+    format::gzip_fast(card.to_string().as_bytes())
 }
 
-fn add_pairs(lexicon: &mut BTreeMap<String, (u32, BTreeMap<String, u32>)>, a: &Analysed) {
+type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
+
+/// Adds a document's sorted (surface, stem) pairs to the lexicon.
+fn add_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
     let mut last: Option<&str> = None;
-    for (surface, stem) in pairs(a) {
-        let entry = lexicon.entry(surface.to_string()).or_default();
+    for (surface, stem) in pairs {
+        let entry = lexicon.entry(surface.clone()).or_default();
         if last != Some(surface) {
             entry.0 += 1;
             last = Some(surface);
         }
-        *entry.1.entry(stem.to_string()).or_default() += 1;
+        *entry.1.entry(stem.clone()).or_default() += 1;
     }
 }
 
-fn remove_pairs(lexicon: &mut BTreeMap<String, (u32, BTreeMap<String, u32>)>, a: &Analysed) {
+/// Takes a document's sorted (surface, stem) pairs out of the lexicon.
+fn remove_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
     let mut last: Option<&str> = None;
-    for (surface, stem) in pairs(a) {
+    for (surface, stem) in pairs {
         let Some(entry) = lexicon.get_mut(surface) else {
             continue;
         };

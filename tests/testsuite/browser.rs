@@ -100,7 +100,11 @@ fn search_expectations(example: &SiteTest) -> std::path::PathBuf {
             .arg(&example.root)
             .output()
             .expect("run parvis search");
-        assert!(out.status.success(), "parvis search {q}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "parvis search {q}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert!(
             v["index"].as_str().unwrap().ends_with("search"),
@@ -116,7 +120,10 @@ fn search_expectations(example: &SiteTest) -> std::path::PathBuf {
         with_results += usize::from(!results.is_empty());
         all.push(serde_json::json!({ "query": q, "results": results }));
     }
-    assert!(with_results >= 22, "most queries find something ({with_results})");
+    assert!(
+        with_results >= 22,
+        "most queries find something ({with_results})"
+    );
     let path = example.root.join("search-expected.json");
     std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
     path

@@ -206,3 +206,57 @@ fn a_page_updated_alone_matches_a_full_build() {
         "the page updated alone differs from a full build"
     );
 }
+
+/// The search index follows an edit made while serving: the new word is found, and the index
+/// then is the one a full build makes (same manifest, which names every file by its content).
+#[test]
+fn search_follows_an_edit_and_matches_a_full_build() {
+    use parvis::search::query::{Query, Reader};
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let page = t.root.join("content/docs/guide/configure.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let edited = original.replacen(
+        "## Options",
+        "Zanzibarite settings live here.\n\n## Options",
+        1,
+    );
+    assert_ne!(original, edited, "the fixture has an Options heading");
+    std::fs::write(&page, edited).unwrap();
+    let fetch = |path: &str| -> Result<Vec<u8>, String> {
+        let (status, _, body) = get(&server.addr, &format!("/search/{path}"));
+        if status == 200 {
+            Ok(body)
+        } else {
+            Err(format!("{path}: {status}"))
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut reader = Reader::open(fetch).unwrap();
+        let results = reader
+            .search(&Query {
+                text: "zanzibarite".into(),
+                ..Query::default()
+            })
+            .unwrap();
+        if let Some(hit) = results.hits.first() {
+            assert_eq!(reader.card(hit.doc).unwrap().url, "/docs/guide/configure/");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the search index never saw the edit"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let served_manifest = fetch("manifest.bin").unwrap();
+    drop(server);
+    t.build(&["--drafts"]).success();
+    let built = std::fs::read(t.out().join("search/manifest.bin")).unwrap();
+    assert_eq!(
+        parvis::search::format::gunzip(&served_manifest).unwrap(),
+        parvis::search::format::gunzip(&built).unwrap(),
+        "the index updated in place differs from a full build's"
+    );
+}

@@ -139,17 +139,19 @@ export class Index {
     return null;
   }
 
+  // A stem's postings, its tail too when `full`, and whether some were left out.
   async postings(stem, full) {
     const e = await this.lookup(stem);
-    if (!e) return [];
+    if (!e) return [[], false];
     let list = e.postings;
+    const leftOut = !full && e.postings.length < e.df;
     if (full && e.postings.length < e.df) {
       const i = this.shardOf(stem), file = this.m.shards[i][2];
       if (!this.tails.has(i)) this.tails.set(i, file ? this.get(file).then(decodeTail) : Promise.resolve(new Map()));
       const rest = (await this.tails.get(i)).get(stem);
       if (rest) list = list.concat(rest);
     }
-    return list;
+    return [list, leftOut];
   }
 
   async completions(prefix) {
@@ -213,6 +215,7 @@ export class Index {
     const filters = query.filters || {};
     const full = !!query.full || Object.keys(filters).length > 0;
     const totals = new Map(), allStems = new Set();
+    let partial = false;
     for (let i = 0; i < toks.length; i++) {
       const token = toks[i], cands = new Map();
       const add = (stem, w) => cands.set(stem, Math.max(cands.get(stem) || 0, w));
@@ -234,7 +237,9 @@ export class Index {
       const best = new Map();
       for (const [stem, w] of cands) {
         allStems.add(stem);
-        for (const [doc, impact] of await this.postings(stem, full)) {
+        const [list, leftOut] = await this.postings(stem, full);
+        partial ||= leftOut;
+        for (const [doc, impact] of list) {
           const s = impact * w;
           if (s > (best.get(doc) || 0)) best.set(doc, s);
         }
@@ -252,7 +257,7 @@ export class Index {
     }
     const hits = [...totals].map(([doc, [matched, score]]) => ({ doc, matched, score }));
     hits.sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
-    return { hits, stems: [...allStems].sort(cmp), tokens: toks };
+    return { hits, stems: [...allStems].sort(cmp), tokens: toks, partial };
   }
 
   async card(doc) {
@@ -363,7 +368,7 @@ function combobox(input) {
     });
     const all = el("li", { class: "search-all" },
       el("a", { href: `${base}?q=${encodeURIComponent(text)}` },
-        `${list.dataset.allLabel || "All results"} (${results.hits.length})`));
+        `${list.dataset.allLabel || "All results"} (${results.hits.length}${results.partial ? "+" : ""})`));
     if (!options.length) options = [];
     list.replaceChildren(...options, results.hits.length ? all : el("li", { class: "search-none" }, list.dataset.noneLabel || "No results"));
     list.hidden = false; input.setAttribute("aria-expanded", "true"); setActive(-1);
@@ -411,8 +416,9 @@ function searchPage(root) {
         el("span", { class: "search-kind" }, card.k + (card.d ? ` · ${card.d}` : "")),
         el("p", {}, excerptNode(ex)));
     }));
-    status.textContent = (root.dataset.countLabel || "{n} results").replace("{n}", results.hits.length);
-    more.hidden = results.hits.length <= shown && full;
+    const label = results.partial ? root.dataset.moreLabel || "{n}+ results" : root.dataset.countLabel || "{n} results";
+    status.textContent = label.replace("{n}", results.hits.length);
+    more.hidden = results.hits.length <= shown && !results.partial;
     const groups = [];
     for (const name of names) {
       const counts = await index.facetCounts(name, unfiltered.hits);
