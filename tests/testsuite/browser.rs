@@ -29,6 +29,11 @@ fn pages_in_a_real_browser() {
     let example = SiteTest::from_dir(&root.join("example-site"));
     // A fixed "now": the expired posting is closed, the events are upcoming.
     example.build_at(1_795_392_000, &[]).success();
+    let report = SiteTest::fixture("report");
+    report
+        .build_at(crate::report::NOW, &["--audience", "internal"])
+        .success();
+    let screenshots = root.join("target/browser-screenshots");
     let served = SiteTest::fixture("basic");
     let server = crate::serve::start(&served);
     let out = Command::new("node")
@@ -37,11 +42,14 @@ fn pages_in_a_real_browser() {
         .arg(root.join("tests/browser/community.test.mjs"))
         .arg(root.join("tests/browser/portals.test.mjs"))
         .arg(root.join("tests/browser/serve.test.mjs"))
+        .arg(root.join("tests/browser/report.test.mjs"))
         .env("SERVE_URL", format!("http://{}/", server.addr))
         .env("SERVE_SITE", &served.root)
         .env("HOSTILE_SITE", hostile.out())
         .env("COMMUNITY_SITE", community.out())
         .env("EXAMPLE_SITE", example.out())
+        .env("REPORT_SITE", report.out())
+        .env("SCREENSHOT_DIR", &screenshots)
         .current_dir(root)
         .output()
         .expect("node runs");
