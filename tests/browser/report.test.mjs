@@ -48,7 +48,7 @@ for (const width of [1280, 375]) {
         clientWidth: doc.clientWidth,
         wide: wide.slice(0, 5),
         charts,
-        emptyWeeks: [...document.querySelectorAll(".calendar-week.is-empty time")].map((t) => t.getAttribute("datetime")),
+        emptyWeeks: [...document.querySelectorAll(".calendar-week.is-empty > h3 time")].map((t) => t.getAttribute("datetime")),
         scripts: [...document.scripts].map((s) => s.src),
       };
     });
