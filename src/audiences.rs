@@ -3,26 +3,13 @@
 //! Read-only: it loads and filters the site once per audience and counts; it renders nothing.
 
 use crate::build::BuildError;
-use crate::diagnostics::Diagnostics;
 use crate::filter::{self, Visibility};
-use crate::model::Site;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// The overview as text, or the site's errors.
 pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
-    let (mut sources, load_diags) = crate::load::load(root).map_err(|d| {
-        let mut all = Diagnostics::default();
-        all.extend(d);
-        BuildError::Content(all)
-    })?;
-    let (mut site, model_diags) = Site::build(&mut sources);
-    let mut diags = Diagnostics::default();
-    diags.extend(load_diags);
-    diags.extend(model_diags);
-    if diags.has_errors() {
-        return Err(BuildError::Content(diags));
-    }
+    let mut site = crate::build::load_model(root)?;
     let audiences = site.config.audiences.clone();
     let now = crate::model::date::now();
     let mut out = String::new();

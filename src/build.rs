@@ -150,6 +150,24 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     Ok(reports)
 }
 
+/// Loads the site and builds its model, without filtering or rendering: for the read-only
+/// commands (`check --audiences`, `report`). Warnings are dropped; errors fail.
+pub fn load_model(root: &Path) -> Result<Site, BuildError> {
+    let (mut sources, load_diags) = load::load(root).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.extend(d);
+        BuildError::Content(all)
+    })?;
+    let (site, model_diags) = Site::build(&mut sources);
+    let mut diags = Diagnostics::default();
+    diags.extend(load_diags);
+    diags.extend(model_diags);
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    Ok(site)
+}
+
 /// Output files by path, as built in memory.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
@@ -303,6 +321,18 @@ fn prepare(
     for (url, ics, origin) in render::ics::files(&site) {
         let path = render::path_of_url(&site.config.root, &url);
         extra_files.push((path, ics.into_bytes(), origin));
+    }
+    if let Some(url) = crate::report::dashboard_url(&site) {
+        let t = strings.get(&site.config.language);
+        let label = |key: &str| {
+            t.and_then(|t| t.get(key))
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        let report = crate::report::measure(&site);
+        let ics = crate::report::calendar::ics(&site, &report.calendar, &label);
+        let path = render::path_of_url(&site.config.root, &format!("{url}calendar.ics"));
+        extra_files.push((path, ics.into_bytes(), "the dashboard's calendar".into()));
     }
     let feed_links: std::collections::HashMap<String, render::feeds::FeedLink> = feed_specs
         .iter()
@@ -713,6 +743,10 @@ fn collisions(
                     .map(|s| s.display.clone())
                     .unwrap_or_else(|| "content".into()),
                 "a section".into(),
+            ),
+            render::Job::Dashboard => (
+                PathBuf::from("site.yaml"),
+                "the dashboard (`report.path`)".into(),
             ),
             _ => (PathBuf::from("site.yaml"), "a taxonomy page".into()),
         }

@@ -1,8 +1,10 @@
 //! `site.yaml`: the site's settings, validated once and resolved into plain values.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{suggest, Diagnostic};
 use crate::load::yaml::{from_yaml, Origin};
+use crate::report::Indicator;
 use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
 use std::path::Path;
 
 /// Taxonomies pages can set in their front matter.
@@ -26,6 +28,8 @@ const KEYS: &[&str] = &[
     "feeds",
     "faq_json_ld",
     "search",
+    "objectives",
+    "report",
     "extra",
 ];
 
@@ -64,7 +68,106 @@ struct RawConfig {
     #[serde(default = "default_true")]
     search: bool,
     #[serde(default)]
+    objectives: Vec<RawObjective>,
+    #[serde(default)]
+    report: Option<RawReport>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// One of `objectives:` in site.yaml, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjective {
+    id: Spanned<String>,
+    title: String,
+    indicator: Spanned<String>,
+    community: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    target: Spanned<f64>,
+    by: Spanned<String>,
+}
+
+/// `report:` in site.yaml, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    audience: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
+    weeks: Option<Spanned<i64>>,
+    stale_after_days: Option<Spanned<i64>>,
+}
+
+/// A value of site.yaml with its place, for checks that can only be made once the content
+/// and data are loaded (a community an objective names).
+#[derive(Debug, Clone, Serialize)]
+pub struct Placed<T> {
+    pub value: T,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    source_line: Option<String>,
+}
+
+impl<T> Placed<T> {
+    fn new(v: Spanned<T>, text: &str) -> Placed<T> {
+        let line = v.referenced.line() as usize;
+        Placed {
+            value: v.value,
+            line,
+            column: v.referenced.column() as usize,
+            source_line: text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .filter(|_| line > 0)
+                .map(str::to_owned),
+        }
+    }
+
+    /// An error about this value, in site.yaml.
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            line: self.line,
+            column: self.column,
+            source_line: self.source_line.clone(),
+            ..Diagnostic::error("site.yaml", message)
+        }
+    }
+}
+
+/// An objective of the community team: an indicator parvis measures, a target and a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub indicator: Indicator,
+    /// Narrows the indicator to one community (checked against the data once it is loaded).
+    pub community: Option<Placed<String>>,
+    /// Narrows the indicator to one theme.
+    pub theme: Option<String>,
+    pub target: f64,
+    #[serde(serialize_with = "as_text")]
+    pub by: jiff::civil::Date,
+}
+
+fn as_text<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+/// `report:` settings: who sees the dashboard, where, and how far the calendar looks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSettings {
+    /// The widest audience whose build has the dashboard.
+    pub audience: String,
+    /// Root-relative, without the site root, starting and ending with `/` (`/dashboard/`).
+    pub path: String,
+    /// Weeks of the editorial calendar.
+    pub weeks: u32,
+    /// A theme with nothing published for this many days is flagged.
+    pub stale_after_days: u32,
+    /// Whether builds have the dashboard: when site.yaml sets objectives or a `report:` block,
+    /// and never for the widest circle unless `report.audience` names it.
+    pub dashboard: bool,
 }
 
 /// `feeds:` in site.yaml: what RSS and Atom feeds carry.
@@ -158,6 +261,8 @@ pub struct Config {
     pub faq_json_ld: bool,
     /// Build the search index and the `/search/` page (on by default).
     pub search: bool,
+    pub objectives: Vec<Objective>,
+    pub report: ReportSettings,
     pub extra: serde_json::Value,
 }
 
@@ -330,12 +435,22 @@ impl Config {
                     .with_hint("`summary` puts the text before <!-- more --> in feeds, `full` the whole page"),
             );
         }
+        let objectives = objectives(&raw.objectives, text, &mut errors);
+        let report = report_settings(
+            raw.report.clone(),
+            !objectives.is_empty(),
+            &audiences,
+            text,
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
             community,
             feeds,
+            objectives,
+            report,
             faq_json_ld: raw.faq_json_ld,
             search: raw.search,
             title: raw.title,
@@ -358,5 +473,226 @@ impl Config {
                 .extra
                 .unwrap_or(serde_json::Value::Object(Default::default())),
         })
+    }
+}
+
+/// A diagnostic at a spanned value of site.yaml.
+fn at<T>(text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("site.yaml", message).at(
+        text,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    )
+}
+
+fn one_of(value: &str, allowed: &[&str]) -> String {
+    match suggest(value, allowed.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? One of: {}", allowed.join(", ")),
+        None => format!("one of: {}", allowed.join(", ")),
+    }
+}
+
+/// Checks `objectives:`: known indicators, filters the indicator can use, unique ids, a
+/// target that is a count, and a date.
+fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) -> Vec<Objective> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for o in raw {
+        let mut ok = true;
+        if crate::model::slugify(&o.id.value) != o.id.value {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.id,
+                    format!(
+                        "objective id `{}` is not a plain lowercase identifier",
+                        o.id.value
+                    ),
+                )
+                .with_hint(format!(
+                    "use lowercase letters, digits and `-`, like `{}`",
+                    crate::model::slugify(&o.id.value)
+                )),
+            );
+        } else if !seen.insert(o.id.value.clone()) {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.id,
+                    format!("objective id `{}` is used twice", o.id.value),
+                )
+                .with_hint("give each objective its own id"),
+            );
+        }
+        let indicator = Indicator::from_name(&o.indicator.value);
+        match indicator {
+            None => {
+                ok = false;
+                errors.push(
+                    at(
+                        text,
+                        &o.indicator,
+                        format!("unknown indicator `{}`", o.indicator.value),
+                    )
+                    .with_hint(one_of(&o.indicator.value, &Indicator::names())),
+                );
+            }
+            Some(i) => {
+                if let Some(c) = o.community.as_ref().filter(|_| !i.by_community()) {
+                    ok = false;
+                    errors.push(
+                        at(
+                            text,
+                            c,
+                            format!("indicator `{}` cannot be narrowed to a community", i.name()),
+                        )
+                        .with_hint(format!(
+                            "remove `community:`; indicators that take one: {}",
+                            Indicator::names_where(Indicator::by_community).join(", ")
+                        )),
+                    );
+                }
+                if let Some(t) = o.theme.as_ref().filter(|_| !i.by_theme()) {
+                    ok = false;
+                    errors.push(
+                        at(
+                            text,
+                            t,
+                            format!("indicator `{}` cannot be narrowed to a theme", i.name()),
+                        )
+                        .with_hint(format!(
+                            "remove `theme:`; indicators that take one: {}",
+                            Indicator::names_where(Indicator::by_theme).join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        if !(o.target.value.is_finite() && o.target.value >= 0.0) {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.target,
+                    format!("target `{}` is not a count", o.target.value),
+                )
+                .with_hint("write the value the indicator should reach, like `12` or `1.5`"),
+            );
+        }
+        let by = match crate::model::date::DateValue::parse(&o.by.value) {
+            Ok(d) => Some(d.day()),
+            Err(why) => {
+                errors.push(
+                    at(
+                        text,
+                        &o.by,
+                        format!("`by` is not a valid date: `{}` ({why})", o.by.value),
+                    )
+                    .with_hint("write the date the target should be met by as YYYY-MM-DD"),
+                );
+                None
+            }
+        };
+        if let (true, Some(indicator), Some(by)) = (ok, indicator, by) {
+            out.push(Objective {
+                id: o.id.value.clone(),
+                title: o.title.clone(),
+                indicator,
+                community: o.community.clone().map(|c| Placed::new(c, text)),
+                theme: o.theme.as_ref().map(|t| t.value.clone()),
+                target: o.target.value,
+                by,
+            });
+        }
+    }
+    out
+}
+
+/// Resolves `report:`; the dashboard is for the innermost circle unless told otherwise.
+fn report_settings(
+    raw: Option<RawReport>,
+    has_objectives: bool,
+    audiences: &[String],
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> ReportSettings {
+    let asked = raw.is_some() || has_objectives;
+    let explicit_audience = raw.as_ref().is_some_and(|r| r.audience.is_some());
+    let raw = raw.unwrap_or(RawReport {
+        audience: None,
+        path: None,
+        weeks: None,
+        stale_after_days: None,
+    });
+    let names: Vec<&str> = audiences.iter().map(String::as_str).collect();
+    let audience = match raw.audience {
+        Some(a) if !audiences.contains(&a.value) => {
+            errors.push(
+                at(text, &a, format!("unknown audience `{}`", a.value))
+                    .with_hint(one_of(&a.value, &names)),
+            );
+            a.value
+        }
+        Some(a) => a.value,
+        None => audiences
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "internal".into()),
+    };
+    let path = match raw.path {
+        Some(p) => {
+            let v = p.value.trim();
+            let clean = format!("/{}/", v.trim_matches('/'));
+            let segments_ok = v
+                .trim_matches('/')
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != ".." && crate::model::slugify(s) == s);
+            if !segments_ok {
+                errors.push(
+                    at(text, &p, format!("`path` `{}` is not a folder of the site", p.value))
+                        .with_hint("write it as a path of lowercase words, like `/dashboard/` or `/team/report/`"),
+                );
+            }
+            clean
+        }
+        None => "/dashboard/".into(),
+    };
+    let mut number = |v: Option<Spanned<i64>>,
+                      default: u32,
+                      range: std::ops::RangeInclusive<i64>,
+                      what: &str|
+     -> u32 {
+        match v {
+            Some(n) if !range.contains(&n.value) => {
+                errors.push(
+                    at(
+                        text,
+                        &n,
+                        format!(
+                            "`{what}` is {}, outside {} to {}",
+                            n.value,
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                    .with_hint(format!("the default is {default}")),
+                );
+                default
+            }
+            Some(n) => n.value as u32,
+            None => default,
+        }
+    };
+    let weeks = number(raw.weeks, 8, 1..=26, "weeks");
+    let stale_after_days = number(raw.stale_after_days, 30, 1..=365, "stale_after_days");
+    let widest = audiences.last().map(String::as_str);
+    ReportSettings {
+        dashboard: asked && (explicit_audience || widest != Some(audience.as_str())),
+        audience,
+        path,
+        weeks,
+        stale_after_days,
     }
 }

@@ -19,6 +19,7 @@ pub struct Visibility {
 pub fn apply(site: &mut Site, v: &Visibility) {
     let config = site.config.clone();
     site.now = v.now;
+    site.audience = v.audience.clone();
     for page in &mut site.pages {
         page.hidden = if page.front.draft && !v.drafts {
             Some(Hidden::Draft)

@@ -4,6 +4,8 @@
 //! sections and pages, [`filter`] keeps what one audience may see, [`markdown`] renders bodies
 //! and resolves links, [`render`] applies the templates, [`output`] writes the result
 //! atomically. [`build`] runs them in order; [`diagnostics`] carries every error with its place.
+//! [`report`] measures a filtered model for the community manager (`parvis report` and the
+//! internal dashboard).
 
 pub mod audiences;
 pub mod build;
@@ -16,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod text;

@@ -23,6 +23,16 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ReportFormat {
+    /// Tables for a terminal, coloured only when it is one.
+    Text,
+    /// One JSON document.
+    Json,
+    /// One CSV table with a `section` column.
+    Csv,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into a folder of static files.
@@ -120,6 +130,24 @@ enum Command {
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the community manager's report: each objective of site.yaml measured against its
+    /// target, the editorial calendar of the coming weeks (empty weeks and quiet themes
+    /// flagged), leader candidates, thin profiles and postings about to close.
+    ///
+    /// It measures what `--audience` sees, at the current time (or SOURCE_DATE_EPOCH). Exit
+    /// code 0 on success, 1 when the site has errors, 2 when the command itself is wrong.
+    Report {
+        /// The site folder (the one holding site.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Measure what this audience sees [default: `report.audience` in site.yaml, the
+        /// innermost circle unless set].
+        #[arg(long)]
+        audience: Option<String>,
+        /// `text` for people, `json` or `csv` for other tools.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Create a small working portal in a new folder.
     Init {
@@ -256,6 +284,32 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::Report {
+            site,
+            audience,
+            format,
+        } => match parvis::report::load(&site, audience.as_deref()) {
+            Ok(report) => {
+                let colour =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                match format {
+                    ReportFormat::Text => {
+                        print!("{}", parvis::report::output::text(&report, colour))
+                    }
+                    ReportFormat::Json => print!("{}", parvis::report::output::json(&report)),
+                    ReportFormat::Csv => print!("{}", parvis::report::output::csv(&report)),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let format = if format == ReportFormat::Json {
+                    Format::Json
+                } else {
+                    Format::Text
+                };
+                finish(Err(e), format, false, |_| String::new())
+            }
+        },
         Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(2),

@@ -113,12 +113,26 @@ fn clean_message(raw: &str) -> String {
     first.replace("missing field", "missing key")
 }
 
-/// For serde's "unknown field `x`…", suggests the nearest of the known keys.
+/// For serde's "unknown field `x`…", suggests the nearest of the known keys. serde names the
+/// keys of the mapping the unknown key sits in ("expected one of a, b"); those are used when
+/// given, since `keys` are only the top-level ones.
 fn with_key_hint(d: Diagnostic, raw: &str, keys: &[&str]) -> Diagnostic {
     let Some(rest) = raw.split("unknown field `").nth(1) else {
         return d;
     };
     let unknown = rest.split('`').next().unwrap_or_default();
+    let first_line = raw.lines().next().unwrap_or_default();
+    let first_line = first_line.split(" at line ").next().unwrap_or_default();
+    let nested: Vec<&str> = first_line
+        .split_once("expected one of ")
+        .map(|(_, list)| {
+            list.split(", ")
+                .map(|k| k.trim().trim_matches('`'))
+                .filter(|k| !k.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let keys = if nested.is_empty() { keys } else { &nested };
     let hint = match suggest(unknown, keys.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "remove it, or put free-form values under `extra:`".to_string(),

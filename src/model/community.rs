@@ -258,6 +258,41 @@ pub struct Member {
     pub url: String,
 }
 
+impl Member {
+    /// A profile that tells visitors next to nothing: no bio and no photo.
+    pub fn is_thin(&self) -> bool {
+        self.bio_html.is_none() && self.photo.is_none()
+    }
+
+    /// A profile with everything a visitor looks for: photo, bio, headline, expertise and at
+    /// least one community.
+    pub fn is_complete(&self) -> bool {
+        self.photo.is_some()
+            && self.bio_html.is_some()
+            && self.headline.is_some()
+            && !self.expertise.is_empty()
+            && !self.communities.is_empty()
+    }
+}
+
+/// Whether a page belongs to a community: it names it in `extra.community`, or shares one of
+/// its themes.
+pub fn page_belongs(page: &crate::model::Page, id: &str, themes: &[String]) -> bool {
+    let named = page
+        .front
+        .extra
+        .as_ref()
+        .and_then(|e| e.get("community"))
+        .and_then(|v| v.as_str())
+        == Some(id);
+    named
+        || page.front.themes.iter().any(|t| {
+            themes
+                .iter()
+                .any(|ct| crate::model::slugify(ct) == crate::model::slugify(t))
+        })
+}
+
 #[derive(Debug, Clone)]
 pub struct Community {
     pub id: String,
@@ -816,7 +851,7 @@ impl CommunityData {
             .iter()
             .filter(|m| m.published && m.status == "active")
         {
-            if m.bio_html.is_none() && m.photo.is_none() {
+            if m.is_thin() {
                 let only_email =
                     m.headline.is_none() && m.expertise.is_empty() && m.links.is_empty();
                 let what = if only_email {

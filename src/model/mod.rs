@@ -164,6 +164,8 @@ pub struct Site {
     pub community: community::CommunityData,
     /// The moment the build is for (publish and expiry dates, upcoming events).
     pub now: jiff::Timestamp,
+    /// The audience the build is for (set by the filter; the widest until then).
+    pub audience: String,
     /// Per member (same index): whether this build shows it.
     pub member_visible: Vec<bool>,
     /// Per community (same index): whether this build shows it.
@@ -518,8 +520,10 @@ impl Site {
             community::CommunityData::load(&config, &sources.data, &statics);
         diags.extend(community_diags);
         check_people(&pages, &community, &mut diags);
+        diags.extend(crate::report::check(&config, &community));
         let site = Site {
             now: date::now(),
+            audience: config.public_audience().to_string(),
             member_visible: vec![true; community.members.len()],
             community_visible: vec![true; community.communities.len()],
             community,

@@ -423,21 +423,7 @@ impl<'a> CommunityView<'a> {
             .site
             .visible_pages()
             .filter(|(_, p)| p.kind == kind)
-            .filter(|(_, p)| {
-                let named = p
-                    .front
-                    .extra
-                    .as_ref()
-                    .and_then(|e| e.get("community"))
-                    .and_then(|v| v.as_str())
-                    == Some(c.id.as_str());
-                named
-                    || p.front.themes.iter().any(|t| {
-                        c.themes
-                            .iter()
-                            .any(|ct| crate::model::slugify(ct) == crate::model::slugify(t))
-                    })
-            })
+            .filter(|(_, p)| crate::model::community::page_belongs(p, &c.id, &c.themes))
             .map(|(i, _)| i)
             .collect();
         self.site.newest_first(&mut pages);

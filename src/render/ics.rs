@@ -6,7 +6,7 @@
 use crate::model::{Page, Site};
 
 /// Escapes TEXT values: backslash, semicolon, comma and newlines.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -22,7 +22,7 @@ fn text(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets, never inside a character, with CRLF endings.
-fn fold(line: &str, out: &mut String) {
+pub(crate) fn fold(line: &str, out: &mut String) {
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();
@@ -36,7 +36,7 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
-fn utc(t: jiff::Timestamp) -> String {
+pub(crate) fn utc(t: jiff::Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
@@ -84,8 +84,8 @@ fn vevent(site: &Site, p: &Page, out: &mut String) {
     }
 }
 
-fn calendar(site: &Site, name: &str, pages: &[&Page]) -> String {
-    let mut out = String::new();
+/// Opens a calendar named `name`.
+pub(crate) fn begin(site: &Site, name: &str, out: &mut String) {
     for l in [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
@@ -93,12 +93,21 @@ fn calendar(site: &Site, name: &str, pages: &[&Page]) -> String {
         "CALSCALE:GREGORIAN".to_string(),
         format!("X-WR-CALNAME:{}", text(name)),
     ] {
-        fold(&l, &mut out);
+        fold(&l, out);
     }
+}
+
+pub(crate) fn end(out: &mut String) {
+    fold("END:VCALENDAR", out);
+}
+
+fn calendar(site: &Site, name: &str, pages: &[&Page]) -> String {
+    let mut out = String::new();
+    begin(site, name, &mut out);
     for p in pages {
         vevent(site, p, &mut out);
     }
-    fold("END:VCALENDAR", &mut out);
+    end(&mut out);
     out
 }
 

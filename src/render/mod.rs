@@ -41,6 +41,8 @@ pub enum Job {
     Leaderboard(Option<usize>),
     /// The search page.
     Search,
+    /// The community manager's dashboard (`report:` in site.yaml), in builds that may see it.
+    Dashboard,
 }
 
 /// A planned output: its path in the output folder and what produces it.
@@ -161,6 +163,12 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             job: Job::Leaderboard(Some(i)),
         });
     }
+    if let Some(url) = crate::report::dashboard_url(site) {
+        out.push(Planned {
+            path: path_of_url(root, &url),
+            job: Job::Dashboard,
+        });
+    }
     out
 }
 
@@ -181,6 +189,7 @@ pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: b
     g.insert("build", &BuildCtx { drafts, generator });
     g.insert("community", &view.global());
     g.insert("listings", &listings(site));
+    g.insert("dashboard_url", &crate::report::dashboard_url(site));
 }
 
 /// Open job postings and upcoming events, for the `job_list` and `event_list` shortcodes.
@@ -577,6 +586,26 @@ fn render_one(
                 url,
                 "leaderboard",
                 "the leaderboard".into(),
+            )
+        }
+        Job::Dashboard => {
+            let report = crate::report::measure(site);
+            let t = strings.get(&config.language);
+            let label = |key: &str| {
+                t.and_then(|t| t.get(key))
+                    .cloned()
+                    .unwrap_or_else(|| key.to_string())
+            };
+            ctx.insert("charts", &crate::report::svg::charts(&report, &label));
+            ctx.insert("report", &report);
+            let url = crate::report::dashboard_url(site).unwrap_or_default();
+            ctx.insert("calendar_ics", &format!("{url}calendar.ics"));
+            (
+                "dashboard.html".into(),
+                config.language.as_str(),
+                url,
+                "dashboard",
+                "the dashboard".into(),
             )
         }
     };

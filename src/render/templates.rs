@@ -48,6 +48,11 @@ impl Templates {
             },
         );
 
+        // Counts and rates as people write them (`3`, `0.25`), where Tera would print `3.0`.
+        tera.register_filter("number", |x: f64, _: Kwargs, _: &State| {
+            crate::report::output::number(x)
+        });
+
         let mut errors = Vec::new();
         // Parse one by one first so that every file's syntax errors are reported, not only the
         // first one Tera meets.

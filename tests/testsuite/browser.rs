@@ -30,6 +30,11 @@ fn pages_in_a_real_browser() {
     // A fixed "now": the expired posting is closed, the events are upcoming.
     example.build_at(1_795_392_000, &[]).success();
     let expected = search_expectations(&example);
+    let report = SiteTest::fixture("report");
+    report
+        .build_at(crate::report::NOW, &["--audience", "internal"])
+        .success();
+    let screenshots = root.join("target/browser-screenshots");
     let served = SiteTest::fixture("basic");
     let server = crate::serve::start(&served);
     let out = Command::new("node")
@@ -40,11 +45,14 @@ fn pages_in_a_real_browser() {
         .arg(root.join("tests/browser/serve.test.mjs"))
         .arg(root.join("tests/browser/search.test.mjs"))
         .env("SEARCH_EXPECTED", &expected)
+        .arg(root.join("tests/browser/report.test.mjs"))
         .env("SERVE_URL", format!("http://{}/", server.addr))
         .env("SERVE_SITE", &served.root)
         .env("HOSTILE_SITE", hostile.out())
         .env("COMMUNITY_SITE", community.out())
         .env("EXAMPLE_SITE", example.out())
+        .env("REPORT_SITE", report.out())
+        .env("SCREENSHOT_DIR", &screenshots)
         .current_dir(root)
         .output()
         .expect("node runs");

@@ -11,6 +11,7 @@ mod example_site;
 mod feeds;
 mod markdown;
 mod portals;
+mod report;
 mod robustness;
 mod serve;
 mod site_test;

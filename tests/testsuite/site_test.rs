@@ -106,6 +106,18 @@ impl SiteTest {
         Run::from(c.output().expect("run parvis"))
     }
 
+    /// Runs `parvis ARGS` in the site's folder as if "now" were the Unix time `epoch`.
+    pub fn run_at(&self, epoch: i64, args: &[&str]) -> Run {
+        Run::from(
+            parvis()
+                .env("SOURCE_DATE_EPOCH", epoch.to_string())
+                .args(args)
+                .current_dir(&self.root)
+                .output()
+                .expect("run parvis"),
+        )
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(
             parvis()
