@@ -424,6 +424,10 @@ pub fn excerpt(
             }
         }
         if top.0 > best.0 || (best.2.is_empty() && !words.is_empty()) {
+            // Start a few words before the window's first match rather than end on it.
+            if let Some(first) = (top.1..words.len()).find(|&k| marks[k]) {
+                top.1 = first.saturating_sub(3);
+            }
             let window = (top.1..(top.1 + width).min(words.len()))
                 .map(|k| (words[k].to_string(), marks[k]))
                 .collect();

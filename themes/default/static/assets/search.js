@@ -282,6 +282,9 @@ export class Index {
         if (count > top[0]) top = [count, Math.max(0, end + 1 - width)];
       }
       if (top[0] > best.count || (!best.words.length && words.length)) {
+        // Start a few words before the window's first match rather than end on it.
+        const first = marks.indexOf(true, top[1]);
+        if (first >= 0) top[1] = Math.max(0, first - 3);
         best = { count: top[0], anchor, words: words.slice(top[1], top[1] + width).map((w, k) => [w, marks[top[1] + k]]) };
       }
     }
