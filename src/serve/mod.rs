@@ -138,6 +138,7 @@ impl Site {
                     .take();
                 let _ = self.changes.send(Change::Reload);
                 // The page is on screen; now bring the search index up to date.
+                let start = std::time::Instant::now();
                 match prepared.update_search(content_rel) {
                     Some(Ok(search_files)) => {
                         let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
@@ -146,6 +147,11 @@ impl Site {
                         next.retain(|k, _| !k.starts_with(&dir));
                         next.extend(search_files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
                         *served = Arc::new(next);
+                        eprintln!(
+                            "re-indexed {} for search in {:.0?}",
+                            content_rel.display(),
+                            start.elapsed()
+                        );
                     }
                     Some(Err(d)) => eprintln!("{}", d.render()),
                     None => {}
