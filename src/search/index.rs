@@ -349,29 +349,15 @@ impl SearchIndex {
             .map(String::as_str)
             .chain(self.lexicon.keys().map(String::as_str))
             .collect();
-        let mut shards: Vec<(String, String, Option<String>)> = Vec::new();
+        // Entries are cut into groups here and compressed in parallel below.
+        let mut groups: Vec<(Vec<Entry>, format::Tails)> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
-        let mut tails: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
+        let mut tails: format::Tails = Vec::new();
         let mut size = 0usize;
-        let mut flush = |entries: &mut Vec<Entry>,
-                         tails: &mut Vec<(String, Vec<(u32, u32)>)>,
-                         files: &mut Vec<(String, Vec<u8>)>| {
-            if entries.is_empty() {
-                return;
+        let mut flush = |entries: &mut Vec<Entry>, tails: &mut format::Tails| {
+            if !entries.is_empty() {
+                groups.push((std::mem::take(entries), std::mem::take(tails)));
             }
-            let first = entries[0].key.clone();
-            let shard = format::gzip(&format::encode_shard(entries));
-            let name = format!("t/{}.bin", hash(&shard));
-            let tail = (!tails.is_empty()).then(|| {
-                let bytes = format::gzip_fast(&format::encode_tail(tails));
-                let tail_name = format!("tail/{}.bin", hash(&bytes));
-                files.push((tail_name.clone(), bytes));
-                tail_name
-            });
-            files.push((name.clone(), shard));
-            shards.push((first, name, tail));
-            entries.clear();
-            tails.clear();
         };
         for key in keys {
             let mut e = Entry {
@@ -403,11 +389,31 @@ impl SearchIndex {
                 + e.stems.iter().map(|s| s.len() + 1).sum::<usize>();
             entries.push(e);
             if size >= SHARD_BYTES {
-                flush(&mut entries, &mut tails, &mut files);
+                flush(&mut entries, &mut tails);
                 size = 0;
             }
         }
-        flush(&mut entries, &mut tails, &mut files);
+        flush(&mut entries, &mut tails);
+        let compressed: Vec<_> = groups
+            .par_iter()
+            .map(|(entries, tails)| {
+                let shard = format::gzip(&format::encode_shard(entries));
+                let tail =
+                    (!tails.is_empty()).then(|| format::gzip_fast(&format::encode_tail(tails)));
+                (entries[0].key.clone(), shard, tail)
+            })
+            .collect();
+        let mut shards: Vec<(String, String, Option<String>)> = Vec::new();
+        for (first, shard, tail) in compressed {
+            let name = format!("t/{}.bin", hash(&shard));
+            let tail_name = tail.map(|bytes| {
+                let tail_name = format!("tail/{}.bin", hash(&bytes));
+                files.push((tail_name.clone(), bytes));
+                tail_name
+            });
+            files.push((name.clone(), shard));
+            shards.push((first, name, tail_name));
+        }
 
         // Vocabulary by length in characters, most frequent first: for typo tolerance.
         let mut by_len: BTreeMap<usize, Vec<(&str, u32)>> = BTreeMap::new();
