@@ -7,17 +7,20 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter::{self, Visibility};
 use crate::load::{self, slash_path};
 use crate::markdown::{
-    self,
+    self, highlight,
     shortcodes::{Call, ShortcodeError},
 };
 use crate::model::Site;
 use crate::output::{Memory, Sink, Staging};
 use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
+
+mod incremental;
+pub use incremental::{Changes, PageChanges, Stats, Update};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What to build and where.
@@ -156,8 +159,9 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// to update single pages from.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let mut prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true)?;
     let report = emit(&mut prepared, opts, Some(&memory), "")?;
+    prepared.outputs = prepared.keys(&prepared.planned);
     Ok((report, memory.into_files(), prepared))
 }
 
@@ -168,12 +172,15 @@ fn run(
     staging: Option<&dyn Sink>,
     prefix: &str,
 ) -> Result<BuildReport, BuildError> {
-    let mut prepared = prepare(opts, audience, staging.is_none())?;
+    let mut prepared = prepare(opts, audience, staging.is_none(), false)?;
     emit(&mut prepared, opts, staging, prefix)
 }
 
+/// A generated file that is not a template's output: (output path, bytes, what it is for).
+type SiteFile = (String, Vec<u8>, String);
+
 /// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
-/// to update one page without rebuilding everything.
+/// to bring the site up to date after a change without rebuilding everything.
 pub struct Prepared {
     start: Instant,
     watch: Stopwatch,
@@ -183,17 +190,27 @@ pub struct Prepared {
     templates: Option<Templates>,
     strings: BTreeMap<String, i18n::Strings>,
     audience: String,
+    visibility: Visibility,
     assets: HashSet<PathBuf>,
     planned: Vec<render::Planned>,
-    extra_files: Vec<(String, Vec<u8>, String)>,
-    feed_links: std::collections::HashMap<String, render::feeds::FeedLink>,
+    extra_files: Vec<SiteFile>,
+    feed_links: HashMap<String, render::feeds::FeedLink>,
+    /// Highlighted code, for `serve` only.
+    code: Option<highlight::Cache>,
+    /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
+    outputs: HashMap<String, render::OutputKey>,
+    globals: render::GlobalKeys,
+    /// Files changed by an update that failed, to read again with the next one.
+    pending: Vec<PathBuf>,
 }
 
-/// Every stage up to rendering the templates.
+/// Every stage up to rendering the templates. `serving` keeps highlighted code for later
+/// updates.
 fn prepare(
     opts: &BuildOptions,
     audience: Option<&str>,
     checking: bool,
+    serving: bool,
 ) -> Result<Prepared, BuildError> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
@@ -223,14 +240,12 @@ fn prepare(
         diags.extend(site.community.health_warnings());
     }
     watch.lap("model");
-    filter::apply(
-        &mut site,
-        &Visibility {
-            audience: audience.clone(),
-            drafts: opts.drafts,
-            now: crate::model::date::now(),
-        },
-    );
+    let visibility = Visibility {
+        audience: audience.clone(),
+        drafts: opts.drafts,
+        now: crate::model::date::now(),
+    };
+    filter::apply(&mut site, &visibility);
     watch.lap("filter");
 
     let strings = match i18n::load(&opts.root, &site.config.languages) {
@@ -247,10 +262,17 @@ fn prepare(
             None
         }
     };
-    if let Some(t) = templates.as_mut() {
-        render::prepare(&site, t, &audience, opts.drafts);
-    }
-    diags.extend(render_markdown(&mut site, templates.as_ref()));
+    let globals = templates
+        .as_mut()
+        .map(|t| render::prepare(&site, t, &audience, opts.drafts))
+        .unwrap_or_default();
+    let code = serving.then(highlight::Cache::default);
+    diags.extend(render_markdown(
+        &mut site,
+        templates.as_ref(),
+        code.as_ref(),
+        None,
+    ));
     watch.lap("markdown");
     let assets: HashSet<PathBuf> = sources
         .content_assets
@@ -261,48 +283,8 @@ fn prepare(
     watch.lap("links");
 
     let planned = render::plan(&site);
-    let (aliases, alias_diags) = site_files::aliases(&site);
-    diags.extend(alias_diags);
-    let mut extra_files: Vec<(String, Vec<u8>, String)> = aliases
-        .into_iter()
-        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
-        .collect();
-    let feed_specs = render::feeds::specs(&site);
-    for spec in &feed_specs {
-        for (name, xml) in [
-            ("rss.xml", render::feeds::rss(&site, spec)),
-            ("atom.xml", render::feeds::atom(&site, spec)),
-        ] {
-            let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
-            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
-        }
-    }
-    for (url, ics, origin) in render::ics::files(&site) {
-        let path = render::path_of_url(&site.config.root, &url);
-        extra_files.push((path, ics.into_bytes(), origin));
-    }
-    let feed_links: std::collections::HashMap<String, render::feeds::FeedLink> = feed_specs
-        .iter()
-        .map(|s| (s.url.clone(), s.link()))
-        .collect();
-    extra_files.push((
-        "sitemap.xml".into(),
-        site_files::sitemap(&site, &planned).into_bytes(),
-        "the sitemap".into(),
-    ));
-    extra_files.push((
-        "robots.txt".into(),
-        site_files::robots(&site, &audience).into_bytes(),
-        "robots.txt".into(),
-    ));
-    match site_files::syntax_css(&site) {
-        Ok(files) => extra_files.extend(
-            files
-                .into_iter()
-                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
-        ),
-        Err(d) => diags.push(d),
-    }
+    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience);
+    diags.extend(file_diags);
     diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
 
@@ -315,11 +297,71 @@ fn prepare(
         templates,
         strings,
         audience,
+        visibility,
         assets,
         planned,
         extra_files,
         feed_links,
+        code,
+        outputs: HashMap::new(),
+        globals,
+        pending: Vec::new(),
     })
+}
+
+/// The generated files besides the templates' outputs: aliases, feeds, calendars, sitemap,
+/// robots.txt and the highlighting stylesheets; and the feed each list links to.
+fn site_files(
+    site: &Site,
+    planned: &[render::Planned],
+    audience: &str,
+) -> (
+    Vec<SiteFile>,
+    HashMap<String, render::feeds::FeedLink>,
+    Vec<Diagnostic>,
+) {
+    let (aliases, mut diags) = site_files::aliases(site);
+    let mut extra_files: Vec<SiteFile> = aliases
+        .into_iter()
+        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
+        .collect();
+    let feed_specs = render::feeds::specs(site);
+    for spec in &feed_specs {
+        for (name, xml) in [
+            ("rss.xml", render::feeds::rss(site, spec)),
+            ("atom.xml", render::feeds::atom(site, spec)),
+        ] {
+            let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
+            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
+        }
+    }
+    for (url, ics, origin) in render::ics::files(site) {
+        let path = render::path_of_url(&site.config.root, &url);
+        extra_files.push((path, ics.into_bytes(), origin));
+    }
+    let feed_links = feed_specs
+        .iter()
+        .map(|s| (s.url.clone(), s.link()))
+        .collect();
+    extra_files.push((
+        "sitemap.xml".into(),
+        site_files::sitemap(site, planned).into_bytes(),
+        "the sitemap".into(),
+    ));
+    extra_files.push((
+        "robots.txt".into(),
+        site_files::robots(site, audience).into_bytes(),
+        "robots.txt".into(),
+    ));
+    match site_files::syntax_css(site) {
+        Ok(files) => extra_files.extend(
+            files
+                .into_iter()
+                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
+        ),
+        Err(d) => diags.push(d),
+    }
+    (extra_files, feed_links, diags)
 }
 
 /// Renders the templates and writes every file into `staging` under `prefix`.
@@ -374,7 +416,7 @@ fn emit(
                     .push(write_error(path, e));
             }
         });
-        for (rel, copy) in static_copies(sources) {
+        for (rel, copy) in static_copies(&sources.static_files, &sources.content_assets) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
                 Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
@@ -405,38 +447,37 @@ fn emit(
     })
 }
 
-/// Renders the Markdown of every visible page and section, in parallel, expanding shortcodes
-/// with the templates when they loaded.
-fn render_markdown(site: &mut Site, templates: Option<&Templates>) -> Vec<Diagnostic> {
+/// Renders the Markdown of every visible page and section, or of those whose source is in
+/// `only`, in parallel, expanding shortcodes with the templates when they loaded. Returns the
+/// shortcode errors.
+fn render_markdown(
+    site: &mut Site,
+    templates: Option<&Templates>,
+    code: Option<&highlight::Cache>,
+    only: Option<&HashSet<PathBuf>>,
+) -> Vec<Diagnostic> {
     let shortcode = |call: &Call| render_shortcode(templates, call);
-    let to_diag = |src: &crate::model::Source, e: ShortcodeError| {
-        src.body_error(e.offset, e.message).with_hint(e.hint)
-    };
+    let wanted = |src: &crate::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
+    let render = |src: &crate::model::Source| {
+        let dir = src.rel.parent().unwrap_or(Path::new(""));
+        let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode, code);
+        if !errs.is_empty() {
+            errors.lock().expect("not poisoned").extend(
+                errs.into_iter()
+                    .map(|e| src.body_error(e.offset, e.message).with_hint(e.hint)),
+            );
+        }
+        Some(Arc::new(r))
+    };
     site.pages
         .par_iter_mut()
-        .filter(|p| p.hidden.is_none())
-        .for_each(|p| {
-            let dir = p.source.rel.parent().unwrap_or(Path::new(""));
-            let (r, errs) = markdown::render_with_shortcodes(p.source.body(), dir, &shortcode);
-            p.rendered = Some(r);
-            if !errs.is_empty() {
-                let mut e = errors.lock().expect("not poisoned");
-                e.extend(errs.into_iter().map(|x| to_diag(&p.source, x)));
-            }
-        });
+        .filter(|p| p.hidden.is_none() && wanted(&p.source))
+        .for_each(|p| p.rendered = render(&p.source));
     site.sections
         .par_iter_mut()
-        .filter(|s| s.hidden.is_none())
-        .for_each(|s| {
-            if let Some(src) = &s.source {
-                let dir = src.rel.parent().unwrap_or(Path::new(""));
-                let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode);
-                s.rendered = Some(r);
-                let mut e = errors.lock().expect("not poisoned");
-                e.extend(errs.into_iter().map(|x| to_diag(src, x)));
-            }
-        });
+        .filter(|s| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
+        .for_each(|s| s.rendered = s.source.as_ref().and_then(render));
     errors.into_inner().expect("not poisoned")
 }
 
@@ -467,134 +508,16 @@ fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String
     })
 }
 
-/// What updating one page in place gave.
-pub enum Update {
-    /// The page's new output files.
-    Files(BTreeMap<String, Vec<u8>>),
-    /// The change has errors; the served site stays as it was.
-    Failed(Diagnostics),
-    /// The change may affect other pages: rebuild everything.
-    Full,
-}
-
-impl Prepared {
-    /// Updates one page whose body changed, without rebuilding the site: the page is parsed,
-    /// rendered and written alone when nothing it shows elsewhere changed (front matter,
-    /// summary, headings, reading time). Anything else asks for a full rebuild.
-    pub fn update_page(&mut self, content_rel: &Path) -> Update {
-        // Full-content feeds carry every body.
-        if self.site.config.feeds.content == "full" {
-            return Update::Full;
-        }
-        let Some(i) = self
-            .site
-            .pages
-            .iter()
-            .position(|p| p.source.rel == content_rel)
-        else {
-            return Update::Full;
-        };
-        let Some(templates) = self.templates.as_ref() else {
-            return Update::Full;
-        };
-        let old = &self.site.pages[i];
-        let Some(old_rendered) = old.rendered.as_ref().filter(|_| old.hidden.is_none()) else {
-            return Update::Full;
-        };
-        let failed = |d: Diagnostic| {
-            let mut all = Diagnostics::default();
-            all.push(d);
-            Update::Failed(all)
-        };
-        let display = old.source.display.clone();
-        let path = self.sources.root.join("content").join(content_rel);
-        let text = match load::read_text(&path, &display) {
-            Ok(t) => t,
-            Err(d) => return failed(d),
-        };
-        let file = load::ContentFile {
-            rel: content_rel.to_path_buf(),
-            display,
-            text,
-        };
-        let (source, front) = match crate::model::reparse(file) {
-            Ok((source, front, errors)) if errors.is_empty() => (source, front),
-            Ok((_, _, errors)) => {
-                let mut all = Diagnostics::default();
-                all.extend(errors);
-                return Update::Failed(all);
-            }
-            Err(d) => return failed(d),
-        };
-        if front != old.front {
-            return Update::Full;
-        }
-        let dir = content_rel.parent().unwrap_or(Path::new(""));
-        let shortcode = |call: &Call| render_shortcode(Some(templates), call);
-        let (rendered, errors) = markdown::render_with_shortcodes(source.body(), dir, &shortcode);
-        if !errors.is_empty() {
-            let mut all = Diagnostics::default();
-            all.extend(
-                errors
-                    .into_iter()
-                    .map(|e| source.body_error(e.offset, e.message).with_hint(e.hint)),
-            );
-            return Update::Failed(all);
-        }
-        let minutes = |words: usize| words.div_ceil(200);
-        if rendered.summary != old_rendered.summary
-            || rendered.anchors != old_rendered.anchors
-            || minutes(rendered.word_count) != minutes(old_rendered.word_count)
-            || rendered.faqs != old_rendered.faqs
-        {
-            return Update::Full;
-        }
-        let previous = (
-            std::mem::replace(&mut self.site.pages[i].source, source),
-            self.site.pages[i].rendered.replace(rendered),
-        );
-        let link_errors =
-            markdown::links::resolve_page(&mut self.site, &self.assets, &self.audience, i);
-        if link_errors.iter().any(Diagnostic::is_error) {
-            // Put the last good page back, so that the next save starts from it.
-            self.site.pages[i].source = previous.0;
-            self.site.pages[i].rendered = previous.1;
-            let mut all = Diagnostics::default();
-            all.extend(link_errors);
-            return Update::Failed(all);
-        }
-        let planned: Vec<render::Planned> = self
-            .planned
-            .iter()
-            .filter(|p| matches!(p.job, render::Job::Page(j) if j == i))
-            .cloned()
-            .collect();
-        let memory = Memory::default();
-        let errors = render::render(
-            &self.site,
-            templates,
-            &self.strings,
-            &self.audience,
-            &planned,
-            &self.feed_links,
-            |path: &str, bytes: &[u8]| memory.write(path, bytes).map_err(|e| write_error(path, e)),
-        );
-        if !errors.is_empty() {
-            let mut all = Diagnostics::default();
-            all.extend(errors);
-            return Update::Failed(all);
-        }
-        Update::Files(memory.into_files())
-    }
-}
-
 enum Copy {
     Embedded(&'static [u8]),
     File(PathBuf),
 }
 
 /// Theme assets, then the site's `static/` (which overrides them), then files beside pages.
-fn static_copies(sources: &load::Sources) -> BTreeMap<String, Copy> {
+fn static_copies(
+    static_files: &[load::AssetFile],
+    content_assets: &[load::AssetFile],
+) -> BTreeMap<String, Copy> {
     let mut out = BTreeMap::new();
     if let Some(dir) = THEME.get_dir("static") {
         let mut stack = vec![dir];
@@ -610,21 +533,14 @@ fn static_copies(sources: &load::Sources) -> BTreeMap<String, Copy> {
             stack.extend(d.dirs());
         }
     }
-    for f in &sources.static_files {
-        out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
-    }
-    for f in &sources.content_assets {
+    for f in static_files.iter().chain(content_assets) {
         out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
     }
     out
 }
 
 /// Two things written to the same output file: two pages with one URL, an alias over a page.
-fn collisions(
-    site: &Site,
-    planned: &[render::Planned],
-    extra: &[(String, Vec<u8>, String)],
-) -> Vec<Diagnostic> {
+fn collisions(site: &Site, planned: &[render::Planned], extra: &[SiteFile]) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
     let mut diags = Vec::new();
     let origin = |job: &render::Job| -> (PathBuf, String) {

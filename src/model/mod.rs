@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A Markdown file with its front matter located, kept for rendering and for diagnostics.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// As shown in messages (`content/blog/a.md`).
     pub display: PathBuf,
@@ -85,7 +85,7 @@ impl std::fmt::Display for Hidden {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub source: Source,
     pub front: FrontMatter,
@@ -108,7 +108,8 @@ pub struct Page {
     /// Folder of a `name/index.md` page, whose other files are its assets.
     pub bundle_dir: Option<PathBuf>,
     pub hidden: Option<Hidden>,
-    pub rendered: Option<Rendered>,
+    /// Shared, so that `serve` can carry an unchanged body into a rebuilt model.
+    pub rendered: Option<Arc<Rendered>>,
     /// For pages of `events` sections.
     pub event: Option<kinds::Event>,
     /// For pages of `careers` sections.
@@ -125,7 +126,7 @@ impl Page {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// `None` for a home page the site did not write.
     pub source: Option<Source>,
@@ -146,11 +147,11 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Visible subsections by weight then title (filled by [`Site::attach`]).
     pub subsections: Vec<usize>,
-    pub rendered: Option<Rendered>,
+    pub rendered: Option<Arc<Rendered>>,
 }
 
 /// The whole site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     pub root: PathBuf,
@@ -281,7 +282,6 @@ impl Parsed {
 impl Site {
     /// Builds the model from the sources. Files with errors are left out and reported.
     pub fn build(sources: &mut Sources) -> (Site, Vec<Diagnostic>) {
-        let config = sources.config.clone();
         let mut diags = Vec::new();
         let content = std::mem::take(&mut sources.content);
         let parsed: Vec<_> = content.into_par_iter().map(parse_file).collect();
@@ -292,38 +292,78 @@ impl Site {
                     // A file whose front matter has errors is still placed, so that links to
                     // it do not cascade into more errors; the build fails anyway.
                     diags.extend(errs);
-                    files.push(f);
+                    files.push(f.into_source());
                 }
                 Err(d) => diags.push(d),
             }
         }
+        let (data, community) = Site::load_data(
+            &sources.config,
+            &sources.data,
+            &sources.static_files,
+            &mut diags,
+        );
+        let (site, placed) = Site::assemble(
+            sources.config.clone(),
+            sources.root.clone(),
+            files,
+            data,
+            community,
+        );
+        diags.extend(placed);
+        (site, diags)
+    }
 
-        let (section_files, page_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| {
-            f.file
-                .rel
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
-        });
+    /// `data/` as templates see it, and the community model (members, communities, badges).
+    /// `static_files` are the files a member's photo may name.
+    pub fn load_data(
+        config: &Config,
+        data_files: &[crate::load::DataFile],
+        static_files: &[crate::load::AssetFile],
+        diags: &mut Vec<Diagnostic>,
+    ) -> (serde_json::Value, community::CommunityData) {
+        let data = crate::load::data::merge(data_files, diags);
+        let statics: std::collections::BTreeSet<String> =
+            static_files.iter().map(|f| slash_path(&f.rel)).collect();
+        let (community, community_diags) =
+            community::CommunityData::load(config, data_files, &statics);
+        diags.extend(community_diags);
+        (data, community)
+    }
+
+    /// Places parsed Markdown files into sections and pages, with their URLs, languages and
+    /// kinds. Needs no file read: `serve` calls it again with the files it already parsed.
+    pub fn assemble(
+        config: Config,
+        root: PathBuf,
+        files: Vec<(Source, FrontMatter)>,
+        data: serde_json::Value,
+        community: community::CommunityData,
+    ) -> (Site, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (section_files, page_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(f, _)| {
+                f.rel
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
+            });
 
         // Sections, keyed by (folder, language).
         let mut sections: Vec<Section> = Vec::new();
         let mut by_key: HashMap<(PathBuf, String), usize> = HashMap::new();
-        for f in section_files {
-            let dir = f
-                .file
+        for (source, front) in section_files {
+            let dir = source
                 .rel
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
-            let stem = f
-                .file
+            let stem = source
                 .rel
                 .file_stem()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
             let (_, file_lang) = split_lang(&stem, &config);
-            let (source, front) = f.into_source();
             let lang = match resolve_lang(&config, &source, &front, file_lang, &mut diags) {
                 Some(l) => l,
                 None => continue,
@@ -398,8 +438,8 @@ impl Site {
         }
 
         let mut pages = Vec::new();
-        for f in page_files {
-            let rel = f.file.rel.clone();
+        for (source, front) in page_files {
+            let rel = source.rel.clone();
             let file_name = rel
                 .file_stem()
                 .unwrap_or_default()
@@ -426,7 +466,6 @@ impl Site {
             } else {
                 (stem.to_string(), parent_dir.clone(), None)
             };
-            let (source, front) = f.into_source();
             if bundle_dir.is_some() && by_key.keys().any(|(d, _)| Some(d) == bundle_dir.as_ref()) {
                 diags.push(
                     Diagnostic::error(&source.display, "this folder has both `index.md` (a page) and `_index.md` (a section)")
@@ -508,15 +547,6 @@ impl Site {
             }
         }
 
-        let data = crate::load::data::merge(&sources.data, &mut diags);
-        let statics: std::collections::BTreeSet<String> = sources
-            .static_files
-            .iter()
-            .map(|f| slash_path(&f.rel))
-            .collect();
-        let (community, community_diags) =
-            community::CommunityData::load(&config, &sources.data, &statics);
-        diags.extend(community_diags);
         check_people(&pages, &community, &mut diags);
         let site = Site {
             now: date::now(),
@@ -530,7 +560,7 @@ impl Site {
                 .map(|(i, s)| (s.lang.clone(), i))
                 .collect(),
             config,
-            root: sources.root.clone(),
+            root,
             pages,
             sections,
             data,
