@@ -541,8 +541,6 @@ fn static_copies(
 
 /// Two things written to the same output file: two pages with one URL, an alias over a page.
 fn collisions(site: &Site, planned: &[render::Planned], extra: &[SiteFile]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let mut diags = Vec::new();
     let origin = |job: &render::Job| -> (PathBuf, String) {
         match job {
             render::Job::Page(i) => (site.pages[*i].source.display.clone(), "a page".into()),
@@ -557,27 +555,39 @@ fn collisions(site: &Site, planned: &[render::Planned], extra: &[SiteFile]) -> V
             _ => (PathBuf::from("site.yaml"), "a taxonomy page".into()),
         }
     };
-    for p in planned {
-        let (file, what) = origin(&p.job);
-        let me = format!("{what} from {}", file.display());
-        if let Some(first) = seen.get(p.path.as_str()) {
-            diags.push(
-                Diagnostic::error(
-                    &file,
-                    format!("this writes /{}, which {first} writes too", p.path),
-                )
-                .with_hint("give one of them another `slug`, or rename its file"),
-            );
-        } else {
-            seen.insert(&p.path, me);
+    // The first planned output at each path; messages are only made for collisions.
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(planned.len());
+    let mut diags = Vec::new();
+    let first = |k: usize| {
+        let (file, what) = origin(&planned[k].job);
+        format!("{what} from {}", file.display())
+    };
+    for (k, p) in planned.iter().enumerate() {
+        match seen.get(p.path.as_str()) {
+            Some(&j) => {
+                let (file, _) = origin(&p.job);
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        format!("this writes /{}, which {} writes too", p.path, first(j)),
+                    )
+                    .with_hint("give one of them another `slug`, or rename its file"),
+                );
+            }
+            None => {
+                seen.insert(&p.path, k);
+            }
         }
     }
     for (path, _, origin) in extra {
-        if let Some(first) = seen.get(path.as_str()) {
+        if let Some(&j) = seen.get(path.as_str()) {
             diags.push(
                 Diagnostic::error(
                     PathBuf::from(origin),
-                    format!("an alias or generated file writes /{path}, which {first} writes too"),
+                    format!(
+                        "an alias or generated file writes /{path}, which {} writes too",
+                        first(j)
+                    ),
                 )
                 .with_hint("remove that alias, or change the page's URL"),
             );

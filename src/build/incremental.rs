@@ -33,10 +33,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::frontmatter::FrontMatter;
 use crate::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
 use crate::markdown::{self, shortcodes::Call, LinkTarget};
-use crate::model::{Hidden, Site, Source};
+use crate::model::{Hidden, Page, Placer, Site, Source};
 use crate::output::{Memory, Sink};
 use crate::render::templates::Templates;
-use crate::render::{self, OutputKey, Planned};
+use crate::render::{self, Job, OutputKey, Planned};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -432,15 +432,13 @@ impl Prepared {
             }
         }
         let copies = static_copies(&static_files, &content_assets);
-        let generated: HashSet<&str> = self
-            .planned
-            .iter()
-            .map(|p| p.path.as_str())
-            .chain(self.extra_files.iter().map(|(p, _, _)| p.as_str()))
-            .collect();
+        let generated = |path: &str| {
+            self.planned.iter().any(|p| p.path == path)
+                || self.extra_files.iter().any(|(p, _, _)| p == path)
+        };
         for rel in sorted.statics.iter().chain(&sorted.assets) {
             let out = slash_path(rel);
-            if generated.contains(out.as_str()) {
+            if generated(&out) {
                 // A copied file over a generated one: rare enough to rebuild.
                 return Err(Stop::Full);
             }
@@ -506,43 +504,10 @@ impl Prepared {
             return Ok(changes);
         }
 
-        // The model, assembled again from the files parsed before and the changed ones.
+        // The model.
+        let data = reload_data.then_some((data_files.as_slice(), static_files.as_slice()));
         let mut site = if model_changed {
-            let mut diags = Vec::new();
-            let (data, community) = if reload_data {
-                Site::load_data(&self.site.config, &data_files, &static_files, &mut diags)
-            } else {
-                (self.site.data.clone(), self.site.community.clone())
-            };
-            check(diags)?;
-            let mut files: Vec<(Source, FrontMatter)> = self
-                .site
-                .pages
-                .iter()
-                .map(|p| (&p.source, &p.front))
-                .chain(
-                    self.site
-                        .sections
-                        .iter()
-                        .filter_map(|s| Some((s.source.as_ref()?, &s.front))),
-                )
-                .filter(|(s, _)| !sorted.content.contains(&s.rel))
-                .map(|(s, f)| (s.clone(), f.clone()))
-                .chain(parsed.into_values())
-                .collect();
-            // The order files were loaded in, which decides the order of sections.
-            files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
-            let (mut site, diags) = Site::assemble(
-                self.site.config.clone(),
-                root.clone(),
-                files,
-                data,
-                community,
-            );
-            check(diags)?;
-            crate::filter::apply(&mut site, &self.visibility);
-            carry_bodies(&self.site, &mut site);
-            site
+            self.model(sorted, parsed, data)?
         } else {
             self.site.clone()
         };
@@ -585,20 +550,25 @@ impl Prepared {
             self.code.as_ref(),
             Some(&redo),
         ))?;
-        let moved = moved_targets(&self.site, &site);
-        let relink: HashSet<PathBuf> = visible_bodies(&site)
-            .filter(|(src, r)| {
-                !redo.contains(&src.rel)
-                    && r.is_some_and(|r| {
-                        r.links.iter().any(|l| match &l.target {
-                            LinkTarget::Page(p, _) => moved.contains(p.as_path()),
-                            LinkTarget::Asset(p) => assets_came_or_went.contains(p),
-                            _ => false,
+        let old_of_new = match_pages(&self.site, &site);
+        let moved = moved_targets(&self.site, &site, &old_of_new);
+        let relink: HashSet<PathBuf> = if moved.is_empty() && assets_came_or_went.is_empty() {
+            HashSet::new()
+        } else {
+            visible_bodies(&site)
+                .filter(|(src, r)| {
+                    !redo.contains(&src.rel)
+                        && r.is_some_and(|r| {
+                            r.links.iter().any(|l| match &l.target {
+                                LinkTarget::Page(p, _) => moved.contains(p.as_path()),
+                                LinkTarget::Asset(p) => assets_came_or_went.contains(p),
+                                _ => false,
+                            })
                         })
-                    })
-            })
-            .map(|(src, _)| src.rel.clone())
-            .collect();
+                })
+                .map(|(src, _)| src.rel.clone())
+                .collect()
+        };
         check(render_markdown(
             &mut site,
             Some(templates),
@@ -640,49 +610,101 @@ impl Prepared {
             }
         }
 
-        // Outputs whose key, templates or globals changed.
+        // Outputs: those the change may reach get a new key; those whose key, templates or
+        // globals changed are rendered.
+        let diff = Diff::new(&self.site, &site, old_of_new, &self.feed_links, feed_links);
+        let candidates: Vec<Planned> = planned
+            .iter()
+            .filter(|p| !self.outputs.contains_key(&p.path) || diff.may_change(p, templates))
+            .cloned()
+            .collect();
         let keys = render::keys(
             &site,
             templates,
             &self.strings,
             &self.audience,
-            &planned,
+            &candidates,
             feed_links,
         );
-        let stale: Vec<Planned> = planned
-            .iter()
-            .zip(&keys)
-            .filter(|(p, k)| match k {
-                None => true,
-                Some(k) => self.outputs.get(&p.path) != Some(k) || reach.reaches(&k.template),
-            })
-            .map(|(p, _)| p.clone())
-            .collect();
-        let still: HashSet<&str> = planned
-            .iter()
-            .map(|p| p.path.as_str())
-            .chain(extra_files.iter().map(|(p, _, _)| p.as_str()))
-            .collect();
-        changes.removed.extend(
-            generated
+        let mut stale: Vec<Planned> = Vec::new();
+        let mut new_keys: HashMap<String, Option<OutputKey>> = HashMap::new();
+        for (p, key) in candidates.into_iter().zip(keys) {
+            if key
+                .as_ref()
+                .is_none_or(|k| self.outputs.get(&p.path) != Some(k))
+            {
+                stale.push(p.clone());
+            }
+            new_keys.insert(p.path, key);
+        }
+        if !changed_templates.is_empty() || !changed_globals.is_empty() {
+            let stale_paths: HashSet<String> = stale.iter().map(|p| p.path.clone()).collect();
+            let template = |path: &str| match new_keys.get(path) {
+                Some(k) => k.as_ref().map(|k| k.template.as_str()),
+                None => self.outputs.get(path).map(|k| k.template.as_str()),
+            };
+            stale.extend(
+                planned
+                    .iter()
+                    .filter(|p| !stale_paths.contains(&p.path))
+                    .filter(|p| template(&p.path).is_some_and(|t| reach.reaches(t)))
+                    .cloned(),
+            );
+        }
+        // Outputs no longer made. Usually the same pages are planned, and only site files
+        // may have gone.
+        let same_plan = self.planned.len() == planned.len()
+            && self
+                .planned
                 .iter()
-                .filter(|p| !still.contains(**p) && !copies.contains_key(**p))
-                .map(|p| p.to_string()),
-        );
+                .zip(&planned)
+                .all(|(a, b)| a.path == b.path);
+        let kept: HashSet<&str> = if same_plan {
+            extra_files.iter().map(|(p, _, _)| p.as_str()).collect()
+        } else {
+            planned
+                .iter()
+                .map(|p| p.path.as_str())
+                .chain(extra_files.iter().map(|(p, _, _)| p.as_str()))
+                .collect()
+        };
+        let before = self.extra_files.iter().map(|(p, _, _)| p.as_str());
+        let gone: Vec<String> = if same_plan {
+            before
+                .filter(|p| !kept.contains(p))
+                .map(str::to_string)
+                .collect()
+        } else {
+            before
+                .chain(self.planned.iter().map(|p| p.path.as_str()))
+                .filter(|p| !kept.contains(p))
+                .map(str::to_string)
+                .collect()
+        };
+        changes
+            .removed
+            .extend(gone.into_iter().filter(|p| !copies.contains_key(p)));
         changes
             .written
             .extend(self.render_with(&site, templates, feed_links, &stale, &copies)?);
         changes.stats.rendered = stale.len();
-        changes.pages = page_changes(&self.site, &site);
+        changes.pages = diff.page_changes();
         changes.removed.sort();
+        drop(diff);
 
         // Everything worked: keep the new state.
-        let outputs = planned
-            .iter()
-            .zip(keys)
-            .filter_map(|(p, k)| Some((p.path.clone(), k?)))
-            .collect();
         drop(reach);
+        if !same_plan {
+            let planned_paths: HashSet<&str> = planned.iter().map(|p| p.path.as_str()).collect();
+            self.outputs
+                .retain(|path, _| planned_paths.contains(path.as_str()));
+        }
+        for (path, key) in new_keys {
+            match key {
+                Some(k) => self.outputs.insert(path, k),
+                None => self.outputs.remove(&path),
+            };
+        }
         if let Some(t) = owned_templates {
             self.templates = Some(t);
         }
@@ -692,7 +714,6 @@ impl Prepared {
         }
         self.site = site;
         self.planned = planned;
-        self.outputs = outputs;
         self.globals = globals;
         self.assets = assets;
         self.sources.static_files = static_files;
@@ -700,6 +721,123 @@ impl Prepared {
         self.sources.templates = template_files;
         self.sources.data = data_files;
         Ok(changes)
+    }
+
+    /// The model after the change. When only known pages changed, they are placed again in a
+    /// copy of the model; when files came or went or a section changed, the model is assembled
+    /// again from the files parsed before and the changed ones. Nothing else is parsed again.
+    fn model(
+        &self,
+        sorted: &Sorted,
+        parsed: BTreeMap<PathBuf, (Source, FrontMatter)>,
+        data: Option<(&[DataFile], &[AssetFile])>,
+    ) -> Step<Site> {
+        let mut diags = Vec::new();
+        let known: HashMap<&Path, usize> = self
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source.rel.as_path(), i))
+            .collect();
+        let in_place: Option<Vec<usize>> = sorted
+            .content
+            .iter()
+            .map(|rel| {
+                known
+                    .get(rel.as_path())
+                    .copied()
+                    .filter(|_| parsed.contains_key(rel))
+            })
+            .collect();
+        let mut site = match in_place {
+            Some(indices) => {
+                let mut site = self.site.clone();
+                let keys = site.section_keys();
+                let placer = Placer {
+                    config: &site.config,
+                    sections: &site.sections,
+                    by_key: &keys,
+                };
+                let placed: Vec<(usize, Page)> = indices
+                    .into_iter()
+                    .zip(parsed.into_values())
+                    .filter_map(|(i, (source, front))| {
+                        Some((i, placer.place(source, front, &mut diags)?))
+                    })
+                    .collect();
+                for (i, page) in placed {
+                    site.pages[i] = page;
+                }
+                site
+            }
+            None => {
+                let mut files: Vec<(Source, FrontMatter)> = self
+                    .site
+                    .pages
+                    .iter()
+                    .map(|p| (&p.source, &p.front))
+                    .chain(
+                        self.site
+                            .sections
+                            .iter()
+                            .filter_map(|s| Some((s.source.as_ref()?, &s.front))),
+                    )
+                    .filter(|(s, _)| !sorted.content.contains(&s.rel))
+                    .map(|(s, f)| (s.clone(), f.clone()))
+                    .chain(parsed.into_values())
+                    .collect();
+                // The order files were loaded in, which decides the order of sections.
+                files.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+                let (mut site, placed) = Site::assemble(
+                    self.site.config.clone(),
+                    self.site.root.clone(),
+                    files,
+                    self.site.data.clone(),
+                    self.site.community.clone(),
+                );
+                diags.extend(placed);
+                carry_bodies(&self.site, &mut site);
+                site
+            }
+        };
+        if let Some((data_files, static_files)) = data {
+            let (data, community) =
+                Site::load_data(&site.config, data_files, static_files, &mut diags);
+            site.data = data;
+            site.community = community;
+        }
+        diags.extend(site.check_people());
+        check(diags)?;
+        crate::filter::apply(&mut site, &self.visibility);
+        // As in a full build, hidden pages have no body.
+        for p in site.pages.iter_mut().filter(|p| p.hidden.is_some()) {
+            p.rendered = None;
+        }
+        for s in site.sections.iter_mut().filter(|s| s.hidden.is_some()) {
+            s.rendered = None;
+        }
+        Ok(site)
+    }
+
+    /// Paths of the outputs whose kept key differs from the one computed now: empty unless
+    /// [`Diff::may_change`] missed something. For tests.
+    #[doc(hidden)]
+    pub fn stale_keys(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .keys(&self.planned)
+            .into_iter()
+            .filter(|(path, k)| self.outputs.get(path) != Some(k))
+            .map(|(path, _)| path)
+            .collect();
+        out.extend(
+            self.outputs
+                .keys()
+                .filter(|p| !self.planned.iter().any(|q| &q.path == *p))
+                .cloned(),
+        );
+        out.sort();
+        out
     }
 }
 
@@ -851,103 +989,502 @@ fn visible_bodies(site: &Site) -> impl Iterator<Item = (&Source, Option<&markdow
         )
 }
 
-/// What a link to a page or section resolves against: its URL, whether it is hidden and why,
-/// and its heading ids.
-type Target<'a> = (&'a str, Option<&'a Hidden>, Option<&'a HashSet<String>>);
-
-fn targets(site: &Site) -> HashMap<&Path, Target<'_>> {
-    site.pages
+/// For each page of `new`, the index of the page of `old` from the same file.
+fn match_pages(old: &Site, new: &Site) -> Vec<Option<usize>> {
+    // Usually the same files, in the same order.
+    if old.pages.len() == new.pages.len()
+        && old
+            .pages
+            .iter()
+            .zip(&new.pages)
+            .all(|(a, b)| a.source.rel.as_os_str() == b.source.rel.as_os_str())
+    {
+        return (0..new.pages.len()).map(Some).collect();
+    }
+    let by_file: HashMap<&std::ffi::OsStr, usize> = old
+        .pages
         .iter()
-        .map(|p| {
-            let anchors = p.rendered.as_ref().map(|r| &r.anchors);
-            (
-                p.source.rel.as_path(),
-                (p.url.as_str(), p.hidden.as_ref(), anchors),
-            )
-        })
-        .chain(site.sections.iter().filter_map(|s| {
-            let anchors = s.rendered.as_ref().map(|r| &r.anchors);
-            Some((
-                s.source.as_ref()?.rel.as_path(),
-                (s.url.as_str(), s.hidden.as_ref(), anchors),
-            ))
-        }))
+        .enumerate()
+        .map(|(i, p)| (p.source.rel.as_os_str(), i))
+        .collect();
+    new.pages
+        .iter()
+        .map(|p| by_file.get(p.source.rel.as_os_str()).copied())
         .collect()
 }
 
 /// Pages and sections a link resolves differently to in `new`: moved, hidden or shown, with
 /// other headings, added or removed.
-fn moved_targets<'a>(old: &'a Site, new: &'a Site) -> HashSet<&'a Path> {
-    let (before, after) = (targets(old), targets(new));
-    before
-        .iter()
-        .filter(|(rel, t)| after.get(*rel) != Some(t))
-        .map(|(rel, _)| *rel)
-        .chain(
-            after
-                .keys()
-                .filter(|rel| !before.contains_key(*rel))
-                .copied(),
-        )
-        .collect()
-}
-
-/// Pages and sections added to the build, changed or removed from it, between two models.
-fn page_changes(old: &Site, new: &Site) -> PageChanges {
-    struct Seen<'a> {
-        title: &'a str,
-        url: &'a str,
-        front: &'a FrontMatter,
-        body: Option<&'a Arc<markdown::Rendered>>,
-    }
-    fn visible(site: &Site) -> BTreeMap<&Path, Seen<'_>> {
-        site.visible_pages()
-            .map(|(_, p)| {
-                (
-                    p.source.rel.as_path(),
-                    Seen {
-                        title: &p.title,
-                        url: &p.url,
-                        front: &p.front,
-                        body: p.rendered.as_ref(),
-                    },
-                )
-            })
-            .chain(site.visible_sections().filter_map(|(_, s)| {
-                Some((
-                    s.source.as_ref()?.rel.as_path(),
-                    Seen {
-                        title: &s.title,
-                        url: &s.url,
-                        front: &s.front,
-                        body: s.rendered.as_ref(),
-                    },
-                ))
-            }))
-            .collect()
-    }
-    let (before, after) = (visible(old), visible(new));
-    let mut out = PageChanges::default();
-    for (rel, a) in &after {
-        match before.get(rel) {
-            None => out.added.push(rel.to_path_buf()),
-            Some(b) => {
-                let same_body = match (a.body, b.body) {
-                    (Some(x), Some(y)) => Arc::ptr_eq(x, y),
-                    (x, y) => x.is_none() && y.is_none(),
-                };
-                if !same_body || a.title != b.title || a.url != b.url || a.front != b.front {
-                    out.updated.push(rel.to_path_buf());
+fn moved_targets<'a>(
+    old: &'a Site,
+    new: &'a Site,
+    old_of_new: &[Option<usize>],
+) -> HashSet<&'a Path> {
+    type Target<'a> = (
+        &'a str,
+        Option<&'a Hidden>,
+        Option<&'a Arc<markdown::Rendered>>,
+    );
+    let same = |a: Target<'_>, b: Target<'_>| {
+        a.0 == b.0
+            && a.1 == b.1
+            && match (a.2, b.2) {
+                (Some(x), Some(y)) => Arc::ptr_eq(x, y) || x.anchors == y.anchors,
+                (x, y) => x.is_none() && y.is_none(),
+            }
+    };
+    let page = |p: &'a Page| -> Target<'a> { (&p.url, p.hidden.as_ref(), p.rendered.as_ref()) };
+    let mut moved = HashSet::new();
+    let mut kept = vec![false; old.pages.len()];
+    for (b, o) in new.pages.iter().zip(old_of_new) {
+        match o {
+            Some(o) => {
+                kept[*o] = true;
+                if !same(page(&old.pages[*o]), page(b)) {
+                    moved.insert(b.source.rel.as_path());
                 }
+            }
+            None => {
+                moved.insert(b.source.rel.as_path());
             }
         }
     }
-    out.removed = before
-        .keys()
-        .filter(|rel| !after.contains_key(*rel))
-        .map(|rel| rel.to_path_buf())
-        .collect();
-    out
+    moved.extend(
+        old.pages
+            .iter()
+            .zip(kept)
+            .filter(|(_, k)| !k)
+            .map(|(p, _)| p.source.rel.as_path()),
+    );
+    let sections = |site: &'a Site| -> HashMap<&'a Path, Target<'a>> {
+        site.sections
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.source.as_ref()?.rel.as_path(),
+                    (s.url.as_str(), s.hidden.as_ref(), s.rendered.as_ref()),
+                ))
+            })
+            .collect()
+    };
+    let (before, after) = (sections(old), sections(new));
+    for (rel, t) in &before {
+        if after.get(rel).is_none_or(|a| !same(*t, *a)) {
+            moved.insert(rel);
+        }
+    }
+    moved.extend(after.keys().filter(|rel| !before.contains_key(*rel)));
+    moved
+}
+
+/// A section's identity across models: its folder and language.
+type SectionKey<'a> = (&'a Path, &'a str);
+
+fn section_key(site: &Site, i: usize) -> SectionKey<'_> {
+    let s = &site.sections[i];
+    (s.dir.as_path(), s.lang.as_str())
+}
+
+/// What differs between the model before and after a change: pages (matched by file),
+/// sections (by folder and language), taxonomy terms, feed links, the community.
+/// [`Diff::may_change`] tells from it which outputs may render differently. It may say so of
+/// outputs that do not (their keys then tell), but must never leave out one whose variables
+/// changed: tests check that with [`Prepared::stale_keys`].
+struct Diff<'a> {
+    old: &'a Site,
+    new: &'a Site,
+    /// Index in the new model of each page of the old one, and the reverse.
+    new_of_old: Vec<Option<usize>>,
+    old_of_new: Vec<Option<usize>>,
+    /// Each page's position in its section's list, before and after.
+    old_positions: Vec<Option<usize>>,
+    new_positions: Vec<Option<usize>>,
+    /// Per new section: its old list mapped to new pages, if it existed.
+    old_lists: Vec<Option<Vec<Option<usize>>>>,
+    /// Per new page: its own data differ (text, body, title, URL, section, visibility…), or
+    /// it is new.
+    changed: Vec<bool>,
+    /// Pages changed, added or removed, by file.
+    files: BTreeSet<&'a Path>,
+    /// Per new section: its own data differ, or it is new.
+    section: Vec<bool>,
+    /// Per new section: its list of pages differs.
+    list: Vec<bool>,
+    /// Per new section: it lists (or listed) a changed or removed page.
+    touched: Vec<bool>,
+    /// Per new section: it or a section below it changed (a docs sidebar shows its tree).
+    tree: Vec<bool>,
+    /// Translation keys of the changed pages.
+    translations: HashSet<&'a str>,
+    /// Per new taxonomy and term: the old list of the term mapped to new pages, or `None`
+    /// when the term is new or its name changed.
+    terms: Vec<Vec<Option<Vec<Option<usize>>>>>,
+    /// Lists whose feed link differs, by URL.
+    feeds: HashSet<&'a str>,
+    community: bool,
+    homes: bool,
+}
+
+impl<'a> Diff<'a> {
+    fn new(
+        old: &'a Site,
+        new: &'a Site,
+        old_of_new: Vec<Option<usize>>,
+        old_feeds: &'a HashMap<String, render::feeds::FeedLink>,
+        new_feeds: &'a HashMap<String, render::feeds::FeedLink>,
+    ) -> Diff<'a> {
+        let mut new_of_old = vec![None; old.pages.len()];
+        for (n, o) in old_of_new.iter().enumerate() {
+            if let Some(o) = o {
+                new_of_old[*o] = Some(n);
+            }
+        }
+        let same_body = |a: &Option<Arc<markdown::Rendered>>,
+                         b: &Option<Arc<markdown::Rendered>>| match (a, b) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        let changed: Vec<bool> = new
+            .pages
+            .iter()
+            .zip(&old_of_new)
+            .map(|(b, o)| {
+                !o.map(|o| &old.pages[o]).is_some_and(|a| {
+                    Arc::ptr_eq(&a.source.text, &b.source.text)
+                        && a.title == b.title
+                        && a.url == b.url
+                        && a.lang == b.lang
+                        && a.kind == b.kind
+                        && a.audience == b.audience
+                        && a.hidden == b.hidden
+                        && section_key(old, a.section) == section_key(new, b.section)
+                        && same_body(&a.rendered, &b.rendered)
+                })
+            })
+            .collect();
+        let mut files = BTreeSet::new();
+        let mut translations = HashSet::new();
+        let new_sections: HashMap<SectionKey<'a>, usize> = (0..new.sections.len())
+            .map(|i| (section_key(new, i), i))
+            .collect();
+        let old_sections: HashMap<SectionKey<'a>, usize> = (0..old.sections.len())
+            .map(|i| (section_key(old, i), i))
+            .collect();
+        let mut touched = vec![false; new.sections.len()];
+        let mut touch = |key: SectionKey<'_>| {
+            if let Some(&i) = new_sections.get(&key) {
+                touched[i] = true;
+            }
+        };
+        for (i, b) in new.pages.iter().enumerate().filter(|(i, _)| changed[*i]) {
+            files.insert(b.source.rel.as_path());
+            translations.insert(b.translation_key.as_str());
+            touch(section_key(new, b.section));
+            if let Some(o) = old_of_new[i] {
+                translations.insert(old.pages[o].translation_key.as_str());
+                touch(section_key(old, old.pages[o].section));
+            }
+        }
+        for (o, a) in old.pages.iter().enumerate() {
+            if new_of_old[o].is_none() {
+                files.insert(a.source.rel.as_path());
+                translations.insert(a.translation_key.as_str());
+                touch(section_key(old, a.section));
+            }
+        }
+
+        let mapped = |list: &[usize]| -> Vec<Option<usize>> {
+            list.iter().map(|&o| new_of_old[o]).collect()
+        };
+        let keys = |site: &'a Site, list: &[usize]| -> Vec<SectionKey<'a>> {
+            list.iter().map(|&i| section_key(site, i)).collect()
+        };
+        let mut section = vec![true; new.sections.len()];
+        let mut list = vec![true; new.sections.len()];
+        let mut old_lists = vec![None; new.sections.len()];
+        for (j, b) in new.sections.iter().enumerate() {
+            let Some(&i) = old_sections.get(&section_key(new, j)) else {
+                continue;
+            };
+            old_lists[j] = Some(mapped(&old.sections[i].pages));
+            let a = &old.sections[i];
+            let text = |s: &crate::model::Section| s.source.as_ref().map(|src| src.text.clone());
+            section[j] = !(match (text(a), text(b)) {
+                (Some(x), Some(y)) => Arc::ptr_eq(&x, &y),
+                (x, y) => x.is_none() && y.is_none(),
+            } && a.title == b.title
+                && a.url == b.url
+                && a.kind == b.kind
+                && a.audience == b.audience
+                && a.hidden == b.hidden
+                && a.weight == b.weight
+                && a.paginate_by == b.paginate_by
+                && a.parent.map(|p| section_key(old, p)) == b.parent.map(|p| section_key(new, p))
+                && same_body(&a.rendered, &b.rendered)
+                && keys(old, &a.subsections) == keys(new, &b.subsections));
+            list[j] = old_lists[j].as_ref().is_none_or(|before| {
+                before.len() != b.pages.len()
+                    || before.iter().zip(&b.pages).any(|(o, &n)| *o != Some(n))
+            });
+        }
+        let gone = (0..old.sections.len())
+            .filter(|&i| !new_sections.contains_key(&section_key(old, i)))
+            .flat_map(|i| {
+                old.ancestors(i)
+                    .into_iter()
+                    .map(move |a| section_key(old, a))
+            });
+        let mut tree = vec![false; new.sections.len()];
+        let marked: Vec<usize> = (0..new.sections.len())
+            .filter(|&i| section[i] || list[i])
+            .collect();
+        for i in marked {
+            for a in new.ancestors(i) {
+                tree[a] = true;
+            }
+        }
+        for key in gone {
+            if let Some(&i) = new_sections.get(&key) {
+                tree[i] = true;
+            }
+        }
+
+        let old_terms: HashMap<(&str, &str), &crate::model::taxonomy::Term> = old
+            .taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.terms
+                    .iter()
+                    .map(move |term| ((t.name.as_str(), term.slug.as_str()), term))
+            })
+            .collect();
+        let terms = new
+            .taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| {
+                        old_terms
+                            .get(&(t.name.as_str(), term.slug.as_str()))
+                            .filter(|o| o.name == term.name)
+                            .map(|o| mapped(&o.pages))
+                    })
+                    .collect()
+            })
+            .collect();
+        let feeds = old_feeds
+            .iter()
+            .filter(|(url, link)| new_feeds.get(*url) != Some(link))
+            .chain(
+                new_feeds
+                    .iter()
+                    .filter(|(url, _)| !old_feeds.contains_key(*url)),
+            )
+            .map(|(url, _)| url.as_str())
+            .collect();
+        let homes = old.homes.len() != new.homes.len() || new.homes.values().any(|&h| section[h]);
+        let positions = |site: &Site| {
+            let mut out = vec![None; site.pages.len()];
+            for s in &site.sections {
+                for (pos, &i) in s.pages.iter().enumerate() {
+                    out[i] = Some(pos);
+                }
+            }
+            out
+        };
+        Diff {
+            old,
+            new,
+            new_of_old,
+            old_of_new,
+            old_positions: positions(old),
+            new_positions: positions(new),
+            old_lists,
+            changed,
+            files,
+            section,
+            list,
+            touched,
+            tree,
+            translations,
+            terms,
+            feeds,
+            community: old.community != new.community
+                || old.member_visible != new.member_visible
+                || old.community_visible != new.community_visible,
+            homes,
+        }
+    }
+
+    /// Whether pagination page `n` (of `per` items) shows other pages than before, or a
+    /// changed one. `before` is the old list mapped to new pages.
+    fn chunk_changed(&self, before: &[Option<usize>], now: &[usize], n: usize, per: usize) -> bool {
+        let per = per.max(1);
+        let range = |len: usize| ((n - 1) * per).min(len)..(n * per).min(len);
+        let old_chunk = &before[range(before.len())];
+        let new_chunk = &now[range(now.len())];
+        before.len() != now.len()
+            || old_chunk.len() != new_chunk.len()
+            || old_chunk.iter().zip(new_chunk).any(|(o, &n)| *o != Some(n))
+            || new_chunk.iter().any(|&i| self.changed[i])
+    }
+
+    /// Whether output `p` may render differently: whether anything its variables are made of
+    /// differs (see `render_one`), besides the templates and globals.
+    fn may_change(&self, p: &Planned, templates: &Templates) -> bool {
+        let new = self.new;
+        if self.homes || self.feeds.contains(new.config.root.as_str()) {
+            return true;
+        }
+        let reads = |var: &str| {
+            render::template_for(new, templates, &p.job)
+                .map_or(true, |t| templates.usage(&t).of(var).is_some())
+        };
+        let in_chain = |s: usize| new.ancestors(s).iter().any(|&a| self.section[a]);
+        // The docs sidebar of a section in a docs tree: the tree's sections, and the pages of
+        // the section. (A section that became docs or stopped being so is a changed ancestor.)
+        let nav = |s: usize| {
+            let chain = new.ancestors(s);
+            chain.iter().any(|&a| new.sections[a].kind == "docs")
+                && (chain.iter().any(|&a| self.tree[a]) || self.touched[s])
+        };
+        let subsections = |s: usize| {
+            new.sections[s]
+                .subsections
+                .iter()
+                .any(|&c| self.section[c] || self.list[c])
+        };
+        match &p.job {
+            Job::Page(i) => {
+                let page = &new.pages[*i];
+                if self.changed[*i]
+                    || self.community
+                    || self.translations.contains(page.translation_key.as_str())
+                    || in_chain(page.section)
+                    || self.feeds.contains(new.sections[page.section].url.as_str())
+                    || self.neighbours_changed(*i)
+                {
+                    return true;
+                }
+                let visible = new.visible_section(page.section);
+                ((self.list[visible] || subsections(visible)) && reads("section"))
+                    || (reads("docs_nav") && nav(page.section))
+            }
+            Job::Section(i, n) => {
+                let s = &new.sections[*i];
+                let whole = self.section[*i]
+                    || in_chain(*i)
+                    || subsections(*i)
+                    || self.feeds.contains(s.url.as_str())
+                    // The home page lists the newest pages of the whole site.
+                    || (s.dir.as_os_str().is_empty() && !self.files.is_empty())
+                    // Careers and events pages sum up the whole list.
+                    || ((s.kind == "careers" || s.kind == "events") && (self.list[*i] || self.touched[*i]))
+                    || (reads("docs_nav") && nav(*i));
+                whole
+                    || match &self.old_lists[*i] {
+                        None => true,
+                        Some(before) => self.chunk_changed(before, &s.pages, *n, s.paginate_by),
+                    }
+            }
+            Job::TaxonomyList(_) => !self.files.is_empty(),
+            Job::TaxonomyTerm(t, k, n) => {
+                let term = &new.taxonomies[*t].terms[*k];
+                self.feeds.contains(term.url.as_str())
+                    || match &self.terms[*t][*k] {
+                        None => true,
+                        Some(before) => {
+                            self.chunk_changed(before, &term.pages, *n, new.config.paginate_by)
+                        }
+                    }
+            }
+            Job::NotFound => false,
+            // Member and community pages list posts, jobs and events from every page.
+            Job::Members
+            | Job::Member(_)
+            | Job::Communities
+            | Job::Community(_)
+            | Job::Ambassadors(_)
+            | Job::Leaderboard(_) => self.community || !self.files.is_empty(),
+        }
+    }
+
+    /// Whether page `i` has another page before or after it in its section's order, or one
+    /// whose title or URL changed.
+    fn neighbours_changed(&self, i: usize) -> bool {
+        let around = |site: &Site, positions: &[Option<usize>], i: usize| -> [Option<usize>; 2] {
+            let list = &site.sections[site.pages[i].section].pages;
+            let at = |d: isize| {
+                positions[i]
+                    .and_then(|p| p.checked_add_signed(d))
+                    .and_then(|p| list.get(p).copied())
+            };
+            [at(-1), at(1)]
+        };
+        let now = around(self.new, &self.new_positions, i);
+        // A neighbour that is gone maps to `Some(None)`, which no neighbour now equals.
+        let before = self.old_of_new[i].map(|o| {
+            around(self.old, &self.old_positions, o).map(|j| j.map(|j| self.new_of_old[j]))
+        });
+        before != Some(now.map(|j| j.map(Some))) || now.iter().flatten().any(|&j| self.changed[j])
+    }
+
+    /// Pages and sections added to the build, changed or removed from it.
+    fn page_changes(&self) -> PageChanges {
+        let (old, new) = (self.old, self.new);
+        let mut out = PageChanges::default();
+        let mut sort = |rel: &Path, before: bool, after: bool| match (before, after) {
+            (false, true) => out.added.push(rel.to_path_buf()),
+            (true, true) => out.updated.push(rel.to_path_buf()),
+            (true, false) => out.removed.push(rel.to_path_buf()),
+            (false, false) => {}
+        };
+        for (i, p) in new
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.changed[*i])
+        {
+            let before = self.old_of_new[i].is_some_and(|o| old.pages[o].hidden.is_none());
+            sort(&p.source.rel, before, p.hidden.is_none());
+        }
+        for (o, p) in old.pages.iter().enumerate() {
+            if self.new_of_old[o].is_none() {
+                sort(&p.source.rel, p.hidden.is_none(), false);
+            }
+        }
+        let visible = |site: &'a Site| -> HashMap<&'a Path, bool> {
+            site.sections
+                .iter()
+                .filter_map(|s| Some((s.source.as_ref()?.rel.as_path(), s.hidden.is_none())))
+                .collect()
+        };
+        let (before, after) = (visible(old), visible(new));
+        for (_, s) in new
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.section[*i])
+        {
+            if let Some(src) = &s.source {
+                sort(
+                    &src.rel,
+                    before.get(src.rel.as_path()) == Some(&true),
+                    s.hidden.is_none(),
+                );
+            }
+        }
+        for (rel, shown) in &before {
+            if !after.contains_key(rel) {
+                sort(rel, *shown, false);
+            }
+        }
+        out.added.sort();
+        out.updated.sort();
+        out.removed.sort();
+        out
+    }
 }
 
 fn one(d: Diagnostic) -> Diagnostics {

@@ -437,115 +437,16 @@ impl Site {
             }
         }
 
-        let mut pages = Vec::new();
-        for (source, front) in page_files {
-            let rel = source.rel.clone();
-            let file_name = rel
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let (stem, file_lang) = split_lang(&file_name, &config);
-            let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-            // `name/index.md` is the page `name`, with its folder as assets.
-            let (stem, dir, bundle_dir) = if stem == "index" {
-                let name = parent_dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned());
-                match name {
-                    Some(name) => (
-                        name,
-                        parent_dir
-                            .parent()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_default(),
-                        Some(parent_dir.clone()),
-                    ),
-                    None => (stem.to_string(), parent_dir.clone(), None),
-                }
-            } else {
-                (stem.to_string(), parent_dir.clone(), None)
-            };
-            if bundle_dir.is_some() && by_key.keys().any(|(d, _)| Some(d) == bundle_dir.as_ref()) {
-                diags.push(
-                    Diagnostic::error(&source.display, "this folder has both `index.md` (a page) and `_index.md` (a section)")
-                        .with_hint("rename `index.md` to a page name, or `_index.md` if the folder is a section"),
-                );
-                continue;
-            }
-            let Some(lang) = resolve_lang(&config, &source, &front, file_lang, &mut diags) else {
-                continue;
-            };
-            let Some(section) = nearest_section(&by_key, &dir, &lang, &default_lang) else {
-                continue;
-            };
-            let slug = match &front.slug {
-                Some(s) => {
-                    let slug = slugify(s);
-                    if slug.is_empty() {
-                        diags.push(
-                            source
-                                .key_error(
-                                    "slug",
-                                    format!(
-                                        "`slug` `{s}` has no letters or digits to make a URL of"
-                                    ),
-                                )
-                                .with_hint("use words, like `my-page`"),
-                        );
-                    }
-                    slug
-                }
-                None => slugify(&stem),
-            };
-            let mut parts = dir_parts(&dir);
-            parts.push(slug.clone());
-            let prefix = if lang == default_lang {
-                ""
-            } else {
-                lang.as_str()
-            };
-            let url = url_of(&config.root, prefix, &parts);
-            let parse_date = |v: &Option<frontmatter::DateText>| {
-                v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
-            };
-            check_audience(&config, &source, &front, &mut diags);
-            let audience = front
-                .audience
-                .clone()
-                .unwrap_or_else(|| sections[section].audience.clone());
-            let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
-            let translation_key = slash_path(&dir.join(&stem));
-            pages.push(Page {
-                date: parse_date(&front.date),
-                updated: parse_date(&front.updated),
-                publish_date: parse_date(&front.publish_date),
-                expiry_date: parse_date(&front.expiry_date),
-                kind: sections[section].kind.clone(),
-                source,
-                front,
-                title,
-                lang,
-                translation_key,
-                slug,
-                url,
-                audience,
-                section,
-                bundle_dir,
-                hidden: None,
-                rendered: None,
-                event: None,
-                job: None,
-            });
-        }
+        let placer = Placer {
+            config: &config,
+            sections: &sections,
+            by_key: &by_key,
+        };
+        let mut pages: Vec<Page> = page_files
+            .into_iter()
+            .filter_map(|(source, front)| placer.place(source, front, &mut diags))
+            .collect();
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-        for p in &mut pages {
-            match p.kind.as_str() {
-                "events" => p.event = kinds::event(&p.source, p.front.extra.as_ref(), &mut diags),
-                "careers" => p.job = kinds::job(&p.source, p.front.extra.as_ref(), &mut diags),
-                _ => {}
-            }
-        }
 
         check_people(&pages, &community, &mut diags);
         let site = Site {
@@ -567,6 +468,22 @@ impl Site {
             taxonomies: Vec::new(),
         };
         (site, diags)
+    }
+
+    /// Sections by folder and language, to place pages with a [`Placer`].
+    pub fn section_keys(&self) -> HashMap<(PathBuf, String), usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+            .collect()
+    }
+
+    /// Authors and job contacts that are not members.
+    pub fn check_people(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        check_people(&self.pages, &self.community, &mut diags);
+        diags
     }
 
     /// The visible pages.
@@ -614,8 +531,9 @@ impl Site {
             .iter()
             .map(|s| (s.weight, s.title.clone()))
             .collect();
+        let titles: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
         for s in &mut self.sections {
-            sort_pages(&mut s.pages, pages, &s.sort_by);
+            sort_pages(&mut s.pages, pages, &titles, &s.sort_by);
             s.subsections
                 .sort_by(|&a, &b| sections_ro[a].cmp(&sections_ro[b]).then(a.cmp(&b)));
         }
@@ -630,6 +548,16 @@ impl Site {
         });
     }
 
+    /// `section` if this build shows it, else its nearest visible ancestor: a page opened
+    /// wider than its section must not carry the section's title or text.
+    pub fn visible_section(&self, section: usize) -> usize {
+        self.ancestors(section)
+            .into_iter()
+            .rev()
+            .find(|&s| self.sections[s].hidden.is_none())
+            .unwrap_or(section)
+    }
+
     /// Sections from the home page down to `section`, for breadcrumbs.
     pub fn ancestors(&self, section: usize) -> Vec<usize> {
         let mut chain = vec![section];
@@ -640,6 +568,134 @@ impl Site {
         }
         chain.reverse();
         chain
+    }
+}
+
+/// Places page files among the sections of a site: language, section, slug, URL, dates, kind.
+pub struct Placer<'a> {
+    pub config: &'a Config,
+    pub sections: &'a [Section],
+    /// Sections by folder and language.
+    pub by_key: &'a HashMap<(PathBuf, String), usize>,
+}
+
+impl Placer<'_> {
+    /// The page of one parsed file, or `None` (with a diagnostic) when it cannot be placed.
+    pub fn place(
+        &self,
+        source: Source,
+        front: FrontMatter,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Page> {
+        let config = self.config;
+        let rel = source.rel.clone();
+        let file_name = rel
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (stem, file_lang) = split_lang(&file_name, config);
+        let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        // `name/index.md` is the page `name`, with its folder as assets.
+        let (stem, dir, bundle_dir) = if stem == "index" {
+            let name = parent_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            match name {
+                Some(name) => (
+                    name,
+                    parent_dir
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                    Some(parent_dir.clone()),
+                ),
+                None => (stem.to_string(), parent_dir.clone(), None),
+            }
+        } else {
+            (stem.to_string(), parent_dir.clone(), None)
+        };
+        if bundle_dir.is_some()
+            && self
+                .by_key
+                .keys()
+                .any(|(d, _)| Some(d) == bundle_dir.as_ref())
+        {
+            diags.push(
+                Diagnostic::error(
+                    &source.display,
+                    "this folder has both `index.md` (a page) and `_index.md` (a section)",
+                )
+                .with_hint(
+                    "rename `index.md` to a page name, or `_index.md` if the folder is a section",
+                ),
+            );
+            return None;
+        }
+        let lang = resolve_lang(config, &source, &front, file_lang, diags)?;
+        let section = nearest_section(self.by_key, &dir, &lang, &config.language)?;
+        let slug = match &front.slug {
+            Some(s) => {
+                let slug = slugify(s);
+                if slug.is_empty() {
+                    diags.push(
+                        source
+                            .key_error(
+                                "slug",
+                                format!("`slug` `{s}` has no letters or digits to make a URL of"),
+                            )
+                            .with_hint("use words, like `my-page`"),
+                    );
+                }
+                slug
+            }
+            None => slugify(&stem),
+        };
+        let mut parts = dir_parts(&dir);
+        parts.push(slug.clone());
+        let prefix = if lang == config.language {
+            ""
+        } else {
+            lang.as_str()
+        };
+        let url = url_of(&config.root, prefix, &parts);
+        let parse_date = |v: &Option<frontmatter::DateText>| {
+            v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
+        };
+        check_audience(config, &source, &front, diags);
+        let audience = front
+            .audience
+            .clone()
+            .unwrap_or_else(|| self.sections[section].audience.clone());
+        let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
+        let translation_key = slash_path(&dir.join(&stem));
+        let mut page = Page {
+            date: parse_date(&front.date),
+            updated: parse_date(&front.updated),
+            publish_date: parse_date(&front.publish_date),
+            expiry_date: parse_date(&front.expiry_date),
+            kind: self.sections[section].kind.clone(),
+            source,
+            front,
+            title,
+            lang,
+            translation_key,
+            slug,
+            url,
+            audience,
+            section,
+            bundle_dir,
+            hidden: None,
+            rendered: None,
+            event: None,
+            job: None,
+        };
+        match page.kind.as_str() {
+            "events" => page.event = kinds::event(&page.source, page.front.extra.as_ref(), diags),
+            "careers" => page.job = kinds::job(&page.source, page.front.extra.as_ref(), diags),
+            _ => {}
+        }
+        Some(page)
     }
 }
 
@@ -733,8 +789,9 @@ fn default_sort(kind: &str) -> &'static str {
     }
 }
 
-/// Newest first for dates (undated last), lightest first for weights; titles break ties.
-fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: &str) {
+/// Newest first for dates (undated last), lightest first for weights; titles (`titles`, in
+/// lowercase, by page) break ties, then file paths (pages are in file order).
+fn sort_pages(list: &mut [usize], pages: &[Page], titles: &[String], sort_by: &str) {
     list.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
         let primary = match sort_by {
@@ -750,7 +807,7 @@ fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: &str) {
                 .cmp(&pb.front.weight.unwrap_or(0)),
         };
         primary
-            .then_with(|| pa.title.to_lowercase().cmp(&pb.title.to_lowercase()))
+            .then_with(|| titles[a].cmp(&titles[b]))
             .then_with(|| pa.source.rel.cmp(&pb.source.rel))
     });
 }

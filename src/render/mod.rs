@@ -347,7 +347,7 @@ fn context<V: Vars>(
             }
             ctx.insert(
                 "section",
-                &look.section(look.visible_section(p.section), &[]),
+                &look.section(site.visible_section(p.section), &[]),
             );
             (
                 p.lang.as_str(),
@@ -798,7 +798,7 @@ pub fn hash_json<T: Serialize + ?Sized>(value: &T) -> u64 {
 
 /// The template an output starts from: the one its front matter names, else the most specific
 /// one that exists for its kind.
-fn template_for(site: &Site, templates: &Templates, job: &Job) -> Result<String, Diagnostic> {
+pub fn template_for(site: &Site, templates: &Templates, job: &Job) -> Result<String, Diagnostic> {
     let chosen = |front: &Option<String>, src: Option<&crate::model::Source>| match front {
         Some(t) if templates.exists(t) => Ok(Some(t.clone())),
         Some(t) => Err(src

@@ -6,16 +6,17 @@ use parvis::build::{build_in_memory, BuildOptions, Changes, Files, Prepared, Upd
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// A site of 50 pages: a blog of 30 posts (tags, code, links to the post before, a `note`
+/// A site of 52 pages: a blog of 30 posts (tags, code, links to the post before, a `note`
 /// shortcode in every fifth and a `stats` shortcode reading `data/stats.yaml` in every
-/// seventh), a docs tree of 18 pages with a sidebar, an about page, one member.
-fn fifty_pages() -> tempfile::TempDir {
+/// seventh), a docs tree of 18 pages with a sidebar, a team of three, an about page, one
+/// member.
+fn fifty_two_pages() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let mut files: Vec<(String, String)> = vec![
         (
             "site.yaml".into(),
-            "title: Incremental\nbase_url: https://inc.example.org/\nlanguage: en\npaginate_by: 5\n"
+            "title: Incremental\nbase_url: https://inc.example.org/\nlanguage: en\nlanguages: [en, fr]\npaginate_by: 5\n"
                 .into(),
         ),
         (
@@ -37,6 +38,10 @@ fn fifty_pages() -> tempfile::TempDir {
         (
             "content/about.md".into(),
             "---\ntitle: About\n---\nWho we are.\n".into(),
+        ),
+        (
+            "content/team/_index.md".into(),
+            "---\ntitle: Team\n---\nThe people.\n".into(),
         ),
         (
             "templates/shortcodes/note.html".into(),
@@ -77,6 +82,12 @@ fn fifty_pages() -> tempfile::TempDir {
             ),
         ));
     }
+    for (n, name) in ["ana", "bo", "cy"].iter().enumerate() {
+        files.push((
+            format!("content/team/{name}.md"),
+            format!("---\ntitle: {name}\nweight: {n}\n---\nHello.\n"),
+        ));
+    }
     for n in 1..=18 {
         files.push((
             format!("content/docs/guide/page-{n:02}.md"),
@@ -113,7 +124,7 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
-        let dir = fifty_pages();
+        let dir = fifty_two_pages();
         let root = dir.path().to_path_buf();
         let (_, files, prepared) = build_in_memory(&options(&root)).expect("the fixture builds");
         Served {
@@ -163,9 +174,15 @@ impl Served {
         }
     }
 
-    /// The served files are what a fresh build of the site gives now.
+    /// The served files are what a fresh build of the site gives now, and every output's
+    /// kept key is the one computed afresh (the update left none out by mistake).
     #[track_caller]
     fn matches_a_full_build(&self) -> usize {
+        assert_eq!(
+            self.prepared.stale_keys(),
+            Vec::<String>::new(),
+            "stale keys"
+        );
         let (_, fresh, _) = build_in_memory(&options(&self.root)).expect("the site builds");
         let served: Vec<&String> = self.files.keys().collect();
         let built: Vec<&String> = fresh.keys().collect();
@@ -240,7 +257,7 @@ fn a_page_template_renders_pages_only_and_base_renders_everything() {
     );
     s.write("templates/page.html", &page);
     let c = s.change(&["templates/page.html"]);
-    let pages = 30 + 18 + 1;
+    let pages = 30 + 18 + 3 + 1;
     assert_eq!(c.stats.rendered, pages, "every page, and only pages");
     assert_eq!((c.stats.parsed, c.stats.bodies), (0, 0));
     assert!(c.written.keys().all(|p| !p.ends_with("xml")));
@@ -494,6 +511,22 @@ fn one_change_after_another_stays_a_full_build() {
     // (file, text to replace, replacement); an empty text to replace writes the whole file.
     let steps = [
         ("content/blog/post-03.md", "tags: [t3]", "tags: [t3, extra]"),
+        // One of the newest posts: the home page lists it.
+        ("content/blog/post-29.md", "title: Post 29", "title: Post twenty-nine"),
+        // The oldest post: the last page of the blog, and the count on every page.
+        (
+            "content/blog/post-00.md",
+            "",
+            "---\ntitle: Post zero\ndate: 2025-12-31\ndescription: About 0\ntags: [t0]\n---\nThe first.\n",
+        ),
+        // A translation, last of the team: the English page links to it.
+        (
+            "content/team/ana.fr.md",
+            "",
+            "---\ntitle: Ana\nweight: 100\n---\nBonjour.\n",
+        ),
+        // Every post shows its section in its breadcrumbs.
+        ("content/blog/_index.md", "title: Blog", "title: The blog"),
         (
             "templates/shortcodes/stats.html",
             "",
