@@ -473,7 +473,10 @@ fn render_markdown(
     site.pages
         .par_iter_mut()
         .filter(|p| p.hidden.is_none() && wanted(&p.source))
-        .for_each(|p| p.rendered = render(&p.source));
+        .for_each(|p| {
+            let rendered = render(&p.source);
+            Arc::make_mut(p).rendered = rendered;
+        });
     site.sections
         .par_iter_mut()
         .filter(|s| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))

@@ -2,29 +2,42 @@
 //! date and say which output files changed, doing again only what the change reaches.
 //!
 //! What reaches what:
-//! - A file under `static/` or beside a page is its own output. Adding or removing one may turn
-//!   a member's photo on or off, so then members are loaded again (on sites that have some).
-//! - A Markdown file is parsed again alone. The model (sections, lists, taxonomies) is then
-//!   assembled again from the parsed files kept in memory: nothing else is read or parsed.
+//! - A file under `static/` or beside a page is its own output, copied alone. Adding or
+//!   removing one may turn a member's photo on or off, so then members are loaded again (on
+//!   sites that have some).
+//! - A changed Markdown file is parsed again alone. A known page is placed again in a copy of
+//!   the model (pages are shared, so the copy is cheap); when files came or went or a section's
+//!   `_index.md` changed, the model is assembled again from the files parsed before. Lists,
+//!   neighbours and taxonomies are then made again (cheap).
 //! - A body is rendered from Markdown again only when its file changed, it became visible, it
 //!   calls a shortcode whose templates changed or read a global that changed, or it links to a
 //!   page whose URL, visibility or headings changed, or to a file beside a page that came or
-//!   went. Its code blocks come from a cache of highlighted code, so unchanged ones are not
+//!   went. Its code blocks come from a cache of highlighted code: unchanged ones are not
 //!   highlighted again.
 //! - A data file is merged again with the others, and members, communities and badges are
-//!   loaded again (their YAML is small next to the content).
+//!   loaded again (their YAML is small next to the content); no Markdown is parsed again
+//!   unless a shortcode reads what changed. Each file or folder of `data/` is a global of its
+//!   own (`site.data.stats`), so an edit reaches the templates that name it.
 //! - A template change parses the templates again (all of them: it is quick).
-//! - Each output has a key: the template it starts from and a hash of its variables. An output
-//!   is rendered again when its key changed, when a template it uses changed (its own, or one
-//!   that it extends, includes or takes a component from, transitively), or when a global its
-//!   templates read changed (`site`, `site.data`, `community`, `listings`; which ones a template
-//!   reads is read from its text, see [`Templates::reads`]).
+//! - Each output has a key: the template it starts from and a hash of the variables its
+//!   templates read. [`Diff`] tells from the old and new models which outputs may have other
+//!   variables (a changed page, its neighbours, translations and breadcrumbs, the pagination
+//!   pages whose slice moved or shows a changed page, term pages, docs sidebars of a changed
+//!   tree, the home page, member pages); only their keys are computed again. An output is
+//!   rendered when its key changed, when a template it uses changed (its own, or one it
+//!   extends, includes or takes a component from, transitively), or when a global its
+//!   templates read changed (`site.FIELD`, `site.data.KEY`, `community`, `listings`). Which
+//!   templates and variables a template uses is read from its text: see
+//!   [`crate::render::templates::Usage`]. A member edit changes `community`, which the default
+//!   header reads: it renders every output, but parses and highlights nothing.
 //! - Feeds, the sitemap, calendars and alias pages are generated again when the model or a body
 //!   changed; only the files whose bytes differ are returned.
-//! - `site.yaml`, `i18n/` and `themes/` change what everything is built from: a full rebuild.
+//! - `site.yaml`, `i18n/` and `themes/` change what everything is built from, and a static file
+//!   over a generated one is rare: a full rebuild.
 //!
-//! An update that fails changes nothing, so the next change starts from the last good state.
-//! The moment the build is for (`now`, which hides expired pages) stays the first build's.
+//! An update that fails changes nothing, and its files are read again with the next change, as
+//! a full build would. The moment the build is for (`now`, which hides expired pages) stays the
+//! first build's.
 
 use super::{
     collisions, render_markdown, site_files, static_copies, write_error, Copy, Files, Prepared,
@@ -324,9 +337,10 @@ impl Prepared {
         {
             return None;
         }
+        let page = Arc::make_mut(&mut self.site.pages[i]);
         let previous = (
-            std::mem::replace(&mut self.site.pages[i].source, source),
-            self.site.pages[i].rendered.replace(Arc::new(rendered)),
+            std::mem::replace(&mut page.source, source),
+            page.rendered.replace(Arc::new(rendered)),
         );
         let link_errors = markdown::links::resolve_some(
             &mut self.site,
@@ -336,8 +350,9 @@ impl Prepared {
         );
         let restore = |me: &mut Prepared| {
             // Put the last good page back, so that the next save starts from it.
-            me.site.pages[i].source = previous.0;
-            me.site.pages[i].rendered = previous.1;
+            let page = Arc::make_mut(&mut me.site.pages[i]);
+            page.source = previous.0;
+            page.rendered = previous.1;
         };
         if let Err(u) = check(link_errors) {
             restore(self);
@@ -767,7 +782,7 @@ impl Prepared {
                     })
                     .collect();
                 for (i, page) in placed {
-                    site.pages[i] = page;
+                    site.pages[i] = Arc::new(page);
                 }
                 site
             }
@@ -811,8 +826,12 @@ impl Prepared {
         check(diags)?;
         crate::filter::apply(&mut site, &self.visibility);
         // As in a full build, hidden pages have no body.
-        for p in site.pages.iter_mut().filter(|p| p.hidden.is_some()) {
-            p.rendered = None;
+        for p in site
+            .pages
+            .iter_mut()
+            .filter(|p| p.hidden.is_some() && p.rendered.is_some())
+        {
+            Arc::make_mut(p).rendered = None;
         }
         for s in site.sections.iter_mut().filter(|s| s.hidden.is_some()) {
             s.rendered = None;
@@ -972,7 +991,8 @@ fn carry_bodies(old: &Site, new: &mut Site) {
             .map(|(_, r)| Arc::clone(r))
     };
     for p in new.pages.iter_mut().filter(|p| p.hidden.is_none()) {
-        p.rendered = body(&p.source);
+        let rendered = body(&p.source);
+        Arc::make_mut(p).rendered = rendered;
     }
     for s in new.sections.iter_mut().filter(|s| s.hidden.is_none()) {
         s.rendered = s.source.as_ref().and_then(body);

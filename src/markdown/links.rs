@@ -140,7 +140,9 @@ fn resolve_items(
     for (item, urls, diags) in resolved {
         all.extend(diags);
         let rendered = match item {
-            Item::Page(i) => site.pages[i].rendered.as_mut(),
+            Item::Page(i) => std::sync::Arc::make_mut(&mut site.pages[i])
+                .rendered
+                .as_mut(),
             Item::Section(i) => site.sections[i].rendered.as_mut(),
         };
         if let Some(r) = rendered {

@@ -155,7 +155,8 @@ pub struct Section {
 pub struct Site {
     pub config: Config,
     pub root: PathBuf,
-    pub pages: Vec<Page>,
+    /// Shared, so that `serve` copies the model cheaply and changes a page alone.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     /// Home section per language.
     pub homes: BTreeMap<String, usize>,
@@ -447,6 +448,7 @@ impl Site {
             .filter_map(|(source, front)| placer.place(source, front, &mut diags))
             .collect();
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
 
         check_people(&pages, &community, &mut diags);
         let site = Site {
@@ -492,6 +494,7 @@ impl Site {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.hidden.is_none())
+            .map(|(i, p)| (i, &**p))
     }
 
     /// The visible sections.
@@ -700,7 +703,11 @@ impl Placer<'_> {
 }
 
 /// Post authors and job contacts must be members: a typo would silently lose the link.
-fn check_people(pages: &[Page], community: &community::CommunityData, diags: &mut Vec<Diagnostic>) {
+fn check_people(
+    pages: &[Arc<Page>],
+    community: &community::CommunityData,
+    diags: &mut Vec<Diagnostic>,
+) {
     let ids: Vec<&str> = community.members.iter().map(|m| m.id.as_str()).collect();
     let hint = |id: &str| match crate::diagnostics::suggest(id, ids.iter().copied()) {
         Some(s) => {
@@ -791,7 +798,7 @@ fn default_sort(kind: &str) -> &'static str {
 
 /// Newest first for dates (undated last), lightest first for weights; titles (`titles`, in
 /// lowercase, by page) break ties, then file paths (pages are in file order).
-fn sort_pages(list: &mut [usize], pages: &[Page], titles: &[String], sort_by: &str) {
+fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_by: &str) {
     list.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
         let primary = match sort_by {
