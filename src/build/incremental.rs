@@ -77,9 +77,9 @@ pub struct Changes {
 }
 
 /// Pages and sections that came into the build, changed or left it, by their Markdown file
-/// (relative to `content/`): what a search index needs to follow the site. A page changed when
-/// its body was rendered again or its title, URL or front matter changed; a page that became
-/// hidden is removed, one that became visible is added.
+/// (relative to `content/`): what a search index needs to follow the site, from
+/// `serve::Site::update`. A page changed when its file, body, title, URL, section or visibility
+/// did; a page that became hidden is removed, one that became visible is added.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PageChanges {
     pub added: Vec<PathBuf>,
@@ -839,8 +839,8 @@ impl Prepared {
         Ok(site)
     }
 
-    /// Paths of the outputs whose kept key differs from the one computed now: empty unless
-    /// [`Diff::may_change`] missed something. For tests.
+    /// Paths of the outputs whose kept key differs from the one computed now: empty unless an
+    /// update left out an output its change reached. For tests.
     #[doc(hidden)]
     pub fn stale_keys(&self) -> Vec<String> {
         let mut out: Vec<String> = self

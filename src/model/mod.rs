@@ -545,9 +545,11 @@ impl Site {
 
     /// Sorts pages newest first; undated pages last, then by file order, so lists are stable.
     pub fn newest_first(&self, pages: &mut [usize]) {
-        pages.sort_by(|&a, &b| {
-            let date = |i: usize| self.pages[i].date.map(|d| d.timestamp());
-            date(b).cmp(&date(a)).then(a.cmp(&b))
+        pages.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(self.pages[i].date.map(|d| d.timestamp())),
+                i,
+            )
         });
     }
 
@@ -799,23 +801,14 @@ fn default_sort(kind: &str) -> &'static str {
 /// Newest first for dates (undated last), lightest first for weights; titles (`titles`, in
 /// lowercase, by page) break ties, then file paths (pages are in file order).
 fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_by: &str) {
-    list.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a], &pages[b]);
+    list.sort_by_cached_key(|&i| {
+        let p = &pages[i];
         let primary = match sort_by {
-            "date" => pb
-                .date
-                .map(|d| d.timestamp())
-                .cmp(&pa.date.map(|d| d.timestamp())),
-            "title" => std::cmp::Ordering::Equal,
-            _ => pa
-                .front
-                .weight
-                .unwrap_or(0)
-                .cmp(&pb.front.weight.unwrap_or(0)),
+            "date" => (Some(std::cmp::Reverse(p.date.map(|d| d.timestamp()))), 0),
+            "title" => (None, 0),
+            _ => (None, p.front.weight.unwrap_or(0)),
         };
-        primary
-            .then_with(|| titles[a].cmp(&titles[b]))
-            .then_with(|| pa.source.rel.cmp(&pb.source.rel))
+        (primary, titles[i].as_str(), p.source.rel.as_path())
     });
 }
 
