@@ -7,18 +7,21 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter::{self, Visibility};
 use crate::load::{self, slash_path};
 use crate::markdown::{
-    self,
+    self, highlight,
     shortcodes::{Call, ShortcodeError},
 };
 use crate::model::Site;
 use crate::output::{Memory, Sink, Staging};
 use crate::render::{self, i18n, site_files, templates::Templates, templates::THEME};
 use crate::search;
+
+mod incremental;
+pub use incremental::{Changes, PageChanges, Stats, Update};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What to build and where.
@@ -175,15 +178,16 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// to update single pages from.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let mut prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true)?;
     let report = emit(&mut prepared, opts, Some(&memory), "")?;
+    prepared.outputs = prepared.keys(&prepared.planned);
     Ok((report, memory.into_files(), prepared))
 }
 
 /// The search index files of one audience, by path under `search/`, built in memory without
 /// rendering the pages (for `parvis search` when no build output has an index).
 pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
-    let prepared = prepare(opts, opts.audience.as_deref(), false)?;
+    let prepared = prepare(opts, opts.audience.as_deref(), false, false)?;
     if prepared.diags.has_errors() {
         return Err(BuildError::Content(prepared.diags));
     }
@@ -194,9 +198,9 @@ pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
     }
     let dir = format!("{}/", search::DIR);
     Ok(prepared
-        .extra_files
+        .search_files
         .into_iter()
-        .filter_map(|(path, bytes, _)| Some((path.strip_prefix(&dir)?.to_string(), bytes)))
+        .filter_map(|(path, bytes)| Some((path.strip_prefix(&dir)?.to_string(), bytes)))
         .collect())
 }
 
@@ -207,12 +211,15 @@ fn run(
     staging: Option<&dyn Sink>,
     prefix: &str,
 ) -> Result<BuildReport, BuildError> {
-    let mut prepared = prepare(opts, audience, staging.is_none())?;
+    let mut prepared = prepare(opts, audience, staging.is_none(), false)?;
     emit(&mut prepared, opts, staging, prefix)
 }
 
+/// A generated file that is not a template's output: (output path, bytes, what it is for).
+type SiteFile = (String, Vec<u8>, String);
+
 /// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
-/// to update one page without rebuilding everything.
+/// to bring the site up to date after a change without rebuilding everything.
 pub struct Prepared {
     start: Instant,
     watch: Stopwatch,
@@ -222,19 +229,32 @@ pub struct Prepared {
     templates: Option<Templates>,
     strings: BTreeMap<String, i18n::Strings>,
     audience: String,
+    visibility: Visibility,
     assets: HashSet<PathBuf>,
     planned: Vec<render::Planned>,
-    extra_files: Vec<(String, Vec<u8>, String)>,
-    feed_links: std::collections::HashMap<String, render::feeds::FeedLink>,
-    /// Kept by `serve` to re-index one edited page.
+    extra_files: Vec<SiteFile>,
+    feed_links: HashMap<String, render::feeds::FeedLink>,
+    /// Highlighted code, for `serve` only.
+    code: Option<highlight::Cache>,
+    /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
+    outputs: HashMap<String, render::OutputKey>,
+    globals: render::GlobalKeys,
+    /// Files changed by an update that failed, to read again with the next one.
+    pending: Vec<PathBuf>,
+    /// The search index, kept by `serve` to re-index what an update changed.
     search: Option<search::SearchIndex>,
+    /// Its files, by output path (written with the other files, kept apart from
+    /// `extra_files` since updates replace them as a whole).
+    search_files: Vec<(String, Vec<u8>)>,
 }
 
-/// Every stage up to rendering the templates.
+/// Every stage up to rendering the templates. `serving` keeps highlighted code for later
+/// updates.
 fn prepare(
     opts: &BuildOptions,
     audience: Option<&str>,
     checking: bool,
+    serving: bool,
 ) -> Result<Prepared, BuildError> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
@@ -264,14 +284,12 @@ fn prepare(
         diags.extend(site.community.health_warnings());
     }
     watch.lap("model");
-    filter::apply(
-        &mut site,
-        &Visibility {
-            audience: audience.clone(),
-            drafts: opts.drafts,
-            now: crate::model::date::now(),
-        },
-    );
+    let visibility = Visibility {
+        audience: audience.clone(),
+        drafts: opts.drafts,
+        now: crate::model::date::now(),
+    };
+    filter::apply(&mut site, &visibility);
     watch.lap("filter");
 
     let strings = match i18n::load(&opts.root, &site.config.languages) {
@@ -288,10 +306,17 @@ fn prepare(
             None
         }
     };
-    if let Some(t) = templates.as_mut() {
-        render::prepare(&site, t, &audience, opts.drafts);
-    }
-    diags.extend(render_markdown(&mut site, templates.as_ref()));
+    let globals = templates
+        .as_mut()
+        .map(|t| render::prepare(&site, t, &audience, opts.drafts))
+        .unwrap_or_default();
+    let code = serving.then(highlight::Cache::default);
+    diags.extend(render_markdown(
+        &mut site,
+        templates.as_ref(),
+        code.as_ref(),
+        None,
+    ));
     watch.lap("markdown");
     let assets: HashSet<PathBuf> = sources
         .content_assets
@@ -302,70 +327,16 @@ fn prepare(
     watch.lap("links");
 
     let planned = render::plan(&site);
-    let (aliases, alias_diags) = site_files::aliases(&site);
-    diags.extend(alias_diags);
-    let mut extra_files: Vec<(String, Vec<u8>, String)> = aliases
-        .into_iter()
-        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
-        .collect();
-    let feed_specs = render::feeds::specs(&site);
-    for spec in &feed_specs {
-        for (name, xml) in [
-            ("rss.xml", render::feeds::rss(&site, spec)),
-            ("atom.xml", render::feeds::atom(&site, spec)),
-        ] {
-            let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
-            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
-        }
-    }
-    for (url, ics, origin) in render::ics::files(&site) {
-        let path = render::path_of_url(&site.config.root, &url);
-        extra_files.push((path, ics.into_bytes(), origin));
-    }
-    if let Some(url) = crate::report::dashboard_url(&site) {
-        let t = strings.get(&site.config.language);
-        let label = |key: &str| {
-            t.and_then(|t| t.get(key))
-                .cloned()
-                .unwrap_or_else(|| key.to_string())
-        };
-        let report = crate::report::measure(&site);
-        let ics = crate::report::calendar::ics(&site, &report.calendar, &label);
-        let path = render::path_of_url(&site.config.root, &format!("{url}calendar.ics"));
-        extra_files.push((path, ics.into_bytes(), "the dashboard's calendar".into()));
-    }
-    let feed_links: std::collections::HashMap<String, render::feeds::FeedLink> = feed_specs
-        .iter()
-        .map(|s| (s.url.clone(), s.link()))
-        .collect();
-    extra_files.push((
-        "sitemap.xml".into(),
-        site_files::sitemap(&site, &planned).into_bytes(),
-        "the sitemap".into(),
-    ));
-    extra_files.push((
-        "robots.txt".into(),
-        site_files::robots(&site, &audience).into_bytes(),
-        "robots.txt".into(),
-    ));
-    match site_files::syntax_css(&site) {
-        Ok(files) => extra_files.extend(
-            files
-                .into_iter()
-                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
-        ),
-        Err(d) => diags.push(d),
-    }
+    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience, &strings);
+    diags.extend(file_diags);
+    diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
+    let mut search_files = Vec::new();
     let search = if site.config.search && !checking {
         match search::build(&site, &audience) {
             Ok(index) => {
                 match search::files(&index) {
-                    Ok(files) => extra_files.extend(
-                        files
-                            .into_iter()
-                            .map(|(p, b)| (p, b, "the search index".to_string())),
-                    ),
+                    Ok(files) => search_files = files,
                     Err(e) => diags.push(search_error(e)),
                 }
                 Some(index)
@@ -379,7 +350,6 @@ fn prepare(
         None
     };
     watch.lap("search index");
-    diags.extend(collisions(&site, &planned, &extra_files));
 
     Ok(Prepared {
         start,
@@ -390,12 +360,86 @@ fn prepare(
         templates,
         strings,
         audience,
+        visibility,
         assets,
         planned,
         extra_files,
         feed_links,
         search,
+        search_files,
+        code,
+        outputs: HashMap::new(),
+        globals,
+        pending: Vec::new(),
     })
+}
+
+/// The generated files besides the templates' outputs: aliases, feeds, calendars, sitemap,
+/// robots.txt and the highlighting stylesheets; and the feed each list links to.
+fn site_files(
+    site: &Site,
+    planned: &[render::Planned],
+    audience: &str,
+    strings: &BTreeMap<String, i18n::Strings>,
+) -> (
+    Vec<SiteFile>,
+    HashMap<String, render::feeds::FeedLink>,
+    Vec<Diagnostic>,
+) {
+    let (aliases, mut diags) = site_files::aliases(site);
+    let mut extra_files: Vec<SiteFile> = aliases
+        .into_iter()
+        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
+        .collect();
+    let feed_specs = render::feeds::specs(site);
+    for spec in &feed_specs {
+        for (name, xml) in [
+            ("rss.xml", render::feeds::rss(site, spec)),
+            ("atom.xml", render::feeds::atom(site, spec)),
+        ] {
+            let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
+            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
+        }
+    }
+    for (url, ics, origin) in render::ics::files(site) {
+        let path = render::path_of_url(&site.config.root, &url);
+        extra_files.push((path, ics.into_bytes(), origin));
+    }
+    if let Some(url) = crate::report::dashboard_url(site) {
+        let t = strings.get(&site.config.language);
+        let label = |key: &str| {
+            t.and_then(|t| t.get(key))
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        let report = crate::report::measure(site);
+        let ics = crate::report::calendar::ics(site, &report.calendar, &label);
+        let path = render::path_of_url(&site.config.root, &format!("{url}calendar.ics"));
+        extra_files.push((path, ics.into_bytes(), "the dashboard's calendar".into()));
+    }
+    let feed_links = feed_specs
+        .iter()
+        .map(|s| (s.url.clone(), s.link()))
+        .collect();
+    extra_files.push((
+        "sitemap.xml".into(),
+        site_files::sitemap(site, planned).into_bytes(),
+        "the sitemap".into(),
+    ));
+    extra_files.push((
+        "robots.txt".into(),
+        site_files::robots(site, audience).into_bytes(),
+        "robots.txt".into(),
+    ));
+    match site_files::syntax_css(site) {
+        Ok(files) => extra_files.extend(
+            files
+                .into_iter()
+                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
+        ),
+        Err(d) => diags.push(d),
+    }
+    (extra_files, feed_links, diags)
 }
 
 fn search_error(e: String) -> Diagnostic {
@@ -423,6 +467,7 @@ fn emit(
         planned,
         extra_files,
         feed_links,
+        search_files,
         ..
     } = prepared;
     let mut diags = std::mem::take(diags);
@@ -456,7 +501,15 @@ fn emit(
                     .push(write_error(path, e));
             }
         });
-        for (rel, copy) in static_copies(sources) {
+        search_files.par_iter().for_each(|(path, bytes)| {
+            if let Err(e) = s.write(&format!("{prefix}{path}"), bytes) {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(path, e));
+            }
+        });
+        for (rel, copy) in static_copies(&sources.static_files, &sources.content_assets) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
                 Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
@@ -471,7 +524,7 @@ fn emit(
         }
         diags.extend(errors.into_inner().expect("not poisoned"));
     }
-    files += extra_files.len();
+    files += extra_files.len() + search_files.len();
     watch.lap("copy static files");
 
     if diags.has_errors() {
@@ -487,38 +540,40 @@ fn emit(
     })
 }
 
-/// Renders the Markdown of every visible page and section, in parallel, expanding shortcodes
-/// with the templates when they loaded.
-fn render_markdown(site: &mut Site, templates: Option<&Templates>) -> Vec<Diagnostic> {
+/// Renders the Markdown of every visible page and section, or of those whose source is in
+/// `only`, in parallel, expanding shortcodes with the templates when they loaded. Returns the
+/// shortcode errors.
+fn render_markdown(
+    site: &mut Site,
+    templates: Option<&Templates>,
+    code: Option<&highlight::Cache>,
+    only: Option<&HashSet<PathBuf>>,
+) -> Vec<Diagnostic> {
     let shortcode = |call: &Call| render_shortcode(templates, call);
-    let to_diag = |src: &crate::model::Source, e: ShortcodeError| {
-        src.body_error(e.offset, e.message).with_hint(e.hint)
-    };
+    let wanted = |src: &crate::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
+    let render = |src: &crate::model::Source| {
+        let dir = src.rel.parent().unwrap_or(Path::new(""));
+        let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode, code);
+        if !errs.is_empty() {
+            errors.lock().expect("not poisoned").extend(
+                errs.into_iter()
+                    .map(|e| src.body_error(e.offset, e.message).with_hint(e.hint)),
+            );
+        }
+        Some(Arc::new(r))
+    };
     site.pages
         .par_iter_mut()
-        .filter(|p| p.hidden.is_none())
+        .filter(|p| p.hidden.is_none() && wanted(&p.source))
         .for_each(|p| {
-            let dir = p.source.rel.parent().unwrap_or(Path::new(""));
-            let (r, errs) = markdown::render_with_shortcodes(p.source.body(), dir, &shortcode);
-            p.rendered = Some(r);
-            if !errs.is_empty() {
-                let mut e = errors.lock().expect("not poisoned");
-                e.extend(errs.into_iter().map(|x| to_diag(&p.source, x)));
-            }
+            let rendered = render(&p.source);
+            Arc::make_mut(p).rendered = rendered;
         });
     site.sections
         .par_iter_mut()
-        .filter(|s| s.hidden.is_none())
-        .for_each(|s| {
-            if let Some(src) = &s.source {
-                let dir = src.rel.parent().unwrap_or(Path::new(""));
-                let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode);
-                s.rendered = Some(r);
-                let mut e = errors.lock().expect("not poisoned");
-                e.extend(errs.into_iter().map(|x| to_diag(src, x)));
-            }
-        });
+        .filter(|s| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
+        .for_each(|s| s.rendered = s.source.as_ref().and_then(render));
     errors.into_inner().expect("not poisoned")
 }
 
@@ -549,158 +604,16 @@ fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String
     })
 }
 
-/// What updating one page in place gave.
-pub enum Update {
-    /// The page's new output files.
-    Files(BTreeMap<String, Vec<u8>>),
-    /// The change has errors; the served site stays as it was.
-    Failed(Diagnostics),
-    /// The change may affect other pages: rebuild everything.
-    Full,
-}
-
-impl Prepared {
-    /// Updates one page whose body changed, without rebuilding the site: the page is parsed,
-    /// rendered and written alone when nothing it shows elsewhere changed (front matter,
-    /// summary, headings, reading time). Anything else asks for a full rebuild.
-    pub fn update_page(&mut self, content_rel: &Path) -> Update {
-        // Full-content feeds carry every body.
-        if self.site.config.feeds.content == "full" {
-            return Update::Full;
-        }
-        let Some(i) = self
-            .site
-            .pages
-            .iter()
-            .position(|p| p.source.rel == content_rel)
-        else {
-            return Update::Full;
-        };
-        let Some(templates) = self.templates.as_ref() else {
-            return Update::Full;
-        };
-        let old = &self.site.pages[i];
-        let Some(old_rendered) = old.rendered.as_ref().filter(|_| old.hidden.is_none()) else {
-            return Update::Full;
-        };
-        let failed = |d: Diagnostic| {
-            let mut all = Diagnostics::default();
-            all.push(d);
-            Update::Failed(all)
-        };
-        let display = old.source.display.clone();
-        let path = self.sources.root.join("content").join(content_rel);
-        let text = match load::read_text(&path, &display) {
-            Ok(t) => t,
-            Err(d) => return failed(d),
-        };
-        let file = load::ContentFile {
-            rel: content_rel.to_path_buf(),
-            display,
-            text,
-        };
-        let (source, front) = match crate::model::reparse(file) {
-            Ok((source, front, errors)) if errors.is_empty() => (source, front),
-            Ok((_, _, errors)) => {
-                let mut all = Diagnostics::default();
-                all.extend(errors);
-                return Update::Failed(all);
-            }
-            Err(d) => return failed(d),
-        };
-        if front != old.front {
-            return Update::Full;
-        }
-        let dir = content_rel.parent().unwrap_or(Path::new(""));
-        let shortcode = |call: &Call| render_shortcode(Some(templates), call);
-        let (rendered, errors) = markdown::render_with_shortcodes(source.body(), dir, &shortcode);
-        if !errors.is_empty() {
-            let mut all = Diagnostics::default();
-            all.extend(
-                errors
-                    .into_iter()
-                    .map(|e| source.body_error(e.offset, e.message).with_hint(e.hint)),
-            );
-            return Update::Failed(all);
-        }
-        let minutes = |words: usize| words.div_ceil(200);
-        if rendered.summary != old_rendered.summary
-            || rendered.anchors != old_rendered.anchors
-            || minutes(rendered.word_count) != minutes(old_rendered.word_count)
-            || rendered.faqs != old_rendered.faqs
-        {
-            return Update::Full;
-        }
-        let previous = (
-            std::mem::replace(&mut self.site.pages[i].source, source),
-            self.site.pages[i].rendered.replace(rendered),
-        );
-        let link_errors =
-            markdown::links::resolve_page(&mut self.site, &self.assets, &self.audience, i);
-        if link_errors.iter().any(Diagnostic::is_error) {
-            // Put the last good page back, so that the next save starts from it.
-            self.site.pages[i].source = previous.0;
-            self.site.pages[i].rendered = previous.1;
-            let mut all = Diagnostics::default();
-            all.extend(link_errors);
-            return Update::Failed(all);
-        }
-        let planned: Vec<render::Planned> = self
-            .planned
-            .iter()
-            .filter(|p| matches!(p.job, render::Job::Page(j) if j == i))
-            .cloned()
-            .collect();
-        let memory = Memory::default();
-        let errors = render::render(
-            &self.site,
-            templates,
-            &self.strings,
-            &self.audience,
-            &planned,
-            &self.feed_links,
-            |path: &str, bytes: &[u8]| memory.write(path, bytes).map_err(|e| write_error(path, e)),
-        );
-        if !errors.is_empty() {
-            let mut all = Diagnostics::default();
-            all.extend(errors);
-            return Update::Failed(all);
-        }
-        Update::Files(memory.into_files())
-    }
-
-    /// Re-indexes the page at `content_rel` after [`Prepared::update_page`] and returns every
-    /// file of the search index, which replace the previous ones. Only this page is analysed
-    /// and put into tantivy again; the export then reads the index back. `None` when the site
-    /// has no search index or the page's URL changed (which needs a full build).
-    pub fn update_search(&mut self, content_rel: &Path) -> Option<Result<Files, Diagnostic>> {
-        let index = self.search.as_mut()?;
-        let i = self
-            .site
-            .pages
-            .iter()
-            .position(|p| p.source.rel == content_rel)?;
-        let doc = search::docs::page_doc(&self.site, i)?;
-        match index.replace(doc) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some(Err(search_error(e))),
-        }
-        Some(
-            search::files(index)
-                .map(|files| files.into_iter().collect())
-                .map_err(search_error),
-        )
-    }
-}
-
 enum Copy {
     Embedded(&'static [u8]),
     File(PathBuf),
 }
 
 /// Theme assets, then the site's `static/` (which overrides them), then files beside pages.
-fn static_copies(sources: &load::Sources) -> BTreeMap<String, Copy> {
+fn static_copies(
+    static_files: &[load::AssetFile],
+    content_assets: &[load::AssetFile],
+) -> BTreeMap<String, Copy> {
     let mut out = BTreeMap::new();
     if let Some(dir) = THEME.get_dir("static") {
         let mut stack = vec![dir];
@@ -716,23 +629,14 @@ fn static_copies(sources: &load::Sources) -> BTreeMap<String, Copy> {
             stack.extend(d.dirs());
         }
     }
-    for f in &sources.static_files {
-        out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
-    }
-    for f in &sources.content_assets {
+    for f in static_files.iter().chain(content_assets) {
         out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
     }
     out
 }
 
 /// Two things written to the same output file: two pages with one URL, an alias over a page.
-fn collisions(
-    site: &Site,
-    planned: &[render::Planned],
-    extra: &[(String, Vec<u8>, String)],
-) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let mut diags = Vec::new();
+fn collisions(site: &Site, planned: &[render::Planned], extra: &[SiteFile]) -> Vec<Diagnostic> {
     let origin = |job: &render::Job| -> (PathBuf, String) {
         match job {
             render::Job::Page(i) => (site.pages[*i].source.display.clone(), "a page".into()),
@@ -751,27 +655,39 @@ fn collisions(
             _ => (PathBuf::from("site.yaml"), "a taxonomy page".into()),
         }
     };
-    for p in planned {
-        let (file, what) = origin(&p.job);
-        let me = format!("{what} from {}", file.display());
-        if let Some(first) = seen.get(p.path.as_str()) {
-            diags.push(
-                Diagnostic::error(
-                    &file,
-                    format!("this writes /{}, which {first} writes too", p.path),
-                )
-                .with_hint("give one of them another `slug`, or rename its file"),
-            );
-        } else {
-            seen.insert(&p.path, me);
+    // The first planned output at each path; messages are only made for collisions.
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(planned.len());
+    let mut diags = Vec::new();
+    let first = |k: usize| {
+        let (file, what) = origin(&planned[k].job);
+        format!("{what} from {}", file.display())
+    };
+    for (k, p) in planned.iter().enumerate() {
+        match seen.get(p.path.as_str()) {
+            Some(&j) => {
+                let (file, _) = origin(&p.job);
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        format!("this writes /{}, which {} writes too", p.path, first(j)),
+                    )
+                    .with_hint("give one of them another `slug`, or rename its file"),
+                );
+            }
+            None => {
+                seen.insert(&p.path, k);
+            }
         }
     }
     for (path, _, origin) in extra {
-        if let Some(first) = seen.get(path.as_str()) {
+        if let Some(&j) = seen.get(path.as_str()) {
             diags.push(
                 Diagnostic::error(
                     PathBuf::from(origin),
-                    format!("an alias or generated file writes /{path}, which {first} writes too"),
+                    format!(
+                        "an alias or generated file writes /{path}, which {} writes too",
+                        first(j)
+                    ),
                 )
                 .with_hint("remove that alias, or change the page's URL"),
             );
@@ -829,4 +745,54 @@ fn progress_bar(show: bool, len: u64) -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+impl Prepared {
+    /// Brings the search index up to date after an update changed `pages`, and returns every
+    /// file of the index, which replace the previous ones; `None` when the site has no index.
+    /// An edited page is analysed and put into tantivy again alone, then the index is exported;
+    /// a page added or removed (doc ids follow URLs) or a member or community edit
+    /// (`data_changed`) indexes everything again.
+    pub fn update_search(
+        &mut self,
+        pages: &PageChanges,
+        data_changed: bool,
+    ) -> Option<Result<Files, Diagnostic>> {
+        let index = self.search.as_mut()?;
+        let mut whole = data_changed || !pages.added.is_empty() || !pages.removed.is_empty();
+        if !whole {
+            for rel in &pages.updated {
+                let Some(i) = self.site.pages.iter().position(|p| &p.source.rel == rel) else {
+                    // A section's own text: rare enough to index everything.
+                    whole = true;
+                    break;
+                };
+                let replaced = match search::docs::page_doc(&self.site, i) {
+                    Some(doc) => index.replace(doc),
+                    None => Ok(false),
+                };
+                match replaced {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        whole = true;
+                        break;
+                    }
+                    Err(e) => return Some(Err(search_error(e))),
+                }
+            }
+        }
+        if whole {
+            match search::build(&self.site, &self.audience) {
+                Ok(fresh) => *index = fresh,
+                Err(e) => return Some(Err(search_error(e))),
+            }
+        }
+        Some(match search::files(index) {
+            Ok(files) => {
+                self.search_files = files.clone();
+                Ok(files.into_iter().collect())
+            }
+            Err(e) => Err(search_error(e)),
+        })
+    }
 }

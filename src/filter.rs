@@ -21,7 +21,7 @@ pub fn apply(site: &mut Site, v: &Visibility) {
     site.now = v.now;
     site.audience = v.audience.clone();
     for page in &mut site.pages {
-        page.hidden = if page.front.draft && !v.drafts {
+        let hidden = if page.front.draft && !v.drafts {
             Some(Hidden::Draft)
         } else if !v.drafts && page.publish_date.is_some_and(|d| d.timestamp() > v.now) {
             Some(Hidden::NotYetPublished)
@@ -32,6 +32,10 @@ pub fn apply(site: &mut Site, v: &Visibility) {
         } else {
             None
         };
+        // Pages are shared with `serve`'s last model: copy only those that change.
+        if page.hidden != hidden {
+            std::sync::Arc::make_mut(page).hidden = hidden;
+        }
     }
     for section in &mut site.sections {
         section.hidden = if section.front.draft && !v.drafts {

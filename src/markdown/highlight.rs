@@ -4,7 +4,9 @@
 //! syntax and theme sets are loaded once per process: loading them is the expensive part.
 
 use crate::text::escape;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -71,6 +73,50 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
     format!("<pre class=\"code highlight\"{attr}><code>{body}</code></pre>\n")
 }
 
+/// A code block: its language as written, and its text.
+type Block = (Option<String>, String);
+
+/// Highlighted code blocks by language and text, kept by `serve` so that rendering a page again
+/// highlights only the blocks that changed: highlighting is most of the cost of a body.
+#[derive(Default)]
+pub struct Cache {
+    blocks: Mutex<HashMap<Block, Arc<str>>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl Cache {
+    /// [`code_block`], from the cache when this language and text were highlighted before.
+    pub fn code_block(&self, lang: Option<&str>, code: &str) -> String {
+        let key = (lang.map(str::to_string), code.to_string());
+        let cached = self
+            .blocks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(html) = cached {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return html.to_string();
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let html = code_block(lang, code);
+        self.blocks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::from(html.as_str()));
+        html
+    }
+
+    /// Blocks taken from the cache and blocks highlighted, since the cache was made.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +132,17 @@ mod tests {
     fn escapes_unknown_languages() {
         let html = code_block(Some("nosuchlang"), "<script>\n");
         assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn the_cache_highlights_each_block_once() {
+        let cache = Cache::default();
+        let a = cache.code_block(Some("rust"), "fn main() {}\n");
+        let b = cache.code_block(Some("rust"), "fn main() {}\n");
+        cache.code_block(Some("python"), "fn main() {}\n");
+        assert_eq!(a, b);
+        assert_eq!(a, code_block(Some("rust"), "fn main() {}\n"));
+        assert_eq!(cache.counts(), (1, 2));
     }
 
     #[test]

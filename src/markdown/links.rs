@@ -38,14 +38,29 @@ pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Ve
     resolve_items(site, assets, audience, &items)
 }
 
-/// Resolves the links of page `i` alone (after `serve` re-rendered it).
-pub fn resolve_page(
+/// Resolves the links of the pages and sections whose source is at one of `rels` (relative to
+/// `content/`), after `serve` rendered them again.
+pub fn resolve_some(
     site: &mut Site,
     assets: &HashSet<PathBuf>,
     audience: &str,
-    i: usize,
+    rels: &HashSet<&Path>,
 ) -> Vec<Diagnostic> {
-    resolve_items(site, assets, audience, &[Item::Page(i)])
+    let items: Vec<Item> = site
+        .visible_pages()
+        .filter(|(_, p)| rels.contains(p.source.rel.as_path()))
+        .map(|(i, _)| Item::Page(i))
+        .chain(
+            site.visible_sections()
+                .filter(|(_, s)| {
+                    s.source
+                        .as_ref()
+                        .is_some_and(|src| rels.contains(src.rel.as_path()))
+                })
+                .map(|(i, _)| Item::Section(i)),
+        )
+        .collect();
+    resolve_items(site, assets, audience, &items)
 }
 
 fn resolve_items(
@@ -125,12 +140,18 @@ fn resolve_items(
     for (item, urls, diags) in resolved {
         all.extend(diags);
         let rendered = match item {
-            Item::Page(i) => site.pages[i].rendered.as_mut(),
+            Item::Page(i) => std::sync::Arc::make_mut(&mut site.pages[i])
+                .rendered
+                .as_mut(),
             Item::Section(i) => site.sections[i].rendered.as_mut(),
         };
         if let Some(r) = rendered {
-            r.html = substitute(&r.html, &urls);
-            r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+            let r = std::sync::Arc::make_mut(r);
+            if !urls.is_empty() {
+                r.html = substitute(&r.html, &urls);
+                r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+            }
+            r.seal();
         }
     }
     all

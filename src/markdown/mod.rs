@@ -61,6 +61,26 @@ pub struct Rendered {
     pub links: Vec<PendingLink>,
     /// Questions and answers of `faq` shortcodes, for FAQPage structured data.
     pub faqs: Vec<(String, String)>,
+    /// Names of the shortcodes the body calls, sorted: a change to one of their templates
+    /// renders the body again.
+    pub shortcodes: Vec<String>,
+    /// Hash of what a template shows of the body (HTML, summary, table of contents), set once
+    /// its links are resolved; `serve` compares it instead of the text.
+    pub fingerprint: u64,
+}
+
+impl Rendered {
+    /// Sets [`Rendered::fingerprint`] from the final HTML.
+    pub fn seal(&mut self) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.html.hash(&mut h);
+        self.summary.hash(&mut h);
+        serde_json::to_string(&self.toc)
+            .unwrap_or_default()
+            .hash(&mut h);
+        self.fingerprint = h.finish();
+    }
 }
 
 /// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
@@ -87,19 +107,21 @@ fn options() -> Options {
 pub type ShortcodeFn<'a> =
     dyn Fn(&shortcodes::Call) -> Result<String, shortcodes::ShortcodeError> + Sync + 'a;
 
-/// Renders `body` after expanding its shortcodes with `shortcode`. Errors carry offsets in
-/// `body`; a failed shortcode renders as nothing so the rest is still checked.
+/// Renders `body` after expanding its shortcodes with `shortcode`, highlighting code through
+/// `code` when given. Errors carry offsets in `body`; a failed shortcode renders as nothing so
+/// the rest is still checked.
 pub fn render_with_shortcodes(
     body: &str,
     dir: &Path,
     shortcode: &ShortcodeFn<'_>,
+    code: Option<&highlight::Cache>,
 ) -> (Rendered, Vec<shortcodes::ShortcodeError>) {
     let calls = match shortcodes::find(body) {
         Ok(c) => c,
-        Err(e) => return (render(body, dir), vec![e]),
+        Err(e) => return (render_body(body, dir, code), vec![e]),
     };
     if calls.is_empty() {
-        return (render(body, dir), Vec::new());
+        return (render_body(body, dir, code), Vec::new());
     }
     let mut errors = Vec::new();
     let expanded = shortcodes::expand(body, &calls, |call| {
@@ -109,7 +131,10 @@ pub fn render_with_shortcodes(
         })
     })
     .expect("errors are collected, not returned");
-    let mut rendered = render(&expanded.text, dir);
+    let mut rendered = render_body(&expanded.text, dir, code);
+    rendered.shortcodes = calls.iter().map(|c| c.name.clone()).collect();
+    rendered.shortcodes.sort_unstable();
+    rendered.shortcodes.dedup();
     rendered.faqs = calls
         .iter()
         .filter(|c| c.name == "faq")
@@ -127,6 +152,10 @@ pub fn render_with_shortcodes(
 
 /// Renders `body`, a page whose file lives in folder `dir` (relative to `content/`).
 pub fn render(body: &str, dir: &Path) -> Rendered {
+    render_body(body, dir, None)
+}
+
+fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
@@ -185,9 +214,11 @@ pub fn render(body: &str, dir: &Path) -> Rendered {
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, text)) = code.take() {
                     out.word_count += text.split_whitespace().count();
-                    events.push(Event::Html(
-                        highlight::code_block(lang.as_deref(), &text).into(),
-                    ));
+                    let html = match code_cache {
+                        Some(c) => c.code_block(lang.as_deref(), &text),
+                        None => highlight::code_block(lang.as_deref(), &text),
+                    };
+                    events.push(Event::Html(html.into()));
                 }
             }
             Event::Text(t) if code.is_some() => {

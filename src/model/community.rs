@@ -187,13 +187,13 @@ struct RawBadgeRule {
 }
 
 /// A link from a member profile, with a scheme that cannot run script.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberLink {
     pub label: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
     pub date: DateValue,
     pub kind: String,
@@ -220,7 +220,7 @@ impl LeaderScores {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub id: String,
     pub name: String,
@@ -293,7 +293,7 @@ pub fn page_belongs(page: &crate::model::Page, id: &str, themes: &[String]) -> b
         })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Community {
     pub id: String,
     pub name: String,
@@ -308,7 +308,7 @@ pub struct Community {
     pub url: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Badge {
     pub id: String,
     pub name: String,
@@ -320,7 +320,7 @@ pub struct Badge {
 }
 
 /// Members, communities and badges of a site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommunityData {
     /// In file order.
     pub members: Vec<Member>,

@@ -32,9 +32,10 @@ impl DateValue {
     /// The start of the day (UTC) or the instant, for ordering and for comparing with now.
     pub fn timestamp(&self) -> Timestamp {
         match self {
-            DateValue::Day(d) => d
-                .to_zoned(TimeZone::UTC)
-                .map(|z| z.timestamp())
+            // The UTC offset, not the UTC time zone: the same instant, without time zone
+            // machinery (sorting 10,000 pages calls this a million times).
+            DateValue::Day(d) => jiff::tz::Offset::UTC
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
                 .unwrap_or(Timestamp::MIN),
             DateValue::Instant(t) => *t,
         }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A Markdown file with its front matter located, kept for rendering and for diagnostics.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// As shown in messages (`content/blog/a.md`).
     pub display: PathBuf,
@@ -85,7 +85,7 @@ impl std::fmt::Display for Hidden {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub source: Source,
     pub front: FrontMatter,
@@ -108,7 +108,8 @@ pub struct Page {
     /// Folder of a `name/index.md` page, whose other files are its assets.
     pub bundle_dir: Option<PathBuf>,
     pub hidden: Option<Hidden>,
-    pub rendered: Option<Rendered>,
+    /// Shared, so that `serve` can carry an unchanged body into a rebuilt model.
+    pub rendered: Option<Arc<Rendered>>,
     /// For pages of `events` sections.
     pub event: Option<kinds::Event>,
     /// For pages of `careers` sections.
@@ -125,7 +126,7 @@ impl Page {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// `None` for a home page the site did not write.
     pub source: Option<Source>,
@@ -146,15 +147,16 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Visible subsections by weight then title (filled by [`Site::attach`]).
     pub subsections: Vec<usize>,
-    pub rendered: Option<Rendered>,
+    pub rendered: Option<Arc<Rendered>>,
 }
 
 /// The whole site.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     pub root: PathBuf,
-    pub pages: Vec<Page>,
+    /// Shared, so that `serve` copies the model cheaply and changes a page alone.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     /// Home section per language.
     pub homes: BTreeMap<String, usize>,
@@ -283,7 +285,6 @@ impl Parsed {
 impl Site {
     /// Builds the model from the sources. Files with errors are left out and reported.
     pub fn build(sources: &mut Sources) -> (Site, Vec<Diagnostic>) {
-        let config = sources.config.clone();
         let mut diags = Vec::new();
         let content = std::mem::take(&mut sources.content);
         let parsed: Vec<_> = content.into_par_iter().map(parse_file).collect();
@@ -294,38 +295,78 @@ impl Site {
                     // A file whose front matter has errors is still placed, so that links to
                     // it do not cascade into more errors; the build fails anyway.
                     diags.extend(errs);
-                    files.push(f);
+                    files.push(f.into_source());
                 }
                 Err(d) => diags.push(d),
             }
         }
+        let (data, community) = Site::load_data(
+            &sources.config,
+            &sources.data,
+            &sources.static_files,
+            &mut diags,
+        );
+        let (site, placed) = Site::assemble(
+            sources.config.clone(),
+            sources.root.clone(),
+            files,
+            data,
+            community,
+        );
+        diags.extend(placed);
+        (site, diags)
+    }
 
-        let (section_files, page_files): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| {
-            f.file
-                .rel
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
-        });
+    /// `data/` as templates see it, and the community model (members, communities, badges).
+    /// `static_files` are the files a member's photo may name.
+    pub fn load_data(
+        config: &Config,
+        data_files: &[crate::load::DataFile],
+        static_files: &[crate::load::AssetFile],
+        diags: &mut Vec<Diagnostic>,
+    ) -> (serde_json::Value, community::CommunityData) {
+        let data = crate::load::data::merge(data_files, diags);
+        let statics: std::collections::BTreeSet<String> =
+            static_files.iter().map(|f| slash_path(&f.rel)).collect();
+        let (community, community_diags) =
+            community::CommunityData::load(config, data_files, &statics);
+        diags.extend(community_diags);
+        (data, community)
+    }
+
+    /// Places parsed Markdown files into sections and pages, with their URLs, languages and
+    /// kinds. Needs no file read: `serve` calls it again with the files it already parsed.
+    pub fn assemble(
+        config: Config,
+        root: PathBuf,
+        files: Vec<(Source, FrontMatter)>,
+        data: serde_json::Value,
+        community: community::CommunityData,
+    ) -> (Site, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (section_files, page_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(f, _)| {
+                f.rel
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
+            });
 
         // Sections, keyed by (folder, language).
         let mut sections: Vec<Section> = Vec::new();
         let mut by_key: HashMap<(PathBuf, String), usize> = HashMap::new();
-        for f in section_files {
-            let dir = f
-                .file
+        for (source, front) in section_files {
+            let dir = source
                 .rel
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
-            let stem = f
-                .file
+            let stem = source
                 .rel
                 .file_stem()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
             let (_, file_lang) = split_lang(&stem, &config);
-            let (source, front) = f.into_source();
             let lang = match resolve_lang(&config, &source, &front, file_lang, &mut diags) {
                 Some(l) => l,
                 None => continue,
@@ -399,126 +440,18 @@ impl Site {
             }
         }
 
-        let mut pages = Vec::new();
-        for f in page_files {
-            let rel = f.file.rel.clone();
-            let file_name = rel
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            let (stem, file_lang) = split_lang(&file_name, &config);
-            let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-            // `name/index.md` is the page `name`, with its folder as assets.
-            let (stem, dir, bundle_dir) = if stem == "index" {
-                let name = parent_dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned());
-                match name {
-                    Some(name) => (
-                        name,
-                        parent_dir
-                            .parent()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_default(),
-                        Some(parent_dir.clone()),
-                    ),
-                    None => (stem.to_string(), parent_dir.clone(), None),
-                }
-            } else {
-                (stem.to_string(), parent_dir.clone(), None)
-            };
-            let (source, front) = f.into_source();
-            if bundle_dir.is_some() && by_key.keys().any(|(d, _)| Some(d) == bundle_dir.as_ref()) {
-                diags.push(
-                    Diagnostic::error(&source.display, "this folder has both `index.md` (a page) and `_index.md` (a section)")
-                        .with_hint("rename `index.md` to a page name, or `_index.md` if the folder is a section"),
-                );
-                continue;
-            }
-            let Some(lang) = resolve_lang(&config, &source, &front, file_lang, &mut diags) else {
-                continue;
-            };
-            let Some(section) = nearest_section(&by_key, &dir, &lang, &default_lang) else {
-                continue;
-            };
-            let slug = match &front.slug {
-                Some(s) => {
-                    let slug = slugify(s);
-                    if slug.is_empty() {
-                        diags.push(
-                            source
-                                .key_error(
-                                    "slug",
-                                    format!(
-                                        "`slug` `{s}` has no letters or digits to make a URL of"
-                                    ),
-                                )
-                                .with_hint("use words, like `my-page`"),
-                        );
-                    }
-                    slug
-                }
-                None => slugify(&stem),
-            };
-            let mut parts = dir_parts(&dir);
-            parts.push(slug.clone());
-            let prefix = if lang == default_lang {
-                ""
-            } else {
-                lang.as_str()
-            };
-            let url = url_of(&config.root, prefix, &parts);
-            let parse_date = |v: &Option<frontmatter::DateText>| {
-                v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
-            };
-            check_audience(&config, &source, &front, &mut diags);
-            let audience = front
-                .audience
-                .clone()
-                .unwrap_or_else(|| sections[section].audience.clone());
-            let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
-            let translation_key = slash_path(&dir.join(&stem));
-            pages.push(Page {
-                date: parse_date(&front.date),
-                updated: parse_date(&front.updated),
-                publish_date: parse_date(&front.publish_date),
-                expiry_date: parse_date(&front.expiry_date),
-                kind: sections[section].kind.clone(),
-                source,
-                front,
-                title,
-                lang,
-                translation_key,
-                slug,
-                url,
-                audience,
-                section,
-                bundle_dir,
-                hidden: None,
-                rendered: None,
-                event: None,
-                job: None,
-            });
-        }
-        pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-        for p in &mut pages {
-            match p.kind.as_str() {
-                "events" => p.event = kinds::event(&p.source, p.front.extra.as_ref(), &mut diags),
-                "careers" => p.job = kinds::job(&p.source, p.front.extra.as_ref(), &mut diags),
-                _ => {}
-            }
-        }
-
-        let data = crate::load::data::merge(&sources.data, &mut diags);
-        let statics: std::collections::BTreeSet<String> = sources
-            .static_files
-            .iter()
-            .map(|f| slash_path(&f.rel))
+        let placer = Placer {
+            config: &config,
+            sections: &sections,
+            by_key: &by_key,
+        };
+        let mut pages: Vec<Page> = page_files
+            .into_iter()
+            .filter_map(|(source, front)| placer.place(source, front, &mut diags))
             .collect();
-        let (community, community_diags) =
-            community::CommunityData::load(&config, &sources.data, &statics);
-        diags.extend(community_diags);
+        pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
+
         check_people(&pages, &community, &mut diags);
         diags.extend(crate::report::check(&config, &community));
         let site = Site {
@@ -534,7 +467,7 @@ impl Site {
                 .map(|(i, s)| (s.lang.clone(), i))
                 .collect(),
             config,
-            root: sources.root.clone(),
+            root,
             pages,
             sections,
             data,
@@ -543,12 +476,29 @@ impl Site {
         (site, diags)
     }
 
+    /// Sections by folder and language, to place pages with a [`Placer`].
+    pub fn section_keys(&self) -> HashMap<(PathBuf, String), usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+            .collect()
+    }
+
+    /// Authors and job contacts that are not members.
+    pub fn check_people(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        check_people(&self.pages, &self.community, &mut diags);
+        diags
+    }
+
     /// The visible pages.
     pub fn visible_pages(&self) -> impl Iterator<Item = (usize, &Page)> {
         self.pages
             .iter()
             .enumerate()
             .filter(|(_, p)| p.hidden.is_none())
+            .map(|(i, p)| (i, &**p))
     }
 
     /// The visible sections.
@@ -588,8 +538,9 @@ impl Site {
             .iter()
             .map(|s| (s.weight, s.title.clone()))
             .collect();
+        let titles: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
         for s in &mut self.sections {
-            sort_pages(&mut s.pages, pages, &s.sort_by);
+            sort_pages(&mut s.pages, pages, &titles, &s.sort_by);
             s.subsections
                 .sort_by(|&a, &b| sections_ro[a].cmp(&sections_ro[b]).then(a.cmp(&b)));
         }
@@ -598,10 +549,22 @@ impl Site {
 
     /// Sorts pages newest first; undated pages last, then by file order, so lists are stable.
     pub fn newest_first(&self, pages: &mut [usize]) {
-        pages.sort_by(|&a, &b| {
-            let date = |i: usize| self.pages[i].date.map(|d| d.timestamp());
-            date(b).cmp(&date(a)).then(a.cmp(&b))
+        pages.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(self.pages[i].date.map(|d| d.timestamp())),
+                i,
+            )
         });
+    }
+
+    /// `section` if this build shows it, else its nearest visible ancestor: a page opened
+    /// wider than its section must not carry the section's title or text.
+    pub fn visible_section(&self, section: usize) -> usize {
+        self.ancestors(section)
+            .into_iter()
+            .rev()
+            .find(|&s| self.sections[s].hidden.is_none())
+            .unwrap_or(section)
     }
 
     /// Sections from the home page down to `section`, for breadcrumbs.
@@ -617,8 +580,140 @@ impl Site {
     }
 }
 
+/// Places page files among the sections of a site: language, section, slug, URL, dates, kind.
+pub struct Placer<'a> {
+    pub config: &'a Config,
+    pub sections: &'a [Section],
+    /// Sections by folder and language.
+    pub by_key: &'a HashMap<(PathBuf, String), usize>,
+}
+
+impl Placer<'_> {
+    /// The page of one parsed file, or `None` (with a diagnostic) when it cannot be placed.
+    pub fn place(
+        &self,
+        source: Source,
+        front: FrontMatter,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Page> {
+        let config = self.config;
+        let rel = source.rel.clone();
+        let file_name = rel
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (stem, file_lang) = split_lang(&file_name, config);
+        let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        // `name/index.md` is the page `name`, with its folder as assets.
+        let (stem, dir, bundle_dir) = if stem == "index" {
+            let name = parent_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            match name {
+                Some(name) => (
+                    name,
+                    parent_dir
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                    Some(parent_dir.clone()),
+                ),
+                None => (stem.to_string(), parent_dir.clone(), None),
+            }
+        } else {
+            (stem.to_string(), parent_dir.clone(), None)
+        };
+        if bundle_dir.is_some()
+            && self
+                .by_key
+                .keys()
+                .any(|(d, _)| Some(d) == bundle_dir.as_ref())
+        {
+            diags.push(
+                Diagnostic::error(
+                    &source.display,
+                    "this folder has both `index.md` (a page) and `_index.md` (a section)",
+                )
+                .with_hint(
+                    "rename `index.md` to a page name, or `_index.md` if the folder is a section",
+                ),
+            );
+            return None;
+        }
+        let lang = resolve_lang(config, &source, &front, file_lang, diags)?;
+        let section = nearest_section(self.by_key, &dir, &lang, &config.language)?;
+        let slug = match &front.slug {
+            Some(s) => {
+                let slug = slugify(s);
+                if slug.is_empty() {
+                    diags.push(
+                        source
+                            .key_error(
+                                "slug",
+                                format!("`slug` `{s}` has no letters or digits to make a URL of"),
+                            )
+                            .with_hint("use words, like `my-page`"),
+                    );
+                }
+                slug
+            }
+            None => slugify(&stem),
+        };
+        let mut parts = dir_parts(&dir);
+        parts.push(slug.clone());
+        let prefix = if lang == config.language {
+            ""
+        } else {
+            lang.as_str()
+        };
+        let url = url_of(&config.root, prefix, &parts);
+        let parse_date = |v: &Option<frontmatter::DateText>| {
+            v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
+        };
+        check_audience(config, &source, &front, diags);
+        let audience = front
+            .audience
+            .clone()
+            .unwrap_or_else(|| self.sections[section].audience.clone());
+        let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
+        let translation_key = slash_path(&dir.join(&stem));
+        let mut page = Page {
+            date: parse_date(&front.date),
+            updated: parse_date(&front.updated),
+            publish_date: parse_date(&front.publish_date),
+            expiry_date: parse_date(&front.expiry_date),
+            kind: self.sections[section].kind.clone(),
+            source,
+            front,
+            title,
+            lang,
+            translation_key,
+            slug,
+            url,
+            audience,
+            section,
+            bundle_dir,
+            hidden: None,
+            rendered: None,
+            event: None,
+            job: None,
+        };
+        match page.kind.as_str() {
+            "events" => page.event = kinds::event(&page.source, page.front.extra.as_ref(), diags),
+            "careers" => page.job = kinds::job(&page.source, page.front.extra.as_ref(), diags),
+            _ => {}
+        }
+        Some(page)
+    }
+}
+
 /// Post authors and job contacts must be members: a typo would silently lose the link.
-fn check_people(pages: &[Page], community: &community::CommunityData, diags: &mut Vec<Diagnostic>) {
+fn check_people(
+    pages: &[Arc<Page>],
+    community: &community::CommunityData,
+    diags: &mut Vec<Diagnostic>,
+) {
     let ids: Vec<&str> = community.members.iter().map(|m| m.id.as_str()).collect();
     let hint = |id: &str| match crate::diagnostics::suggest(id, ids.iter().copied()) {
         Some(s) => {
@@ -707,25 +802,17 @@ fn default_sort(kind: &str) -> &'static str {
     }
 }
 
-/// Newest first for dates (undated last), lightest first for weights; titles break ties.
-fn sort_pages(list: &mut [usize], pages: &[Page], sort_by: &str) {
-    list.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a], &pages[b]);
+/// Newest first for dates (undated last), lightest first for weights; titles (`titles`, in
+/// lowercase, by page) break ties, then file paths (pages are in file order).
+fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_by: &str) {
+    list.sort_by_cached_key(|&i| {
+        let p = &pages[i];
         let primary = match sort_by {
-            "date" => pb
-                .date
-                .map(|d| d.timestamp())
-                .cmp(&pa.date.map(|d| d.timestamp())),
-            "title" => std::cmp::Ordering::Equal,
-            _ => pa
-                .front
-                .weight
-                .unwrap_or(0)
-                .cmp(&pb.front.weight.unwrap_or(0)),
+            "date" => (Some(std::cmp::Reverse(p.date.map(|d| d.timestamp()))), 0),
+            "title" => (None, 0),
+            _ => (None, p.front.weight.unwrap_or(0)),
         };
-        primary
-            .then_with(|| pa.title.to_lowercase().cmp(&pb.title.to_lowercase()))
-            .then_with(|| pa.source.rel.cmp(&pb.source.rel))
+        (primary, titles[i].as_str(), p.source.rel.as_path())
     });
 }
 

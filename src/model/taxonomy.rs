@@ -1,7 +1,7 @@
 //! Taxonomies: `tags` and `themes` (the community's "thématiques") and the pages under each term.
 
 use super::{slugify, Site};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -38,9 +38,14 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
         .map(|name| {
             let url = format!("{}{}/", site.config.root, name);
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            // Pages share a few terms: slugify each once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
             for (i, page) in site.visible_pages() {
                 for v in values(page, name) {
-                    let slug = slugify(v);
+                    let slug = slugs
+                        .entry(v.as_str())
+                        .or_insert_with(|| slugify(v))
+                        .clone();
                     if slug.is_empty() {
                         continue;
                     }

@@ -205,9 +205,11 @@ static NULL: Value = Value::Null;
 /// Shared lookups, computed once per build.
 pub struct Lookups<'a> {
     pub site: &'a Site,
-    /// Position of each listed page in its section's order.
-    positions: HashMap<usize, usize>,
+    /// Position of each listed page in its section's order, by page.
+    positions: Vec<Option<usize>>,
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// The slug of every tag and theme: pages share a few, and slugs are slow to make.
+    slugs: HashMap<&'a str, String>,
 }
 
 impl<'a> Lookups<'a> {
@@ -222,15 +224,25 @@ impl<'a> Lookups<'a> {
         for list in translations.values_mut() {
             list.sort();
         }
-        let positions = site
-            .sections
-            .iter()
-            .flat_map(|s| s.pages.iter().enumerate().map(|(pos, &i)| (i, pos)))
-            .collect();
+        let mut positions = vec![None; site.pages.len()];
+        for s in &site.sections {
+            for (pos, &i) in s.pages.iter().enumerate() {
+                positions[i] = Some(pos);
+            }
+        }
+        let mut slugs = HashMap::new();
+        for (_, p) in site.visible_pages() {
+            for v in p.front.tags.iter().chain(&p.front.themes) {
+                slugs
+                    .entry(v.as_str())
+                    .or_insert_with(|| crate::model::slugify(v));
+            }
+        }
         Lookups {
             site,
             positions,
             translations,
+            slugs,
         }
     }
 
@@ -245,24 +257,17 @@ impl<'a> Lookups<'a> {
         values(page, taxonomy)
             .iter()
             .filter_map(|v| {
-                let slug = crate::model::slugify(v);
+                let slug = self
+                    .slugs
+                    .get(v.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| crate::model::slugify(v));
                 (!slug.is_empty()).then(|| TermRef {
                     name: v.clone(),
                     url: format!("{}{taxonomy}/{slug}/", self.site.config.root),
                 })
             })
             .collect()
-    }
-
-    /// `section` if this build shows it, else its nearest visible ancestor: a page opened
-    /// wider than its section must not carry the section's title or text.
-    pub fn visible_section(&self, section: usize) -> usize {
-        self.site
-            .ancestors(section)
-            .into_iter()
-            .rev()
-            .find(|&s| self.site.sections[s].hidden.is_none())
-            .unwrap_or(section)
     }
 
     /// Visible sections from the home page down to `section`.
@@ -344,7 +349,7 @@ impl<'a> Lookups<'a> {
     fn neighbour(&self, i: usize, step: isize) -> Option<Link<'a>> {
         let p = &self.site.pages[i];
         let list = &self.site.sections[p.section].pages;
-        let pos = *self.positions.get(&i)?;
+        let pos = self.positions[i]?;
         let j = pos.checked_add_signed(step)?;
         list.get(j).map(|&k| {
             let q = &self.site.pages[k];

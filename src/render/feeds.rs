@@ -16,7 +16,7 @@ pub struct FeedSpec {
 }
 
 /// A feed a page links to in its `<head>`.
-#[derive(serde::Serialize, Clone)]
+#[derive(serde::Serialize, Clone, PartialEq)]
 pub struct FeedLink {
     pub title: String,
     pub rss: String,

@@ -125,7 +125,7 @@ pub fn files(site: &Site) -> Vec<(String, String, String)> {
         let pages: Vec<&Page> = s
             .pages
             .iter()
-            .map(|&i| &site.pages[i])
+            .map(|&i| &*site.pages[i])
             .filter(|p| p.event.is_some())
             .collect();
         if !pages.is_empty() {

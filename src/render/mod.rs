@@ -15,8 +15,10 @@ use crate::model::Site;
 use context::{Lookups, Paginator};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
-use templates::Templates;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use templates::{Templates, Usage};
 
 /// One file the build writes, before it is rendered.
 #[derive(Debug, Clone)]
@@ -179,17 +181,60 @@ struct BuildCtx<'a> {
     generator: &'a str,
 }
 
-/// Sets what every template of the build shares: `site`, `build` and `community`. Called
-/// before Markdown is rendered, since shortcodes are templates too.
-pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) {
+/// Sets what every template of the build shares: `site`, `build`, `community` and `listings`.
+/// Called before Markdown is rendered, since shortcodes are templates too. Returns their
+/// hashes, for `serve` to tell which changed.
+pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) -> GlobalKeys {
     let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
     let view = community::CommunityView::new(site, audience);
+    let site_ctx = context::site_ctx(site, audience);
+    let community = view.global();
+    let listings = listings(site);
     let g = templates.tera.global_context();
-    g.insert("site", &context::site_ctx(site, audience));
+    g.insert("site", &site_ctx);
     g.insert("build", &BuildCtx { drafts, generator });
-    g.insert("community", &view.global());
-    g.insert("listings", &listings(site));
-    g.insert("dashboard_url", &crate::report::dashboard_url(site));
+    g.insert("community", &community);
+    g.insert("listings", &listings);
+    let dashboard = crate::report::dashboard_url(site);
+    g.insert("dashboard_url", &dashboard);
+    let mut keys = BTreeMap::new();
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&site_ctx) {
+        for (name, value) in fields {
+            match value {
+                serde_json::Value::Object(data) if name == "data" => {
+                    for (key, value) in data {
+                        keys.insert(format!("site.data.{key}"), hash_json(&value));
+                    }
+                }
+                value => {
+                    keys.insert(format!("site.{name}"), hash_json(&value));
+                }
+            }
+        }
+    }
+    keys.insert("community".into(), hash_json(&community));
+    keys.insert("listings".into(), hash_json(&listings));
+    keys.insert("dashboard_url".into(), hash_json(&dashboard));
+    GlobalKeys(keys)
+}
+
+/// Hashes of the globals every template shares, by what templates write to read them:
+/// `site.title`, `site.data.stats` (one per data file or folder), `community`, `listings`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GlobalKeys(BTreeMap<String, u64>);
+
+impl GlobalKeys {
+    /// The globals whose value differs, or that only one side has.
+    pub fn changed(&self, old: &GlobalKeys) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(k, v)| old.0.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.extend(old.0.keys().filter(|k| !self.0.contains_key(*k)).cloned());
+        out
+    }
 }
 
 /// Open job postings and upcoming events, for the `job_list` and `event_list` shortcodes.
@@ -260,23 +305,50 @@ fn render_one(
     feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     planned: &Planned,
 ) -> Result<String, Diagnostic> {
-    let config = &site.config;
     let mut ctx = tera::Context::new();
-    let (template, lang, url, kind, origin) = match &planned.job {
+    let (template, origin) = context(
+        site, templates, strings, look, view, feeds, planned, &mut ctx,
+    )?;
+    templates.tera.render(&template, &ctx).map_err(|e| {
+        let d = templates.error(&e);
+        let hint = format!("this happened while rendering {origin}");
+        match d.hint {
+            Some(h) => Diagnostic {
+                hint: Some(format!("{h}; {hint}")),
+                ..d
+            },
+            None => d.with_hint(hint),
+        }
+    })
+}
+
+/// Fills `vars` with the variables of one planned output; returns its template and what it
+/// is, for messages.
+#[allow(clippy::too_many_arguments)]
+fn context<V: Vars>(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    look: &Lookups<'_>,
+    view: &community::CommunityView<'_>,
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
+    planned: &Planned,
+    ctx: &mut V,
+) -> Result<(String, String), Diagnostic> {
+    let config = &site.config;
+    let template = template_for(site, templates, &planned.job)?;
+    ctx.begin(&template);
+    let (lang, url, kind, origin) = match &planned.job {
         Job::Page(i) => {
             let p = &site.pages[*i];
-            let template =
-                match &p.front.template {
-                    Some(t) if templates.exists(t) => t.clone(),
-                    Some(t) => return Err(p
-                        .source
-                        .key_error("template", format!("there is no template `{t}`"))
-                        .with_hint(
-                            "create it under templates/, or remove `template:` to use the default",
-                        )),
-                    None => pick(templates, &format!("page-{}.html", p.kind), "page.html"),
-                };
-            ctx.insert("page", &look.page(*i));
+            let mut page = look.page(*i);
+            if !V::FULL {
+                page.content = "";
+                page.summary = None;
+                page.toc = &[];
+                ctx.insert("body", &p.rendered.as_ref().map(|r| r.fingerprint));
+            }
+            ctx.insert("page", &page);
             ctx.insert("json_ld", &structured::json_ld(site, *i));
             let authors: Vec<_> = p
                 .front
@@ -294,10 +366,9 @@ fn render_one(
             }
             ctx.insert(
                 "section",
-                &look.section(look.visible_section(p.section), &[]),
+                &look.section(site.visible_section(p.section), &[]),
             );
             (
-                template,
                 p.lang.as_str(),
                 p.url.clone(),
                 "page",
@@ -307,23 +378,6 @@ fn render_one(
         Job::Section(i, n) => {
             let s = &site.sections[*i];
             let is_home = s.dir.as_os_str().is_empty();
-            let template = match &s.front.template {
-                Some(t) if templates.exists(t) => t.clone(),
-                Some(t) => {
-                    let src = s.source.as_ref().expect("a template key comes from a file");
-                    return Err(src
-                        .key_error("template", format!("there is no template `{t}`"))
-                        .with_hint(
-                            "create it under templates/, or remove `template:` to use the default",
-                        ));
-                }
-                None if is_home => "index.html".to_string(),
-                None => pick(
-                    templates,
-                    &format!("section-{}.html", s.kind),
-                    "section.html",
-                ),
-            };
             let per = s.paginate_by.max(1);
             let chunk: Vec<usize> = s
                 .pages
@@ -397,7 +451,6 @@ fn render_one(
                 .map(|src| src.display.display().to_string())
                 .unwrap_or_else(|| "the home page".into());
             (
-                template,
                 s.lang.as_str(),
                 context::pager_url(&s.url, *n),
                 if is_home { "home" } else { "section" },
@@ -419,7 +472,6 @@ fn render_one(
                 .collect();
             ctx.insert("terms", &terms);
             (
-                "taxonomy_list.html".into(),
                 config.language.as_str(),
                 tax.url.clone(),
                 "taxonomy_list",
@@ -450,7 +502,6 @@ fn render_one(
                 &Paginator::new(&term.url, *n, pages_of(term.pages.len(), per)),
             );
             (
-                "taxonomy_term.html".into(),
                 config.language.as_str(),
                 context::pager_url(&term.url, *n),
                 "taxonomy_term",
@@ -458,7 +509,6 @@ fn render_one(
             )
         }
         Job::NotFound => (
-            "404.html".into(),
             config.language.as_str(),
             format!("{}404.html", config.root),
             "404",
@@ -482,7 +532,6 @@ fn render_one(
             );
             ctx.insert("languages", &values(&|m| m.languages.clone()));
             (
-                "members.html".into(),
                 config.language.as_str(),
                 format!("{}members/", config.root),
                 "members",
@@ -500,7 +549,6 @@ fn render_one(
             ctx.insert("posts", &view.posts_by(look, &m.id));
             ctx.insert("jobs", &view.jobs_with(look, &m.id));
             (
-                "member.html".into(),
                 config.language.as_str(),
                 m.url.clone(),
                 "member",
@@ -508,14 +556,12 @@ fn render_one(
             )
         }
         Job::Search => (
-            "search.html".into(),
             config.language.as_str(),
             format!("{}search/", config.root),
             "search",
             "the search page".into(),
         ),
         Job::Communities => (
-            "communities.html".into(),
             config.language.as_str(),
             format!("{}communities/", config.root),
             "communities",
@@ -541,7 +587,6 @@ fn render_one(
             events.reverse();
             ctx.insert("events", &events);
             (
-                "community.html".into(),
                 config.language.as_str(),
                 c.url.clone(),
                 "community",
@@ -562,7 +607,6 @@ fn render_one(
                 |c| format!("{}ambassadors/", c.url),
             );
             (
-                "ambassadors.html".into(),
                 config.language.as_str(),
                 url,
                 "ambassadors",
@@ -581,7 +625,6 @@ fn render_one(
                 |c| format!("{}leaderboard/", c.url),
             );
             (
-                "leaderboard.html".into(),
                 config.language.as_str(),
                 url,
                 "leaderboard",
@@ -601,7 +644,6 @@ fn render_one(
             let url = crate::report::dashboard_url(site).unwrap_or_default();
             ctx.insert("calendar_ics", &format!("{url}calendar.ics"));
             (
-                "dashboard.html".into(),
                 config.language.as_str(),
                 url,
                 "dashboard",
@@ -610,10 +652,12 @@ fn render_one(
         }
     };
     ctx.insert("lang", lang);
-    ctx.insert(
-        "t",
-        &strings.get(lang).or_else(|| strings.get(&config.language)),
-    );
+    if V::FULL {
+        ctx.insert(
+            "t",
+            &strings.get(lang).or_else(|| strings.get(&config.language)),
+        );
+    }
     let home = site
         .homes
         .get(lang)
@@ -640,23 +684,204 @@ fn render_one(
         Job::Section(i, _) => Some(*i),
         _ => None,
     };
-    ctx.insert(
-        "docs_nav",
-        &nav_section.and_then(|s| look.docs_nav(s, &url)),
-    );
+    ctx.docs_nav(look, nav_section, &url);
     ctx.insert("current_permalink", &look.permalink(&url));
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);
-    templates.tera.render(&template, &ctx).map_err(|e| {
-        let d = templates.error(&e);
-        let hint = format!("this happened while rendering {origin}");
-        match d.hint {
-            Some(h) => Diagnostic {
-                hint: Some(format!("{h}; {hint}")),
-                ..d
-            },
-            None => d.with_hint(hint),
+    Ok((template, origin))
+}
+
+/// Where the variables of one output go: a Tera context to render it, or a fingerprint that
+/// tells `serve` whether it would render differently from last time.
+trait Vars {
+    /// `false` for fingerprints: a page's body counts by its hash, and the translated strings
+    /// are left out (they only change with `i18n/`, which rebuilds everything).
+    const FULL: bool;
+    /// The output starts from template `name`.
+    fn begin(&mut self, _name: &str) {}
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+    /// The docs sidebar of `section`, with `url` marked as current.
+    fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str);
+}
+
+impl Vars for tera::Context {
+    const FULL: bool = true;
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        tera::Context::insert(self, key, value);
+    }
+    fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str) {
+        tera::Context::insert(
+            self,
+            "docs_nav",
+            &section.and_then(|s| look.docs_nav(s, url)),
+        );
+    }
+}
+
+/// Hashes the variables an output's templates can read (see [`Usage`]), as JSON.
+struct Fingerprint<'n> {
+    hasher: DefaultHasher,
+    templates: &'n Templates,
+    usage: Option<&'n Usage>,
+    /// Per section, the hash of its sidebar with nothing marked: a sidebar is that plus the
+    /// current URL, and hashing it once per section spares building it once per page.
+    navs: &'n HashMap<usize, u64>,
+}
+
+/// Streams JSON into a hasher, without building it into a string.
+struct HashWriter<'h>(&'h mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_into<T: Serialize + ?Sized>(hasher: &mut DefaultHasher, value: &T) {
+    // Serialising the model's plain values cannot fail.
+    let _ = serde_json::to_writer(HashWriter(hasher), value);
+}
+
+impl Vars for Fingerprint<'_> {
+    const FULL: bool = false;
+    fn begin(&mut self, name: &str) {
+        self.usage = Some(self.templates.usage(name));
+    }
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        // The body's hash counts whatever the templates read.
+        let read = match self.usage {
+            _ if key == "body" => Some(None),
+            Some(u) => u.of(key),
+            None => Some(None),
+        };
+        match read {
+            None => {}
+            Some(None) => {
+                key.hash(&mut self.hasher);
+                hash_into(&mut self.hasher, value);
+            }
+            Some(Some(fields)) => {
+                key.hash(&mut self.hasher);
+                match serde_json::to_value(value) {
+                    Ok(serde_json::Value::Object(map)) => {
+                        for f in fields {
+                            f.hash(&mut self.hasher);
+                            hash_into(&mut self.hasher, &map.get(f));
+                        }
+                    }
+                    other => hash_into(&mut self.hasher, &other.ok()),
+                }
+            }
         }
+    }
+    fn docs_nav(&mut self, _: &Lookups<'_>, section: Option<usize>, url: &str) {
+        if self.usage.is_none_or(|u| u.of("docs_nav").is_some()) {
+            "docs_nav".hash(&mut self.hasher);
+            (section.and_then(|s| self.navs.get(&s)), url).hash(&mut self.hasher);
+        }
+    }
+}
+
+/// What an output was last rendered from, to tell which outputs a change reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputKey {
+    /// The template it starts from; the templates that one uses are in [`Templates::closure`].
+    pub template: String,
+    /// Hash of its variables, apart from the globals every template shares.
+    pub fingerprint: u64,
+}
+
+/// The key of each planned output, in order: `None` when it cannot be rendered (a missing
+/// template), so that rendering it reports why.
+pub fn keys(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    audience: &str,
+    planned: &[Planned],
+    feeds: &HashMap<String, feeds::FeedLink>,
+) -> Vec<Option<OutputKey>> {
+    let view = community::CommunityView::new(site, audience);
+    let look = Lookups::new(site);
+    let navs: HashMap<usize, u64> = site
+        .visible_sections()
+        .filter_map(|(i, _)| {
+            let nav = look.docs_nav(i, "")?;
+            Some((i, hash_json(&nav)))
+        })
+        .collect();
+    planned
+        .par_iter()
+        .map(|p| {
+            let mut f = Fingerprint {
+                hasher: DefaultHasher::new(),
+                templates,
+                usage: None,
+                navs: &navs,
+            };
+            let (template, _) =
+                context(site, templates, strings, &look, &view, feeds, p, &mut f).ok()?;
+            Some(OutputKey {
+                template,
+                fingerprint: f.hasher.finish(),
+            })
+        })
+        .collect()
+}
+
+/// Hash of a value's JSON.
+pub fn hash_json<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hash_into(&mut hasher, value);
+    hasher.finish()
+}
+
+/// The template an output starts from: the one its front matter names, else the most specific
+/// one that exists for its kind.
+pub fn template_for(site: &Site, templates: &Templates, job: &Job) -> Result<String, Diagnostic> {
+    let chosen = |front: &Option<String>, src: Option<&crate::model::Source>| match front {
+        Some(t) if templates.exists(t) => Ok(Some(t.clone())),
+        Some(t) => Err(src
+            .expect("a template key comes from a file")
+            .key_error("template", format!("there is no template `{t}`"))
+            .with_hint("create it under templates/, or remove `template:` to use the default")),
+        None => Ok(None),
+    };
+    Ok(match job {
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            match chosen(&p.front.template, Some(&p.source))? {
+                Some(t) => t,
+                None => pick(templates, &format!("page-{}.html", p.kind), "page.html"),
+            }
+        }
+        Job::Section(i, _) => {
+            let s = &site.sections[*i];
+            match chosen(&s.front.template, s.source.as_ref())? {
+                Some(t) => t,
+                None if s.dir.as_os_str().is_empty() => "index.html".to_string(),
+                None => pick(
+                    templates,
+                    &format!("section-{}.html", s.kind),
+                    "section.html",
+                ),
+            }
+        }
+        Job::TaxonomyList(_) => "taxonomy_list.html".into(),
+        Job::TaxonomyTerm(..) => "taxonomy_term.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Members => "members.html".into(),
+        Job::Member(_) => "member.html".into(),
+        Job::Communities => "communities.html".into(),
+        Job::Community(_) => "community.html".into(),
+        Job::Ambassadors(_) => "ambassadors.html".into(),
+        Job::Leaderboard(_) => "leaderboard.html".into(),
+        Job::Search => "search.html".into(),
+        Job::Dashboard => "dashboard.html".into(),
     })
 }
 

@@ -337,6 +337,7 @@ impl<'a> Scope<'a> {
         site.pages
             .iter()
             .filter(move |p| !p.front.draft && site.config.can_see(&site.audience, &p.audience))
+            .map(|p| &**p)
     }
 
     /// Whether a page was on the site at `t`: published by then and not yet expired.

@@ -110,13 +110,18 @@ impl Site {
         }
     }
 
-    /// Updates the page at `content_rel` (relative to `content/`) alone when it can; `None`
-    /// when the whole site must be rebuilt.
-    pub fn update_page(&self, content_rel: &std::path::Path) -> Option<Result<usize, Diagnostics>> {
+    /// Brings the site up to date after the files at `changed` changed, doing again only what
+    /// they reach; `None` when the whole site must be rebuilt. On success, what changed (its
+    /// written files moved into the served site).
+    pub fn update(
+        &self,
+        changed: &[std::path::PathBuf],
+        css_only: bool,
+    ) -> Option<Result<crate::build::Changes, Diagnostics>> {
         let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let prepared = state.as_mut()?;
-        match prepared.update_page(content_rel) {
+        match prepared.update(changed) {
             crate::build::Update::Full => None,
             crate::build::Update::Failed(d) => {
                 let json = d.render_json();
@@ -124,39 +129,54 @@ impl Site {
                 let _ = self.changes.send(Change::Failed(json));
                 Some(Err(d))
             }
-            crate::build::Update::Files(files) => {
-                let n = files.len();
+            crate::build::Update::Changed(mut changes) => {
                 {
                     let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
                     let mut next = (**served).clone();
-                    next.extend(files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+                    for path in &changes.removed {
+                        next.remove(path);
+                    }
+                    next.extend(
+                        std::mem::take(&mut changes.written)
+                            .into_iter()
+                            .map(|(k, v)| (k, Bytes::from(v))),
+                    );
                     *served = Arc::new(next);
                 }
-                self.failure
+                let had_failure = self
+                    .failure
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .take();
-                let _ = self.changes.send(Change::Reload);
-                // The page is on screen; now bring the search index up to date.
+                    .take()
+                    .is_some();
+                let _ = self.changes.send(if css_only && !had_failure {
+                    Change::Css
+                } else {
+                    Change::Reload
+                });
+                // The pages are on screen; now bring the search index up to date.
                 let start = std::time::Instant::now();
-                match prepared.update_search(content_rel) {
-                    Some(Ok(search_files)) => {
-                        let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
-                        let mut next = (**served).clone();
-                        let dir = format!("{}/", crate::search::DIR);
-                        next.retain(|k, _| !k.starts_with(&dir));
-                        next.extend(search_files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
-                        *served = Arc::new(next);
-                        eprintln!(
-                            "re-indexed {} for search in {:.0?}",
-                            content_rel.display(),
-                            start.elapsed()
-                        );
+                // Paths are relative to the site folder; members and communities live in data/.
+                let data_changed = changed.iter().any(|p| p.starts_with("data"));
+                let pages_changed = !changes.pages.added.is_empty()
+                    || !changes.pages.updated.is_empty()
+                    || !changes.pages.removed.is_empty();
+                if pages_changed || data_changed {
+                    match prepared.update_search(&changes.pages, data_changed) {
+                        Some(Ok(search_files)) => {
+                            let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+                            let mut next = (**served).clone();
+                            let dir = format!("{}/", crate::search::DIR);
+                            next.retain(|k, _| !k.starts_with(&dir) || k.ends_with(".html"));
+                            next.extend(search_files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+                            *served = Arc::new(next);
+                            eprintln!("updated the search index in {:.0?}", start.elapsed());
+                        }
+                        Some(Err(d)) => eprintln!("{}", d.render()),
+                        None => {}
                     }
-                    Some(Err(d)) => eprintln!("{}", d.render()),
-                    None => {}
                 }
-                Some(Ok(n))
+                Some(Ok(changes))
             }
         }
     }

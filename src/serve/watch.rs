@@ -64,31 +64,32 @@ pub fn start(
             let css_only = paths
                 .iter()
                 .all(|p| p.extension().is_some_and(|e| e == "css"));
-            // Folders change too when a file in them is saved; only files say what changed.
-            let files: Vec<&PathBuf> = paths.iter().filter(|p| !p.is_dir()).collect();
-            let single = match files.as_slice() {
-                [one] if one.extension().is_some_and(|e| e == "md") && one.is_file() => one
-                    .strip_prefix(watch_root.join("content"))
-                    .ok()
-                    .map(Path::to_path_buf),
-                _ => None,
-            };
             let (site, build) = (site.clone(), build.clone());
+            let root = watch_root.clone();
             runtime.spawn_blocking(move || {
                 let start = std::time::Instant::now();
-                // A saved page whose change stays inside it is updated alone.
-                if let Some(rel) = &single {
-                    match site.update_page(rel) {
-                        Some(Ok(_)) => {
-                            eprintln!("updated {} in {:.0?}", rel.display(), start.elapsed());
-                            return;
-                        }
-                        Some(Err(d)) => {
-                            eprint!("{}", d.render_text());
-                            return;
-                        }
-                        None => {}
+                let rel: Vec<PathBuf> = paths
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+                    .collect();
+                match site.update(&rel, css_only) {
+                    Some(Ok(c)) => {
+                        eprintln!(
+                            "updated in {:.0?}: {} changed; {} parsed, {} bodies, {} outputs rendered, {} code blocks highlighted",
+                            start.elapsed(),
+                            rel[0].display(),
+                            c.stats.parsed,
+                            c.stats.bodies,
+                            c.stats.rendered,
+                            c.stats.highlighted
+                        );
+                        return;
                     }
+                    Some(Err(d)) => {
+                        eprint!("{}", d.render_text());
+                        return;
+                    }
+                    None => {}
                 }
                 match site.rebuild(&build, css_only) {
                     Ok(pages) => eprintln!(

@@ -63,9 +63,12 @@ fn random_pages_never_panic() {
         let file = Path::new("content/x.md");
         if let Ok(split) = frontmatter::split(file, &text) {
             let _ = frontmatter::parse(file, &text, &split, rng.next().is_multiple_of(2));
-            let (_, _) = markdown::render_with_shortcodes(split.body, Path::new("blog"), &|_| {
-                Ok("<b>x</b>".into())
-            });
+            let (_, _) = markdown::render_with_shortcodes(
+                split.body,
+                Path::new("blog"),
+                &|_| Ok("<b>x</b>".into()),
+                None,
+            );
         }
     }
 }

@@ -260,3 +260,64 @@ fn search_follows_an_edit_and_matches_a_full_build() {
         "the index updated in place differs from a full build's"
     );
 }
+
+/// Waits until the page at `path` contains `needle`, and returns it without the live-reload
+/// script.
+fn served_once(addr: &str, path: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, _, body) = get(addr, path);
+        let body = String::from_utf8(body).unwrap();
+        if status == 200 && body.contains(needle) {
+            return body.replace("<script src=\"/__parvis/live.js\"></script>", "");
+        }
+        assert!(Instant::now() < deadline, "{path} never showed {needle:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn templates_titles_and_new_pages_updated_in_place_match_a_full_build() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    t.file(
+        "templates/page.html",
+        theme.replace(
+            "<article class=\"page\">",
+            "<article class=\"page edited\">",
+        ),
+    );
+    served_once(&server.addr, "/blog/first-post/", "page edited");
+    t.file(
+        "content/blog/fourth-post.md",
+        "---\ntitle: Fourth post\ndate: 2027-01-01\ndescription: The fourth\ntags: [community]\n---\nA new post.\n",
+    );
+    served_once(&server.addr, "/blog/fourth-post/", "A new post.");
+    let first = std::fs::read_to_string(t.root.join("content/blog/first-post.md")).unwrap();
+    t.file(
+        "content/blog/first-post.md",
+        first.replace("title: First post", "title: The very first post"),
+    );
+    let served: Vec<(&str, String)> = [
+        ("blog/first-post/index.html", "The very first post"),
+        ("blog/index.html", "Fourth post"),
+        ("tags/community/index.html", "Fourth post"),
+        ("blog/fourth-post/index.html", "page edited"),
+        ("about/index.html", "page edited"),
+    ]
+    .into_iter()
+    .map(|(file, needle)| {
+        let path = format!("/{}", file.trim_end_matches("index.html"));
+        (file, served_once(&server.addr, &path, needle))
+    })
+    .collect();
+    drop(server);
+    t.build(&["--drafts"]).success();
+    for (file, page) in served {
+        assert_eq!(page, t.read(file), "{file} differs from a full build");
+    }
+}
