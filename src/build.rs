@@ -748,16 +748,23 @@ fn progress_bar(show: bool, len: u64) -> ProgressBar {
 }
 
 impl Prepared {
-    /// Brings the search index up to date after an update changed `pages`, and returns every
-    /// file of the index, which replace the previous ones; `None` when the site has no index.
-    /// An edited page is analysed and put into tantivy again alone, then the index is exported;
-    /// a page added or removed (doc ids follow URLs) or a member or community edit
-    /// (`data_changed`) indexes everything again.
+    /// Brings the search index up to date after an update that changed `pages` for the
+    /// files at `changed` (relative to the site folder), and returns every file of the index
+    /// (under `search/`), which replace the previous ones; `None` when the site has no index
+    /// or nothing it holds changed. `serve` calls it once the pages are on screen.
+    ///
+    /// An edited page is analysed and put into tantivy again alone, then the index is
+    /// exported; a page added or removed (doc ids follow URLs) or an edit under `data/`
+    /// (members, communities) indexes everything again.
     pub fn update_search(
         &mut self,
         pages: &PageChanges,
-        data_changed: bool,
+        changed: &[PathBuf],
     ) -> Option<Result<Files, Diagnostic>> {
+        let data_changed = changed.iter().any(|p| p.starts_with("data"));
+        if pages == &PageChanges::default() && !data_changed {
+            return None;
+        }
         let index = self.search.as_mut()?;
         let mut whole = data_changed || !pages.added.is_empty() || !pages.removed.is_empty();
         if !whole {

@@ -34,3 +34,15 @@ pub fn files(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>, String> {
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
         .collect())
 }
+
+/// Replaces the index files among `served` (an output folder as a map) with `fresh`, leaving
+/// the search page and every other file alone.
+pub fn replace_files<V>(
+    served: &mut std::collections::BTreeMap<String, V>,
+    fresh: impl IntoIterator<Item = (String, Vec<u8>)>,
+    to_value: impl Fn(Vec<u8>) -> V,
+) {
+    let dir = format!("{DIR}/");
+    served.retain(|path, _| !path.starts_with(&dir) || path.ends_with(".html"));
+    served.extend(fresh.into_iter().map(|(p, b)| (p, to_value(b))));
+}

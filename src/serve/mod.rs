@@ -156,25 +156,16 @@ impl Site {
                 });
                 // The pages are on screen; now bring the search index up to date.
                 let start = std::time::Instant::now();
-                // Paths are relative to the site folder; members and communities live in data/.
-                let data_changed = changed.iter().any(|p| p.starts_with("data"));
-                let pages_changed = !changes.pages.added.is_empty()
-                    || !changes.pages.updated.is_empty()
-                    || !changes.pages.removed.is_empty();
-                if pages_changed || data_changed {
-                    match prepared.update_search(&changes.pages, data_changed) {
-                        Some(Ok(search_files)) => {
-                            let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
-                            let mut next = (**served).clone();
-                            let dir = format!("{}/", crate::search::DIR);
-                            next.retain(|k, _| !k.starts_with(&dir) || k.ends_with(".html"));
-                            next.extend(search_files.into_iter().map(|(k, v)| (k, Bytes::from(v))));
-                            *served = Arc::new(next);
-                            eprintln!("updated the search index in {:.0?}", start.elapsed());
-                        }
-                        Some(Err(d)) => eprintln!("{}", d.render()),
-                        None => {}
+                match prepared.update_search(&changes.pages, changed) {
+                    Some(Ok(search_files)) => {
+                        let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+                        let mut next = (**served).clone();
+                        crate::search::replace_files(&mut next, search_files, Bytes::from);
+                        *served = Arc::new(next);
+                        eprintln!("updated the search index in {:.0?}", start.elapsed());
                     }
+                    Some(Err(d)) => eprintln!("{}", d.render()),
+                    None => {}
                 }
                 Some(Ok(changes))
             }

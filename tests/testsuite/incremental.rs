@@ -167,6 +167,13 @@ impl Served {
                 }
                 self.files
                     .extend(c.written.iter().map(|(k, v)| (k.clone(), v.clone())));
+                // As `serve` does once the pages are on screen.
+                let paths: Vec<PathBuf> = rels.iter().map(PathBuf::from).collect();
+                match self.prepared.update_search(&c.pages, &paths) {
+                    Some(Ok(files)) => parvis::search::replace_files(&mut self.files, files, |b| b),
+                    Some(Err(d)) => panic!("the search index failed: {}", d.render()),
+                    None => {}
+                }
                 c
             }
             Update::Failed(d) => panic!("the update failed:\n{}", d.render_text()),
