@@ -246,6 +246,8 @@ pub struct Prepared {
     /// Its files, by output path (written with the other files, kept apart from
     /// `extra_files` since updates replace them as a whole).
     search_files: Vec<(String, Vec<u8>)>,
+    /// Page changes (and whether `data/` changed) made while the index was out for a job.
+    search_pending: Option<(PageChanges, bool)>,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
@@ -367,6 +369,7 @@ fn prepare(
         feed_links,
         search,
         search_files,
+        search_pending: None,
         code,
         outputs: HashMap::new(),
         globals,
@@ -751,55 +754,116 @@ impl Prepared {
     /// Brings the search index up to date after an update that changed `pages` for the
     /// files at `changed` (relative to the site folder), and returns every file of the index
     /// (under `search/`), which replace the previous ones; `None` when the site has no index
-    /// or nothing it holds changed. `serve` calls it once the pages are on screen.
-    ///
-    /// An edited page is analysed and put into tantivy again alone, then the index is
-    /// exported; a page added or removed (doc ids follow URLs) or an edit under `data/`
-    /// (members, communities) indexes everything again.
+    /// or nothing it holds changed. [`Prepared::search_job`], [`SearchJob::run`] and
+    /// [`Prepared::finish_search`] in one go; `serve` runs the job away from its locks.
     pub fn update_search(
         &mut self,
         pages: &PageChanges,
         changed: &[PathBuf],
     ) -> Option<Result<Files, Diagnostic>> {
-        let data_changed = changed.iter().any(|p| p.starts_with("data"));
-        if pages == &PageChanges::default() && !data_changed {
+        let job = self.search_job(pages, changed)?;
+        let (index, result) = job.run();
+        self.finish_search(index, &result);
+        Some(result.map(|files| files.into_iter().collect()))
+    }
+
+    /// Takes the search index out, with the documents to put into it again: the pages an
+    /// update edited, or every document when pages were added or removed, a URL moved or
+    /// `data/` changed (members, communities; doc ids follow URLs). While the index is out,
+    /// later changes wait in `search_pending` and come with the next job.
+    pub fn search_job(&mut self, pages: &PageChanges, changed: &[PathBuf]) -> Option<SearchJob> {
+        if !self.site.config.search {
             return None;
         }
-        let index = self.search.as_mut()?;
+        let data_changed = changed.iter().any(|p| p.starts_with("data"));
+        let pending = self.search_pending.get_or_insert_with(Default::default);
+        pending.0.added.extend(pages.added.iter().cloned());
+        pending.0.updated.extend(pages.updated.iter().cloned());
+        pending.0.removed.extend(pages.removed.iter().cloned());
+        pending.1 |= data_changed;
+        let (pages, data_changed) = match &self.search_pending {
+            Some((p, d)) if p != &PageChanges::default() || *d => (p.clone(), *d),
+            _ => {
+                self.search_pending = None;
+                return None;
+            }
+        };
+        let index = self.search.take()?;
+        self.search_pending = None;
         let mut whole = data_changed || !pages.added.is_empty() || !pages.removed.is_empty();
+        let mut docs = Vec::new();
         if !whole {
             for rel in &pages.updated {
-                let Some(i) = self.site.pages.iter().position(|p| &p.source.rel == rel) else {
-                    // A section's own text: rare enough to index everything.
-                    whole = true;
-                    break;
-                };
-                let replaced = match search::docs::page_doc(&self.site, i) {
-                    Some(doc) => index.replace(doc),
-                    None => Ok(false),
-                };
-                match replaced {
-                    Ok(true) => {}
-                    Ok(false) => {
+                let doc = self
+                    .site
+                    .pages
+                    .iter()
+                    .position(|p| &p.source.rel == rel)
+                    .and_then(|i| search::docs::page_doc(&self.site, i));
+                match doc {
+                    Some(doc) if index.has(&doc.key, &doc.url) => docs.push(doc),
+                    // A section's own text, a page that left search or moved.
+                    _ => {
                         whole = true;
                         break;
                     }
-                    Err(e) => return Some(Err(search_error(e))),
                 }
             }
         }
         if whole {
-            match search::build(&self.site, &self.audience) {
-                Ok(fresh) => *index = fresh,
-                Err(e) => return Some(Err(search_error(e))),
+            docs = search::docs::collect(&self.site);
+        }
+        Some(SearchJob {
+            index,
+            docs,
+            whole,
+            audience: self.audience.clone(),
+        })
+    }
+
+    /// Puts the index back after [`SearchJob::run`], with its files when it succeeded.
+    pub fn finish_search(&mut self, index: search::SearchIndex, result: &SearchFiles) {
+        self.search = Some(index);
+        if let Ok(files) = result {
+            self.search_files = files.clone();
+        }
+    }
+
+    /// Whether changes wait for the search index (it was out while they were made).
+    pub fn search_waiting(&self) -> bool {
+        self.search_pending.is_some()
+    }
+}
+
+/// The files of a search index by output path, or why they could not be made.
+pub type SearchFiles = Result<Vec<(String, Vec<u8>)>, Diagnostic>;
+
+/// Re-indexing after an update, which needs no access to the site: `serve` runs it without
+/// holding the locks that page updates need.
+pub struct SearchJob {
+    index: search::SearchIndex,
+    docs: Vec<search::docs::Doc>,
+    whole: bool,
+    audience: String,
+}
+
+impl SearchJob {
+    /// The updated index and its files.
+    pub fn run(self) -> (search::SearchIndex, SearchFiles) {
+        let mut index = self.index;
+        if self.whole {
+            match search::SearchIndex::new(self.docs, &self.audience) {
+                Ok(fresh) => index = fresh,
+                Err(e) => return (index, Err(search_error(e))),
+            }
+        } else {
+            for doc in self.docs {
+                if let Err(e) = index.replace(doc) {
+                    return (index, Err(search_error(e)));
+                }
             }
         }
-        Some(match search::files(index) {
-            Ok(files) => {
-                self.search_files = files.clone();
-                Ok(files.into_iter().collect())
-            }
-            Err(e) => Err(search_error(e)),
-        })
+        let files = search::files(&index).map_err(search_error);
+        (index, files)
     }
 }

@@ -219,6 +219,11 @@ impl SearchIndex {
         })
     }
 
+    /// Whether the index holds the document `key` at `url` (so it can be replaced in place).
+    pub fn has(&self, key: &str, url: &str) -> bool {
+        self.docs.iter().any(|d| d.key == key && d.url == url)
+    }
+
     pub fn docs(&self) -> &[Doc] {
         &self.docs
     }

@@ -20,6 +20,7 @@ use futures_util::stream::Stream;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
 
@@ -53,6 +54,8 @@ pub struct Site {
     /// Diagnostics JSON of the last failed build, if it failed.
     failure: RwLock<Option<String>>,
     changes: broadcast::Sender<Change>,
+    /// Counts full rebuilds, so that a search job started before one drops its result.
+    generation: AtomicU64,
 }
 
 impl Site {
@@ -64,6 +67,7 @@ impl Site {
             state: std::sync::Mutex::new(None),
             failure: RwLock::new(None),
             changes,
+            generation: AtomicU64::new(0),
         })
     }
 
@@ -78,7 +82,10 @@ impl Site {
                     .map(|(k, v)| (k, Bytes::from(v)))
                     .collect();
                 *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(files);
-                *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Some(state);
+                let mut current = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                *current = Some(state);
+                drop(current);
                 let had_failure = self
                     .failure
                     .write()
@@ -93,7 +100,10 @@ impl Site {
                 Ok(report.pages)
             }
             Err(BuildError::Content(d)) => {
-                *self.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                let mut current = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                *current = None;
+                drop(current);
                 let json = d.render_json();
                 *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
                 let _ = self.changes.send(Change::Failed(json));
@@ -118,56 +128,80 @@ impl Site {
         changed: &[std::path::PathBuf],
         css_only: bool,
     ) -> Option<Result<crate::build::Changes, Diagnostics>> {
-        let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let prepared = state.as_mut()?;
-        match prepared.update(changed) {
-            crate::build::Update::Full => None,
-            crate::build::Update::Failed(d) => {
-                let json = d.render_json();
-                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
-                let _ = self.changes.send(Change::Failed(json));
-                Some(Err(d))
-            }
-            crate::build::Update::Changed(mut changes) => {
-                {
-                    let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
-                    let mut next = (**served).clone();
-                    for path in &changes.removed {
-                        next.remove(path);
-                    }
-                    next.extend(
-                        std::mem::take(&mut changes.written)
-                            .into_iter()
-                            .map(|(k, v)| (k, Bytes::from(v))),
-                    );
-                    *served = Arc::new(next);
+        let (result, job, generation) = {
+            let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let prepared = state.as_mut()?;
+            let generation = self.generation.load(Ordering::SeqCst);
+            match prepared.update(changed) {
+                crate::build::Update::Full => return None,
+                crate::build::Update::Failed(d) => {
+                    let json = d.render_json();
+                    *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
+                    let _ = self.changes.send(Change::Failed(json));
+                    return Some(Err(d));
                 }
-                let had_failure = self
-                    .failure
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .is_some();
-                let _ = self.changes.send(if css_only && !had_failure {
-                    Change::Css
-                } else {
-                    Change::Reload
-                });
-                // The pages are on screen; now bring the search index up to date.
-                let start = std::time::Instant::now();
-                match prepared.update_search(&changes.pages, changed) {
-                    Some(Ok(search_files)) => {
+                crate::build::Update::Changed(mut changes) => {
+                    {
                         let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
                         let mut next = (**served).clone();
-                        crate::search::replace_files(&mut next, search_files, Bytes::from);
+                        for path in &changes.removed {
+                            next.remove(path);
+                        }
+                        next.extend(
+                            std::mem::take(&mut changes.written)
+                                .into_iter()
+                                .map(|(k, v)| (k, Bytes::from(v))),
+                        );
                         *served = Arc::new(next);
-                        eprintln!("updated the search index in {:.0?}", start.elapsed());
                     }
-                    Some(Err(d)) => eprintln!("{}", d.render()),
-                    None => {}
+                    let had_failure = self
+                        .failure
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take()
+                        .is_some();
+                    let _ = self.changes.send(if css_only && !had_failure {
+                        Change::Css
+                    } else {
+                        Change::Reload
+                    });
+                    let job = prepared.search_job(&changes.pages, changed);
+                    (changes, job, generation)
                 }
-                Some(Ok(changes))
+            }
+        };
+        // The pages are on screen; the search index follows without holding the locks, so
+        // the next save is not kept waiting.
+        self.follow_search(job, generation);
+        Some(Ok(result))
+    }
+
+    /// Runs search jobs until none waits; drops the result when a full rebuild came first.
+    fn follow_search(&self, mut job: Option<crate::build::SearchJob>, generation: u64) {
+        while let Some(j) = job.take() {
+            let start = std::time::Instant::now();
+            let (index, result) = j.run();
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if self.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let Some(prepared) = state.as_mut() else {
+                return;
+            };
+            prepared.finish_search(index, &result);
+            match result {
+                Ok(search_files) => {
+                    let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+                    let mut next = (**served).clone();
+                    crate::search::replace_files(&mut next, search_files, Bytes::from);
+                    *served = Arc::new(next);
+                    eprintln!("updated the search index in {:.0?}", start.elapsed());
+                }
+                Err(d) => eprintln!("{}", d.render()),
+            }
+            if prepared.search_waiting() {
+                job = prepared.search_job(&Default::default(), &[]);
             }
         }
     }
