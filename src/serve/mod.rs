@@ -56,6 +56,8 @@ pub struct Site {
     changes: broadcast::Sender<Change>,
     /// Counts full rebuilds, so that a search job started before one drops its result.
     generation: AtomicU64,
+    /// The search job the last update left, for [`Site::follow_search`].
+    search_job: std::sync::Mutex<Option<(crate::build::SearchJob, u64)>>,
 }
 
 impl Site {
@@ -68,6 +70,7 @@ impl Site {
             failure: RwLock::new(None),
             changes,
             generation: AtomicU64::new(0),
+            search_job: std::sync::Mutex::new(None),
         })
     }
 
@@ -171,14 +174,27 @@ impl Site {
                 }
             }
         };
-        // The pages are on screen; the search index follows without holding the locks, so
+        // The search index follows in [`Site::follow_search`], without holding the locks, so
         // the next save is not kept waiting.
-        self.follow_search(job, generation);
+        if let Some(job) = job {
+            *self.search_job.lock().unwrap_or_else(|e| e.into_inner()) = Some((job, generation));
+        }
         Some(Ok(result))
     }
 
-    /// Runs search jobs until none waits; drops the result when a full rebuild came first.
-    fn follow_search(&self, mut job: Option<crate::build::SearchJob>, generation: u64) {
+    /// Brings the search index up to date after [`Site::update`]: runs the job it left, and
+    /// the ones for changes made meanwhile, until none waits. A job's result is dropped when
+    /// a full rebuild came first.
+    pub fn follow_search(&self) {
+        let Some((job, generation)) = self
+            .search_job
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        else {
+            return;
+        };
+        let mut job = Some(job);
         while let Some(j) = job.take() {
             let start = std::time::Instant::now();
             let (index, result) = j.run();

@@ -83,6 +83,8 @@ pub fn start(
                             c.stats.rendered,
                             c.stats.highlighted
                         );
+                        // The pages are on screen; now the search index follows.
+                        site.follow_search();
                         return;
                     }
                     Some(Err(d)) => {
