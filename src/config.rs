@@ -1,6 +1,6 @@
 //! `site.yaml`: the site's settings, validated once and resolved into plain values.
 
-use crate::diagnostics::{suggest, Diagnostic};
+use crate::diagnostics::{one_of, Diagnostic};
 use crate::load::yaml::{from_yaml, Origin};
 use crate::report::Indicator;
 use serde::{Deserialize, Serialize};
@@ -478,18 +478,7 @@ impl Config {
 
 /// A diagnostic at a spanned value of site.yaml.
 fn at<T>(text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error("site.yaml", message).at(
-        text,
-        v.referenced.line() as usize,
-        v.referenced.column() as usize,
-    )
-}
-
-fn one_of(value: &str, allowed: &[&str]) -> String {
-    match suggest(value, allowed.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`? One of: {}", allowed.join(", ")),
-        None => format!("one of: {}", allowed.join(", ")),
-    }
+    crate::load::yaml::at("site.yaml", text, v, message)
 }
 
 /// Checks `objectives:`: known indicators, filters the indicator can use, unique ids, a

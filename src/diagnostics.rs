@@ -197,6 +197,14 @@ impl Diagnostics {
 }
 
 /// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
+/// A hint for a value outside `allowed`: the nearest allowed value, then all of them.
+pub fn one_of(value: &str, allowed: &[&str]) -> String {
+    match suggest(value, allowed.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? One of: {}", allowed.join(", ")),
+        None => format!("one of: {}", allowed.join(", ")),
+    }
+}
+
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()

@@ -143,3 +143,18 @@ fn with_key_hint(d: Diagnostic, raw: &str, keys: &[&str]) -> Diagnostic {
         d.with_hint(format!("{hint} Known keys: {}", keys.join(", ")))
     }
 }
+
+/// A diagnostic at a value of `file` whose place serde-saphyr recorded (`Spanned`), for
+/// errors found after parsing.
+pub fn at<T>(
+    file: impl Into<std::path::PathBuf>,
+    text: &str,
+    v: &serde_saphyr::Spanned<T>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(file, message).at(
+        text,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    )
+}

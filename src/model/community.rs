@@ -5,8 +5,8 @@
 //! host), and private fields (email, leader scores) stay here unless a build may show them.
 
 use crate::config::Config;
-use crate::diagnostics::{suggest, Diagnostic};
-use crate::load::yaml::Origin;
+use crate::diagnostics::{one_of, suggest, Diagnostic};
+use crate::load::yaml::{at, Origin};
 use crate::load::DataFile;
 use crate::model::date::DateValue;
 use serde::de::DeserializeOwned;
@@ -373,22 +373,6 @@ fn parse_all<T: DeserializeOwned>(
         }
     }
     out
-}
-
-/// A diagnostic at a spanned value of a data file.
-fn at<T>(file: &PathBuf, text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(file, message).at(
-        text,
-        v.referenced.line() as usize,
-        v.referenced.column() as usize,
-    )
-}
-
-fn one_of(value: &str, allowed: &[&str]) -> String {
-    match suggest(value, allowed.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`? One of: {}", allowed.join(", ")),
-        None => format!("one of: {}", allowed.join(", ")),
-    }
 }
 
 /// Whether a URL is safe to put in an `href`: web and mail links only, or a path of the site.
