@@ -89,17 +89,7 @@ impl Site {
                 self.generation.fetch_add(1, Ordering::SeqCst);
                 *current = Some(state);
                 drop(current);
-                let had_failure = self
-                    .failure
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .is_some();
-                let _ = self.changes.send(if css_only && !had_failure {
-                    Change::Css
-                } else {
-                    Change::Reload
-                });
+                self.succeeded(css_only);
                 Ok(report.pages)
             }
             Err(BuildError::Content(d)) => {
@@ -107,17 +97,13 @@ impl Site {
                 self.generation.fetch_add(1, Ordering::SeqCst);
                 *current = None;
                 drop(current);
-                let json = d.render_json();
-                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
-                let _ = self.changes.send(Change::Failed(json));
+                self.failed(&d);
                 Err(d)
             }
             Err(BuildError::Usage(msg)) => {
                 let mut d = Diagnostics::default();
                 d.push(crate::diagnostics::Diagnostic::error("site.yaml", msg));
-                let json = d.render_json();
-                *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
-                let _ = self.changes.send(Change::Failed(json));
+                self.failed(&d);
                 Err(d)
             }
         }
@@ -139,36 +125,21 @@ impl Site {
             match prepared.update(changed) {
                 crate::build::Update::Full => return None,
                 crate::build::Update::Failed(d) => {
-                    let json = d.render_json();
-                    *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
-                    let _ = self.changes.send(Change::Failed(json));
+                    self.failed(&d);
                     return Some(Err(d));
                 }
                 crate::build::Update::Changed(mut changes) => {
-                    {
-                        let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
-                        let mut next = (**served).clone();
+                    self.edit_files(|files| {
                         for path in &changes.removed {
-                            next.remove(path);
+                            files.remove(path);
                         }
-                        next.extend(
+                        files.extend(
                             std::mem::take(&mut changes.written)
                                 .into_iter()
                                 .map(|(k, v)| (k, Bytes::from(v))),
                         );
-                        *served = Arc::new(next);
-                    }
-                    let had_failure = self
-                        .failure
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .take()
-                        .is_some();
-                    let _ = self.changes.send(if css_only && !had_failure {
-                        Change::Css
-                    } else {
-                        Change::Reload
                     });
+                    self.succeeded(css_only);
                     let job = prepared.search_job(&changes.pages, changed);
                     (changes, job, generation)
                 }
@@ -208,10 +179,9 @@ impl Site {
             prepared.finish_search(index, &result);
             match result {
                 Ok(search_files) => {
-                    let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
-                    let mut next = (**served).clone();
-                    crate::search::replace_files(&mut next, search_files, Bytes::from);
-                    *served = Arc::new(next);
+                    self.edit_files(|files| {
+                        crate::search::replace_files(files, search_files, Bytes::from)
+                    });
                     eprintln!("updated the search index in {:.0?}", start.elapsed());
                 }
                 Err(d) => eprintln!("{}", d.render()),
@@ -220,6 +190,38 @@ impl Site {
                 job = prepared.search_job(&Default::default(), &[]);
             }
         }
+    }
+
+    /// Tells the browsers a build or update succeeded: a reload, or only new CSS when just
+    /// stylesheets changed and no error overlay is showing.
+    fn succeeded(&self, css_only: bool) {
+        let had_failure = self
+            .failure
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .is_some();
+        let _ = self.changes.send(if css_only && !had_failure {
+            Change::Css
+        } else {
+            Change::Reload
+        });
+    }
+
+    /// Keeps `d` for browsers that connect later and shows it in the open ones.
+    fn failed(&self, d: &Diagnostics) {
+        let json = d.render_json();
+        *self.failure.write().unwrap_or_else(|e| e.into_inner()) = Some(json.clone());
+        let _ = self.changes.send(Change::Failed(json));
+    }
+
+    /// Changes the served files: a copy of the map is edited and swapped in, so requests
+    /// being answered keep the files they started with.
+    fn edit_files(&self, edit: impl FnOnce(&mut BTreeMap<String, Bytes>)) {
+        let mut served = self.files.write().unwrap_or_else(|e| e.into_inner());
+        let mut next = (**served).clone();
+        edit(&mut next);
+        *served = Arc::new(next);
     }
 
     fn snapshot(&self) -> Arc<BTreeMap<String, Bytes>> {
