@@ -496,15 +496,9 @@ fn emit(
     let mut files = planned.len();
     if let Some(s) = staging {
         let errors = Mutex::new(Vec::new());
-        extra_files.par_iter().for_each(|(path, bytes, _)| {
-            if let Err(e) = s.write(&format!("{prefix}{path}"), bytes) {
-                errors
-                    .lock()
-                    .expect("no panic while holding")
-                    .push(write_error(path, e));
-            }
-        });
-        search_files.par_iter().for_each(|(path, bytes)| {
+        let site_files = extra_files.par_iter().map(|(path, bytes, _)| (path, bytes));
+        let index_files = search_files.par_iter().map(|(path, bytes)| (path, bytes));
+        site_files.chain(index_files).for_each(|(path, bytes)| {
             if let Err(e) = s.write(&format!("{prefix}{path}"), bytes) {
                 errors
                     .lock()
@@ -771,25 +765,27 @@ impl Prepared {
     /// update edited, or every document when pages were added or removed, a URL moved or
     /// `data/` changed (members, communities; doc ids follow URLs). While the index is out,
     /// later changes wait in `search_pending` and come with the next job.
-    pub fn search_job(&mut self, pages: &PageChanges, changed: &[PathBuf]) -> Option<SearchJob> {
+    pub fn search_job(
+        &mut self,
+        pages_now: &PageChanges,
+        changed: &[PathBuf],
+    ) -> Option<SearchJob> {
         if !self.site.config.search {
             return None;
         }
-        let data_changed = changed.iter().any(|p| p.starts_with("data"));
-        let pending = self.search_pending.get_or_insert_with(Default::default);
-        pending.0.added.extend(pages.added.iter().cloned());
-        pending.0.updated.extend(pages.updated.iter().cloned());
-        pending.0.removed.extend(pages.removed.iter().cloned());
-        pending.1 |= data_changed;
-        let (pages, data_changed) = match &self.search_pending {
-            Some((p, d)) if p != &PageChanges::default() || *d => (p.clone(), *d),
-            _ => {
-                self.search_pending = None;
-                return None;
-            }
+        let (mut pages, mut data_changed) = self.search_pending.take().unwrap_or_default();
+        pages.added.extend(pages_now.added.iter().cloned());
+        pages.updated.extend(pages_now.updated.iter().cloned());
+        pages.removed.extend(pages_now.removed.iter().cloned());
+        data_changed |= changed.iter().any(|p| p.starts_with("data"));
+        if pages == PageChanges::default() && !data_changed {
+            return None;
+        }
+        let Some(index) = self.search.take() else {
+            // A job has the index: these changes go with the next one.
+            self.search_pending = Some((pages, data_changed));
+            return None;
         };
-        let index = self.search.take()?;
-        self.search_pending = None;
         let mut whole = data_changed || !pages.added.is_empty() || !pages.removed.is_empty();
         let mut docs = Vec::new();
         if !whole {
