@@ -1160,9 +1160,8 @@ impl<'a> Diff<'a> {
             }
         }
         let same_body = |a: &Option<Arc<markdown::Rendered>>,
-                         b: &Option<Arc<markdown::Rendered>>| match (a, b) {
-            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
-            (x, y) => x.is_none() && y.is_none(),
+                         b: &Option<Arc<markdown::Rendered>>| {
+            same_arc(a.as_ref(), b.as_ref())
         };
         let changed: Vec<bool> = new
             .pages
@@ -1228,11 +1227,9 @@ impl<'a> Diff<'a> {
             };
             old_lists[j] = Some(mapped(&old.sections[i].pages));
             let a = &old.sections[i];
-            let text = |s: &crate::model::Section| s.source.as_ref().map(|src| src.text.clone());
-            section[j] = !(match (text(a), text(b)) {
-                (Some(x), Some(y)) => Arc::ptr_eq(&x, &y),
-                (x, y) => x.is_none() && y.is_none(),
-            } && a.title == b.title
+            let text = |s: &'a crate::model::Section| s.source.as_ref().map(|src| &src.text);
+            section[j] = !(same_arc(text(a), text(b))
+                && a.title == b.title
                 && a.url == b.url
                 && a.kind == b.kind
                 && a.audience == b.audience
@@ -1519,4 +1516,12 @@ fn all(d: Vec<Diagnostic>) -> Diagnostics {
     let mut all = Diagnostics::default();
     all.extend(d);
     all
+}
+
+/// Both absent, or the very same shared value: what the update kept is known unchanged.
+fn same_arc<T: ?Sized>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    }
 }
