@@ -55,11 +55,7 @@ pub fn collect(site: &Site) -> Vec<Doc> {
         let Some(source) = &section.source else {
             continue;
         };
-        let html = section
-            .rendered
-            .as_ref()
-            .map(|r| r.html.as_str())
-            .unwrap_or("");
+        let html = section.rendered.as_ref().map_or("", |r| r.html.as_str());
         let (sections, headings) = html_sections(html);
         if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none()
         {
@@ -162,11 +158,7 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
     {
         return None;
     }
-    let html = page
-        .rendered
-        .as_ref()
-        .map(|r| r.html.as_str())
-        .unwrap_or("");
+    let html = page.rendered.as_ref().map_or("", |r| r.html.as_str());
     let (sections, headings) = html_sections(html);
     let mut facets = vec![("kind".to_string(), page.kind.clone())];
     facets.extend(page.front.tags.iter().map(|t| ("tags".into(), t.clone())));
