@@ -529,33 +529,29 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
                 );
             }
             Some(i) => {
-                if let Some(c) = o.community.as_ref().filter(|_| !i.by_community()) {
-                    ok = false;
-                    errors.push(
-                        at(
-                            text,
-                            c,
-                            format!("indicator `{}` cannot be narrowed to a community", i.name()),
-                        )
-                        .with_hint(format!(
-                            "remove `community:`; indicators that take one: {}",
-                            Indicator::names_where(Indicator::by_community).join(", ")
-                        )),
-                    );
-                }
-                if let Some(t) = o.theme.as_ref().filter(|_| !i.by_theme()) {
-                    ok = false;
-                    errors.push(
-                        at(
-                            text,
-                            t,
-                            format!("indicator `{}` cannot be narrowed to a theme", i.name()),
-                        )
-                        .with_hint(format!(
-                            "remove `theme:`; indicators that take one: {}",
-                            Indicator::names_where(Indicator::by_theme).join(", ")
-                        )),
-                    );
+                let filters = [
+                    (
+                        "community",
+                        &o.community,
+                        Indicator::by_community as fn(Indicator) -> bool,
+                    ),
+                    ("theme", &o.theme, Indicator::by_theme),
+                ];
+                for (key, value, takes) in filters {
+                    if let Some(v) = value.as_ref().filter(|_| !takes(i)) {
+                        ok = false;
+                        errors.push(
+                            at(
+                                text,
+                                v,
+                                format!("indicator `{}` cannot be narrowed to a {key}", i.name()),
+                            )
+                            .with_hint(format!(
+                                "remove `{key}:`; indicators that take one: {}",
+                                Indicator::names_where(takes).join(", ")
+                            )),
+                        );
+                    }
                 }
             }
         }
