@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub audience: Option<String>,
     pub drafts: bool,
     pub progress: bool,
+    /// Replace an output folder that parvis did not write (`--force`).
+    pub force: bool,
 }
 
 /// A finished build.
@@ -81,7 +83,7 @@ pub enum BuildError {
 /// Runs a whole build for one audience and swaps the output in.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if let Some(out) = &opts.output {
-        check_output_dir(&opts.root, out).map_err(BuildError::Usage)?;
+        check_output_dir(&opts.root, out, opts.force).map_err(BuildError::Usage)?;
     }
     let staging = match &opts.output {
         Some(out) => Some(Staging::new(out).map_err(|e| {
@@ -115,7 +117,7 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
         .output
         .clone()
         .ok_or_else(|| BuildError::Usage("--all-audiences needs an output folder".into()))?;
-    check_output_dir(&opts.root, &out).map_err(BuildError::Usage)?;
+    check_output_dir(&opts.root, &out, opts.force).map_err(BuildError::Usage)?;
     let config_text = std::fs::read_to_string(opts.root.join("site.yaml")).unwrap_or_default();
     let audiences = crate::config::Config::from_file(Path::new("site.yaml"), &config_text)
         .map(|c| c.audiences)
@@ -215,8 +217,52 @@ fn run(
     emit(&mut prepared, opts, staging, prefix)
 }
 
-/// A generated file that is not a template's output: (output path, bytes, what it is for).
-type SiteFile = (String, Vec<u8>, String);
+/// A generated file that is not a template's output: (output path, bytes, what writes it).
+type SiteFile = (String, Vec<u8>, Origin);
+
+/// What writes an output file, for the error when two things write the same one: a place
+/// (file, line and column when known) and its description, in the message of `place`.
+#[derive(Debug, Clone)]
+struct Origin {
+    place: Diagnostic,
+}
+
+impl Origin {
+    /// Something of a whole file, described as `what`.
+    fn new(file: impl Into<PathBuf>, what: impl Into<String>) -> Origin {
+        Origin {
+            place: Diagnostic::error(file, what),
+        }
+    }
+
+    /// Something at a place of a file, described by `place`'s message.
+    fn at(place: Diagnostic) -> Origin {
+        Origin { place }
+    }
+
+    fn what(&self) -> &str {
+        &self.place.message
+    }
+
+    /// How precisely this origin can be shown: a line, a file of the site, or only
+    /// site.yaml (for what parvis generates by itself).
+    fn precision(&self) -> u8 {
+        match (self.place.line, self.place.file == Path::new("site.yaml")) {
+            (1.., _) => 2,
+            (0, false) => 1,
+            (0, true) => 0,
+        }
+    }
+
+    /// An error at this origin.
+    fn error(&self, message: String, hint: &str) -> Diagnostic {
+        Diagnostic {
+            message,
+            ..self.place.clone()
+        }
+        .with_hint(hint)
+    }
+}
 
 /// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
 /// to bring the site up to date after a change without rebuilding everything.
@@ -320,21 +366,19 @@ fn prepare(
         None,
     ));
     watch.lap("markdown");
-    let assets: HashSet<PathBuf> = sources
-        .content_assets
-        .iter()
-        .map(|a| a.rel.clone())
-        .collect();
+    let shown_assets = filter::visible_assets(&site, &sources.content_assets);
+    let assets: HashSet<PathBuf> = shown_assets.iter().map(|a| a.rel.clone()).collect();
     diags.extend(markdown::links::resolve(&mut site, &assets, &audience));
     watch.lap("links");
 
     let planned = render::plan(&site);
     let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience, &strings);
     diags.extend(file_diags);
-    diags.extend(collisions(&site, &planned, &extra_files));
     watch.lap("templates and site files");
     let mut search_files = Vec::new();
-    let search = if site.config.search && !checking {
+    // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
+    // has already failed skips it, the longest stage, to report its errors sooner.
+    let search = if site.config.search && !diags.has_errors() {
         match search::build(&site, &audience) {
             Ok(index) => {
                 match search::files(&index) {
@@ -352,6 +396,14 @@ fn prepare(
         None
     };
     watch.lap("search index");
+    let copied = copied_files(&sources.static_files, &shown_assets);
+    diags.extend(collisions(
+        &site,
+        &planned,
+        &extra_files,
+        &search_files,
+        &copied,
+    ));
 
     Ok(Prepared {
         start,
@@ -392,7 +444,7 @@ fn site_files(
     let (aliases, mut diags) = site_files::aliases(site);
     let mut extra_files: Vec<SiteFile> = aliases
         .into_iter()
-        .map(|(path, html, origin)| (path, html.into_bytes(), origin))
+        .map(|(path, html, place)| (path, html.into_bytes(), Origin::at(place)))
         .collect();
     let feed_specs = render::feeds::specs(site);
     for spec in &feed_specs {
@@ -401,11 +453,13 @@ fn site_files(
             ("atom.xml", render::feeds::atom(site, spec)),
         ] {
             let path = render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
-            extra_files.push((path, xml.into_bytes(), format!("the feed of {}", spec.url)));
+            let origin = Origin::new("site.yaml", format!("the feed of {}", spec.url));
+            extra_files.push((path, xml.into_bytes(), origin));
         }
     }
     for (url, ics, origin) in render::ics::files(site) {
         let path = render::path_of_url(&site.config.root, &url);
+        let origin = Origin::new(&origin, format!("the calendar of {origin}"));
         extra_files.push((path, ics.into_bytes(), origin));
     }
     if let Some(url) = crate::report::dashboard_url(site) {
@@ -418,7 +472,8 @@ fn site_files(
         let report = crate::report::measure(site);
         let ics = crate::report::calendar::ics(site, &report.calendar, &label);
         let path = render::path_of_url(&site.config.root, &format!("{url}calendar.ics"));
-        extra_files.push((path, ics.into_bytes(), "the dashboard's calendar".into()));
+        let origin = Origin::new("site.yaml", "the dashboard's calendar (`report.path`)");
+        extra_files.push((path, ics.into_bytes(), origin));
     }
     let feed_links = feed_specs
         .iter()
@@ -427,19 +482,18 @@ fn site_files(
     extra_files.push((
         "sitemap.xml".into(),
         site_files::sitemap(site, planned).into_bytes(),
-        "the sitemap".into(),
+        Origin::new("site.yaml", "the sitemap"),
     ));
     extra_files.push((
         "robots.txt".into(),
         site_files::robots(site, audience).into_bytes(),
-        "robots.txt".into(),
+        Origin::new("site.yaml", "robots.txt"),
     ));
     match site_files::syntax_css(site) {
-        Ok(files) => extra_files.extend(
-            files
-                .into_iter()
-                .map(|(p, css)| (p, css.into_bytes(), "site.yaml highlighting".into())),
-        ),
+        Ok(files) => extra_files.extend(files.into_iter().map(|(p, css)| {
+            let origin = Origin::new("site.yaml", "the code highlighting stylesheet");
+            (p, css.into_bytes(), origin)
+        })),
         Err(d) => diags.push(d),
     }
     (extra_files, feed_links, diags)
@@ -506,7 +560,8 @@ fn emit(
                     .push(write_error(path, e));
             }
         });
-        for (rel, copy) in static_copies(&sources.static_files, &sources.content_assets) {
+        let content_assets = filter::visible_assets(site, &sources.content_assets);
+        for (rel, copy) in static_copies(&sources.static_files, &content_assets) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
                 Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
@@ -553,10 +608,10 @@ fn render_markdown(
         let dir = src.rel.parent().unwrap_or(Path::new(""));
         let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode, code);
         if !errs.is_empty() {
-            errors.lock().expect("not poisoned").extend(
-                errs.into_iter()
-                    .map(|e| src.body_error(e.offset, e.message).with_hint(e.hint)),
-            );
+            errors.lock().expect("not poisoned").extend(src.body_errors(
+                errs.into_iter().map(|e| (e.offset, e.message, e.hint)),
+                "shortcode errors",
+            ));
         }
         Some(Arc::new(r))
     };
@@ -606,95 +661,173 @@ enum Copy {
     File(PathBuf),
 }
 
-/// Theme assets, then the site's `static/` (which overrides them), then files beside pages.
+/// Theme assets, then the site's `static/` (which overrides them), then the files beside pages
+/// that this build shows ([`filter::visible_assets`]).
 fn static_copies(
     static_files: &[load::AssetFile],
-    content_assets: &[load::AssetFile],
+    content_assets: &[&load::AssetFile],
 ) -> BTreeMap<String, Copy> {
-    let mut out = BTreeMap::new();
-    if let Some(dir) = THEME.get_dir("static") {
-        let mut stack = vec![dir];
-        while let Some(d) = stack.pop() {
-            for f in d.files() {
-                let rel = f
-                    .path()
-                    .strip_prefix("static")
-                    .map(slash_path)
-                    .unwrap_or_default();
-                out.insert(rel, Copy::Embedded(f.contents()));
-            }
-            stack.extend(d.dirs());
-        }
-    }
-    for f in static_files.iter().chain(content_assets) {
+    let mut out: BTreeMap<String, Copy> = theme_assets()
+        .into_iter()
+        .map(|(rel, bytes)| (rel, Copy::Embedded(bytes)))
+        .collect();
+    for f in static_files.iter().chain(content_assets.iter().copied()) {
         out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
     }
     out
 }
 
-/// Two things written to the same output file: two pages with one URL, an alias over a page.
-fn collisions(site: &Site, planned: &[render::Planned], extra: &[SiteFile]) -> Vec<Diagnostic> {
-    let origin = |job: &render::Job| -> (PathBuf, String) {
-        match job {
-            render::Job::Page(i) => (site.pages[*i].source.display.clone(), "a page".into()),
-            render::Job::Section(i, _) => (
-                site.sections[*i]
-                    .source
-                    .as_ref()
-                    .map(|s| s.display.clone())
-                    .unwrap_or_else(|| "content".into()),
-                "a section".into(),
-            ),
-            render::Job::Dashboard => (
-                PathBuf::from("site.yaml"),
-                "the dashboard (`report.path`)".into(),
-            ),
-            _ => (PathBuf::from("site.yaml"), "a taxonomy page".into()),
+/// Who writes an output file, found cheaply; described only when two collide.
+#[derive(Clone, Copy)]
+enum Writer {
+    Planned(usize),
+    Extra(usize),
+    Index,
+    Copied(usize),
+}
+
+/// Two things written to the same output file: two pages with one URL, an alias over a page,
+/// the sitemap or robots.txt, a file of `static/` or beside a page over a generated file or
+/// another copied file, anything over the search index. Each is an error naming both. The
+/// one exception is deliberate: the site's own files replace the theme's assets.
+fn collisions(
+    site: &Site,
+    planned: &[render::Planned],
+    extra: &[SiteFile],
+    index: &[(String, Vec<u8>)],
+    copied: &[(String, PathBuf)],
+) -> Vec<Diagnostic> {
+    let describe = |w: Writer| -> Origin {
+        match w {
+            Writer::Planned(k) => job_origin(site, &planned[k].job),
+            Writer::Extra(k) => extra[k].2.clone(),
+            Writer::Index => Origin::new("site.yaml", "the search index (`search`)"),
+            Writer::Copied(k) => Origin::new(&copied[k].1, copied[k].1.display().to_string()),
         }
     };
-    // The first planned output at each path; messages are only made for collisions.
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(planned.len());
+    let mut seen: HashMap<&str, Writer> = HashMap::with_capacity(planned.len() + extra.len());
     let mut diags = Vec::new();
-    let first = |k: usize| {
-        let (file, what) = origin(&planned[k].job);
-        format!("{what} from {}", file.display())
-    };
-    for (k, p) in planned.iter().enumerate() {
-        match seen.get(p.path.as_str()) {
-            Some(&j) => {
-                let (file, _) = origin(&p.job);
-                diags.push(
-                    Diagnostic::error(
-                        &file,
-                        format!("this writes /{}, which {} writes too", p.path, first(j)),
-                    )
-                    .with_hint("give one of them another `slug`, or rename its file"),
-                );
+    let writers = planned
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.path.as_str(), Writer::Planned(k)))
+        .chain(extra.iter().enumerate().map(|(k, e)| (e.0.as_str(), Writer::Extra(k))))
+        .chain(index.iter().map(|(p, _)| (p.as_str(), Writer::Index)))
+        .chain(copied.iter().enumerate().map(|(k, c)| (c.0.as_str(), Writer::Copied(k))));
+    for (path, writer) in writers {
+        match seen.get(path) {
+            Some(&first) => {
+                let (first, second) = (describe(first), describe(writer));
+                // Placed where the writer can act: an alias's line rather than the sitemap.
+                let (at, other) = if first.precision() > second.precision() {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                diags.push(at.error(
+                    format!(
+                        "{} writes /{path}, which {} writes too",
+                        at.what(),
+                        other.what()
+                    ),
+                    "give one of them another path: a `slug`, another alias, or rename the file",
+                ));
             }
             None => {
-                seen.insert(&p.path, k);
+                seen.insert(path, writer);
             }
         }
     }
-    for (path, _, origin) in extra {
-        if let Some(&j) = seen.get(path.as_str()) {
-            diags.push(
-                Diagnostic::error(
-                    PathBuf::from(origin),
+    for (rel, _) in theme_assets() {
+        match seen.get(rel.as_str()) {
+            Some(&w @ (Writer::Planned(_) | Writer::Extra(_) | Writer::Index)) => {
+                let second = describe(w);
+                diags.push(second.error(
                     format!(
-                        "an alias or generated file writes /{path}, which {} writes too",
-                        first(j)
+                        "{} writes /{rel}, a file of the theme that the pages need",
+                        second.what()
                     ),
-                )
-                .with_hint("remove that alias, or change the page's URL"),
-            );
+                    "give it another path; to replace the theme's file, put yours in static/",
+                ));
+            }
+            _ => {}
         }
     }
     diags
 }
 
-/// Refuses output folders whose swap would destroy sources.
-fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+/// What writes a planned output, for collision errors.
+fn job_origin(site: &Site, job: &render::Job) -> Origin {
+    use render::Job;
+    let data = |file: &str, what: &str| Origin::new(file, what);
+    match job {
+        Job::Page(i) => {
+            let display = &site.pages[*i].source.display;
+            Origin::new(display, format!("the page {}", display.display()))
+        }
+        Job::Section(i, _) => match &site.sections[*i].source {
+            Some(src) => Origin::new(&src.display, format!("the section {}", src.display.display())),
+            None => Origin::new("content", "the home page"),
+        },
+        Job::Member(i) => {
+            let m = &site.community.members[*i];
+            Origin::new(&m.file, format!("the page of member `{}` ({})", m.id, m.file.display()))
+        }
+        Job::Community(i) => {
+            let c = &site.community.communities[*i];
+            Origin::new(&c.file, format!("the page of community `{}` ({})", c.id, c.file.display()))
+        }
+        Job::Members => data("data/members", "the members directory"),
+        Job::Communities => data("data/communities.yaml", "the communities page"),
+        Job::Ambassadors(_) => data("data/members", "an ambassadors page"),
+        Job::Leaderboard(_) => data("data/members", "a leaderboard"),
+        Job::TaxonomyList(_) | Job::TaxonomyTerm(..) => {
+            data("site.yaml", "a taxonomy page (`taxonomies`)")
+        }
+        Job::Search => data("site.yaml", "the search page (`search`)"),
+        Job::NotFound => data("content", "the 404 page"),
+        Job::Dashboard => data("site.yaml", "the dashboard (`report.path`)"),
+    }
+}
+
+/// The theme's own assets (`static/` of the embedded theme), by output path.
+fn theme_assets() -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    if let Some(dir) = THEME.get_dir("static") {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            out.extend(d.files().map(|f| {
+                let rel = f.path().strip_prefix("static").map(slash_path);
+                (rel.unwrap_or_default(), f.contents())
+            }));
+            stack.extend(d.dirs());
+        }
+    }
+    out
+}
+
+/// The files `static/` and the pages' folders copy, by output path, with their source as the
+/// writer knows it (`static/x.png`): what [`collisions`] checks besides the generated files.
+fn copied_files(
+    static_files: &[load::AssetFile],
+    content_assets: &[&load::AssetFile],
+) -> Vec<(String, PathBuf)> {
+    let static_dir = Path::new("static");
+    let content_dir = Path::new("content");
+    static_files
+        .iter()
+        .map(|f| (slash_path(&f.rel), static_dir.join(&f.rel)))
+        .chain(
+            content_assets
+                .iter()
+                .map(|f| (slash_path(&f.rel), content_dir.join(&f.rel))),
+        )
+        .collect()
+}
+
+/// Refuses output folders whose swap would destroy sources, or anything parvis did not write
+/// ([`crate::output::check_target`]).
+fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<(), String> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -722,7 +855,7 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
             return Err(format!("the output folder {} is inside the site's {dir}/ folder; choose a folder such as {}", out.display(), root.join("public").display()));
         }
     }
-    Ok(())
+    crate::output::check_target(&out, force)
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {

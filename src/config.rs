@@ -126,11 +126,14 @@ impl<T> Placed<T> {
 
     /// An error about this value, in site.yaml.
     pub fn error(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
+        let d = Diagnostic {
             line: self.line,
             column: self.column,
-            source_line: self.source_line.clone(),
             ..Diagnostic::error("site.yaml", message)
+        };
+        match &self.source_line {
+            Some(text) => d.on_line(text),
+            None => d,
         }
     }
 }

@@ -29,8 +29,38 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it, in plain words.
     pub hint: Option<String>,
-    /// The offending source line, when there is one.
+    /// The offending source line, when there is one: an excerpt of at most
+    /// [`EXCERPT_CHARS`] characters around the column, so that a huge line costs little.
     pub source_line: Option<String>,
+    /// 1-based position of the column in `source_line` (0: none).
+    #[serde(skip)]
+    pub caret: usize,
+}
+
+/// The longest source line a diagnostic keeps; longer lines are cut around the column.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// The part of `line` to show for a problem at 1-based character `column`, and the column's
+/// position in it. Cut lines are marked with `…` at the cut ends.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let bytes_max = EXCERPT_CHARS * 4;
+    let fits = line.len() <= EXCERPT_CHARS || (line.len() <= bytes_max && line.chars().count() <= EXCERPT_CHARS);
+    if fits {
+        return (line.to_string(), column);
+    }
+    let col = column.max(1) - 1;
+    let start = col.saturating_sub(EXCERPT_CHARS / 3);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut taken = line.chars().skip(start);
+    out.extend(taken.by_ref().take(EXCERPT_CHARS));
+    if taken.next().is_some() {
+        out.push('…');
+    }
+    let caret = if column == 0 { 0 } else { col - start + 1 + usize::from(start > 0) };
+    (out, caret)
 }
 
 impl Diagnostic {
@@ -43,6 +73,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            caret: 0,
         }
     }
 
@@ -53,15 +84,26 @@ impl Diagnostic {
         }
     }
 
-    /// Places the diagnostic at `line`:`column` of `source` and keeps that line for display.
+    /// Places the diagnostic at `line`:`column` of `source` and keeps (an excerpt of) that
+    /// line for display.
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column;
-        self.source_line = source
+        let text = source
             .lines()
             .nth(line.saturating_sub(1))
-            .filter(|_| line > 0)
-            .map(str::to_owned);
+            .filter(|_| line > 0);
+        if let Some(text) = text {
+            self = self.on_line(text);
+        }
+        self
+    }
+
+    /// Keeps (an excerpt of) `text`, the diagnostic's line, for display.
+    pub fn on_line(mut self, text: &str) -> Self {
+        let (excerpt, caret) = excerpt(text, self.column);
+        self.source_line = Some(excerpt);
+        self.caret = caret;
         self
     }
 
@@ -104,11 +146,11 @@ impl Diagnostic {
             let pad = " ".repeat(num.len());
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{num} | {src}");
-            if self.column > 0 {
+            if self.caret > 0 {
                 // Tabs keep their width so the caret lines up under the character.
                 let lead: String = src
                     .chars()
-                    .take(self.column - 1)
+                    .take(self.caret - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{pad} | {lead}^");
@@ -133,6 +175,45 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = source[line_start..offset].chars().count() + 1;
     (line, column)
+}
+
+/// How many diagnostics one file gets before the rest are only counted.
+pub const MAX_PER_FILE: usize = 50;
+
+/// Counts the problems of one file, so that only the first [`MAX_PER_FILE`] are made into
+/// diagnostics: a page with 100,000 broken links costs 50 messages and a count, not 100,000
+/// copies of its line and as many searches for a suggestion.
+#[derive(Debug, Default)]
+pub struct Budget {
+    made: usize,
+    skipped: usize,
+}
+
+impl Budget {
+    /// Whether the next problem may be made into a diagnostic; counts it either way.
+    pub fn take(&mut self) -> bool {
+        if self.made < MAX_PER_FILE {
+            self.made += 1;
+            true
+        } else {
+            self.skipped += 1;
+            false
+        }
+    }
+
+    /// One error saying how many problems of `file` were not shown, if any.
+    pub fn summary(&self, file: &Path, what: &str) -> Option<Diagnostic> {
+        (self.skipped > 0).then(|| {
+            Diagnostic::error(
+                file,
+                format!(
+                    "{} more {what} in this file (only the first {MAX_PER_FILE} are shown)",
+                    self.skipped
+                ),
+            )
+            .with_hint("fix the ones above and build again to see the rest")
+        })
+    }
 }
 
 /// The diagnostics of one build, kept in a stable order so output is deterministic.

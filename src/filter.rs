@@ -3,9 +3,13 @@
 //! A page is left out when it is a draft (unless drafts are asked for), not yet published,
 //! expired, or open only to a narrower circle than the build's audience. Nothing is deleted:
 //! hidden items stay in the model, marked, so that later stages can say why a link fails.
+//! Files beside pages follow the page or section they sit with ([`visible_assets`]).
 
+use crate::load::AssetFile;
 use crate::model::{Hidden, Site};
 use jiff::Timestamp;
+use std::collections::HashMap;
+use std::path::Path;
 
 /// What a build is for.
 #[derive(Debug, Clone)]
@@ -59,4 +63,36 @@ pub fn apply(site: &mut Site, v: &Visibility) {
         .map(|c| config.can_see(&v.audience, &c.audience))
         .collect();
     site.attach();
+}
+
+/// The files beside pages (`content/**` that is not Markdown) this build may copy.
+///
+/// A file belongs to the page bundle (`name/index.md`) or section (`_index.md`) whose folder
+/// is the nearest one up from it, and is shown only when that page or section is: an
+/// attachment of an internal section, a draft or a page not yet published stays out of the
+/// build, as the page itself does. A folder with several owners (translations) shows its
+/// files when any of them is shown. Files with no owner (no `_index.md` above them) are shown.
+pub fn visible_assets<'a>(site: &Site, assets: &'a [AssetFile]) -> Vec<&'a AssetFile> {
+    let mut owners: HashMap<&Path, bool> = HashMap::new();
+    let bundles = site.pages.iter().filter_map(|p| {
+        let dir = p.bundle_dir.as_deref()?;
+        Some((dir, p.hidden.is_none()))
+    });
+    let sections = site.sections.iter().filter_map(|s| {
+        let dir = s.source.as_ref()?.rel.parent()?;
+        Some((dir, s.hidden.is_none()))
+    });
+    for (dir, shown) in bundles.chain(sections) {
+        *owners.entry(dir).or_default() |= shown;
+    }
+    assets
+        .iter()
+        .filter(|a| {
+            a.rel
+                .ancestors()
+                .skip(1)
+                .find_map(|dir| owners.get(dir).copied())
+                .unwrap_or(true)
+        })
+        .collect()
 }

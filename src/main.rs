@@ -66,6 +66,10 @@ enum Command {
         /// Print the time each stage took.
         #[arg(long)]
         timings: bool,
+        /// Replace the output folder even when parvis did not write it (it has no
+        /// .parvis-output file). Without it, such a folder is refused, and a file never replaced.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the site (front matter, links, templates, data) without writing anything.
     Check {
@@ -171,6 +175,7 @@ fn main() -> ExitCode {
             format,
             quiet,
             timings,
+            force,
         } => {
             let output = output.unwrap_or_else(|| site.join("public"));
             let opts = BuildOptions {
@@ -179,12 +184,13 @@ fn main() -> ExitCode {
                 audience,
                 drafts,
                 progress: format == Format::Text && !quiet && show_progress(),
+                force,
             };
             if all_audiences {
                 let result = parvis::build::build_all(&opts);
                 return finish_many(result, format, quiet, &output);
             }
-            finish(build(&opts), format, quiet, |r| {
+            finish(build(&opts), Doing::Build, format, quiet, |r| {
                 let mut lines = String::new();
                 if timings {
                     for (stage, d) in &r.timings {
@@ -215,7 +221,7 @@ fn main() -> ExitCode {
                         print!("{text}");
                         ExitCode::SUCCESS
                     }
-                    Err(e) => finish(Err(e), format, false, |_| String::new()),
+                    Err(e) => finish(Err(e), Doing::Read, format, false, |_| String::new()),
                 };
             }
             let opts = BuildOptions {
@@ -224,8 +230,9 @@ fn main() -> ExitCode {
                 audience,
                 drafts,
                 progress: false,
+                force: false,
             };
-            finish(build(&opts), format, false, |r| {
+            finish(build(&opts), Doing::Check, format, false, |r| {
                 format!(
                     "checked {} pages for the `{}` audience: no errors",
                     r.pages, r.audience
@@ -278,6 +285,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => finish(
                     Err(e),
+                    Doing::Read,
                     if json { Format::Json } else { Format::Text },
                     false,
                     |_| String::new(),
@@ -307,7 +315,7 @@ fn main() -> ExitCode {
                 } else {
                     Format::Text
                 };
-                finish(Err(e), format, false, |_| String::new())
+                finish(Err(e), Doing::Read, format, false, |_| String::new())
             }
         },
         Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
@@ -336,8 +344,20 @@ fn show_progress() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
 }
 
+/// What a command that read the site did, for the line that closes a failure.
+#[derive(Clone, Copy)]
+enum Doing {
+    /// `build`: an output was (not) swapped in.
+    Build,
+    /// `check`: nothing was to be written.
+    Check,
+    /// `report`, `search`, `check --audiences`: the site was only read.
+    Read,
+}
+
 fn finish(
     result: Result<BuildReport, BuildError>,
+    doing: Doing,
     format: Format,
     quiet: bool,
     summary: impl Fn(&BuildReport) -> String,
@@ -354,10 +374,14 @@ fn finish(
             print_diagnostics(&d, format);
             if format == Format::Text {
                 let n = d.error_count();
-                eprintln!(
-                    "build failed: {n} error{}; the previous output was left untouched",
-                    if n == 1 { "" } else { "s" }
-                );
+                let errors = format!("{n} error{}", if n == 1 { "" } else { "s" });
+                match doing {
+                    Doing::Build => eprintln!(
+                        "build failed: {errors}; the previous output was left untouched"
+                    ),
+                    Doing::Check => eprintln!("check failed: {errors}"),
+                    Doing::Read => eprintln!("the site has {errors}; fix them first"),
+                }
             }
             ExitCode::from(1)
         }
@@ -395,7 +419,7 @@ fn finish_many(
             }
             ExitCode::SUCCESS
         }
-        Err(e) => finish(Err(e), format, quiet, |_| String::new()),
+        Err(e) => finish(Err(e), Doing::Build, format, quiet, |_| String::new()),
     }
 }
 

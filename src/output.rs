@@ -65,6 +65,7 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
+        remove_abandoned(parent, &name);
         let dir = parent.join(format!(".{name}.parvis-new-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -106,6 +107,7 @@ impl Staging {
 
     /// Puts the new output in place of the old one, then removes the old one.
     pub fn commit(mut self) -> io::Result<()> {
+        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
         let old = self.dir.with_file_name(
             self.dir
                 .file_name()
@@ -130,6 +132,80 @@ impl Staging {
             remove_in_background(&old);
         }
         Ok(())
+    }
+}
+
+/// The file that marks a folder as written by parvis, and so safe to replace whole.
+pub const MARKER: &str = ".parvis-output";
+const MARKER_TEXT: &str = "This folder was written by parvis. `parvis build` replaces it whole: \
+keep nothing else here.\n";
+
+/// Refuses an output folder whose swap would lose something parvis did not write: a file, a
+/// link, or a non-empty folder without [`MARKER`] (unless `force`). A missing or empty folder,
+/// or one an earlier build wrote, is fine.
+pub fn check_target(target: &Path, force: bool) -> Result<(), String> {
+    let meta = match std::fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read the output folder {}: {e}", target.display())),
+    };
+    if !meta.is_dir() {
+        let what = if meta.file_type().is_symlink() { "a link" } else { "a file" };
+        return Err(format!(
+            "the output {} is {what}, not a folder: parvis never replaces it; choose another \
+             output folder with -o",
+            target.display()
+        ));
+    }
+    if force || target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(target)
+        .map_err(|e| format!("cannot read the output folder {}: {e}", target.display()))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(format!(
+        "the output folder {} holds files that parvis did not write (it has no {MARKER}), \
+         and a build replaces the whole folder; choose an empty or new folder with -o, or pass \
+         --force to replace it (an output of parvis 0.1 needs --force once)",
+        target.display()
+    ))
+}
+
+/// Removes the staging and old-output folders of builds that were killed (their process is
+/// gone), so that they do not pile up beside the output. Folders of running builds stay.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".parvis-new-", ".parvis-old-"].iter().find_map(|infix| {
+            file_name
+                .strip_prefix(&format!(".{name}{infix}"))?
+                .parse::<u32>()
+                .ok()
+        });
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if pid.is_some_and(|p| is_dir && !process_alive(p)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` runs. Where that cannot be told, it is taken to run, so that
+/// nothing of a live build is ever removed.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 

@@ -40,9 +40,10 @@
 //! first build's.
 
 use super::{
-    collisions, render_markdown, site_files, static_copies, write_error, Copy, Files, Prepared,
+    collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files, Prepared,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::filter;
 use crate::load::frontmatter::FrontMatter;
 use crate::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
 use crate::markdown::{self, shortcodes::Call, LinkTarget};
@@ -319,11 +320,10 @@ impl Prepared {
             markdown::render_with_shortcodes(source.body(), dir, &shortcode, self.code.as_ref());
         if !errors.is_empty() {
             let mut all = Diagnostics::default();
-            all.extend(
-                errors
-                    .into_iter()
-                    .map(|e| source.body_error(e.offset, e.message).with_hint(e.hint)),
-            );
+            all.extend(source.body_errors(
+                errors.into_iter().map(|e| (e.offset, e.message, e.hint)),
+                "shortcode errors",
+            ));
             return Some(Update::Failed(all));
         }
         let minutes = |words: usize| words.div_ceil(200);
@@ -446,7 +446,10 @@ impl Prepared {
                 assets_came_or_went.insert(rel.clone());
             }
         }
-        let copies = static_copies(&static_files, &content_assets);
+        let copies = static_copies(
+            &static_files,
+            &filter::visible_assets(&self.site, &content_assets),
+        );
         let generated = |path: &str| {
             self.planned.iter().any(|p| p.path == path)
                 || self.extra_files.iter().any(|(p, _, _)| p == path)
@@ -526,6 +529,32 @@ impl Prepared {
         } else {
             self.site.clone()
         };
+        // Files beside pages follow their page or section: a new audience, draft state or
+        // date shows or hides them.
+        if model_changed {
+            let mut before: HashSet<&Path> = filter::visible_assets(&self.site, &content_assets)
+                .into_iter()
+                .map(|a| a.rel.as_path())
+                .collect();
+            for a in filter::visible_assets(&site, &content_assets) {
+                if !before.remove(a.rel.as_path()) {
+                    let bytes = std::fs::read(&a.source).map_err(|e| {
+                        Stop::Failed(one(Diagnostic::error(
+                            a.source.strip_prefix(&root).unwrap_or(&a.source),
+                            format!("cannot read this file: {e}"),
+                        )))
+                    })?;
+                    changes.written.insert(slash_path(&a.rel), bytes);
+                    assets_came_or_went.insert(a.rel.clone());
+                }
+            }
+            for rel in before {
+                let out = slash_path(rel);
+                changes.written.remove(&out);
+                changes.removed.push(out);
+                assets_came_or_went.insert(rel.to_path_buf());
+            }
+        }
 
         // The globals every template reads.
         let mut owned_templates = match new_templates {
@@ -592,7 +621,10 @@ impl Prepared {
         ))?;
         let redone: HashSet<&Path> = redo.iter().chain(&relink).map(PathBuf::as_path).collect();
         changes.stats.bodies = redone.len();
-        let assets: HashSet<PathBuf> = content_assets.iter().map(|a| a.rel.clone()).collect();
+        let assets: HashSet<PathBuf> = filter::visible_assets(&site, &content_assets)
+            .into_iter()
+            .map(|a| a.rel.clone())
+            .collect();
         check(markdown::links::resolve_some(
             &mut site,
             &assets,
@@ -605,7 +637,17 @@ impl Prepared {
         let new_files = if model_changed || !redone.is_empty() {
             let (extra, links, diags) = site_files(&site, &planned, &self.audience, &self.strings);
             check(diags)?;
-            check(collisions(&site, &planned, &extra))?;
+            let copied = copied_files(
+                &static_files,
+                &filter::visible_assets(&site, &content_assets),
+            );
+            check(collisions(
+                &site,
+                &planned,
+                &extra,
+                &self.search_files,
+                &copied,
+            ))?;
             Some((extra, links))
         } else {
             None

@@ -2,9 +2,9 @@
 //! place of the placeholders that rendering left.
 
 use super::LinkTarget;
-use crate::diagnostics::{suggest, Diagnostic};
+use crate::diagnostics::{suggest, Budget, Diagnostic};
 use crate::load::slash_path;
-use crate::model::{Hidden, Site, Source};
+use crate::model::{Hidden, Site};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -98,40 +98,53 @@ fn resolve_items(
         .filter_map(|&item| {
             let (source, rendered) = match item {
                 Item::Page(i) => (&site.pages[i].source, site.pages[i].rendered.as_ref()?),
-                Item::Section(i) => (site.sections[i].source.as_ref()?, site.sections[i].rendered.as_ref()?),
+                Item::Section(i) => (
+                    site.sections[i].source.as_ref()?,
+                    site.sections[i].rendered.as_ref()?,
+                ),
             };
             let mut diags = Vec::new();
+            let mut budget = Budget::default();
             let urls = rendered
                 .links
                 .iter()
                 .map(|link| {
                     let found = match &link.target {
-                        LinkTarget::Anchor(a) => check_anchor(Some(&rendered.anchors), a, source, link.offset, &link.raw, "this page")
-                            .map(|_| format!("#{a}")),
-                        LinkTarget::Page(path, anchor) => match page_url(&targets, path, anchor.as_deref(), source, link.offset, &link.raw, audience) {
-                            Err(Missing::Hidden(_)) if link.drop_if_hidden => Ok(String::new()),
-                            Err(Missing::Hidden(d)) | Err(Missing::Broken(d)) => Err(d),
-                            Ok(url) => Ok(url),
-                        },
-                        LinkTarget::Asset(path) => {
-                            if assets.contains(path) {
-                                Ok(format!("{root}{}", encode_path(&slash_path(path))))
-                            } else {
-                                Err(source
-                                    .body_error(link.offset, format!("link to `{}`: there is no such file", link.raw))
-                                    .with_hint(format!("put the file at content/{}, or fix the path (it is relative to the page's folder)", slash_path(path))))
+                        LinkTarget::Anchor(a) => {
+                            check_anchor(Some(&rendered.anchors), a).map(|_| format!("#{a}"))
+                        }
+                        LinkTarget::Page(path, anchor) => {
+                            match page_url(&targets, path, anchor.as_deref()) {
+                                Err(Problem::Hidden(_)) if link.drop_if_hidden => Ok(String::new()),
+                                found => found,
                             }
                         }
-                        LinkTarget::Outside => Err(source
-                            .body_error(link.offset, format!("link to `{}` leaves the content folder", link.raw))
-                            .with_hint("link to pages inside content/ with a relative path, or to other sites with a full URL")),
+                        LinkTarget::Asset(path) if assets.contains(path) => {
+                            Ok(format!("{root}{}", encode_path(&slash_path(path))))
+                        }
+                        LinkTarget::Asset(path) => Err(Problem::NoFile(path)),
+                        LinkTarget::Outside => Err(Problem::Outside),
                     };
-                    found.unwrap_or_else(|d| {
-                        diags.push(d);
+                    found.unwrap_or_else(|problem| {
+                        if budget.take() {
+                            let page = match &link.target {
+                                LinkTarget::Page(path, _) => {
+                                    format!("content/{}", slash_path(path))
+                                }
+                                _ => "this page".to_string(),
+                            };
+                            let d = problem.diagnostic(&targets, &link.raw, &page, audience);
+                            diags.push(
+                                source
+                                    .body_error(link.offset, d.message)
+                                    .with_hint(d.hint.unwrap_or_default()),
+                            );
+                        }
                         link.raw.clone()
                     })
                 })
                 .collect();
+            diags.extend(budget.summary(&source.display, "broken links"));
             Some((item, urls, diags))
         })
         .collect();
@@ -157,89 +170,113 @@ fn resolve_items(
     all
 }
 
-/// Why a page link has no URL in this build.
-enum Missing {
-    /// The target exists but this build does not show it.
-    Hidden(Diagnostic),
-    Broken(Diagnostic),
+/// Why a link has no URL in this build. Finding it is cheap; saying it (suggestions, lists of
+/// ids) is done only for the problems a file's [`Budget`] lets through.
+enum Problem<'a> {
+    /// No page at that path.
+    NoPage(&'a Path),
+    /// The page exists but this build does not show it.
+    Hidden(&'a Hidden),
+    /// The page (or this page) has no heading with that id.
+    NoAnchor {
+        anchor: &'a str,
+        anchors: &'a HashSet<String>,
+    },
+    NoFile(&'a Path),
+    Outside,
 }
 
-fn page_url(
-    targets: &HashMap<&Path, Target<'_>>,
-    path: &Path,
-    anchor: Option<&str>,
-    source: &Source,
-    offset: usize,
-    raw: &str,
-    audience: &str,
-) -> Result<String, Missing> {
-    let Some(t) = targets.get(path) else {
-        let wanted = slash_path(path);
-        let known: Vec<String> = targets.keys().map(|p| slash_path(p)).collect();
-        let hint = match suggest(&wanted, known.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean content/{s}? Paths are relative to the page's folder"),
-            None => "paths are relative to the page's folder; check the file name".to_string(),
-        };
-        return Err(Missing::Broken(
-            source
-                .body_error(
-                    offset,
+impl Problem<'_> {
+    /// The message and hint for the link written `raw`, to `page` (`content/x.md` or `this
+    /// page`), in the build of `audience`. The caller places it.
+    fn diagnostic(
+        &self,
+        targets: &HashMap<&Path, Target<'_>>,
+        raw: &str,
+        page: &str,
+        audience: &str,
+    ) -> Diagnostic {
+        let (message, hint) = match self {
+            Problem::NoPage(path) => {
+                let wanted = slash_path(path);
+                let known: Vec<String> = targets.keys().map(|p| slash_path(p)).collect();
+                let hint = match suggest(&wanted, known.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean content/{s}? Paths are relative to the page's folder"
+                    ),
+                    None => "paths are relative to the page's folder; check the file name".into(),
+                };
+                (
                     format!("link to `{raw}`: there is no page content/{wanted}"),
+                    hint,
                 )
-                .with_hint(hint),
-        ));
-    };
-    let target = format!("content/{}", slash_path(path));
-    if let Some(h) = t.hidden {
-        let (message, hint) = match h {
-            Hidden::Audience(a) => (
-                format!("link to `{raw}`: {target} is only open to `{a}`, and the `{audience}` audience may not see it"),
-                format!("open {target} to `{audience}` (`audience: {audience}` in its front matter), remove the link, or write it [text]({raw} \"if-visible\") to keep only its text where the page is hidden"),
+            }
+            Problem::Hidden(Hidden::Audience(a)) => (
+                format!("link to `{raw}`: {page} is only open to `{a}`, and the `{audience}` audience may not see it"),
+                format!("open {page} to `{audience}` (`audience: {audience}` in its front matter), remove the link, or write it [text]({raw} \"if-visible\") to keep only its text where the page is hidden"),
             ),
-            other => (
-                format!("link to `{raw}`: {target} is {other} and not part of this build"),
+            Problem::Hidden(other) => (
+                format!("link to `{raw}`: {page} is {other} and not part of this build"),
                 format!("remove the link, publish the page, or write it [text]({raw} \"if-visible\") to keep only its text while the page is hidden"),
             ),
+            Problem::NoAnchor { anchor, anchors } => {
+                let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                let hint = match suggest(anchor, known.iter().copied()) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None if known.is_empty() => "that page has no headings".to_string(),
+                    None if known.len() > 20 => format!(
+                        "its heading ids include: {}, and {} more",
+                        known[..20].join(", "),
+                        known.len() - 20
+                    ),
+                    None => format!("its heading ids are: {}", known.join(", ")),
+                };
+                (
+                    format!("link to `{raw}`: {page} has no heading with the id `{anchor}`"),
+                    hint,
+                )
+            }
+            Problem::NoFile(path) => (
+                format!("link to `{raw}`: there is no such file"),
+                format!(
+                    "put the file at content/{}, or fix the path (it is relative to the page's folder)",
+                    slash_path(path)
+                ),
+            ),
+            Problem::Outside => (
+                format!("link to `{raw}` leaves the content folder"),
+                "link to pages inside content/ with a relative path, or to other sites with a full URL".into(),
+            ),
         };
-        return Err(Missing::Hidden(
-            source.body_error(offset, message).with_hint(hint),
-        ));
+        Diagnostic::error("", message).with_hint(hint)
+    }
+}
+
+fn page_url<'a>(
+    targets: &'a HashMap<&Path, Target<'_>>,
+    path: &'a Path,
+    anchor: Option<&'a str>,
+) -> Result<String, Problem<'a>> {
+    let Some(t) = targets.get(path) else {
+        return Err(Problem::NoPage(path));
+    };
+    if let Some(h) = t.hidden {
+        return Err(Problem::Hidden(h));
     }
     match anchor {
-        Some(a) => check_anchor(t.anchors, a, source, offset, raw, &target)
-            .map(|_| format!("{}#{a}", t.url))
-            .map_err(Missing::Broken),
+        Some(a) => check_anchor(t.anchors, a).map(|_| format!("{}#{a}", t.url)),
         None => Ok(t.url.to_string()),
     }
 }
 
-fn check_anchor(
-    anchors: Option<&HashSet<String>>,
-    anchor: &str,
-    source: &Source,
-    offset: usize,
-    raw: &str,
-    page: &str,
-) -> Result<(), Diagnostic> {
-    let Some(anchors) = anchors else {
-        return Ok(());
-    };
-    if anchor.is_empty() || anchors.contains(anchor) {
-        return Ok(());
+fn check_anchor<'a>(anchors: Option<&'a HashSet<String>>, anchor: &'a str) -> Result<(), Problem<'a>> {
+    match anchors {
+        Some(anchors) if !anchor.is_empty() && !anchors.contains(anchor) => {
+            Err(Problem::NoAnchor { anchor, anchors })
+        }
+        _ => Ok(()),
     }
-    let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
-    known.sort_unstable();
-    let hint = match suggest(anchor, known.iter().copied()) {
-        Some(s) => format!("did you mean `#{s}`?"),
-        None if known.is_empty() => "that page has no headings".to_string(),
-        None => format!("its heading ids are: {}", known.join(", ")),
-    };
-    Err(source
-        .body_error(
-            offset,
-            format!("link to `{raw}`: {page} has no heading with the id `{anchor}`"),
-        )
-        .with_hint(hint))
 }
 
 /// Writes `urls[n]` in place of each placeholder `n`.

@@ -11,7 +11,7 @@ pub mod shortcodes;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// A heading in the table of contents.
@@ -159,7 +159,7 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids = HeadingIds::default();
     // While inside a heading: its start index in `events`, its text, its explicit id.
     let mut heading: Option<(usize, String)> = None;
     let mut code: Option<(Option<String>, String)> = None;
@@ -188,7 +188,7 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
                             s
                         }
                     });
-                    let id = unique_id(&wanted, &mut used_ids);
+                    let id = used_ids.unique(&wanted);
                     events[start] = Event::Start(Tag::Heading {
                         level,
                         id: Some(CowStr::from(id.clone())),
@@ -317,15 +317,31 @@ fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 1;
-    while used.contains(&id) {
-        id = format!("{wanted}-{n}");
-        n += 1;
+/// The heading ids of one page, each unique: the second `## Same` is `same-1`, the third
+/// `same-2`. The next free number of each id is kept, so that a page of many identical
+/// headings costs linear time, not a search from `-1` each time.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, wanted: &str) -> String {
+        let mut id = wanted.to_string();
+        if self.used.contains(&id) {
+            let n = self.next.entry(id.clone()).or_insert(1);
+            loop {
+                id = format!("{wanted}-{n}");
+                *n += 1;
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(id.clone());
+        id
     }
-    used.insert(id.clone());
-    id
 }
 
 /// Nests flat headings by level into a tree.

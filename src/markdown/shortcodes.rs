@@ -27,18 +27,17 @@ pub struct Expanded {
 
 impl Expanded {
     /// The offset in the original body of offset `o` of the expanded text.
+    /// Spans are in order and apart, so the last one starting at or before `o` decides: a
+    /// binary search keeps a page of many shortcodes and links linear.
     pub fn original_offset(&self, o: usize) -> usize {
-        let mut delta: isize = 0;
-        for &(ns, ne, os, oe) in &self.spans {
-            if o < ns {
-                break;
-            }
-            if o < ne {
-                return os;
-            }
-            delta = oe as isize - ne as isize;
+        let before = self.spans.partition_point(|&(ns, ..)| ns <= o);
+        let Some(&(_, ne, os, oe)) = before.checked_sub(1).map(|i| &self.spans[i]) else {
+            return o;
+        };
+        if o < ne {
+            return os;
         }
-        (o as isize + delta).max(0) as usize
+        (o as isize + oe as isize - ne as isize).max(0) as usize
     }
 }
 

@@ -461,6 +461,14 @@ impl CommunityData {
                         text: &str,
                         diags: &mut Vec<Diagnostic>|
          -> bool {
+            if id.value.trim().is_empty() {
+                // An empty id would make the page of the whole directory its own.
+                diags.push(
+                    at(file, text, id, format!("this {what} id is empty"))
+                        .with_hint("give it a plain lowercase identifier, like `ana-lopez`"),
+                );
+                return false;
+            }
             if crate::model::slugify(&id.value) != id.value {
                 diags.push(
                     at(
@@ -836,12 +844,11 @@ impl CommunityData {
             .filter(|m| m.published && m.status == "active")
         {
             if m.is_thin() {
-                let only_email =
-                    m.headline.is_none() && m.expertise.is_empty() && m.links.is_empty();
-                let what = if only_email {
-                    "nothing but a name and an email"
-                } else {
-                    "no bio and no photo"
+                let bare = m.headline.is_none() && m.expertise.is_empty() && m.links.is_empty();
+                let what = match (bare, m.email.is_some()) {
+                    (true, true) => "nothing but a name and an email",
+                    (true, false) => "nothing but a name",
+                    (false, _) => "no bio and no photo",
                 };
                 out.push(Diagnostic::warning(&m.file, format!("thin profile: member `{}` has {what}", m.id))
                     .with_hint("a community lives on rich profiles: add a bio, a photo, a headline or expertise"));

@@ -22,10 +22,13 @@ impl DateValue {
         if let Ok(ts) = s.parse::<Timestamp>() {
             return Ok(DateValue::Instant(ts));
         }
-        s.parse::<DateTime>().map_err(explain).and_then(|dt| {
-            dt.to_zoned(TimeZone::UTC)
-                .map(|z| DateValue::Instant(z.timestamp()))
-                .map_err(explain)
+        // A civil time is read as UTC. So is an instant of the last hours of 9999, past the
+        // range of an instant: it means "never", as the day `9999-12-31` does, and is kept as
+        // the last instant there is.
+        let civil = s.strip_suffix(['Z', 'z']).unwrap_or(s);
+        civil.parse::<DateTime>().map_err(explain).map(|dt| {
+            let ts = dt.to_zoned(TimeZone::UTC).map(|z| z.timestamp());
+            DateValue::Instant(ts.unwrap_or(clamp(dt.year())))
         })
     }
 
@@ -36,7 +39,7 @@ impl DateValue {
             // machinery (sorting 10,000 pages calls this a million times).
             DateValue::Day(d) => jiff::tz::Offset::UTC
                 .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
-                .unwrap_or(Timestamp::MIN),
+                .unwrap_or(clamp(d.year())),
             DateValue::Instant(t) => *t,
         }
     }
@@ -96,6 +99,16 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
+/// The instant nearest to a civil time of `year` that has none: the first or the last there
+/// is. `9999-12-31` as a `publish_date` must stay in the future, never sort as the past.
+fn clamp(year: i16) -> Timestamp {
+    if year > 0 {
+        Timestamp::MAX
+    } else {
+        Timestamp::MIN
+    }
+}
+
 fn explain(e: jiff::Error) -> String {
     // jiff says which field is out of range ("day ... is not in the required range of 1..=28").
     let msg = e.to_string();
@@ -130,6 +143,15 @@ mod tests {
             DateValue::parse("2026-03-14 09:30").unwrap().iso(),
             "2026-03-14T09:30:00Z"
         );
+    }
+
+    #[test]
+    fn the_last_instants_of_9999_are_accepted_and_stay_last() {
+        for s in ["9999-12-31", "9999-12-31T23:59:59Z", "9999-12-31T12:00:00"] {
+            let d = DateValue::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(d.timestamp(), Timestamp::MAX, "{s}");
+        }
+        assert!(DateValue::parse("2026-01-01").unwrap().timestamp() < Timestamp::MAX);
     }
 
     #[test]

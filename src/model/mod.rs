@@ -60,6 +60,23 @@ impl Source {
     pub fn body_error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.display, message).at_offset(&self.text, self.body_start + offset)
     }
+
+    /// Errors at byte offsets of the body, each with its hint: the first
+    /// [`crate::diagnostics::MAX_PER_FILE`] placed, the rest counted in one more error.
+    pub fn body_errors(
+        &self,
+        problems: impl IntoIterator<Item = (usize, String, String)>,
+        what: &str,
+    ) -> Vec<Diagnostic> {
+        let mut budget = crate::diagnostics::Budget::default();
+        let mut out: Vec<Diagnostic> = problems
+            .into_iter()
+            .filter(|_| budget.take())
+            .map(|(offset, message, hint)| self.body_error(offset, message).with_hint(hint))
+            .collect();
+        out.extend(budget.summary(&self.display, what));
+        out
+    }
 }
 
 /// Why an item is left out of a build.
@@ -776,7 +793,12 @@ fn new_section(
             .unwrap_or_else(|| config.title.clone())
     });
     Section {
-        paginate_by: front.paginate_by.unwrap_or(config.paginate_by),
+        // `0` is an error of the front matter; the build goes on with the site's value
+        // rather than one list page per item.
+        paginate_by: front
+            .paginate_by
+            .filter(|&n| n > 0)
+            .unwrap_or(config.paginate_by),
         weight: front.weight.unwrap_or(0),
         source,
         front,

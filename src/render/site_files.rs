@@ -69,8 +69,9 @@ pub fn robots(site: &Site, audience: &str) -> String {
     }
 }
 
-/// Redirect pages for every visible page's `aliases`, as (output path, HTML).
-pub fn aliases(site: &Site) -> (Vec<(String, String, String)>, Vec<Diagnostic>) {
+/// Redirect pages for every visible page's `aliases`, as (output path, HTML, where the alias
+/// is written: the page's `aliases` key, for errors).
+pub fn aliases(site: &Site) -> (Vec<(String, String, Diagnostic)>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
     let root = &site.config.root;
@@ -96,7 +97,7 @@ pub fn aliases(site: &Site) -> (Vec<(String, String, String)>, Vec<Diagnostic>) 
             out.push((
                 path_of_url(root, &url),
                 html,
-                p.source.display.display().to_string(),
+                p.source.key_error("aliases", format!("the alias `{alias}`")),
             ));
         }
     }

@@ -154,6 +154,7 @@ fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
         audience: o.audience.clone(),
         drafts: false,
         progress: false,
+        force: false,
     };
     crate::build::search_files(&opts)
 }

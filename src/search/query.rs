@@ -2,7 +2,8 @@
 //!
 //! `themes/default/static/assets/search.js` is this module in JavaScript, step for step: the
 //! same tokens, the same candidate stems (exact, then completions of the last word, then
-//! typo corrections), the same integer scores and the same order. `parvis search` and the
+//! typo corrections), the same integer scores and the same order (words matched, words matched
+//! as typed, score, document). `parvis search` and the
 //! browser therefore return the same results, which a test checks on the example site.
 
 use super::analyze::query_tokens;
@@ -61,6 +62,8 @@ pub struct Hit {
     pub doc: u32,
     /// Query words found in the document.
     pub matched: u32,
+    /// Of those, the words found as typed (not completed or corrected).
+    pub exact: u32,
     pub score: u32,
 }
 
@@ -285,7 +288,8 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         tokens.truncate(MAX_TOKENS);
         let complete_last = !query.text.ends_with(char::is_whitespace);
         let full = query.full || !query.filters.is_empty();
-        let mut totals: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+        // Per document: words matched, words matched as typed, score.
+        let mut totals: BTreeMap<u32, (u32, u32, u32)> = BTreeMap::new();
         let mut all_stems = BTreeSet::new();
         let mut partial = false;
         for (i, token) in tokens.iter().enumerate() {
@@ -316,20 +320,22 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
                     }
                 }
             }
-            let mut best: HashMap<u32, u32> = HashMap::new();
+            let mut best: HashMap<u32, (u32, bool)> = HashMap::new();
             for (stem, weight) in &candidates {
                 all_stems.insert(stem.clone());
                 let (postings, left_out) = self.postings(stem, full)?;
                 partial |= left_out;
                 for (doc, impact) in postings {
-                    let s = best.entry(doc).or_insert(0);
+                    let (s, exact) = best.entry(doc).or_insert((0, false));
                     *s = (*s).max(impact * weight);
+                    *exact |= *weight == EXACT;
                 }
             }
-            for (doc, s) in best {
-                let t = totals.entry(doc).or_insert((0, 0));
+            for (doc, (s, exact)) in best {
+                let t = totals.entry(doc).or_insert((0, 0, 0));
                 t.0 += 1;
-                t.1 += s;
+                t.1 += u32::from(exact);
+                t.2 += s;
             }
         }
         if !query.filters.is_empty() {
@@ -345,15 +351,19 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         }
         let mut hits: Vec<Hit> = totals
             .into_iter()
-            .map(|(doc, (matched, score))| Hit {
+            .map(|(doc, (matched, exact, score))| Hit {
                 doc,
                 matched,
+                exact,
                 score,
             })
             .collect();
+        // A word found as typed beats a completion of it, whatever their scores:
+        // `canary1` finds the page about canary1 before the one about canary10.
         hits.sort_by(|a, b| {
             b.matched
                 .cmp(&a.matched)
+                .then(b.exact.cmp(&a.exact))
                 .then(b.score.cmp(&a.score))
                 .then(a.doc.cmp(&b.doc))
         });

@@ -389,6 +389,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         audience: None,
         drafts: true,
         progress: false,
+        force: false,
     };
     let site = Site::new();
     match site.rebuild(&build, false) {

@@ -201,3 +201,69 @@ fn check_audiences_says_what_each_circle_sees_and_how_to_open_items() {
         "content/blog/post-ambassadors.md: open to `ambassadors` (seen by internal, ambassadors); `audience: partners` would also open it to partners"
     ));
 }
+
+/// Files beside pages (attachments of every kind: a bundle's file, a file in a bundle's
+/// subfolder, a file in a section's folder) go where their page or section goes: a circle's
+/// build holds those it may see and none of a narrower circle's, nor those of a draft or of a
+/// page not yet published.
+#[test]
+fn attachments_follow_their_page_or_section_into_each_circle() {
+    let t = SiteTest::fixture("circles");
+    for owner in CIRCLES {
+        let bundle = format!("content/blog/bundle-{owner}");
+        t.file(
+            &format!("{bundle}/index.md"),
+            format!("---\ntitle: Bundle {owner}\ndate: 2026-09-01\naudience: {owner}\n---\nBody.\n"),
+        );
+        t.file(
+            &format!("{bundle}/report.csv"),
+            format!("canary{owner}attachment\n"),
+        );
+        t.file(
+            &format!("{bundle}/files/deep-{owner}.txt"),
+            format!("canary{owner}deepfile\n"),
+        );
+    }
+    t.file(
+        "content/internal-docs/salaries.csv",
+        "canaryinternalsectionfile\n",
+    );
+    t.file(
+        "content/blog/draft-bundle/index.md",
+        "---\ntitle: Draft\ndate: 2026-09-01\ndraft: true\n---\nBody.\n",
+    );
+    t.file("content/blog/draft-bundle/plan.txt", "canarydraftfile\n");
+    t.file(
+        "content/blog/future-bundle/index.md",
+        "---\ntitle: Future\ndate: 2026-09-01\npublish_date: 2099-01-01\n---\nBody.\n",
+    );
+    t.file("content/blog/future-bundle/plan.txt", "canaryfuturefile\n");
+    let rank = |a: &str| CIRCLES.iter().position(|c| *c == a).unwrap();
+    for viewer in CIRCLES {
+        t.build_at(1_795_392_000, &["--audience", viewer]).success();
+        let all = everything(&t, "");
+        for owner in CIRCLES {
+            for kind in ["attachment", "deepfile"] {
+                let canary = format!("canary{owner}{kind}");
+                let visible = rank(viewer) <= rank(owner);
+                assert_eq!(
+                    all.contains(&canary),
+                    visible,
+                    "the `{viewer}` build {} `{canary}`",
+                    if visible { "lacks" } else { "leaks" }
+                );
+            }
+        }
+        assert_eq!(
+            all.contains("canaryinternalsectionfile"),
+            viewer == "internal",
+            "the internal section's file in the `{viewer}` build"
+        );
+        assert!(!all.contains("canarydraftfile"), "a draft's file in `{viewer}`");
+        assert!(!all.contains("canaryfuturefile"), "a future page's file in `{viewer}`");
+    }
+    t.build_at(1_795_392_000, &["--audience", "public", "--drafts"])
+        .success();
+    let all = everything(&t, "");
+    assert!(all.contains("canarydraftfile") && all.contains("canaryfuturefile"));
+}

@@ -256,6 +256,9 @@ fn every_error_is_reported_at_once() {
 fn same_url_twice() {
     fails_with(
         &[("content/blog/copy.md", b"---\ntitle: Copy\nslug: first-post\n---\n")],
-        &["error: this writes /blog/first-post/index.html, which a page from content/blog/copy.md writes too"],
+        &[
+            "error: the page content/blog/first-post.md writes /blog/first-post/index.html, which the page content/blog/copy.md writes too",
+            "  --> content/blog/first-post.md",
+        ],
     );
 }

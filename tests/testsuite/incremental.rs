@@ -111,6 +111,7 @@ fn options(root: &Path) -> BuildOptions {
         audience: None,
         drafts: true,
         progress: false,
+        force: false,
     }
 }
 

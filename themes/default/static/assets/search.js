@@ -240,13 +240,13 @@ export class Index {
         const [list, leftOut] = await this.postings(stem, full);
         partial ||= leftOut;
         for (const [doc, impact] of list) {
-          const s = impact * w;
-          if (s > (best.get(doc) || 0)) best.set(doc, s);
+          const b = best.get(doc) || [0, false];
+          best.set(doc, [Math.max(b[0], impact * w), b[1] || w === EXACT]);
         }
       }
-      for (const [doc, s] of best) {
-        const t = totals.get(doc) || [0, 0];
-        t[0] += 1; t[1] += s;
+      for (const [doc, [s, exact]] of best) {
+        const t = totals.get(doc) || [0, 0, 0];
+        t[0] += 1; t[1] += exact ? 1 : 0; t[2] += s;
         totals.set(doc, t);
       }
     }
@@ -255,8 +255,9 @@ export class Index {
       for (const [v, ids] of await this.facet(facet)) if (accepted.includes(v)) ids.forEach((id) => allowed.add(id));
       for (const doc of [...totals.keys()]) if (!allowed.has(doc)) totals.delete(doc);
     }
-    const hits = [...totals].map(([doc, [matched, score]]) => ({ doc, matched, score }));
-    hits.sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
+    const hits = [...totals].map(([doc, [matched, exact, score]]) => ({ doc, matched, exact, score }));
+    // A word found as typed beats a completion of it (query.rs says why).
+    hits.sort((a, b) => b.matched - a.matched || b.exact - a.exact || b.score - a.score || a.doc - b.doc);
     return { hits, stems: [...allStems].sort(cmp), tokens: toks, partial };
   }
 
