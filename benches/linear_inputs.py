@@ -13,12 +13,13 @@ the wall time and the peak resident memory of the process from the kernel (wait4
 Linear means: doubling N doubles the time at most (plus a constant), and memory grows by a
 bounded amount per item. Not a test: figures for the notes. Prints one table.
 """
-import argparse, os, pathlib, resource, subprocess, sys, tempfile, time
+import argparse, os, pathlib, subprocess, sys, tempfile, threading, time
 
 ap = argparse.ArgumentParser()
 root = pathlib.Path(__file__).resolve().parent.parent
 ap.add_argument("--binary", default=str(root / "target" / "release" / "parvis"))
 ap.add_argument("--sizes", default="10000,20000,40000,80000")
+ap.add_argument("--timeout", type=float, default=120, help="seconds before a build is killed")
 args = ap.parse_args()
 sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -44,8 +45,22 @@ def run(case, n):
             [args.binary, "build", str(site), "-q"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "CI": "true"},
         )
-        stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        # Read errors on a thread and reap with wait4, which gives the peak memory.
+        out = []
+        reader = threading.Thread(target=lambda: out.append(proc.stderr.read()))
+        reader.start()
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > args.timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                reader.join()
+                return None
+            time.sleep(0.005)
+        reader.join()
+        stderr = out[0]
         wall = time.monotonic() - start
         code = os.waitstatus_to_exitcode(status)
         expected = 1 if case == "errors" else 0
@@ -57,5 +72,9 @@ def run(case, n):
 print(f"{'case':<10} {'N':>7} {'wall s':>8} {'peak MB':>8} {'stderr KB':>9}  wall/N (µs)")
 for case in ["headings", "links", "errors"]:
     for n in sizes:
-        wall, mb, err = run(case, n)
+        got = run(case, n)
+        if got is None:
+            print(f"{case:<10} {n:>7} {'>' + str(int(args.timeout)):>8}  (killed)")
+            continue
+        wall, mb, err = got
         print(f"{case:<10} {n:>7} {wall:>8.2f} {mb:>8.1f} {err / 1024:>9.1f}  {wall / n * 1e6:>8.1f}")

@@ -711,9 +711,19 @@ fn collisions(
         .iter()
         .enumerate()
         .map(|(k, p)| (p.path.as_str(), Writer::Planned(k)))
-        .chain(extra.iter().enumerate().map(|(k, e)| (e.0.as_str(), Writer::Extra(k))))
+        .chain(
+            extra
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (e.0.as_str(), Writer::Extra(k))),
+        )
         .chain(index.iter().map(|(p, _)| (p.as_str(), Writer::Index)))
-        .chain(copied.iter().enumerate().map(|(k, c)| (c.0.as_str(), Writer::Copied(k))));
+        .chain(
+            copied
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.0.as_str(), Writer::Copied(k))),
+        );
     for (path, writer) in writers {
         match seen.get(path) {
             Some(&first) => {
@@ -766,16 +776,25 @@ fn job_origin(site: &Site, job: &render::Job) -> Origin {
             Origin::new(display, format!("the page {}", display.display()))
         }
         Job::Section(i, _) => match &site.sections[*i].source {
-            Some(src) => Origin::new(&src.display, format!("the section {}", src.display.display())),
+            Some(src) => Origin::new(
+                &src.display,
+                format!("the section {}", src.display.display()),
+            ),
             None => Origin::new("content", "the home page"),
         },
         Job::Member(i) => {
             let m = &site.community.members[*i];
-            Origin::new(&m.file, format!("the page of member `{}` ({})", m.id, m.file.display()))
+            Origin::new(
+                &m.file,
+                format!("the page of member `{}` ({})", m.id, m.file.display()),
+            )
         }
         Job::Community(i) => {
             let c = &site.community.communities[*i];
-            Origin::new(&c.file, format!("the page of community `{}` ({})", c.id, c.file.display()))
+            Origin::new(
+                &c.file,
+                format!("the page of community `{}` ({})", c.id, c.file.display()),
+            )
         }
         Job::Members => data("data/members", "the members directory"),
         Job::Communities => data("data/communities.yaml", "the communities page"),

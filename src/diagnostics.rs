@@ -44,7 +44,8 @@ pub const EXCERPT_CHARS: usize = 120;
 /// position in it. Cut lines are marked with `…` at the cut ends.
 fn excerpt(line: &str, column: usize) -> (String, usize) {
     let bytes_max = EXCERPT_CHARS * 4;
-    let fits = line.len() <= EXCERPT_CHARS || (line.len() <= bytes_max && line.chars().count() <= EXCERPT_CHARS);
+    let fits = line.len() <= EXCERPT_CHARS
+        || (line.len() <= bytes_max && line.chars().count() <= EXCERPT_CHARS);
     if fits {
         return (line.to_string(), column);
     }
@@ -59,7 +60,11 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
     if taken.next().is_some() {
         out.push('…');
     }
-    let caret = if column == 0 { 0 } else { col - start + 1 + usize::from(start > 0) };
+    let caret = if column == 0 {
+        0
+    } else {
+        col - start + 1 + usize::from(start > 0)
+    };
     (out, caret)
 }
 

@@ -376,9 +376,9 @@ fn finish(
                 let n = d.error_count();
                 let errors = format!("{n} error{}", if n == 1 { "" } else { "s" });
                 match doing {
-                    Doing::Build => eprintln!(
-                        "build failed: {errors}; the previous output was left untouched"
-                    ),
+                    Doing::Build => {
+                        eprintln!("build failed: {errors}; the previous output was left untouched")
+                    }
                     Doing::Check => eprintln!("check failed: {errors}"),
                     Doing::Read => eprintln!("the site has {errors}; fix them first"),
                 }

@@ -147,10 +147,19 @@ pub fn check_target(target: &Path, force: bool) -> Result<(), String> {
     let meta = match std::fs::symlink_metadata(target) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot read the output folder {}: {e}", target.display())),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the output folder {}: {e}",
+                target.display()
+            ))
+        }
     };
     if !meta.is_dir() {
-        let what = if meta.file_type().is_symlink() { "a link" } else { "a file" };
+        let what = if meta.file_type().is_symlink() {
+            "a link"
+        } else {
+            "a file"
+        };
         return Err(format!(
             "the output {} is {what}, not a folder: parvis never replaces it; choose another \
              output folder with -o",

@@ -40,7 +40,8 @@
 //! first build's.
 
 use super::{
-    collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files, Prepared,
+    collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files,
+    Prepared,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter;

@@ -270,7 +270,10 @@ fn page_url<'a>(
     }
 }
 
-fn check_anchor<'a>(anchors: Option<&'a HashSet<String>>, anchor: &'a str) -> Result<(), Problem<'a>> {
+fn check_anchor<'a>(
+    anchors: Option<&'a HashSet<String>>,
+    anchor: &'a str,
+) -> Result<(), Problem<'a>> {
     match anchors {
         Some(anchors) if !anchor.is_empty() && !anchors.contains(anchor) => {
             Err(Problem::NoAnchor { anchor, anchors })

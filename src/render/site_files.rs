@@ -97,7 +97,8 @@ pub fn aliases(site: &Site) -> (Vec<(String, String, Diagnostic)>, Vec<Diagnosti
             out.push((
                 path_of_url(root, &url),
                 html,
-                p.source.key_error("aliases", format!("the alias `{alias}`")),
+                p.source
+                    .key_error("aliases", format!("the alias `{alias}`")),
             ));
         }
     }

@@ -213,7 +213,9 @@ fn attachments_follow_their_page_or_section_into_each_circle() {
         let bundle = format!("content/blog/bundle-{owner}");
         t.file(
             &format!("{bundle}/index.md"),
-            format!("---\ntitle: Bundle {owner}\ndate: 2026-09-01\naudience: {owner}\n---\nBody.\n"),
+            format!(
+                "---\ntitle: Bundle {owner}\ndate: 2026-09-01\naudience: {owner}\n---\nBody.\n"
+            ),
         );
         t.file(
             &format!("{bundle}/report.csv"),
@@ -259,8 +261,14 @@ fn attachments_follow_their_page_or_section_into_each_circle() {
             viewer == "internal",
             "the internal section's file in the `{viewer}` build"
         );
-        assert!(!all.contains("canarydraftfile"), "a draft's file in `{viewer}`");
-        assert!(!all.contains("canaryfuturefile"), "a future page's file in `{viewer}`");
+        assert!(
+            !all.contains("canarydraftfile"),
+            "a draft's file in `{viewer}`"
+        );
+        assert!(
+            !all.contains("canaryfuturefile"),
+            "a future page's file in `{viewer}`"
+        );
     }
     t.build_at(1_795_392_000, &["--audience", "public", "--drafts"])
         .success();

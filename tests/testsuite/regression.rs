@@ -33,7 +33,8 @@ fn build_output_refuses_a_folder_parvis_did_not_write() {
     std::fs::create_dir_all(&thesis).unwrap();
     std::fs::write(thesis.join("chapter1.txt"), "years of work").unwrap();
     let run = t.build(&["-o", thesis.to_str().unwrap()]);
-    run.failure(2).stderr_has("holds files that parvis did not write");
+    run.failure(2)
+        .stderr_has("holds files that parvis did not write");
     assert_eq!(
         std::fs::read_to_string(thesis.join("chapter1.txt")).unwrap(),
         "years of work"
@@ -142,7 +143,10 @@ fn copied_files_over_generated_files_are_errors_naming_both() {
         ("static/members/index.html", "the members directory"),
         ("static/sitemap.xml", "the sitemap"),
         ("static/robots.txt", "robots.txt"),
-        ("content/team/photo-page/index.html", "the page content/team/photo-page/index.md"),
+        (
+            "content/team/photo-page/index.html",
+            "the page content/team/photo-page/index.md",
+        ),
     ];
     for (file, other) in cases {
         let t = SiteTest::fixture("basic");
@@ -172,7 +176,10 @@ fn aliases_over_generated_files_name_the_alias_and_what_it_hides() {
         ("/sitemap.xml", "the sitemap"),
         ("/robots.txt", "robots.txt"),
         ("/assets/search.js", "a file of the theme"),
-        ("/members/ana/", "the page of member `ana` (data/members/ana.yaml)"),
+        (
+            "/members/ana/",
+            "the page of member `ana` (data/members/ana.yaml)",
+        ),
     ];
     for (alias, other) in cases {
         let t = SiteTest::fixture("basic");
@@ -195,7 +202,9 @@ fn staging_folders_of_killed_builds_are_removed() {
     // No process has this id (ids stop at 2^22 on Linux).
     let dead = t.root.join(".public.parvis-new-4999999");
     let dead_old = t.root.join(".public.parvis-old-4999998");
-    let live = t.root.join(format!(".public.parvis-new-{}", std::process::id()));
+    let live = t
+        .root
+        .join(format!(".public.parvis-new-{}", std::process::id()));
     for dir in [&dead, &dead_old, &live] {
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join("index.html"), "half").unwrap();
@@ -209,7 +218,10 @@ fn staging_folders_of_killed_builds_are_removed() {
 #[test]
 fn failed_check_does_not_speak_of_output() {
     let t = SiteTest::fixture("basic");
-    t.file("content/blog/bad.md", "---\ntitle: Bad\ndate: 2026-13-01\n---\n");
+    t.file(
+        "content/blog/bad.md",
+        "---\ntitle: Bad\ndate: 2026-13-01\n---\n",
+    );
     let run = t.run(&["check", "."]);
     run.failure(1).stderr_has("check failed: 1 error");
     assert!(!run.stderr.contains("output"), "{}", run.stderr);
@@ -226,7 +238,8 @@ fn thin_profile_without_email_does_not_mention_one() {
     let run = t.run(&["check", "."]);
     run.stderr_has("thin profile: member `zed` has nothing but a name");
     assert!(
-        !run.stderr.contains("member `zed` has nothing but a name and an email"),
+        !run.stderr
+            .contains("member `zed` has nothing but a name and an email"),
         "{}",
         run.stderr
     );
@@ -256,7 +269,9 @@ fn year_9999_dates_are_accepted_and_stay_in_the_future() {
     for (name, date) in [("instant", "9999-12-31T23:59:59Z"), ("day", "9999-12-31")] {
         t.file(
             &format!("content/blog/never-{name}.md"),
-            format!("---\ntitle: Never {name}\ndate: 2026-01-05\npublish_date: {date}\n---\nBody.\n"),
+            format!(
+                "---\ntitle: Never {name}\ndate: 2026-01-05\npublish_date: {date}\n---\nBody.\n"
+            ),
         );
     }
     t.build(&[]).success();
