@@ -9,6 +9,7 @@ mod cli;
 mod community;
 mod example_site;
 mod feeds;
+mod html;
 mod incremental;
 mod markdown;
 mod portals;
