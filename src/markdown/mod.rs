@@ -116,13 +116,14 @@ pub fn render_with_shortcodes(
     shortcode: &ShortcodeFn<'_>,
     code: Option<&highlight::Cache>,
 ) -> (Rendered, Vec<shortcodes::ShortcodeError>) {
-    let calls = match shortcodes::find(body) {
+    let mut calls = match shortcodes::find(body) {
         Ok(c) => c,
         Err(e) => return (render_body(body, dir, code), vec![e]),
     };
     if calls.is_empty() {
         return (render_body(body, dir, code), Vec::new());
     }
+    set_heading_levels(body, &mut calls);
     let mut errors = Vec::new();
     let expanded = shortcodes::expand(body, &calls, |call| {
         shortcode(call).or_else(|e| {
@@ -148,6 +149,29 @@ pub fn render_with_shortcodes(
         link.offset = expanded.original_offset(link.offset);
     }
     (rendered, errors)
+}
+
+/// Gives each call a `heading_level` argument, unless the writer gave one: one below the
+/// heading the call follows, or 2 before any (the page's title is its h1). A shortcode's cards
+/// take that level for their headings, so that the page's outline skips none.
+fn set_heading_levels(body: &str, calls: &mut [shortcodes::Call]) {
+    let headings: Vec<(usize, u8)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some((range.start, level_num(level))),
+            _ => None,
+        })
+        .collect();
+    for call in calls {
+        let above = headings
+            .iter()
+            .take_while(|(at, _)| *at < call.start)
+            .last();
+        let level = above.map_or(2, |(_, l)| (l + 1).min(6));
+        call.args
+            .entry("heading_level")
+            .or_insert_with(|| level.into());
+    }
 }
 
 /// Renders `body`, a page whose file lives in folder `dir` (relative to `content/`).
@@ -504,6 +528,22 @@ mod tests {
             Some(LinkTarget::Page("docs/a.md".into(), None))
         );
         assert_eq!(classify("sub/", d), None);
+    }
+
+    #[test]
+    fn shortcodes_take_the_heading_level_below_the_heading_they_follow() {
+        let body = "{{ card() }}\n\n## Team\n\n{{ card() }}\n\nTeam\n---\n\n#### Deep\n\n{{ card() }}\n\n###### Deepest\n\n{{ card() }}\n\n{{ card(heading_level=4) }}\n";
+        let shortcode =
+            |c: &shortcodes::Call| Ok(format!("<div>{}</div>", c.args["heading_level"]));
+        let (r, errors) = render_with_shortcodes(body, Path::new(""), &shortcode, None);
+        assert!(errors.is_empty());
+        let levels: Vec<&str> = r
+            .html
+            .split("<div>")
+            .skip(1)
+            .map(|s| &s[..s.find('<').unwrap()])
+            .collect();
+        assert_eq!(levels, ["2", "3", "5", "6", "4"], "{}", r.html);
     }
 
     #[test]

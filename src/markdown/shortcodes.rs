@@ -194,6 +194,8 @@ fn parse_args(s: &str) -> Result<Map<String, Value>, String> {
 
 /// Replaces every call with what `render` returns for it. Rendered HTML is put on one block:
 /// blank lines are removed and lines unindented, so that Markdown passes it through untouched.
+/// HTML that is a block (a card, a list) written inside a paragraph gets blank lines around it:
+/// it ends the paragraph instead of being cut where Markdown would close the paragraph.
 pub fn expand(
     body: &str,
     calls: &[Call],
@@ -218,8 +220,19 @@ pub fn expand(
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
+        let line_start = body[..call.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = body[call.end..]
+            .find('\n')
+            .map_or(body.len(), |i| call.end + i);
+        let block = is_block_html(&html);
         let ns = text.len();
+        if block && !only_container_markers(&body[line_start..call.start]) {
+            text.push_str("\n\n");
+        }
         text.push_str(&html);
+        if block && !body[call.end..line_end].trim().is_empty() {
+            text.push_str("\n\n");
+        }
         spans.push((ns, text.len(), call.start, call.end));
         last = call.end;
     }
@@ -229,6 +242,35 @@ pub fn expand(
     } else {
         Err(errors)
     }
+}
+
+/// The tags that start an HTML block in CommonMark (its HTML blocks of type 6): HTML that starts
+/// with one ends a paragraph.
+const BLOCK_TAGS: &str = "address article aside base basefont blockquote body caption center col \
+    colgroup dd details dialog dir div dl dt fieldset figcaption figure footer form frame frameset \
+    h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol \
+    optgroup option p param search section summary table tbody td tfoot th thead title tr track ul";
+
+fn is_block_html(html: &str) -> bool {
+    let Some(rest) = html.strip_prefix('<') else {
+        return false;
+    };
+    let name = rest
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    BLOCK_TAGS.split_whitespace().any(|t| t == name)
+}
+
+/// Whether the text before a call on its line only opens containers (`> `, `- `, `1. `), where a
+/// block may start without a blank line.
+fn only_container_markers(prefix: &str) -> bool {
+    prefix.split_whitespace().all(|t| {
+        matches!(t, ">" | "-" | "*" | "+")
+            || t.strip_suffix(['.', ')'])
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 #[cfg(test)]
@@ -263,5 +305,32 @@ mod tests {
         assert_eq!(e.original_offset(c), body.find("cd").unwrap());
         assert_eq!(e.original_offset(1), 1);
         assert_eq!(e.original_offset(5), 2);
+    }
+
+    #[test]
+    fn a_block_inside_a_paragraph_stands_on_its_own() {
+        let card = |_: &Call| Ok("<div class=\"card\">\n<h2>Ada</h2>\n</div>".to_string());
+        let body = "Welcome. {{ card(id=\"ada\") }} Enjoy.\n";
+        let e = expand(body, &find(body).unwrap(), card).unwrap();
+        assert_eq!(
+            e.text,
+            "Welcome. \n\n<div class=\"card\">\n<h2>Ada</h2>\n</div>\n\n Enjoy.\n"
+        );
+        let enjoy = e.text.find("Enjoy").unwrap();
+        assert_eq!(e.original_offset(enjoy), body.find("Enjoy").unwrap());
+
+        for body in [
+            "{{ card() }}\n",
+            "> {{ card() }}\n",
+            "- {{ card() }}\n",
+            "12. {{ card() }}\n",
+        ] {
+            let e = expand(body, &find(body).unwrap(), card).unwrap();
+            assert!(!e.text.contains("\n\n"), "{body:?} gives {:?}", e.text);
+        }
+        let inline = |_: &Call| Ok("<b>Ada</b>".to_string());
+        let body = "Welcome {{ name() }} here.";
+        let e = expand(body, &find(body).unwrap(), inline).unwrap();
+        assert_eq!(e.text, "Welcome <b>Ada</b> here.");
     }
 }

@@ -394,17 +394,49 @@ pub fn safe_url(url: &str) -> bool {
 
 /// Renders a member bio from Markdown and removes anything that could run or load.
 pub fn sanitize_bio(markdown: &str) -> String {
+    const REL: &str = "nofollow noopener noreferrer";
     let mut html = String::new();
     let parser =
         pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("nofollow noopener noreferrer"))
+        .link_rel(Some(REL))
         .rm_tags(["img"])
         .clean(&html)
-        .to_string()
+        .to_string();
+    placeholders_without_rel(&clean, REL)
+}
+
+/// ammonia gives `rel` to every `<a>`, also to one whose `href` it removed (`javascript:`):
+/// that is a placeholder link, which HTML does not allow a `rel`, so it is taken off again.
+/// `html` is ammonia's output, written by html5ever: text holds no raw `<`, and every attribute
+/// is `name="value"` with no `"` inside the value, so a tag ends at the first `>` outside quotes.
+fn placeholders_without_rel(html: &str, rel: &str) -> String {
+    let rel_attr = format!(" rel=\"{rel}\"");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let mut quoted = false;
+        let end = rest
+            .find(|c| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..end];
+        if tag.starts_with("<a ") && !tag.contains(" href=\"") {
+            out.push_str(&tag.replacen(&rel_attr, "", 1));
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl CommunityData {
@@ -893,6 +925,15 @@ mod tests {
         for bad in ["<script", "onerror", "javascript:", "data:", "url(", "<img"] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
+    }
+
+    #[test]
+    fn a_link_whose_address_was_removed_is_a_placeholder_without_rel() {
+        let html = sanitize_bio("[x](javascript:alert(1)) <a title=\"a > b\" href=\"jAvAsCrIpT:x\">y</a> [ok](https://example.org/) \"quoted > text\"");
+        assert_eq!(
+            html,
+            "<p><a>x</a> <a title=\"a &gt; b\">y</a> <a href=\"https://example.org/\" rel=\"nofollow noopener noreferrer\">ok</a> \"quoted &gt; text\"</p>\n"
+        );
     }
 
     #[test]
