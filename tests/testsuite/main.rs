@@ -9,6 +9,7 @@ mod cli;
 mod community;
 mod example_site;
 mod feeds;
+mod hostile;
 mod incremental;
 mod markdown;
 mod portals;
