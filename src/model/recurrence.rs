@@ -59,6 +59,7 @@ impl Recurrence {
         {
             let what = match c {
                 '\n' | '\r' => "a line break".to_string(),
+                ' ' => "a space".to_string(),
                 c if c.is_control() => format!("the control character U+{:04X}", c as u32),
                 c => format!("`{c}`"),
             };

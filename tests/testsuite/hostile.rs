@@ -79,7 +79,12 @@ fn rrule_with_crlf_cannot_inject_ics_lines() {
     t.build(&[]).success();
     for file in ["events/club/event.ics", "events/calendar.ics"] {
         let text = t.read(file);
-        assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{file}:\n{text}");
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(
+            lines.iter().filter(|l| **l == "BEGIN:VEVENT").count(),
+            1,
+            "{file}:\n{text}"
+        );
         let events = ics_events(&text);
         assert_eq!(events.len(), 1, "{file}");
         let e = &events[0];
@@ -175,7 +180,7 @@ fn rrule_feb_30_never_occurs_is_an_error() {
 const HOSTILE_BODY: &str = "BODYSTART
 
 <script>alert('raw')</script>
-<img src=x onerror=alert('img')>
+<img src=x onerror=\"alert('img')\">
 
 Text with <span onmouseover=\"alert('inline')\">a span</span> and [a link](javascript:alert('link')).
 
@@ -231,7 +236,7 @@ fn assert_sanitised(html: &str) {
 fn assert_raw(html: &str) {
     let b = body(html);
     assert!(b.contains("<script>alert('raw')</script>"), "{b}");
-    assert!(b.contains("onerror=alert('img')"), "{b}");
+    assert!(b.contains("onerror=\"alert('img')\""), "{b}");
 }
 
 #[test]
@@ -254,7 +259,7 @@ fn raw_html_is_sanitised_when_the_site_says_so() {
         "title: Hostile\nbase_url: https://hostile.example.org/\nmarkdown:\n  html: clean\n",
     );
     let err = reports(&t, &["  --> site.yaml:4:9"]);
-    assert!(err.contains("allow") && err.contains("sanitize"), "{err}");
+    assert!(err.contains("= help: one of: allow, "), "{err}");
     t.file(
         "site.yaml",
         "title: Hostile\nbase_url: https://hostile.example.org/\nmarkdown: { html: sanitise }\n",
