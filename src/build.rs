@@ -572,9 +572,7 @@ fn render_markdown(
         .par_iter_mut()
         .enumerate()
         .filter(|(_, s)| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
-        .for_each(|(i, s)| {
-            s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i]))
-        });
+        .for_each(|(i, s)| s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i])));
     errors.into_inner().expect("not poisoned")
 }
 

@@ -272,9 +272,9 @@ fn render_body(
             Event::Html(h) if raw_html == RawHtml::Sanitize => {
                 events.push(Event::Html(set_aside(h, range, body, trusted, &mut ours)))
             }
-            Event::InlineHtml(h) if raw_html == RawHtml::Sanitize => {
-                events.push(Event::InlineHtml(set_aside(h, range, body, trusted, &mut ours)))
-            }
+            Event::InlineHtml(h) if raw_html == RawHtml::Sanitize => events.push(
+                Event::InlineHtml(set_aside(h, range, body, trusted, &mut ours)),
+            ),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

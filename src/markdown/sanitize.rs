@@ -140,15 +140,22 @@ mod tests {
     #[test]
     fn cleans_what_the_writer_typed_and_keeps_what_parvis_wrote() {
         let mut kept = Kept::new();
-        let code = kept.keep("<pre class=\"code\" data-lang=\"rs\"><span class=\"hl-k\">fn</span></pre>");
+        let code =
+            kept.keep("<pre class=\"code\" data-lang=\"rs\"><span class=\"hl-k\">fn</span></pre>");
         let html = format!(
             "<h2 id=\"a\" onclick=\"x()\">A</h2><p><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">j</a> <a href=\"@@PVLINK0@@\">l</a></p>{code}<script>alert(1)</script><table><tr><td style=\"text-align: center\">c</td><td style=\"background:url(x)\">d</td></tr></table>"
         );
         let out = kept.clean(&html);
         assert!(out.contains("<h2 id=\"a\">A</h2>"), "{out}");
-        assert!(out.contains("data-lang=\"rs\"><span class=\"hl-k\">fn</span></pre>"), "{out}");
+        assert!(
+            out.contains("data-lang=\"rs\"><span class=\"hl-k\">fn</span></pre>"),
+            "{out}"
+        );
         assert!(out.contains("href=\"@@PVLINK0@@\""), "{out}");
-        assert!(out.contains("<td style=\"text-align: center\">c</td><td>d</td>"), "{out}");
+        assert!(
+            out.contains("<td style=\"text-align: center\">c</td><td>d</td>"),
+            "{out}"
+        );
         for bad in ["onerror", "onclick", "javascript", "<script", "alert"] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }

@@ -134,10 +134,12 @@ fn parse_call(body: &str, start: usize) -> Result<Option<Call>, ShortcodeError> 
         return Ok(None);
     }
     let name = name.to_string();
-    let err = |offset: usize, message: String| ShortcodeError {
+    let err = |offset: usize, message: String| {
+        ShortcodeError {
         offset,
         message: format!("shortcode `{name}`: {message}"),
         hint: "write shortcodes as {{ name(key=\"text\", number=3, flag=true) }}; text in quotes may hold anything but its own quote".into(),
+    }
     };
     let mut args = Map::new();
     loop {
@@ -148,10 +150,13 @@ fn parse_call(body: &str, start: usize) -> Result<Option<Call>, ShortcodeError> 
         let key_start = p.pos;
         let key = p.word();
         if key.is_empty() {
-            return Err(err(key_start, match p.peek() {
-                None => "the arguments are not closed with `)`".into(),
-                Some(c) => format!("expected an argument name or `)`, found `{c}`"),
-            }));
+            return Err(err(
+                key_start,
+                match p.peek() {
+                    None => "the arguments are not closed with `)`".into(),
+                    Some(c) => format!("expected an argument name or `)`, found `{c}`"),
+                },
+            ));
         }
         p.skip_space();
         if !p.eat('=') {
@@ -210,10 +215,13 @@ fn parse_call(body: &str, start: usize) -> Result<Option<Call>, ShortcodeError> 
             break;
         }
         if !p.eat(',') {
-            return Err(err(p.pos, match p.peek() {
-                None => "the arguments are not closed with `)`".into(),
-                Some(c) => format!("expected `,` or `)` after `{key}`, found `{c}`"),
-            }));
+            return Err(err(
+                p.pos,
+                match p.peek() {
+                    None => "the arguments are not closed with `)`".into(),
+                    Some(c) => format!("expected `,` or `)` after `{key}`, found `{c}`"),
+                },
+            ));
         }
     }
     p.skip_space();
@@ -373,14 +381,21 @@ mod tests {
 
     #[test]
     fn text_that_is_not_a_call_stays_text() {
-        for body in ["{{ page.title }}", "{{ x }}", "{{", "{{}}", "a {{ b c(d) }}"] {
+        for body in [
+            "{{ page.title }}",
+            "{{ x }}",
+            "{{",
+            "{{}}",
+            "a {{ b c(d) }}",
+        ] {
             assert_eq!(find(body).unwrap(), vec![], "{body}");
         }
     }
 
     #[test]
     fn calls_between_code_blocks_are_found_and_those_in_them_are_not() {
-        let body = "```\na\n```\n{{ s(n=1) }}\n```rust\n{{ s(n=2) }}\n```\n~~~\n{{ s(n=3) }}\n~~~\n";
+        let body =
+            "```\na\n```\n{{ s(n=1) }}\n```rust\n{{ s(n=2) }}\n```\n~~~\n{{ s(n=3) }}\n~~~\n";
         let calls = find(body).unwrap();
         assert_eq!(calls.len(), 1, "{calls:?}");
         assert_eq!(calls[0].args["n"], 1);

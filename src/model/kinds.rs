@@ -326,8 +326,11 @@ pub fn job(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -> 
     if let Some(u) = &r.apply_url {
         if !crate::model::community::safe_url(u) {
             diags.push(
-                src.extra_error("apply_url", format!("`apply_url` `{u}` is not a web address"))
-                    .with_hint("write a full https:// address"),
+                src.extra_error(
+                    "apply_url",
+                    format!("`apply_url` `{u}` is not a web address"),
+                )
+                .with_hint("write a full https:// address"),
             );
         }
     }

@@ -103,13 +103,13 @@ impl Recurrence {
             ),
             e => error(explain(&e), EXAMPLE),
         })?;
-        let first = rrule::RRuleSet::new(dt_start)
-            .rrule(validated.clone())
-            .all(1);
+        let first = rrule::RRuleSet::new(dt_start).rrule(validated).all(1);
         if first.dates.is_empty() {
+            // The crate looks 100,000 periods ahead (a second each with FREQ=SECONDLY): a
+            // rule with no occurrence that far is refused too, and is a mistake for an event.
             return Err(error(
                 format!("`rrule` `{rule}` never occurs from the event's start"),
-                "check the BYxxx parts against each other and the start date (February has no 30th, UNTIL may be before the start)",
+                "check the BYxxx parts against each other and against the start: February has no 30th, and a 13th is a Friday only in some months",
             ));
         }
         Ok(Recurrence(parsed))
@@ -146,7 +146,10 @@ fn explain(e: &rrule::RRuleError) -> String {
         rrule::RRuleError::ValidationError(v) => v.to_string(),
         other => other.to_string(),
     };
-    format!("`rrule` is not a valid recurrence rule: {}", text.trim_end_matches('.'))
+    format!(
+        "`rrule` is not a valid recurrence rule: {}",
+        text.trim_end_matches('.')
+    )
 }
 
 #[cfg(test)]
@@ -172,8 +175,14 @@ mod tests {
             ("FREQ=WEEKLY;BYDAY=ZZ", "`ZZ` is not a valid weekday"),
             ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never occurs"),
             ("FREQ=DAILY;COUNT=0", "COUNT=0"),
-            ("FREQ=DAILY;UNTIL=20270101T000000Z", "before the event's start"),
-            ("FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=13;BYMONTH=2;UNTIL=20270301T000000Z", "never occurs"),
+            (
+                "FREQ=DAILY;UNTIL=20270101T000000Z",
+                "before the event's start",
+            ),
+            (
+                "FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=13;BYMONTH=2;UNTIL=20270301T000000Z",
+                "never occurs",
+            ),
             ("FREQ=DAILY;UNTIL=20280101", "not a UTC time"),
             ("RRULE:FREQ=DAILY", "starts with `RRULE:`"),
             ("COUNT=3", "FREQ"),
