@@ -604,9 +604,10 @@ fn render_markdown(
     let shortcode = |call: &Call| render_shortcode(templates, call);
     let wanted = |src: &crate::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
-    let render = |src: &crate::model::Source| {
+    let raw_html: Vec<_> = (0..site.sections.len()).map(|i| site.raw_html(i)).collect();
+    let render = |src: &crate::model::Source, html| {
         let dir = src.rel.parent().unwrap_or(Path::new(""));
-        let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode, code);
+        let (r, errs) = markdown::render_with_shortcodes(src.body(), dir, &shortcode, code, html);
         if !errs.is_empty() {
             errors.lock().expect("not poisoned").extend(src.body_errors(
                 errs.into_iter().map(|e| (e.offset, e.message, e.hint)),
@@ -619,13 +620,14 @@ fn render_markdown(
         .par_iter_mut()
         .filter(|p| p.hidden.is_none() && wanted(&p.source))
         .for_each(|p| {
-            let rendered = render(&p.source);
+            let rendered = render(&p.source, raw_html[p.section]);
             Arc::make_mut(p).rendered = rendered;
         });
     site.sections
         .par_iter_mut()
-        .filter(|s| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
-        .for_each(|s| s.rendered = s.source.as_ref().and_then(render));
+        .enumerate()
+        .filter(|(_, s)| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
+        .for_each(|(i, s)| s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i])));
     errors.into_inner().expect("not poisoned")
 }
 

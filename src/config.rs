@@ -2,6 +2,7 @@
 
 use crate::diagnostics::{one_of, Diagnostic};
 use crate::load::yaml::{from_yaml, Origin};
+use crate::markdown::sanitize::RawHtml;
 use crate::report::Indicator;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -24,6 +25,7 @@ const KEYS: &[&str] = &[
     "repo_url",
     "menu",
     "highlighting",
+    "markdown",
     "community",
     "feeds",
     "faq_json_ld",
@@ -59,6 +61,8 @@ struct RawConfig {
     menu: Option<Vec<MenuItem>>,
     #[serde(default)]
     highlighting: Option<Highlighting>,
+    #[serde(default)]
+    markdown: MarkdownSettings,
     #[serde(default)]
     community: Option<RawCommunitySettings>,
     #[serde(default)]
@@ -227,6 +231,17 @@ pub struct Highlighting {
     pub dark: String,
 }
 
+/// `markdown:` in site.yaml, and in a section's `_index.md` for the pages under it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// What happens to HTML typed in page bodies. `allow` when unset, as before the setting
+    /// existed: most portals are written by their team, and sanitising changes their pages
+    /// (embedded videos, forms, styles go). Sites taking pull requests from members set
+    /// `sanitize`, for the whole site or for the sections members write in.
+    pub html: Option<RawHtml>,
+}
+
 fn default_true() -> bool {
     true
 }
@@ -257,6 +272,8 @@ pub struct Config {
     pub repo_url: Option<String>,
     pub menu: Option<Vec<MenuItem>>,
     pub highlighting: Highlighting,
+    /// What happens to HTML typed in page bodies, unless a section says otherwise.
+    pub raw_html: RawHtml,
     pub community: CommunitySettings,
     pub feeds: Feeds,
     /// Publish FAQPage structured data for pages with `faq` shortcodes. Off by default:
@@ -468,6 +485,7 @@ impl Config {
             paginate_by,
             repo_url: raw.repo_url,
             menu: raw.menu,
+            raw_html: raw.markdown.html.unwrap_or_default(),
             highlighting: raw.highlighting.unwrap_or(Highlighting {
                 light: default_light(),
                 dark: default_dark(),

@@ -47,7 +47,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter;
 use crate::load::frontmatter::FrontMatter;
 use crate::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
-use crate::markdown::{self, shortcodes::Call, LinkTarget};
+use crate::markdown::{self, sanitize::RawHtml, shortcodes::Call, LinkTarget};
 use crate::model::{Hidden, Page, Placer, Site, Source};
 use crate::output::{Memory, Sink};
 use crate::render::templates::Templates;
@@ -317,8 +317,14 @@ impl Prepared {
         }
         let dir = content_rel.parent().unwrap_or(Path::new(""));
         let shortcode = |call: &Call| super::render_shortcode(Some(templates), call);
-        let (rendered, errors) =
-            markdown::render_with_shortcodes(source.body(), dir, &shortcode, self.code.as_ref());
+        let html = self.site.raw_html(old.section);
+        let (rendered, errors) = markdown::render_with_shortcodes(
+            source.body(),
+            dir,
+            &shortcode,
+            self.code.as_ref(),
+            html,
+        );
         if !errors.is_empty() {
             let mut all = Diagnostics::default();
             all.extend(source.body_errors(
@@ -579,15 +585,17 @@ impl Prepared {
 
         // Bodies: new or changed ones, those whose shortcodes changed, then those whose
         // links now lead elsewhere.
+        // A section's `markdown.html` that changed reaches the bodies under it.
         let redo: HashSet<PathBuf> = visible_bodies(&site)
-            .filter(|(_, r)| {
+            .filter(|(_, r, html)| {
                 r.is_none_or(|r| {
-                    r.shortcodes
-                        .iter()
-                        .any(|s| reach.reaches(&format!("shortcodes/{s}.html")))
+                    r.raw_html != *html
+                        || r.shortcodes
+                            .iter()
+                            .any(|s| reach.reaches(&format!("shortcodes/{s}.html")))
                 })
             })
-            .map(|(src, _)| src.rel.clone())
+            .map(|(src, _, _)| src.rel.clone())
             .collect();
         check(render_markdown(
             &mut site,
@@ -601,7 +609,7 @@ impl Prepared {
             HashSet::new()
         } else {
             visible_bodies(&site)
-                .filter(|(src, r)| {
+                .filter(|(src, r, _)| {
                     !redo.contains(&src.rel)
                         && r.is_some_and(|r| {
                             r.links.iter().any(|l| match &l.target {
@@ -611,7 +619,7 @@ impl Prepared {
                             })
                         })
                 })
-                .map(|(src, _)| src.rel.clone())
+                .map(|(src, _, _)| src.rel.clone())
                 .collect()
         };
         check(render_markdown(
@@ -1043,13 +1051,15 @@ fn carry_bodies(old: &Site, new: &mut Site) {
 }
 
 /// The visible pages and sections with their rendered body, if they have one yet.
-fn visible_bodies(site: &Site) -> impl Iterator<Item = (&Source, Option<&markdown::Rendered>)> {
+/// Each visible body with what it was rendered to and what its raw HTML must now be.
+fn visible_bodies(
+    site: &Site,
+) -> impl Iterator<Item = (&Source, Option<&markdown::Rendered>, RawHtml)> {
     site.visible_pages()
-        .map(|(_, p)| (&p.source, p.rendered.as_deref()))
-        .chain(
-            site.visible_sections()
-                .filter_map(|(_, s)| Some((s.source.as_ref()?, s.rendered.as_deref()))),
-        )
+        .map(|(_, p)| (&p.source, p.rendered.as_deref(), site.raw_html(p.section)))
+        .chain(site.visible_sections().filter_map(|(i, s)| {
+            Some((s.source.as_ref()?, s.rendered.as_deref(), site.raw_html(i)))
+        }))
 }
 
 /// For each page of `new`, the index of the page of `old` from the same file.

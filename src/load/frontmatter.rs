@@ -44,6 +44,8 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     /// Sections only.
     pub sort_by: Option<String>,
+    /// Sections only: `markdown: { html: sanitize }` for the pages under the section.
+    pub markdown: Option<crate::config::MarkdownSettings>,
 }
 
 /// A date as written: a YAML string, or a TOML datetime (which serde sees as a one-key map).
@@ -136,7 +138,7 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Parses and checks the front matter of `split`. `is_section` tells whether the file is an
-/// `_index.md`, where `kind`, `paginate_by` and `sort_by` are allowed.
+/// `_index.md`, where `kind`, `paginate_by`, `sort_by` and `markdown` are allowed.
 pub fn parse(
     file: &Path,
     text: &str,
@@ -165,6 +167,7 @@ pub fn parse(
             ("kind", fm.kind.is_some()),
             ("paginate_by", fm.paginate_by.is_some()),
             ("sort_by", fm.sort_by.is_some()),
+            ("markdown", fm.markdown.is_some()),
         ] {
             if set {
                 errors.push(
@@ -229,6 +232,34 @@ pub fn key_error(
     origin.key_error(split.front.map_or("", |f| f.0), key, message)
 }
 
+/// The 1-based line and column, in front matter `front`, of the value of `extra.<key>`, so
+/// that an error about a value a section kind reads (an event's `rrule`) points at the value
+/// and not at `extra:`. The front matter is read a second time, keeping places, only when
+/// such an error is reported. `None` when `extra` is not a mapping holding `key`.
+pub fn extra_value_position(front: &str, format: Format, key: &str) -> Option<(usize, usize)> {
+    use std::collections::HashMap;
+    match format {
+        Format::Yaml => {
+            #[derive(Deserialize)]
+            struct Outer {
+                extra: Option<HashMap<String, serde_saphyr::Spanned<de::IgnoredAny>>>,
+            }
+            let outer: Outer = serde_saphyr::from_str(front).ok()?;
+            let v = outer.extra?.remove(key)?;
+            Some((v.referenced.line() as usize, v.referenced.column() as usize))
+        }
+        Format::Toml => {
+            #[derive(Deserialize)]
+            struct Outer {
+                extra: Option<HashMap<String, toml::Spanned<de::IgnoredAny>>>,
+            }
+            let outer: Outer = toml::from_str(front).ok()?;
+            let v = outer.extra?.remove(key)?;
+            Some(crate::diagnostics::line_col(front, v.span().start))
+        }
+    }
+}
+
 /// The keys of [`FrontMatter`], for suggestions.
 pub const KEYS: &[&str] = &[
     "title",
@@ -252,6 +283,7 @@ pub const KEYS: &[&str] = &[
     "kind",
     "paginate_by",
     "sort_by",
+    "markdown",
 ];
 
 pub const KINDS: &[&str] = &["page", "blog", "docs", "careers", "events"];

@@ -117,6 +117,27 @@ fn clean_message(raw: &str) -> String {
 /// keys of the mapping the unknown key sits in ("expected one of a, b"); those are used when
 /// given, since `keys` are only the top-level ones.
 fn with_key_hint(d: Diagnostic, raw: &str, keys: &[&str]) -> Diagnostic {
+    if let Some(rest) = raw.split("unknown variant `").nth(1) {
+        // "unknown variant `x`, expected one of a, b": a value out of a fixed set.
+        let unknown = rest.split('`').next().unwrap_or_default();
+        let first_line = raw.lines().next().unwrap_or_default();
+        let first_line = first_line.split(" at line ").next().unwrap_or_default();
+        let allowed: Vec<&str> = first_line
+            .split_once("expected one of ")
+            .or_else(|| first_line.split_once("expected "))
+            .map(|(_, list)| {
+                list.split([',', ' '])
+                    .map(|k| k.trim().trim_matches('`'))
+                    .filter(|k| !k.is_empty() && *k != "or")
+                    .collect()
+            })
+            .unwrap_or_default();
+        return if allowed.is_empty() {
+            d
+        } else {
+            d.with_hint(crate::diagnostics::one_of(unknown, &allowed))
+        };
+    }
     let Some(rest) = raw.split("unknown field `").nth(1) else {
         return d;
     };

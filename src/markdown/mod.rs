@@ -7,11 +7,14 @@
 
 pub mod highlight;
 pub mod links;
+pub mod sanitize;
 pub mod shortcodes;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use sanitize::{Kept, RawHtml};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 /// A heading in the table of contents.
@@ -67,6 +70,9 @@ pub struct Rendered {
     /// Hash of what a template shows of the body (HTML, summary, table of contents), set once
     /// its links are resolved; `serve` compares it instead of the text.
     pub fingerprint: u64,
+    /// Whether the writer's HTML was kept or sanitised: `serve` renders the body again when
+    /// its section's setting changes.
+    pub raw_html: RawHtml,
 }
 
 impl Rendered {
@@ -108,20 +114,21 @@ pub type ShortcodeFn<'a> =
     dyn Fn(&shortcodes::Call) -> Result<String, shortcodes::ShortcodeError> + Sync + 'a;
 
 /// Renders `body` after expanding its shortcodes with `shortcode`, highlighting code through
-/// `code` when given. Errors carry offsets in `body`; a failed shortcode renders as nothing so
-/// the rest is still checked.
+/// `code` when given, and keeping or sanitising the writer's HTML as `html` says. Errors carry
+/// offsets in `body`; a failed shortcode renders as nothing so the rest is still checked.
 pub fn render_with_shortcodes(
     body: &str,
     dir: &Path,
     shortcode: &ShortcodeFn<'_>,
     code: Option<&highlight::Cache>,
+    html: RawHtml,
 ) -> (Rendered, Vec<shortcodes::ShortcodeError>) {
     let mut calls = match shortcodes::find(body) {
         Ok(c) => c,
-        Err(e) => return (render_body(body, dir, code), vec![e]),
+        Err(e) => return (render_body(body, dir, code, html, &[]), vec![e]),
     };
     if calls.is_empty() {
-        return (render_body(body, dir, code), Vec::new());
+        return (render_body(body, dir, code, html, &[]), Vec::new());
     }
     set_heading_levels(body, &mut calls);
     let mut errors = Vec::new();
@@ -132,7 +139,7 @@ pub fn render_with_shortcodes(
         })
     })
     .expect("errors are collected, not returned");
-    let mut rendered = render_body(&expanded.text, dir, code);
+    let mut rendered = render_body(&expanded.text, dir, code, html, &expanded.outputs());
     rendered.shortcodes = calls.iter().map(|c| c.name.clone()).collect();
     rendered.shortcodes.sort_unstable();
     rendered.shortcodes.dedup();
@@ -176,11 +183,30 @@ fn set_heading_levels(body: &str, calls: &mut [shortcodes::Call]) {
 
 /// Renders `body`, a page whose file lives in folder `dir` (relative to `content/`).
 pub fn render(body: &str, dir: &Path) -> Rendered {
-    render_body(body, dir, None)
+    render_body(body, dir, None, RawHtml::Allow, &[])
 }
 
-fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) -> Rendered {
-    let mut out = Rendered::default();
+/// Renders `body`; `trusted` are the ranges of `body` that parvis wrote (rendered shortcodes),
+/// kept as they are when `raw_html` sanitises the rest.
+fn render_body(
+    body: &str,
+    dir: &Path,
+    code_cache: Option<&highlight::Cache>,
+    raw_html: RawHtml,
+    trusted: &[Range<usize>],
+) -> Rendered {
+    let mut out = Rendered {
+        raw_html,
+        ..Rendered::default()
+    };
+    // Set only when sanitising: what parvis wrote goes in here, behind tokens.
+    let mut kept = (raw_html == RawHtml::Sanitize).then(Kept::new);
+    let mut ours = |html: String| -> CowStr<'static> {
+        match kept.as_mut() {
+            Some(k) => k.keep(html).into(),
+            None => html.into(),
+        }
+    };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut used_ids = HeadingIds::default();
@@ -242,7 +268,7 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
                         Some(c) => c.code_block(lang.as_deref(), &text),
                         None => highlight::code_block(lang.as_deref(), &text),
                     };
-                    events.push(Event::Html(html.into()));
+                    events.push(Event::Html(ours(html)));
                 }
             }
             Event::Text(t) if code.is_some() => {
@@ -259,14 +285,20 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
                 }
                 events.push(e);
             }
-            Event::Html(h) if is_more(&h) => events.push(Event::Html(MORE.into())),
+            Event::Html(h) if is_more(&h) => events.push(Event::Html(ours(MORE.into()))),
             // Inside a paragraph, the summary ends with that paragraph, so its HTML stays whole.
             Event::InlineHtml(h) if is_more(&h) => more_pending = true,
             Event::End(TagEnd::Paragraph) if more_pending => {
                 events.push(Event::End(TagEnd::Paragraph));
-                events.push(Event::Html(MORE.into()));
+                events.push(Event::Html(ours(MORE.into())));
                 more_pending = false;
             }
+            Event::Html(h) if raw_html == RawHtml::Sanitize => {
+                events.push(Event::Html(set_aside(h, range, body, trusted, &mut ours)))
+            }
+            Event::InlineHtml(h) if raw_html == RawHtml::Sanitize => events.push(
+                Event::InlineHtml(set_aside(h, range, body, trusted, &mut ours)),
+            ),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -323,6 +355,9 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if let Some(k) = &kept {
+        html = k.clean(&html);
+    }
     if let Some(pos) = html.find(MORE) {
         out.summary = Some(html[..pos].to_string());
         html.replace_range(pos..pos + MORE.len(), "<span id=\"more\"></span>");
@@ -330,6 +365,39 @@ fn render_body(body: &str, dir: &Path, code_cache: Option<&highlight::Cache>) ->
     out.html = html;
     out.toc = nest(&headings);
     out
+}
+
+/// The raw HTML of event `h` at `range` of `body`, with the parts inside `trusted` ranges set
+/// aside by `keep`: the rest is the writer's, and is cleaned with the whole body.
+fn set_aside<'a>(
+    h: CowStr<'a>,
+    range: Range<usize>,
+    body: &str,
+    trusted: &[Range<usize>],
+    keep: &mut impl FnMut(String) -> CowStr<'static>,
+) -> CowStr<'a> {
+    // Only when the event is the source as written, so that offsets are offsets in `h`.
+    if body.get(range.clone()) != Some(&*h) {
+        return h;
+    }
+    let first = trusted.partition_point(|t| t.end <= range.start);
+    let overlapping = trusted[first..]
+        .iter()
+        .take_while(|t| t.start < range.end)
+        .map(|t| t.start.max(range.start)..t.end.min(range.end))
+        .filter(|t| !t.is_empty());
+    let mut out = String::with_capacity(h.len());
+    let mut last = range.start;
+    for t in overlapping {
+        out.push_str(&body[last..t.start]);
+        out.push_str(&keep(body[t.clone()].to_string()));
+        last = t.end;
+    }
+    if last == range.start {
+        return h;
+    }
+    out.push_str(&body[last..range.end]);
+    out.into()
 }
 
 fn is_more(html: &str) -> bool {

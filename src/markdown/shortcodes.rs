@@ -26,6 +26,12 @@ pub struct Expanded {
 }
 
 impl Expanded {
+    /// Where the rendered shortcodes sit in the expanded text, in order: HTML from the theme's
+    /// templates, which sanitising keeps.
+    pub fn outputs(&self) -> Vec<std::ops::Range<usize>> {
+        self.spans.iter().map(|&(ns, ne, _, _)| ns..ne).collect()
+    }
+
     /// The offset in the original body of offset `o` of the expanded text.
     /// Spans are in order and apart, so the last one starting at or before `o` decides: a
     /// binary search keeps a page of many shortcodes and links linear.
@@ -62,16 +68,17 @@ pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
     let mut fence: Option<&str> = None;
     while i < bytes.len() {
         if line_start {
-            let rest = &body[i..];
-            let trimmed = rest.trim_start_matches(' ');
-            for f in ["```", "~~~"] {
-                if trimmed.starts_with(f) {
-                    match fence {
-                        Some(open) if open == f => fence = None,
-                        None => fence = Some(f),
-                        _ => {}
-                    }
+            let trimmed = body[i..].trim_start_matches(' ');
+            if let Some(f) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
+                match fence {
+                    Some(open) if open == f => fence = None,
+                    None => fence = Some(f),
+                    _ => {}
                 }
+                // The fence line is skipped whole: its backticks do not open an inline span
+                // (which would run to the next block's fence and invert what is code).
+                i = body[i..].find('\n').map_or(body.len(), |n| i + n + 1);
+                continue;
             }
         }
         if fence.is_some() {
@@ -107,89 +114,174 @@ pub fn find(body: &str) -> Result<Vec<Call>, ShortcodeError> {
     Ok(calls)
 }
 
-/// Parses `{{ name(args) }}` at `start`; `None` when it is not a shortcode call (`{{ x }}`
-/// written as text stays text).
+/// Parses `{{ name(args) }}` at `start`. `{{` followed by anything but a name and `(` is
+/// text (`{{ page.title }}` in prose stays as written), `None`; once `{{ name(` is seen it is
+/// a shortcode, and anything malformed after it is an error at the place it went wrong, never
+/// text: an argument's `}}` or HTML must not leak into the page.
 fn parse_call(body: &str, start: usize) -> Result<Option<Call>, ShortcodeError> {
-    let inner_start = start + 2;
-    let Some(close) = body[inner_start..].find("}}") else {
-        return Ok(None);
+    let mut p = Cursor {
+        body,
+        pos: start + 2,
     };
-    let inner = &body[inner_start..inner_start + close];
-    let trimmed = inner.trim();
-    let Some(paren) = trimmed.find('(') else {
-        return Ok(None);
-    };
-    let name = trimmed[..paren].trim();
-    if name.is_empty()
-        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        || !trimmed.ends_with(')')
-    {
+    p.skip_space();
+    let name = p.word();
+    if name.is_empty() {
         return Ok(None);
     }
-    let args_text = &trimmed[paren + 1..trimmed.len() - 1];
-    let err = |message: String| ShortcodeError {
-        offset: start,
-        message,
-        hint: "write shortcodes as {{ name(key=\"text\", number=3, flag=true) }}".into(),
+    p.skip_space();
+    if !p.eat('(') {
+        return Ok(None);
+    }
+    let name = name.to_string();
+    let err = |offset: usize, message: String| {
+        ShortcodeError {
+        offset,
+        message: format!("shortcode `{name}`: {message}"),
+        hint: "write shortcodes as {{ name(key=\"text\", number=3, flag=true) }}; text in quotes may hold anything but its own quote".into(),
+    }
     };
-    let args = parse_args(args_text).map_err(|m| err(format!("shortcode `{name}`: {m}")))?;
+    let mut args = Map::new();
+    loop {
+        p.skip_space();
+        if p.eat(')') {
+            break;
+        }
+        let key_start = p.pos;
+        let key = p.word();
+        if key.is_empty() {
+            return Err(err(
+                key_start,
+                match p.peek() {
+                    None => "the arguments are not closed with `)`".into(),
+                    Some(c) => format!("expected an argument name or `)`, found `{c}`"),
+                },
+            ));
+        }
+        p.skip_space();
+        if !p.eat('=') {
+            return Err(err(p.pos, format!("expected `=` after `{key}`")));
+        }
+        p.skip_space();
+        let value_start = p.pos;
+        let value = match p.peek() {
+            Some(q @ ('"' | '\'')) => {
+                p.pos += 1;
+                let text_start = p.pos;
+                match body[text_start..].find(q) {
+                    Some(len) => {
+                        p.pos = text_start + len + 1;
+                        Value::String(body[text_start..text_start + len].to_string())
+                    }
+                    None => {
+                        return Err(err(
+                            value_start,
+                            format!("the text of `{key}` is not closed with {q}"),
+                        ))
+                    }
+                }
+            }
+            _ => {
+                let raw = p.take_while(|c| !(c == ',' || c == ')' || c.is_whitespace()));
+                match raw {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    n => n
+                        .parse::<i64>()
+                        .map(Value::from)
+                        .ok()
+                        .or_else(|| {
+                            n.parse::<f64>()
+                                .ok()
+                                .filter(|f| f.is_finite())
+                                .map(Value::from)
+                        })
+                        .ok_or_else(|| {
+                            err(
+                                value_start,
+                                format!(
+                                    "the value of `{key}` must be quoted text, a number, true or false"
+                                ),
+                            )
+                        })?,
+                }
+            }
+        };
+        if args.insert(key.to_string(), value).is_some() {
+            return Err(err(key_start, format!("`{key}` is given twice")));
+        }
+        p.skip_space();
+        if p.eat(')') {
+            break;
+        }
+        if !p.eat(',') {
+            return Err(err(
+                p.pos,
+                match p.peek() {
+                    None => "the arguments are not closed with `)`".into(),
+                    Some(c) => format!("expected `,` or `)` after `{key}`, found `{c}`"),
+                },
+            ));
+        }
+    }
+    p.skip_space();
+    if !body[p.pos..].starts_with("}}") {
+        return Err(err(
+            p.pos,
+            format!("expected `}}}}` to close the call, found {}", p.found()),
+        ));
+    }
     Ok(Some(Call {
-        name: name.to_string(),
+        name,
         args,
         start,
-        end: inner_start + close + 2,
+        end: p.pos + 2,
     }))
 }
 
-fn parse_args(s: &str) -> Result<Map<String, Value>, String> {
-    let mut args = Map::new();
-    let mut rest = s.trim();
-    while !rest.is_empty() {
-        let eq = rest
-            .find('=')
-            .ok_or_else(|| format!("expected `key=value` in `{rest}`"))?;
-        let key = rest[..eq].trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("`{key}` is not a valid argument name"));
+/// A position in a body, moving forward over the parts of a call.
+struct Cursor<'a> {
+    body: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<char> {
+        self.body[self.pos..].chars().next()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        let yes = self.peek() == Some(c);
+        if yes {
+            self.pos += c.len_utf8();
         }
-        rest = rest[eq + 1..].trim_start();
-        let (value, after) = if let Some(q) =
-            rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-        {
-            let end = rest[1..]
-                .find(q)
-                .ok_or_else(|| format!("the text of `{key}` is not closed with {q}"))?;
-            (
-                Value::String(rest[1..1 + end].to_string()),
-                &rest[end + 2..],
-            )
+        yes
+    }
+
+    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
+        let rest = &self.body[self.pos..];
+        let len = rest.find(|c: char| !keep(c)).unwrap_or(rest.len());
+        self.pos += len;
+        &rest[..len]
+    }
+
+    fn skip_space(&mut self) {
+        self.take_while(char::is_whitespace);
+    }
+
+    /// A name: ASCII letters, digits and `_`.
+    fn word(&mut self) -> &'a str {
+        self.take_while(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+
+    /// What is at the cursor, for messages: a few characters, or the end of the page.
+    fn found(&self) -> String {
+        let rest: String = self.body[self.pos..].chars().take(10).collect();
+        if rest.is_empty() {
+            "the end of the page".into()
         } else {
-            let end = rest.find(',').unwrap_or(rest.len());
-            let raw = rest[..end].trim();
-            let v = match raw {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                n => n
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .or_else(|_| n.parse::<f64>().map(Value::from))
-                    .map_err(|_| {
-                        format!("the value of `{key}` must be quoted text, a number, true or false")
-                    })?,
-            };
-            (v, &rest[end..])
-        };
-        if args.insert(key.to_string(), value).is_some() {
-            return Err(format!("`{key}` is given twice"));
-        }
-        rest = after.trim_start();
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r.trim_start();
-        } else if !rest.is_empty() {
-            return Err(format!("expected `,` before `{rest}`"));
+            format!("`{rest}`")
         }
     }
-    Ok(args)
 }
 
 /// Replaces every call with what `render` returns for it. Rendered HTML is put on one block:
@@ -293,6 +385,88 @@ mod tests {
         let e = find("{{ card(id=ana) }}").unwrap_err();
         assert!(e.message.contains("must be quoted text"), "{}", e.message);
         assert!(find("{{ card(id=\"a) }}").is_err());
+    }
+
+    #[test]
+    fn closing_braces_inside_quotes_are_text() {
+        let body = "{{ callout(text=\"a }} <script>x</script> {{ b\") }} after";
+        let calls = find(body).unwrap();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].args["text"], "a }} <script>x</script> {{ b");
+        assert_eq!(&body[calls[0].end..], " after");
+        let calls = find("{{ q(a='say \"hi\"', b = -2.5 ,c=false) }}").unwrap();
+        assert_eq!(calls[0].args["a"], "say \"hi\"");
+        assert_eq!(calls[0].args["b"], -2.5);
+        assert_eq!(calls[0].args["c"], false);
+    }
+
+    #[test]
+    fn malformed_calls_are_errors_where_they_go_wrong() {
+        for (body, at, says) in [
+            ("x {{ card(id=\"a) }}", 13, "not closed with \""),
+            ("x {{ card(id=\"a\" }}", 17, "expected `,` or `)`"),
+            ("x {{ card(id=\"a\") ", 18, "expected `}}`"),
+            ("x {{ card(id=\"a\")", 17, "the end of the page"),
+            ("x {{ card(id) }}", 12, "expected `=`"),
+            ("x {{ card(=1) }}", 10, "argument name"),
+            ("x {{ card(a=1, a=2) }}", 15, "given twice"),
+            ("x {{ card(a=NaN) }}", 12, "must be quoted text"),
+            ("x {{ card(", 10, "not closed with `)`"),
+        ] {
+            let e = find(body).unwrap_err();
+            assert_eq!(e.offset, at, "{body}: {}", e.message);
+            assert!(e.message.contains(says), "{body}: {}", e.message);
+            assert!(e.message.starts_with("shortcode `card`"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_call_stays_text() {
+        for body in [
+            "{{ page.title }}",
+            "{{ x }}",
+            "{{",
+            "{{}}",
+            "a {{ b c(d) }}",
+        ] {
+            assert_eq!(find(body).unwrap(), vec![], "{body}");
+        }
+    }
+
+    #[test]
+    fn calls_between_code_blocks_are_found_and_those_in_them_are_not() {
+        let body =
+            "```\na\n```\n{{ s(n=1) }}\n```rust\n{{ s(n=2) }}\n```\n~~~\n{{ s(n=3) }}\n~~~\n";
+        let calls = find(body).unwrap();
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        assert_eq!(calls[0].args["n"], 1);
+    }
+
+    proptest::proptest! {
+        /// Whatever a page holds, finding and expanding shortcodes returns, without panicking,
+        /// and an error points inside the page.
+        #[test]
+        fn any_text_is_parsed_without_panicking(body in "(\\PC|[{}()=,\"'`~\n ]){0,200}") {
+            match find(&body) {
+                Ok(calls) => {
+                    let e = expand(&body, &calls, |c| Ok(format!("<b>{}</b>", c.name))).unwrap();
+                    for o in 0..=e.text.len() {
+                        proptest::prop_assert!(e.original_offset(o) <= body.len());
+                    }
+                }
+                Err(e) => proptest::prop_assert!(e.offset <= body.len()),
+            }
+        }
+
+        /// Any text without the quote round-trips as the argument, `}}` and HTML included.
+        #[test]
+        fn a_quoted_argument_round_trips(arg in "[^\"]{0,80}", space in " {0,2}") {
+            let body = format!("a {{{{{space}name{space}(arg{space}={space}\"{arg}\"{space}){space}}}}} b");
+            let calls = find(&body).unwrap();
+            proptest::prop_assert_eq!(calls.len(), 1);
+            proptest::prop_assert_eq!(calls[0].args["arg"].as_str(), Some(arg.as_str()));
+            proptest::prop_assert_eq!(&body[calls[0].end..], " b");
+        }
     }
 
     #[test]

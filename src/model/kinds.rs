@@ -6,6 +6,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::date::DateValue;
+use crate::model::recurrence::Recurrence;
 use crate::model::Source;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -20,8 +21,9 @@ pub struct Event {
     pub timezone: String,
     pub location: Option<String>,
     pub online_url: Option<String>,
-    /// An RFC 5545 recurrence rule, such as `FREQ=MONTHLY;INTERVAL=3;COUNT=4`.
-    pub rrule: Option<String>,
+    /// An RFC 5545 recurrence rule, such as `FREQ=MONTHLY;INTERVAL=3;COUNT=4`, parsed: the
+    /// calendar writes it back from this value, never from the text as written.
+    pub rrule: Option<Recurrence>,
     pub registration_url: Option<String>,
     /// schema.org EventStatus: scheduled, cancelled, postponed, rescheduled, moved online.
     pub status: String,
@@ -141,8 +143,8 @@ fn raw<T: for<'de> Deserialize<'de>>(
 
 fn check_one(value: &str, allowed: &[&str], key: &str, src: &Source) -> Option<Diagnostic> {
     (!allowed.contains(&value)).then(|| {
-        src.key_error(
-            "extra",
+        src.extra_error(
+            key,
             format!(
                 "`{key}` is `{value}`, which is not one of {}",
                 allowed.join(", ")
@@ -163,8 +165,8 @@ fn local_time(value: &str, tz: &TimeZone, key: &str, src: &Source) -> Result<Zon
         .map_err(|e| e.to_string())
         .and_then(|dt| dt.to_zoned(tz.clone()).map_err(|e| e.to_string()))
         .map_err(|why| {
-            src.key_error(
-                "extra",
+            src.extra_error(
+                key,
                 format!("event `{key}` `{value}` is not a valid local date and time ({why})"),
             )
             .with_hint("write it as 2027-01-21T14:00:00, in the event's `timezone`")
@@ -195,7 +197,7 @@ pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -
         Ok(tz) => tz,
         Err(_) => {
             diags.push(
-                src.key_error("extra", format!("unknown time zone `{}`", r.timezone))
+                src.extra_error("timezone", format!("unknown time zone `{}`", r.timezone))
                     .with_hint("use an IANA time zone name, like Europe/Paris or America/Montreal"),
             );
             return None;
@@ -223,28 +225,19 @@ pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -
     if let Some(e) = &end {
         if e.timestamp() < start.timestamp() {
             diags.push(
-                src.key_error("extra", "the event ends before it starts")
+                src.extra_error("end", "the event ends before it starts")
                     .with_hint("check `start` and `end`"),
             );
         }
     }
     let status = r.status.unwrap_or_else(|| "scheduled".into());
     diags.extend(check_one(&status, EVENT_STATUSES, "status", src));
-    if let Some(rule) = &r.rrule {
-        let ok = rule.split(';').all(|part| {
-            part.split_once('=')
-                .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty())
-        }) && rule.contains("FREQ=");
-        if !ok {
-            diags.push(
-                src.key_error(
-                    "extra",
-                    format!("`rrule` `{rule}` is not a recurrence rule"),
-                )
-                .with_hint("write it as in RFC 5545, for example FREQ=MONTHLY;INTERVAL=3;COUNT=4"),
-            );
-        }
-    }
+    // Checked against the start in the event's time zone; an error points at the rule itself.
+    let rrule = r.rrule.as_deref().and_then(|rule| {
+        Recurrence::parse(rule, &start)
+            .map_err(|e| diags.push(src.extra_error("rrule", e.message).with_hint(e.hint)))
+            .ok()
+    });
     for (key, url) in [
         ("online_url", &r.online_url),
         ("registration_url", &r.registration_url),
@@ -252,7 +245,7 @@ pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -
         if let Some(u) = url {
             if !crate::model::community::safe_url(u) {
                 diags.push(
-                    src.key_error("extra", format!("`{key}` `{u}` is not a web address"))
+                    src.extra_error(key, format!("`{key}` `{u}` is not a web address"))
                         .with_hint("write a full https:// address"),
                 );
             }
@@ -264,7 +257,7 @@ pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -
         timezone: r.timezone,
         location: r.location,
         online_url: r.online_url,
-        rrule: r.rrule,
+        rrule,
         registration_url: r.registration_url,
         status,
     })
@@ -315,8 +308,8 @@ pub fn job(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -> 
         DateValue::parse(v)
             .map_err(|why| {
                 diags.push(
-                    src.key_error(
-                        "extra",
+                    src.extra_error(
+                        "valid_through",
                         format!("`valid_through` is not a valid date: `{v}` ({why})"),
                     )
                     .with_hint("write it as YYYY-MM-DD"),
@@ -333,8 +326,11 @@ pub fn job(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -> 
     if let Some(u) = &r.apply_url {
         if !crate::model::community::safe_url(u) {
             diags.push(
-                src.key_error("extra", format!("`apply_url` `{u}` is not a web address"))
-                    .with_hint("write a full https:// address"),
+                src.extra_error(
+                    "apply_url",
+                    format!("`apply_url` `{u}` is not a web address"),
+                )
+                .with_hint("write a full https:// address"),
             );
         }
     }

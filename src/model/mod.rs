@@ -7,12 +7,14 @@
 pub mod community;
 pub mod date;
 pub mod kinds;
+pub mod recurrence;
 pub mod taxonomy;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{self, FrontMatter, Split};
 use crate::load::{slash_path, ContentFile, Sources};
+use crate::markdown::sanitize::RawHtml;
 use crate::markdown::Rendered;
 use date::DateValue;
 use rayon::prelude::*;
@@ -54,6 +56,30 @@ impl Source {
             line_offset: self.front_line,
         };
         origin.key_error(front, key, message)
+    }
+
+    /// A diagnostic pointing at the value of `extra.<key>` in the front matter, or at `extra`
+    /// when that value cannot be placed.
+    pub fn extra_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let Some(range) = self.front.clone() else {
+            return self.key_error("extra", message);
+        };
+        let format = if self.text[..range.start]
+            .trim_start_matches('\u{feff}')
+            .starts_with("+++")
+        {
+            frontmatter::Format::Toml
+        } else {
+            frontmatter::Format::Yaml
+        };
+        match frontmatter::extra_value_position(&self.text[range], format, key) {
+            Some((line, column)) => Diagnostic::error(&self.display, message).at(
+                &self.text,
+                line + self.front_line,
+                column,
+            ),
+            None => self.key_error("extra", message),
+        }
     }
 
     /// A diagnostic at byte `offset` of the body.
@@ -154,6 +180,9 @@ pub struct Section {
     pub lang: String,
     pub kind: String,
     pub audience: String,
+    /// What happens to HTML typed in its body and its pages': its `markdown.html`, else its
+    /// parent's, else site.yaml's.
+    pub raw_html: RawHtml,
     pub url: String,
     pub parent: Option<usize>,
     pub paginate_by: usize,
@@ -440,13 +469,22 @@ impl Site {
                 parent
             };
             sections[i].parent = parent;
-            let (p_kind, p_audience) = match parent {
-                Some(p) => (sections[p].kind.clone(), sections[p].audience.clone()),
-                None => ("page".to_string(), config.default_audience().to_string()),
+            let (p_kind, p_audience, p_html) = match parent {
+                Some(p) => (
+                    sections[p].kind.clone(),
+                    sections[p].audience.clone(),
+                    sections[p].raw_html,
+                ),
+                None => (
+                    "page".to_string(),
+                    config.default_audience().to_string(),
+                    config.raw_html,
+                ),
             };
             let s = &mut sections[i];
             s.kind = s.front.kind.clone().unwrap_or(p_kind);
             s.audience = s.front.audience.clone().unwrap_or(p_audience);
+            s.raw_html = s.front.markdown.and_then(|m| m.html).unwrap_or(p_html);
             s.sort_by = s
                 .front
                 .sort_by
@@ -507,6 +545,13 @@ impl Site {
         let mut diags = Vec::new();
         check_people(&self.pages, &self.community, &mut diags);
         diags
+    }
+
+    /// What happens to HTML typed in the bodies of section `section` and of its pages.
+    pub fn raw_html(&self, section: usize) -> RawHtml {
+        self.sections
+            .get(section)
+            .map_or(self.config.raw_html, |s| s.raw_html)
     }
 
     /// The visible pages.
@@ -807,6 +852,7 @@ fn new_section(
         lang,
         kind: String::new(),
         audience: String::new(),
+        raw_html: RawHtml::default(),
         url,
         parent: None,
         sort_by: String::new(),

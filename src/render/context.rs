@@ -379,7 +379,7 @@ impl<'a> Lookups<'a> {
             location: e.location.clone(),
             online_url: e.online_url.clone(),
             registration_url: e.registration_url.clone(),
-            recurrence: e.rrule.clone(),
+            recurrence: e.rrule.as_ref().map(ToString::to_string),
             status: e.status.clone(),
             upcoming: e.end.as_ref().unwrap_or(&e.start).timestamp() >= self.site.now,
             ics_url: format!("{}event.ics", p.url),

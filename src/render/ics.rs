@@ -1,30 +1,62 @@
 //! iCalendar (RFC 5545) files: one per event, one per events section.
 //!
-//! Times are written in UTC, which every calendar understands; the recurrence rule is copied as
-//! written. Text is escaped and lines are folded at 75 octets as the RFC requires.
+//! Times are written in UTC, which every calendar understands; the recurrence rule is written
+//! from its parsed value ([`crate::model::recurrence`]), never copied as typed. Text is escaped,
+//! addresses are percent-encoded and lines are folded at 75 octets as the RFC requires.
+//!
+//! Writers' text reaches these files (titles, places, addresses), so nothing they type may
+//! start a line: [`text`] and [`uri`] make each value one line, and [`fold`], which writes
+//! every line, drops any control character left as a last guard.
 
 use crate::model::{Page, Site};
 
-/// Escapes TEXT values: backslash, semicolon, comma and newlines.
+/// Escapes TEXT values (RFC 5545, 3.3.11): backslash, semicolon, comma, and line breaks of
+/// any kind as `\n`. Other control characters are not allowed in TEXT and are dropped.
 pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// Folds a content line at 75 octets, never inside a character, with CRLF endings.
+/// A URI value (URL, UID): URIs are not escaped like TEXT, so whitespace, control characters
+/// and `"` are percent-encoded; a web address never needs them as such.
+pub(crate) fn uri(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || c.is_whitespace() || c == '"' {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets, never inside a character, with CRLF endings. Control
+/// characters other than tab cannot be in a content line and are dropped, so that no value,
+/// escaped or not, can end the line and start another.
 pub(crate) fn fold(line: &str, out: &mut String) {
     let mut width = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|&c| c == '\t' || !c.is_control()) {
         let len = c.len_utf8();
         if width + len > 75 {
             out.push_str("\r\n ");
@@ -42,7 +74,7 @@ pub(crate) fn utc(t: jiff::Timestamp) -> String {
 
 fn vevent(site: &Site, p: &Page, out: &mut String) {
     let Some(e) = &p.event else { return };
-    let url = site.config.permalink(&p.url);
+    let url = uri(&site.config.permalink(&p.url));
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
         format!("UID:{url}"),
@@ -159,5 +191,20 @@ mod tests {
     #[test]
     fn escapes_text() {
         assert_eq!(text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(text("a\r\nb\rc\u{2028}d\u{0}e"), "a\\nb\\nc\\nde");
+    }
+
+    #[test]
+    fn no_value_can_start_a_line() {
+        let mut out = String::new();
+        fold(
+            &format!("URL:{}", uri("https://x.org/a b\r\nEND:VEVENT")),
+            &mut out,
+        );
+        fold("SUMMARY:raw\r\nBEGIN:VEVENT", &mut out);
+        assert_eq!(
+            out,
+            "URL:https://x.org/a%20b%0D%0AEND:VEVENT\r\nSUMMARY:rawBEGIN:VEVENT\r\n"
+        );
     }
 }

@@ -167,7 +167,7 @@ pub fn ics(site: &Site, weeks: &[Week], label: &dyn Fn(&str) -> String) -> Strin
     let name = format!("{} · {}", label("editorial_calendar"), site.config.title);
     ics::begin(site, &name, &mut out);
     for item in weeks.iter().flat_map(|w| &w.items) {
-        let url = site.config.permalink(&item.url);
+        let url = ics::uri(&site.config.permalink(&item.url));
         let prefix = label(match item.kind {
             ItemKind::Post => "calendar_post",
             ItemKind::Event => "calendar_event",

@@ -453,6 +453,29 @@ fn a_body_edit_is_updated_alone() {
 }
 
 #[test]
+fn a_section_that_starts_sanitising_renders_its_bodies_again() {
+    let mut s = Served::start();
+    s.write(
+        "content/team/ana.md",
+        "---\ntitle: ana\nweight: 0\n---\nHello <b onclick=\"x()\">there</b>.\n",
+    );
+    s.change(&["content/team/ana.md"]);
+    assert!(s.files["team/ana/index.html"]
+        .windows(7)
+        .any(|w| w == b"onclick"));
+    s.write(
+        "content/team/_index.md",
+        "---\ntitle: Team\nmarkdown: { html: sanitize }\n---\nThe people.\n",
+    );
+    let c = s.change(&["content/team/_index.md"]);
+    // The section and its three pages; the blog and the docs are not rendered from Markdown.
+    assert_eq!(c.stats.bodies, 4);
+    let page = String::from_utf8_lossy(&s.files["team/ana/index.html"]).into_owned();
+    assert!(page.contains("Hello <b>there</b>."), "{page}");
+    s.matches_a_full_build();
+}
+
+#[test]
 fn a_folder_of_pages_added_and_removed() {
     let mut s = Served::start();
     s.write(

@@ -10,6 +10,7 @@ mod community;
 mod example_site;
 mod feeds;
 mod fuzz;
+mod hostile;
 mod html;
 mod incremental;
 mod markdown;

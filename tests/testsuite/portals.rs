@@ -211,6 +211,7 @@ fn faq_structured_data_only_when_switched_on() {
 
 #[test]
 fn event_and_job_mistakes_are_pointed_at() {
+    // Each at its value under `extra`, not at `extra:`.
     let t = example();
     t.file(
         "content/events/bad.md",
@@ -223,7 +224,7 @@ fn event_and_job_mistakes_are_pointed_at() {
     let run = t.build_at(NOW, &[]);
     run.failure(1)
         .stderr_has("error: unknown time zone `Europe/Pariss`")
-        .stderr_has("  --> content/events/bad.md:3:1")
+        .stderr_has("  --> content/events/bad.md:5:13")
         .stderr_has("error: `remote` is `sometimes`, which is not one of onsite, hybrid, remote")
         .stderr_has("error: a job posting needs `apply_url` or `apply_email`");
 }

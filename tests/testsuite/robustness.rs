@@ -68,6 +68,11 @@ fn random_pages_never_panic() {
                 Path::new("blog"),
                 &|_| Ok("<b>x</b>".into()),
                 None,
+                if rng.next().is_multiple_of(2) {
+                    markdown::sanitize::RawHtml::Allow
+                } else {
+                    markdown::sanitize::RawHtml::Sanitize
+                },
             );
         }
     }
