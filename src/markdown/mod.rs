@@ -603,7 +603,8 @@ mod tests {
         let body = "{{ card() }}\n\n## Team\n\n{{ card() }}\n\nTeam\n---\n\n#### Deep\n\n{{ card() }}\n\n###### Deepest\n\n{{ card() }}\n\n{{ card(heading_level=4) }}\n";
         let shortcode =
             |c: &shortcodes::Call| Ok(format!("<div>{}</div>", c.args["heading_level"]));
-        let (r, errors) = render_with_shortcodes(body, Path::new(""), &shortcode, None);
+        let (r, errors) =
+            render_with_shortcodes(body, Path::new(""), &shortcode, None, RawHtml::Allow);
         assert!(errors.is_empty());
         let levels: Vec<&str> = r
             .html

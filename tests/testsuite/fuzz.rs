@@ -10,6 +10,7 @@
 use parvis::build::{build, BuildOptions};
 use parvis::config::Config;
 use parvis::load::{frontmatter, DataFile};
+use parvis::markdown::sanitize::RawHtml;
 use parvis::model::community::CommunityData;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
@@ -135,13 +136,23 @@ fn markdown_with_shortcodes_never_panics() {
         let shortcode = |call: &parvis::markdown::shortcodes::Call| {
             Ok::<_, parvis::markdown::shortcodes::ShortcodeError>(format!("<b>{}</b>", call.name))
         };
-        let (rendered, errors) =
-            parvis::markdown::render_with_shortcodes(&body, Path::new("blog"), &shortcode, None);
-        for e in errors {
-            assert!(e.offset <= body.len(), "an error past the body: {e:?}");
-        }
-        for link in &rendered.links {
-            assert!(link.offset <= body.len(), "a link past the body");
+        for html in [RawHtml::Allow, RawHtml::Sanitize] {
+            let (rendered, errors) = parvis::markdown::render_with_shortcodes(
+                &body,
+                Path::new("blog"),
+                &shortcode,
+                None,
+                html,
+            );
+            for e in errors {
+                assert!(e.offset <= body.len(), "an error past the body: {e:?}");
+            }
+            for link in &rendered.links {
+                assert!(link.offset <= body.len(), "a link past the body");
+            }
+            if html == RawHtml::Sanitize {
+                assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+            }
         }
     });
 }
