@@ -751,18 +751,17 @@ fn collisions(
         }
     }
     for (rel, _) in theme_assets() {
-        match seen.get(rel.as_str()) {
-            Some(&w @ (Writer::Planned(_) | Writer::Extra(_) | Writer::Index)) => {
-                let second = describe(w);
-                diags.push(second.error(
-                    format!(
-                        "{} writes /{rel}, a file of the theme that the pages need",
-                        second.what()
-                    ),
-                    "give it another path; to replace the theme's file, put yours in static/",
-                ));
-            }
-            _ => {}
+        if let Some(&w @ (Writer::Planned(_) | Writer::Extra(_) | Writer::Index)) =
+            seen.get(rel.as_str())
+        {
+            let second = describe(w);
+            diags.push(second.error(
+                format!(
+                    "{} writes /{rel}, a file of the theme that the pages need",
+                    second.what()
+                ),
+                "give it another path; to replace the theme's file, put yours in static/",
+            ));
         }
     }
     diags

@@ -32,9 +32,10 @@ pub struct Diagnostic {
     /// The offending source line, when there is one: an excerpt of at most
     /// [`EXCERPT_CHARS`] characters around the column, so that a huge line costs little.
     pub source_line: Option<String>,
-    /// 1-based position of the column in `source_line` (0: none).
+    /// 1-based position of the column in `source_line` (0: none); 32 bits keep a
+    /// diagnostic small enough to travel in a `Result`.
     #[serde(skip)]
-    pub caret: usize,
+    pub caret: u32,
 }
 
 /// The longest source line a diagnostic keeps; longer lines are cut around the column.
@@ -108,7 +109,7 @@ impl Diagnostic {
     pub fn on_line(mut self, text: &str) -> Self {
         let (excerpt, caret) = excerpt(text, self.column);
         self.source_line = Some(excerpt);
-        self.caret = caret;
+        self.caret = u32::try_from(caret).unwrap_or(0);
         self
     }
 
@@ -155,7 +156,7 @@ impl Diagnostic {
                 // Tabs keep their width so the caret lines up under the character.
                 let lead: String = src
                     .chars()
-                    .take(self.caret - 1)
+                    .take(self.caret as usize - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{pad} | {lead}^");
