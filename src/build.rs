@@ -276,7 +276,8 @@ pub struct Prepared {
     strings: BTreeMap<String, i18n::Strings>,
     audience: String,
     visibility: Visibility,
-    assets: HashSet<PathBuf>,
+    /// Files beside pages, and whether this build shows them.
+    assets: HashMap<PathBuf, bool>,
     planned: Vec<render::Planned>,
     extra_files: Vec<SiteFile>,
     feed_links: HashMap<String, render::feeds::FeedLink>,
@@ -366,8 +367,7 @@ fn prepare(
         None,
     ));
     watch.lap("markdown");
-    let shown_assets = filter::visible_assets(&site, &sources.content_assets);
-    let assets: HashSet<PathBuf> = shown_assets.iter().map(|a| a.rel.clone()).collect();
+    let assets = filter::asset_map(&site, &sources.content_assets);
     diags.extend(markdown::links::resolve(&mut site, &assets, &audience));
     watch.lap("links");
 
@@ -396,7 +396,10 @@ fn prepare(
         None
     };
     watch.lap("search index");
-    let copied = copied_files(&sources.static_files, &shown_assets);
+    let copied = copied_files(
+        &sources.static_files,
+        &filter::visible_assets(&site, &sources.content_assets),
+    );
     diags.extend(collisions(
         &site,
         &planned,

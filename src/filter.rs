@@ -9,7 +9,7 @@ use crate::load::AssetFile;
 use crate::model::{Hidden, Site};
 use jiff::Timestamp;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a build is for.
 #[derive(Debug, Clone)]
@@ -73,6 +73,23 @@ pub fn apply(site: &mut Site, v: &Visibility) {
 /// build, as the page itself does. A folder with several owners (translations) shows its
 /// files when any of them is shown. Files with no owner (no `_index.md` above them) are shown.
 pub fn visible_assets<'a>(site: &Site, assets: &'a [AssetFile]) -> Vec<&'a AssetFile> {
+    assets_shown(site, assets)
+        .filter_map(|(a, shown)| shown.then_some(a))
+        .collect()
+}
+
+/// Every file beside pages, with whether this build shows it ([`visible_assets`]): links to
+/// a hidden one can say why it is missing.
+pub fn asset_map(site: &Site, assets: &[AssetFile]) -> HashMap<PathBuf, bool> {
+    assets_shown(site, assets)
+        .map(|(a, shown)| (a.rel.clone(), shown))
+        .collect()
+}
+
+fn assets_shown<'a, 's>(
+    site: &'s Site,
+    assets: &'a [AssetFile],
+) -> impl Iterator<Item = (&'a AssetFile, bool)> + use<'a, 's> {
     let mut owners: HashMap<&Path, bool> = HashMap::new();
     let bundles = site.pages.iter().filter_map(|p| {
         let dir = p.bundle_dir.as_deref()?;
@@ -85,14 +102,13 @@ pub fn visible_assets<'a>(site: &Site, assets: &'a [AssetFile]) -> Vec<&'a Asset
     for (dir, shown) in bundles.chain(sections) {
         *owners.entry(dir).or_default() |= shown;
     }
-    assets
-        .iter()
-        .filter(|a| {
-            a.rel
-                .ancestors()
-                .skip(1)
-                .find_map(|dir| owners.get(dir).copied())
-                .unwrap_or(true)
-        })
-        .collect()
+    assets.iter().map(move |a| {
+        let shown = a
+            .rel
+            .ancestors()
+            .skip(1)
+            .find_map(|dir| owners.get(dir).copied())
+            .unwrap_or(true);
+        (a, shown)
+    })
 }

@@ -630,10 +630,7 @@ impl Prepared {
         ))?;
         let redone: HashSet<&Path> = redo.iter().chain(&relink).map(PathBuf::as_path).collect();
         changes.stats.bodies = redone.len();
-        let assets: HashSet<PathBuf> = filter::visible_assets(&site, &content_assets)
-            .into_iter()
-            .map(|a| a.rel.clone())
-            .collect();
+        let assets = filter::asset_map(&site, &content_assets);
         check(markdown::links::resolve_some(
             &mut site,
             &assets,

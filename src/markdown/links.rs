@@ -25,7 +25,11 @@ enum Item {
 
 /// Resolves the links of every visible page and section. `assets` are the non-Markdown files
 /// under `content/`, relative to it.
-pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Vec<Diagnostic> {
+pub fn resolve(
+    site: &mut Site,
+    assets: &HashMap<PathBuf, bool>,
+    audience: &str,
+) -> Vec<Diagnostic> {
     let items: Vec<Item> = site
         .visible_pages()
         .map(|(i, _)| Item::Page(i))
@@ -42,7 +46,7 @@ pub fn resolve(site: &mut Site, assets: &HashSet<PathBuf>, audience: &str) -> Ve
 /// `content/`), after `serve` rendered them again.
 pub fn resolve_some(
     site: &mut Site,
-    assets: &HashSet<PathBuf>,
+    assets: &HashMap<PathBuf, bool>,
     audience: &str,
     rels: &HashSet<&Path>,
 ) -> Vec<Diagnostic> {
@@ -65,7 +69,7 @@ pub fn resolve_some(
 
 fn resolve_items(
     site: &mut Site,
-    assets: &HashSet<PathBuf>,
+    assets: &HashMap<PathBuf, bool>,
     audience: &str,
     items: &[Item],
 ) -> Vec<Diagnostic> {
@@ -119,10 +123,11 @@ fn resolve_items(
                                 found => found,
                             }
                         }
-                        LinkTarget::Asset(path) if assets.contains(path) => {
-                            Ok(format!("{root}{}", encode_path(&slash_path(path))))
-                        }
-                        LinkTarget::Asset(path) => Err(Problem::NoFile(path)),
+                        LinkTarget::Asset(path) => match assets.get(path) {
+                            Some(true) => Ok(format!("{root}{}", encode_path(&slash_path(path)))),
+                            Some(false) => Err(Problem::HiddenFile(path)),
+                            None => Err(Problem::NoFile(path)),
+                        },
                         LinkTarget::Outside => Err(Problem::Outside),
                     };
                     found.unwrap_or_else(|problem| {
@@ -183,6 +188,8 @@ enum Problem<'a> {
         anchors: &'a HashSet<String>,
     },
     NoFile(&'a Path),
+    /// The file belongs to a page or section this build does not show.
+    HiddenFile(&'a Path),
     Outside,
 }
 
@@ -243,6 +250,13 @@ impl Problem<'_> {
                     "put the file at content/{}, or fix the path (it is relative to the page's folder)",
                     slash_path(path)
                 ),
+            ),
+            Problem::HiddenFile(path) => (
+                format!(
+                    "link to `{raw}`: content/{} belongs to a page or section that the `{audience}` build does not show (another audience's, a draft or not yet published)",
+                    slash_path(path)
+                ),
+                "open that page or section to this audience, or remove the link".into(),
             ),
             Problem::Outside => (
                 format!("link to `{raw}` leaves the content folder"),

@@ -320,3 +320,30 @@ fn a_build_marks_its_output() {
     t.build(&[]).success();
     assert!(Path::new(&t.out().join(".parvis-output")).is_file());
 }
+
+/// Item 1: once an internal section's files leave the public build, a public link to one
+/// must say why it is missing, not that the file does not exist.
+#[test]
+fn link_to_an_internal_sections_file_says_why_it_is_missing() {
+    let t = SiteTest::fixture("basic");
+    t.file(
+        "content/hq/_index.md",
+        "---\ntitle: HQ\naudience: internal\n---\n",
+    );
+    t.file("content/hq/salaries.csv", "secret\n");
+    t.file(
+        "content/grid.md",
+        "---\ntitle: About\n---\nSee [the grid](hq/salaries.csv) and [nothing](hq/none.csv).\n",
+    );
+    let run = t.build(&["--audience", "public"]);
+    run.failure(1)
+        .stderr_has("link to `hq/salaries.csv`: content/hq/salaries.csv belongs to a page or section that the `public` build does not show")
+        .stderr_has("link to `hq/none.csv`: there is no such file");
+    t.file(
+        "content/grid.md",
+        "---\ntitle: About\n---\nSee [the grid](hq/salaries.csv).\n",
+    );
+    t.build(&["--audience", "internal"]).success();
+    assert!(t.read("grid/index.html").contains("/hq/salaries.csv"));
+    assert_eq!(t.read("hq/salaries.csv"), "secret\n");
+}
