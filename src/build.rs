@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Replace an output folder that parvis did not write (`--force`).
     pub force: bool,
+    /// Fail on warnings as on errors (`--deny warnings`, for CI): the output is not swapped in.
+    pub deny_warnings: bool,
 }
 
 /// A finished build.
@@ -582,6 +584,9 @@ fn emit(
     files += extra_files.len() + search_files.len();
     watch.lap("copy static files");
 
+    if opts.deny_warnings {
+        diags.deny_warnings();
+    }
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }

@@ -273,6 +273,45 @@ impl Diagnostics {
         out
     }
 
+    /// Turns every warning into an error (`--deny warnings`), saying so in its hint.
+    pub fn deny_warnings(&mut self) {
+        for d in self.items.iter_mut().filter(|d| !d.is_error()) {
+            d.severity = Severity::Error;
+            let denied = "a warning, made an error by --deny warnings";
+            d.hint = Some(match d.hint.take() {
+                Some(h) => format!("{h} ({denied})"),
+                None => denied.to_string(),
+            });
+        }
+    }
+
+    /// GitHub Actions workflow commands, one a line (`::error file=…,line=…,col=…::…`), so
+    /// that each diagnostic shows on its line of a pull request. `root` is the site folder as
+    /// given on the command line, which the paths are relative to; the repository root is
+    /// where CI runs. The hint follows the message on a second line of the annotation.
+    pub fn render_github(&self, root: &Path) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            let level = if d.is_error() { "error" } else { "warning" };
+            let file = root.join(&d.file);
+            let file = file.strip_prefix(".").unwrap_or(&file);
+            let mut props = format!("file={}", escape_property(&file.to_string_lossy()));
+            if d.line > 0 {
+                let _ = write!(props, ",line={}", d.line);
+                if d.column > 0 {
+                    let _ = write!(props, ",col={}", d.column);
+                }
+            }
+            let _ = write!(props, ",title={}", escape_property("parvis"));
+            let mut text = d.message.clone();
+            if let Some(h) = &d.hint {
+                let _ = write!(text, "\nhelp: {h}");
+            }
+            let _ = writeln!(out, "::{level} {props}::{}", escape_data(&text));
+        }
+        out
+    }
+
     pub fn render_json(&self) -> String {
         let v = serde_json::json!({
             "errors": self.error_count(),
@@ -281,6 +320,18 @@ impl Diagnostics {
         });
         serde_json::to_string_pretty(&v).expect("diagnostics serialise")
     }
+}
+
+/// A workflow command's message: `%`, CR and LF are encoded, as GitHub's runner reads them.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`, which separate properties.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.

@@ -21,6 +21,16 @@ enum Format {
     Text,
     /// One JSON document on standard output, for CI and editors.
     Json,
+    /// GitHub Actions annotations on standard output (`::error file=…,line=…,col=…::…`), so
+    /// that errors show on the lines of a pull request; the text goes to standard error too.
+    Github,
+}
+
+/// What `--deny` turns into errors.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    /// Warnings fail the command (exit code 1) as errors do; a build swaps nothing in.
+    Warnings,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -60,6 +70,9 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Fail on these as on errors (`--deny warnings` in CI).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        deny: Vec<Deny>,
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
@@ -88,6 +101,9 @@ enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Fail on these as on errors (`--deny warnings` in CI).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        deny: Vec<Deny>,
     },
     /// Serve the site from memory on 127.0.0.1, rebuild when a file changes, and reload the
     /// browser by itself. Drafts and future pages are shown. Build errors show in the terminal
@@ -173,6 +189,7 @@ fn main() -> ExitCode {
             all_audiences,
             drafts,
             format,
+            deny,
             quiet,
             timings,
             force,
@@ -185,12 +202,14 @@ fn main() -> ExitCode {
                 drafts,
                 progress: format == Format::Text && !quiet && show_progress(),
                 force,
+                deny_warnings: deny.contains(&Deny::Warnings),
             };
+            let root = opts.root.clone();
             if all_audiences {
                 let result = parvis::build::build_all(&opts);
-                return finish_many(result, format, quiet, &output);
+                return finish_many(result, format, &root, quiet, &output);
             }
-            finish(build(&opts), Doing::Build, format, quiet, |r| {
+            finish(build(&opts), Doing::Build, format, &root, quiet, |r| {
                 let mut lines = String::new();
                 if timings {
                     for (stage, d) in &r.timings {
@@ -214,6 +233,7 @@ fn main() -> ExitCode {
             drafts,
             format,
             audiences,
+            deny,
         } => {
             if audiences {
                 return match parvis::audiences::overview(&site, drafts) {
@@ -221,7 +241,7 @@ fn main() -> ExitCode {
                         print!("{text}");
                         ExitCode::SUCCESS
                     }
-                    Err(e) => finish(Err(e), Doing::Read, format, false, |_| String::new()),
+                    Err(e) => finish(Err(e), Doing::Read, format, &site, false, |_| String::new()),
                 };
             }
             let opts = BuildOptions {
@@ -231,8 +251,10 @@ fn main() -> ExitCode {
                 drafts,
                 progress: false,
                 force: false,
+                deny_warnings: deny.contains(&Deny::Warnings),
             };
-            finish(build(&opts), Doing::Check, format, false, |r| {
+            let root = opts.root.clone();
+            finish(build(&opts), Doing::Check, format, &root, false, |r| {
                 format!(
                     "checked {} pages for the `{}` audience: no errors",
                     r.pages, r.audience
@@ -269,7 +291,7 @@ fn main() -> ExitCode {
             json,
         } => {
             let opts = parvis::search::cli::SearchOptions {
-                root: site,
+                root: site.clone(),
                 output,
                 audience,
                 query,
@@ -287,6 +309,7 @@ fn main() -> ExitCode {
                     Err(e),
                     Doing::Read,
                     if json { Format::Json } else { Format::Text },
+                    &site,
                     false,
                     |_| String::new(),
                 ),
@@ -315,7 +338,7 @@ fn main() -> ExitCode {
                 } else {
                     Format::Text
                 };
-                finish(Err(e), Doing::Read, format, false, |_| String::new())
+                finish(Err(e), Doing::Read, format, &site, false, |_| String::new())
             }
         },
         Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
@@ -359,20 +382,21 @@ fn finish(
     result: Result<BuildReport, BuildError>,
     doing: Doing,
     format: Format,
+    root: &std::path::Path,
     quiet: bool,
     summary: impl Fn(&BuildReport) -> String,
 ) -> ExitCode {
     match result {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, format);
-            if format == Format::Text && !quiet {
+            print_diagnostics(&report.diagnostics, format, root);
+            if format != Format::Json && !quiet {
                 eprintln!("{}", summary(&report));
             }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(d)) => {
-            print_diagnostics(&d, format);
-            if format == Format::Text {
+            print_diagnostics(&d, format, root);
+            if format != Format::Json {
                 let n = d.error_count();
                 let errors = format!("{n} error{}", if n == 1 { "" } else { "s" });
                 match doing {
@@ -400,14 +424,15 @@ fn finish(
 fn finish_many(
     result: Result<Vec<BuildReport>, BuildError>,
     format: Format,
+    root: &std::path::Path,
     quiet: bool,
     output: &std::path::Path,
 ) -> ExitCode {
     match result {
         Ok(reports) => {
             for r in &reports {
-                print_diagnostics(&r.diagnostics, format);
-                if format == Format::Text && !quiet {
+                print_diagnostics(&r.diagnostics, format, root);
+                if format != Format::Json && !quiet {
                     eprintln!(
                         "built {} pages for the `{}` audience into {} in {:.2?}",
                         r.pages,
@@ -419,15 +444,21 @@ fn finish_many(
             }
             ExitCode::SUCCESS
         }
-        Err(e) => finish(Err(e), Doing::Build, format, quiet, |_| String::new()),
+        Err(e) => finish(Err(e), Doing::Build, format, root, quiet, |_| String::new()),
     }
 }
 
-fn print_diagnostics(d: &Diagnostics, format: Format) {
-    match format {
-        Format::Json => println!("{}", d.render_json()),
-        Format::Text if !d.is_empty() => eprint!("{}", d.render_text()),
-        Format::Text => {}
+/// Prints `d` as `format` asks; `root` is the site folder as given, for GitHub's paths.
+fn print_diagnostics(d: &Diagnostics, format: Format, root: &std::path::Path) {
+    if format == Format::Json {
+        println!("{}", d.render_json());
+        return;
+    }
+    if format == Format::Github {
+        print!("{}", d.render_github(root));
+    }
+    if !d.is_empty() {
+        eprint!("{}", d.render_text());
     }
 }
 

@@ -155,6 +155,7 @@ fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
         drafts: false,
         progress: false,
         force: false,
+        deny_warnings: false,
     };
     crate::build::search_files(&opts)
 }

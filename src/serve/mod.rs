@@ -390,6 +390,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         drafts: true,
         progress: false,
         force: false,
+        deny_warnings: false,
     };
     let site = Site::new();
     match site.rebuild(&build, false) {

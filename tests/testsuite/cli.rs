@@ -94,3 +94,63 @@ fn ci_output_has_no_progress_bar_or_colour() {
     );
     assert!(run.stdout.is_empty());
 }
+
+/// `--format github`: one workflow command a diagnostic, with the path from the repository
+/// root (the site folder as given), line and column, so that GitHub shows it on the line of
+/// the pull request; the hint on a second line, newlines and `%` encoded.
+#[test]
+fn github_annotations_point_at_the_lines_of_a_pull_request() {
+    let t = SiteTest::fixture("basic");
+    t.file(
+        "content/x.md",
+        "---\ntitle: X\ndate: 2026-02-30\n---\n50% off\n",
+    );
+    t.file("data/notes.txt", "not yaml");
+    let out = parvis()
+        .args(["build", "site", "--format", "github"])
+        .current_dir(t.root.parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let error = stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation in {stdout}"));
+    assert!(
+        error.starts_with("::error file=site/content/x.md,line=3,col=7,title=parvis::"),
+        "{error}"
+    );
+    assert!(error.contains("%0Ahelp: "), "{error}");
+    assert!(!error.contains('\n'));
+    assert!(stdout
+        .lines()
+        .any(|l| l.starts_with("::warning file=site/data/notes.txt,title=parvis::")));
+    // The text stays readable in the log.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("  --> content/x.md:3:7"));
+}
+
+/// `--deny warnings`: a warning fails the build (exit 1) and nothing is swapped in; `check`
+/// likewise. Without it, the same site builds.
+#[test]
+fn deny_warnings_fails_the_build_and_keeps_the_previous_output() {
+    let t = SiteTest::fixture("basic");
+    t.build(&[]).success();
+    let before = crate::site_test::snapshot(&t.out());
+    t.file("data/notes.txt", "not yaml");
+    t.file("content/new-page.md", "---\ntitle: New\n---\nNew.\n");
+    t.build(&["--deny", "warnings"])
+        .failure(1)
+        .stderr_has("error: this file in data/ is not YAML and is ignored")
+        .stderr_has("made an error by --deny warnings")
+        .stderr_has("build failed: 1 error;");
+    assert!(
+        before == crate::site_test::snapshot(&t.out()),
+        "a denied build swapped its output in"
+    );
+    t.run(&["check", ".", "--deny", "warnings"]).failure(1);
+    t.build(&[])
+        .success()
+        .stderr_has("warning: this file in data/ is not YAML and is ignored");
+    assert!(t.exists("new-page/index.html"));
+}

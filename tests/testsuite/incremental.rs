@@ -112,6 +112,7 @@ fn options(root: &Path) -> BuildOptions {
         drafts: true,
         progress: false,
         force: false,
+        deny_warnings: false,
     }
 }
 
