@@ -321,3 +321,182 @@ fn templates_titles_and_new_pages_updated_in_place_match_a_full_build() {
         assert_eq!(page, t.read(file), "{file} differs from a full build");
     }
 }
+
+/// A raw HTTP/1.1 request with the method, path and `Host` header as given: the status and
+/// the headers (lowercased), and the body.
+fn request(addr: &str, method: &str, path: &str, host: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+/// A path of the output as a request path: bytes other than unreserved ones and `/` escaped.
+fn encoded(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Waits until `path` answers `status`.
+fn answers(addr: &str, path: &str, status: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(addr, path).0 != status {
+        assert!(Instant::now() < deadline, "{path} never answered {status}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Every file a full build (`build --drafts`, as `serve` shows drafts) writes now is served
+/// with the same bytes, the live-reload script aside, and each of `absent` answers 404.
+#[track_caller]
+fn serves_what_a_build_writes(addr: &str, t: &SiteTest, absent: &[&str]) {
+    t.build(&["--drafts"]).success();
+    let built = crate::site_test::snapshot(&t.out());
+    assert!(built.len() > 20, "the build wrote {} files", built.len());
+    for (path, bytes) in &built {
+        let (status, _, mut body) = get(addr, &format!("/{}", encoded(path)));
+        assert_eq!(status, 200, "/{path} is built but not served");
+        if path.ends_with(".html") {
+            let script = b"<script src=\"/__parvis/live.js\"></script>";
+            if let Some(i) = body.windows(script.len()).rposition(|w| w == script) {
+                body.drain(i..i + script.len());
+            }
+        }
+        if &body != bytes {
+            panic!(
+                "/{path} differs from a full build:\nserved: {}\nbuilt:  {}",
+                String::from_utf8_lossy(&body),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    for path in absent {
+        assert_eq!(get(addr, path).0, 404, "{path} is served, not built");
+    }
+}
+
+/// Issue 20: a file whose name has a `%` is served, as the build writes it, at start-up and
+/// when it appears while serving.
+#[test]
+fn a_file_whose_name_has_a_percent_sign_is_served() {
+    let t = SiteTest::fixture("basic");
+    t.file("static/100%.txt", "one hundred percent\n");
+    let server = start(&t);
+    let (status, _, body) = get(&server.addr, "/100%25.txt");
+    assert_eq!(status, 200);
+    assert_eq!(body, b"one hundred percent\n");
+    t.file("static/files/50% off.txt", "half\n");
+    answers(&server.addr, "/files/50%25%20off.txt", 200);
+    // A `%` that starts no escape is sent by browsers as it is.
+    assert_eq!(get(&server.addr, "/files/50%%20off.txt").0, 200);
+    serves_what_a_build_writes(&server.addr, &t, &[]);
+}
+
+/// Issue 18, item 8: `//about` redirected to `//about/`, which a browser reads as the host
+/// `about`. Redirects stay on this server.
+#[test]
+fn dev_server_open_redirect_on_double_slash() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    for (path, location) in [
+        ("/about", "/about/"),
+        ("//about", "/about/"),
+        ("///about", "/about/"),
+        ("//blog?x=1", "/blog/?x=1"),
+    ] {
+        let (status, head, _) = request(&server.addr, "GET", path, &server.addr);
+        assert_eq!(status, 301, "{path}");
+        assert!(
+            head.contains(&format!("\r\nlocation: {location}\r\n")),
+            "{path}: {head}"
+        );
+    }
+    for path in ["/%2f%2fabout", "/\\about", "/%5cabout"] {
+        let (status, head, _) = request(&server.addr, "GET", path, &server.addr);
+        assert!(status == 403 || status == 404, "{path}: {status}");
+        assert!(!head.contains("location:"), "{path}: {head}");
+    }
+}
+
+/// Issue 18, item 8: any `Host` was served, so a page whose name was made to resolve to
+/// 127.0.0.1 (DNS rebinding) could read the drafts `serve` shows. Only loopback names and
+/// the bound address are served.
+#[test]
+fn dev_server_rejects_foreign_host_header() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "10.1.2.3".to_string(),
+    ] {
+        for path in ["/blog/draft-post/", "/__parvis/live.js", "/__parvis/events"] {
+            let (status, _, body) = request(&server.addr, "GET", path, &host);
+            assert!(status == 403 || status == 421, "{host} {path}: {status}");
+            assert!(!String::from_utf8_lossy(&body).contains("Draft"), "{host}");
+        }
+    }
+    // An absolute URL names the host too.
+    let (status, _, _) = request(
+        &server.addr,
+        "GET",
+        "http://evil.example/blog/draft-post/",
+        &server.addr,
+    );
+    assert!(status == 403 || status == 421, "absolute form: {status}");
+    for host in [
+        server.addr.clone(),
+        "127.0.0.1".to_string(),
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("portal.localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, _) = request(&server.addr, "GET", "/blog/draft-post/", &host);
+        assert_eq!(status, 200, "{host}");
+    }
+}
+
+/// Issue 18, item 8: every method got 200. Only GET and HEAD are answered; others get 405
+/// with the methods allowed.
+#[test]
+fn dev_server_answers_405_to_post() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        for path in ["/", "/about/", "/no/such/page/", "/__parvis/live.js"] {
+            let (status, head, _) = request(&server.addr, method, path, &server.addr);
+            assert_eq!(status, 405, "{method} {path}");
+            assert!(
+                head.contains("\r\nallow: get, head"),
+                "{method} {path}: {head}"
+            );
+        }
+    }
+    let (status, head, body) = request(&server.addr, "HEAD", "/about/", &server.addr);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"), "{head}");
+    assert!(body.is_empty());
+    assert_eq!(request(&server.addr, "GET", "/about/", &server.addr).0, 200);
+}
