@@ -3,8 +3,8 @@
 
 use super::Site;
 use crate::build::BuildOptions;
-use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::{Config, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,7 +44,9 @@ pub fn start(
 ) -> Result<impl Drop, String> {
     let root_abs = std::fs::canonicalize(&root).unwrap_or(root.clone());
     let watch_root = root_abs.clone();
-    let mut debouncer = new_debouncer(
+    // Symlinks are not followed: the build does not read through them, and a link to a big
+    // folder elsewhere would have the whole of it watched.
+    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
         Duration::from_millis(30),
         None,
         move |res: DebounceEventResult| {
@@ -103,6 +105,8 @@ pub fn start(
                 }
             });
         },
+        RecommendedCache::new(),
+        Config::default().with_follow_symlinks(false),
     )
     .map_err(|e| format!("cannot watch the site: {e}"))?;
     debouncer

@@ -3,8 +3,10 @@
 //! what a fresh build of the changed site gives, while the update did only a little work.
 
 use parvis::build::{build_in_memory, BuildOptions, Changes, Files, Prepared, Update};
+use parvis::diagnostics::Diagnostics;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A site of 52 pages: a blog of 30 posts (tags, code, links to the post before, a `note`
 /// shortcode in every fifth and a `stats` shortcode reading `data/stats.yaml` in every
@@ -118,20 +120,43 @@ fn options(root: &Path) -> BuildOptions {
 struct Served {
     _dir: tempfile::TempDir,
     root: PathBuf,
+    opts: BuildOptions,
     files: Files,
     prepared: Prepared,
+    /// A full rebuild failed: as `serve`, the next change rebuilds everything.
+    broken: bool,
+}
+
+/// What one change did to the served site.
+enum Outcome {
+    Updated(Changes),
+    /// The update asked for a full rebuild, which succeeded.
+    Rebuilt,
+    /// The site has errors: the served files stay as they were.
+    Failed(Diagnostics),
 }
 
 impl Served {
     fn start() -> Served {
-        let dir = fifty_two_pages();
+        Served::start_in(fifty_two_pages(), true)
+    }
+
+    /// The site in `dir` built as `serve` builds it (`drafts: true`), or as a build without
+    /// `--drafts`.
+    fn start_in(dir: tempfile::TempDir, drafts: bool) -> Served {
         let root = dir.path().to_path_buf();
-        let (_, files, prepared) = build_in_memory(&options(&root)).expect("the fixture builds");
+        let opts = BuildOptions {
+            drafts,
+            ..options(&root)
+        };
+        let (_, files, prepared) = build_in_memory(&opts).expect("the fixture builds");
         Served {
             _dir: dir,
             root,
+            opts,
             files,
             prepared,
+            broken: false,
         }
     }
 
@@ -157,10 +182,16 @@ impl Served {
         self.prepared.update(&paths)
     }
 
-    /// Updates and applies the result to the served files; it must succeed incrementally.
-    #[track_caller]
-    fn change(&mut self, rels: &[&str]) -> Changes {
-        match self.update(rels) {
+    /// Brings the served site up to date after the files at `rels` changed, as `serve` does:
+    /// the update's files, then the search index; a full rebuild when the update asks for one
+    /// or the last rebuild failed.
+    fn apply(&mut self, rels: &[&str]) -> Outcome {
+        let update = if self.broken {
+            Update::Full
+        } else {
+            self.update(rels)
+        };
+        match update {
             Update::Changed(c) => {
                 for path in &c.removed {
                     self.files.remove(path);
@@ -174,27 +205,76 @@ impl Served {
                     Some(Err(d)) => panic!("the search index failed: {}", d.render()),
                     None => {}
                 }
-                c
+                Outcome::Updated(c)
             }
-            Update::Failed(d) => panic!("the update failed:\n{}", d.render_text()),
-            Update::Full => panic!("the update asked for a full rebuild"),
+            Update::Failed(d) => Outcome::Failed(d),
+            Update::Full => match build_in_memory(&self.opts) {
+                Ok((_, files, prepared)) => {
+                    self.files = files;
+                    self.prepared = prepared;
+                    self.broken = false;
+                    Outcome::Rebuilt
+                }
+                Err(parvis::build::BuildError::Content(d)) => {
+                    self.broken = true;
+                    Outcome::Failed(d)
+                }
+                Err(parvis::build::BuildError::Usage(u)) => panic!("the rebuild failed: {u}"),
+            },
         }
     }
 
-    /// The served files are what a fresh build of the site gives now, and every output's
-    /// kept key is the one computed afresh (the update left none out by mistake).
+    /// Updates and applies the result to the served files; it must succeed incrementally.
+    #[track_caller]
+    fn change(&mut self, rels: &[&str]) -> Changes {
+        match self.apply(rels) {
+            Outcome::Updated(c) => c,
+            Outcome::Failed(d) => panic!("the update failed:\n{}", d.render_text()),
+            Outcome::Rebuilt => panic!("the update asked for a full rebuild"),
+        }
+    }
+
+    /// The served files are what a fresh build of the site gives now, every output is on the
+    /// template a fresh build picks for it, and every output's kept key is the one computed
+    /// afresh (the update left none out by mistake).
     #[track_caller]
     fn matches_a_full_build(&self) -> usize {
+        let (_, fresh, state) = build_in_memory(&self.opts).expect("the site builds");
+        self.compare(&fresh, &state);
+        fresh.len()
+    }
+
+    /// The served files are `fresh`, and each output is on the template `state` used.
+    #[track_caller]
+    fn compare(&self, fresh: &Files, state: &Prepared) {
+        let (used, picked) = (self.prepared.templates_used(), state.templates_used());
+        let mut wrong: Vec<String> = picked
+            .iter()
+            .filter(|(path, t)| used.get(*path) != Some(t))
+            .map(|(path, t)| {
+                let had = used.get(path).map_or("nothing", String::as_str);
+                format!("{path}: {had} where a full build uses {t}")
+            })
+            .collect();
+        wrong.extend(
+            used.keys()
+                .filter(|p| !picked.contains_key(*p))
+                .map(|p| format!("{p}: kept, though a full build does not make it")),
+        );
+        assert!(
+            wrong.is_empty(),
+            "outputs on another template than a full build's:\n{}",
+            wrong.join("\n")
+        );
         assert_eq!(
             self.prepared.stale_keys(),
             Vec::<String>::new(),
             "stale keys"
         );
-        let (_, fresh, _) = build_in_memory(&options(&self.root)).expect("the site builds");
         let served: Vec<&String> = self.files.keys().collect();
         let built: Vec<&String> = fresh.keys().collect();
         assert_eq!(served, built, "the served files are not the built ones");
-        for (path, bytes) in &fresh {
+        for (path, bytes) in fresh {
             let mine = &self.files[path];
             if mine != bytes {
                 let (a, b) = (
@@ -212,7 +292,6 @@ impl Served {
                 );
             }
         }
-        fresh.len()
     }
 
     fn outputs_under(&self, prefix: &str) -> usize {
@@ -566,4 +645,180 @@ fn one_change_after_another_stays_a_full_build() {
         s.change(&[path]);
         s.matches_a_full_build();
     }
+}
+
+/// A template of the default theme, with a marker comment at the start of its content, as a
+/// writer's copy of it.
+fn theme_copy(name: &str, marker: &str) -> String {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates")
+            .join(name),
+    )
+    .unwrap();
+    let at = "{% block content %}";
+    assert!(text.contains(at), "{name} has a content block");
+    text.replacen(at, &format!("{at}<!-- {marker} -->"), 1)
+}
+
+/// Issue 20: a template that newly applies to outputs (`section-blog.html` over
+/// `section.html`, `page-docs.html` over `page.html`) is used for them at once, as a full
+/// build uses it, and removing it goes back.
+#[test]
+fn a_new_kind_specific_template_is_used_as_a_full_build_uses_it() {
+    let mut s = Served::start();
+    s.write(
+        "templates/section-blog.html",
+        &theme_copy("section.html", "section-blog"),
+    );
+    let c = s.change(&["templates/section-blog.html"]);
+    // The blog's pages of five posts, and nothing else.
+    let on_it: Vec<String> = s
+        .prepared
+        .templates_used()
+        .into_iter()
+        .filter(|(_, t)| t == "section-blog.html")
+        .map(|(path, _)| path)
+        .collect();
+    assert!(on_it.contains(&"blog/index.html".to_string()), "{on_it:?}");
+    assert!(on_it.len() >= 6, "{on_it:?}");
+    assert_eq!(c.stats.rendered, on_it.len());
+    for (path, bytes) in &s.files {
+        let marked = String::from_utf8_lossy(bytes).contains("<!-- section-blog -->");
+        assert_eq!(marked, on_it.contains(path), "{path}");
+    }
+    s.matches_a_full_build();
+
+    // Saving it again changes it where it is used.
+    s.write(
+        "templates/section-blog.html",
+        &theme_copy("section.html", "section-blog, again"),
+    );
+    s.change(&["templates/section-blog.html"]);
+    assert!(String::from_utf8_lossy(&s.files["blog/index.html"]).contains("section-blog, again"));
+    s.matches_a_full_build();
+
+    s.write(
+        "templates/page-docs.html",
+        &theme_copy("page.html", "page-docs"),
+    );
+    let c = s.change(&["templates/page-docs.html"]);
+    assert_eq!(c.stats.rendered, 18, "the docs pages alone");
+    assert!(
+        String::from_utf8_lossy(&s.files["docs/guide/page-07/index.html"]).contains("page-docs")
+    );
+    s.matches_a_full_build();
+
+    // A docs page edited afterwards stays on it, and so do the others.
+    s.write(
+        "content/docs/guide/page-02.md",
+        &s.read("content/docs/guide/page-02.md")
+            .replace("title: Page 2", "title: Page two"),
+    );
+    s.change(&["content/docs/guide/page-02.md"]);
+    s.matches_a_full_build();
+
+    s.remove("templates/section-blog.html");
+    s.remove("templates/page-docs.html");
+    s.change(&["templates/section-blog.html", "templates/page-docs.html"]);
+    assert!(!s
+        .files
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("<!-- section-blog")
+            || String::from_utf8_lossy(b).contains("<!-- page-docs")));
+    s.matches_a_full_build();
+}
+
+/// Issue 20: an update reads files as a full build does, which keeps regular files only: a
+/// symlinked page, template, data file or static file or folder is left out, and nothing
+/// from outside the site is served.
+#[cfg(unix)]
+#[test]
+fn symlinks_are_left_out_by_an_update_as_by_a_full_build() {
+    use std::os::unix::fs::symlink;
+    let mut s = Served::start();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "OUTSIDECANARY\n").unwrap();
+    std::fs::write(
+        outside.path().join("page.md"),
+        "---\ntitle: OUTSIDECANARY\n---\nFrom elsewhere.\n",
+    )
+    .unwrap();
+    std::fs::write(outside.path().join("x.yaml"), "canary: OUTSIDECANARY\n").unwrap();
+    let links = [
+        // A page linked to another: the build has no such page.
+        ("content/blog/linked.md", PathBuf::from("post-01.md")),
+        // A page linking to the post before it, read from another folder, would have a
+        // broken link.
+        (
+            "content/docs/guide/linked.md",
+            PathBuf::from("../../blog/post-02.md"),
+        ),
+        ("content/elsewhere", outside.path().to_path_buf()),
+        ("content/blog/secret.txt", outside.path().join("secret.txt")),
+        ("static/outside", outside.path().to_path_buf()),
+        ("static/secret.txt", outside.path().join("secret.txt")),
+        (
+            "templates/section-blog.html",
+            outside.path().join("secret.txt"),
+        ),
+        ("data/leak.yaml", outside.path().join("x.yaml")),
+    ];
+    for (rel, target) in &links {
+        symlink(target, s.root.join(rel)).unwrap();
+    }
+    let rels: Vec<&str> = links.iter().map(|(rel, _)| *rel).collect();
+    let c = s.change(&rels);
+    assert!(c.written.is_empty(), "{:?}", c.written.keys());
+    assert!(c.pages == Default::default(), "{:?}", c.pages);
+    s.matches_a_full_build();
+    assert!(
+        !s.files
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("OUTSIDECANARY")),
+        "a file from outside the site is served"
+    );
+
+    // A page replaced by a link leaves, as it does from a full build.
+    s.remove("content/blog/post-30.md");
+    symlink("post-28.md", s.root.join("content/blog/post-30.md")).unwrap();
+    let c = s.change(&["content/blog/post-30.md"]);
+    assert_eq!(c.pages.removed, [PathBuf::from("blog/post-30.md")]);
+    s.matches_a_full_build();
+}
+
+/// Issue 20: each update is for "now", as a build starting then would be: a page whose
+/// `publish_date` passed since the last update shows (here in a build without drafts; `serve`
+/// shows future pages, and there the same holds of an expiry date).
+#[test]
+fn an_update_after_a_publish_date_passed_shows_the_page() {
+    let dir = fifty_two_pages();
+    let publish = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let publish = publish.round(jiff::Unit::Second).unwrap() + jiff::SignedDuration::from_secs(1);
+    std::fs::write(
+        dir.path().join("content/blog/scheduled.md"),
+        format!(
+            "---\ntitle: Scheduled\ndate: 2026-01-15\npublish_date: {publish}\ndescription: Later\n---\nSoon.\n"
+        ),
+    )
+    .unwrap();
+    let mut s = Served::start_in(dir, false);
+    assert!(
+        !s.files.contains_key("blog/scheduled/index.html"),
+        "the build took longer than the page's wait"
+    );
+    // Waiting for the clock is the point here: no figure is asserted.
+    while jiff::Timestamp::now() <= publish {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nWho we are, now.\n",
+    );
+    match s.apply(&["content/about.md"]) {
+        Outcome::Failed(d) => panic!("the update failed:\n{}", d.render_text()),
+        Outcome::Updated(_) | Outcome::Rebuilt => {}
+    }
+    assert!(s.files.contains_key("blog/scheduled/index.html"));
+    s.matches_a_full_build();
 }

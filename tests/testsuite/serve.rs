@@ -393,6 +393,112 @@ fn serves_what_a_build_writes(addr: &str, t: &SiteTest, absent: &[&str]) {
     }
 }
 
+/// A template of the default theme with a marker comment at the start of its content.
+fn theme_copy(name: &str, marker: &str) -> String {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates")
+            .join(name),
+    )
+    .unwrap();
+    let at = "{% block content %}";
+    text.replacen(at, &format!("{at}<!-- {marker} -->"), 1)
+}
+
+/// Issue 20: a kind-specific template written while serving is used for every output of its
+/// kind at once, as a build uses it; removing it goes back.
+#[test]
+fn a_new_kind_specific_template_is_used_by_serve_as_by_a_build() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    t.file(
+        "templates/section-blog.html",
+        theme_copy("section.html", "section-blog"),
+    );
+    served_once(&server.addr, "/blog/", "<!-- section-blog -->");
+    served_once(&server.addr, "/blog/page/2/", "<!-- section-blog -->");
+    t.file(
+        "templates/page-docs.html",
+        theme_copy("page.html", "page-docs"),
+    );
+    served_once(&server.addr, "/docs/guide/install/", "<!-- page-docs -->");
+    // Saved again, it shows where it is used.
+    t.file(
+        "templates/section-blog.html",
+        theme_copy("section.html", "section-blog again"),
+    );
+    served_once(&server.addr, "/blog/page/2/", "<!-- section-blog again -->");
+    serves_what_a_build_writes(&server.addr, &t, &[]);
+
+    std::fs::remove_file(t.root.join("templates/section-blog.html")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while String::from_utf8_lossy(&get(&server.addr, "/blog/").2).contains("section-blog") {
+        assert!(
+            Instant::now() < deadline,
+            "the removed template stays in use"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    serves_what_a_build_writes(&server.addr, &t, &[]);
+}
+
+/// Issue 20: `serve` reads files as the build does, which keeps regular files only: symlinks
+/// made while serving (to a page, a template, a data file, files and folders outside the
+/// site) change nothing, and nothing outside the site is ever served.
+#[cfg(unix)]
+#[test]
+fn symlinks_made_while_serving_are_skipped_as_by_the_build() {
+    use std::os::unix::fs::symlink;
+    let t = SiteTest::fixture("basic");
+    let outside = t.root.parent().unwrap().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "OUTSIDECANARY\n").unwrap();
+    std::fs::write(
+        outside.join("page.md"),
+        "---\ntitle: OUTSIDECANARY\n---\nFrom elsewhere.\n",
+    )
+    .unwrap();
+    let server = start(&t);
+    for (rel, target) in [
+        ("static/outside", outside.clone()),
+        ("static/leak.txt", outside.join("secret.txt")),
+        ("content/elsewhere", outside.clone()),
+        ("content/blog/linked.md", "first-post.md".into()),
+        // Read from this folder, its link to the install guide would be broken.
+        (
+            "content/docs/guide/linked.md",
+            "../../blog/first-post.md".into(),
+        ),
+        ("templates/section-blog.html", outside.join("secret.txt")),
+    ] {
+        symlink(target, t.root.join(rel)).unwrap();
+    }
+    t.file(
+        "content/about.md",
+        "---\ntitle: About us\nslug: about\n---\nWe are a fixture, still.\n",
+    );
+    served_once(&server.addr, "/about/", "still.");
+    for path in [
+        "/outside/secret.txt",
+        "/leak.txt",
+        "/elsewhere/page/",
+        "/blog/linked/",
+        "/docs/guide/linked/",
+    ] {
+        let (status, _, body) = get(&server.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!String::from_utf8_lossy(&body).contains("OUTSIDECANARY"));
+    }
+    serves_what_a_build_writes(&server.addr, &t, &[]);
+    let built = crate::site_test::snapshot(&t.out());
+    assert!(
+        !built
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("OUTSIDECANARY")),
+        "nothing from outside the site is built, hence served"
+    );
+}
+
 /// Issue 20: a file whose name has a `%` is served, as the build writes it, at start-up and
 /// when it appears while serving.
 #[test]
@@ -408,6 +514,36 @@ fn a_file_whose_name_has_a_percent_sign_is_served() {
     // A `%` that starts no escape is sent by browsers as it is.
     assert_eq!(get(&server.addr, "/files/50%%20off.txt").0, 200);
     serves_what_a_build_writes(&server.addr, &t, &[]);
+}
+
+/// Issue 20: each update is for "now": a page whose expiry date passes while serving leaves
+/// with the next save, as it leaves a build made then. (`serve` shows pages before their
+/// `publish_date`; an expiry date is what "now" decides there.)
+#[test]
+fn a_page_that_expires_while_serving_leaves_with_the_next_update() {
+    let t = SiteTest::fixture("basic");
+    let expiry = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap()
+        + jiff::SignedDuration::from_secs(8);
+    t.file(
+        "content/blog/expiring.md",
+        format!("---\ntitle: Expiring soon\ndate: 2026-01-12\nexpiry_date: {expiry}\n---\nFor a few seconds.\n"),
+    );
+    let server = start(&t);
+    assert_eq!(
+        get(&server.addr, "/blog/expiring/").0,
+        200,
+        "the server took longer to start than the page lives"
+    );
+    // Waiting for the clock is the point here: no figure is asserted.
+    while jiff::Timestamp::now() <= expiry {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    t.file(
+        "content/about.md",
+        "---\ntitle: About us\nslug: about\n---\nWe are a fixture, later.\n",
+    );
+    served_once(&server.addr, "/about/", "later.");
+    serves_what_a_build_writes(&server.addr, &t, &["/blog/expiring/"]);
 }
 
 /// Issue 18, item 8: `//about` redirected to `//about/`, which a browser reads as the host
