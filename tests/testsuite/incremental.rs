@@ -1008,7 +1008,7 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
     let page = rng.pick(&pages).clone();
     let one =
         |kind, what: String, rel: &str, op| Edit::new(kind, what, vec![(rel.to_string(), op)]);
-    match rng.below(12) {
+    match rng.below(14) {
         0 => {
             let addition = match rng.below(4) {
                 0 => format!("\n\nEdit {n}.\n"),
@@ -1025,7 +1025,7 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
             )
         }
         1 => {
-            let key_values: [(&str, Option<String>); 10] = [
+            let key_values: [(&str, Option<String>); 11] = [
                 ("title", Some(format!("Title {n}"))),
                 ("weight", Some(format!("{}", rng.below(40)))),
                 ("tags", Some(format!("[t{}, edited]", rng.below(5)))),
@@ -1039,6 +1039,7 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
                 ("description", None),
                 ("authors", Some("[ana, bo]".into())),
                 ("slug", Some(format!("slug-{n}"))),
+                ("audience", Some("internal".into())),
             ];
             let (key, value) = rng.pick(&key_values);
             let text = set_front(&read(&page), key, value.as_deref());
@@ -1214,6 +1215,47 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
                 Op::Write(text),
             )
         }
+        12 => {
+            let rel = *rng.pick(&[
+                "content/about.fr.md",
+                "content/team/ana.fr.md",
+                "content/blog/post-05.fr.md",
+            ]);
+            if root.join(rel).exists() && rng.chance(40) {
+                one("translations", format!("{rel} removed"), rel, Op::Remove)
+            } else {
+                let text = format!("---\ntitle: Traduction {n}\n---\nBonjour {n}.\n");
+                one(
+                    "translations",
+                    format!("{rel} written"),
+                    rel,
+                    Op::Write(text),
+                )
+            }
+        }
+        13 => {
+            if rng.chance(50) {
+                let rel = "data/badges.yaml";
+                let text =
+                    format!("- id: pioneer\n  name: Pioneer {n}\n- id: helper\n  name: Helper\n");
+                one(
+                    "badges",
+                    format!("{rel}: Pioneer {n}"),
+                    rel,
+                    Op::Write(text),
+                )
+            } else {
+                // An error until data/badges.yaml defines it.
+                let rel = "data/members/ana.yaml";
+                let text = read(rel).replace("roles:", "badges: [pioneer]\nroles:");
+                one(
+                    "badges",
+                    format!("{rel}: badges: [pioneer]"),
+                    rel,
+                    Op::Write(text),
+                )
+            }
+        }
         _ => {
             // A new page, in a new folder at first.
             let rel = format!("content/blog/series-{}/part-{n}.md", rng.below(2));
@@ -1227,8 +1269,8 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
 }
 
 /// Issue 20: random edits of every kind (bodies, front matter, renames, members, communities,
-/// templates including new kind-specific ones, shortcodes, static files, symlinks, invalid
-/// edits and their fixes), each followed by an update, which must give what a full build of
+/// badges, translations, templates including new kind-specific ones, shortcodes, static
+/// files, symlinks, invalid edits and their fixes, bursts of them), each followed by an update, which must give what a full build of
 /// the site gives then, byte for byte and template for template, or fail exactly when the
 /// full build fails. The seed is printed; `PARVIS_SEED=N` replays a run. Bounded: a fixed
 /// number of edits, fewer when the time cap comes first.
@@ -1253,6 +1295,7 @@ fn random_edits_keep_the_served_site_a_full_build() {
     // Edits the site does not build with, newest last, with what their paths were.
     let mut broken: Vec<(String, Vec<(String, Was)>)> = Vec::new();
     let mut times: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    let mut tally = [0usize; 3];
     let started = Instant::now();
     let mut step = 0;
     // Once the time is up, only the broken edits are put back.
@@ -1272,10 +1315,30 @@ fn random_edits_keep_the_served_site_a_full_build() {
             }
             other => {
                 broken.extend(other);
-                let edit = random_edit(&mut rng, &root, outside.path(), step);
-                let before = edit.apply(&root);
-                let rels = edit.ops.iter().map(|(rel, _)| rel.clone()).collect();
-                (edit.kind, edit.what, rels, before)
+                // Sometimes a burst: several edits saved before the watcher reports them.
+                let burst = if rng.chance(10) { 2 + rng.below(3) } else { 1 };
+                let mut edits = Vec::new();
+                let mut before = Vec::new();
+                for k in 0..burst {
+                    let edit = random_edit(&mut rng, &root, outside.path(), step * 10 + k);
+                    before.extend(edit.apply(&root));
+                    edits.push(edit);
+                }
+                let rels = edits
+                    .iter()
+                    .flat_map(|e| e.ops.iter().map(|(rel, _)| rel.clone()))
+                    .collect();
+                let (kind, what) = match edits.as_slice() {
+                    [one] => (one.kind, one.what.clone()),
+                    all => {
+                        let what: Vec<String> = all
+                            .iter()
+                            .map(|e| format!("{}: {}", e.kind, e.what))
+                            .collect();
+                        ("bursts", what.join("; "))
+                    }
+                };
+                (kind, what, rels, before)
             }
         };
         eprintln!("{step}. {kind}: {what}");
@@ -1284,6 +1347,11 @@ fn random_edits_keep_the_served_site_a_full_build() {
         let start = Instant::now();
         let outcome = s.apply(&rels);
         times.entry(kind).or_default().push(start.elapsed());
+        tally[match outcome {
+            Outcome::Updated(_) => 0,
+            Outcome::Rebuilt => 1,
+            Outcome::Failed(_) => 2,
+        }] += 1;
         match (build_in_memory(&s.opts), outcome) {
             (Ok((_, fresh, state)), Outcome::Updated(_) | Outcome::Rebuilt) => {
                 s.compare(&fresh, &state);
@@ -1297,7 +1365,10 @@ fn random_edits_keep_the_served_site_a_full_build() {
                 d.render_text()
             ),
             (Err(_), Outcome::Failed(_)) => {
-                assert!(s.files == served_before, "step {step}: a failed update changed the served files (seed {seed})");
+                assert!(
+                    s.files == served_before,
+                    "step {step}: a failed update changed the served files (seed {seed})"
+                );
                 if !before.is_empty() {
                     broken.push((what, before));
                 }
@@ -1308,8 +1379,12 @@ fn random_edits_keep_the_served_site_a_full_build() {
         }
     }
     eprintln!(
-        "{step} edits in {:.1?}; update times by kind (debug build):",
-        started.elapsed()
+        "{step} edits in {:.1?}: {} updated in place, {} rebuilt, {} failed as a build does; \
+         update times by kind (debug build):",
+        started.elapsed(),
+        tally[0],
+        tally[1],
+        tally[2]
     );
     for (kind, mut t) in times {
         t.sort();
