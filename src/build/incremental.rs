@@ -295,13 +295,19 @@ impl Prepared {
                         known.into_iter().filter(|k| k.starts_with(rest)).collect();
                     now.symmetric_difference(&before).cloned().collect()
                 } else {
-                    // Gone: a file, or a folder with the files known under it.
+                    // A file, or a folder gone with the files known under it. A path that is
+                    // not read now and was not before (a symlink) changes nothing.
+                    let was_read = known.iter().any(|k| k == rest);
                     let under: BTreeSet<PathBuf> = known
                         .into_iter()
                         .filter(|k| k.starts_with(rest) && k != rest)
                         .collect();
                     if under.is_empty() && !rest.as_os_str().is_empty() {
-                        BTreeSet::from([rest.to_path_buf()])
+                        if was_read || load::is_loaded_file(&dir, rest) {
+                            BTreeSet::from([rest.to_path_buf()])
+                        } else {
+                            BTreeSet::new()
+                        }
                     } else {
                         under
                     }
