@@ -499,6 +499,31 @@ fn symlinks_made_while_serving_are_skipped_as_by_the_build() {
     );
 }
 
+/// The build reads a site folder that is itself a symlink (`content -> ../shared`), so
+/// `serve` watches it, though it follows no symlink inside the site.
+#[cfg(unix)]
+#[test]
+fn a_site_folder_that_is_a_symlink_is_watched_as_the_build_reads_it() {
+    let t = SiteTest::fixture("basic");
+    let shared = t.root.parent().unwrap().join("shared-content");
+    std::fs::rename(t.root.join("content"), &shared).unwrap();
+    std::os::unix::fs::symlink(&shared, t.root.join("content")).unwrap();
+    let server = start(&t);
+    std::fs::write(
+        shared.join("about.md"),
+        "---\ntitle: About us\nslug: about\n---\nWe are a shared fixture.\n",
+    )
+    .unwrap();
+    served_once(&server.addr, "/about/", "shared fixture");
+    std::fs::write(
+        shared.join("blog/fourth-post.md"),
+        "---\ntitle: Fourth post\ndate: 2026-02-01\n---\nA new post.\n",
+    )
+    .unwrap();
+    served_once(&server.addr, "/blog/fourth-post/", "A new post.");
+    serves_what_a_build_writes(&server.addr, &t, &[]);
+}
+
 /// Issue 20: a file whose name has a `%` is served, as the build writes it, at start-up and
 /// when it appears while serving.
 #[test]
