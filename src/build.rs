@@ -297,6 +297,9 @@ pub struct Prepared {
     search_files: Vec<(String, Vec<u8>)>,
     /// Page changes (and whether `data/` changed) made while the index was out for a job.
     search_pending: Option<(PageChanges, bool)>,
+    /// "Now" moved since the dashboard was last rendered, for `serve`: the report counts
+    /// from "now", so the dashboard and its calendar are made again with the next update.
+    clock_moved: bool,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
@@ -427,6 +430,7 @@ fn prepare(
         search,
         search_files,
         search_pending: None,
+        clock_moved: false,
         code,
         outputs: HashMap::new(),
         globals,

@@ -34,10 +34,17 @@
 //!   changed; only the files whose bytes differ are returned.
 //! - `site.yaml`, `i18n/` and `themes/` change what everything is built from, and a static file
 //!   over a generated one is rare: a full rebuild.
+//! - Templates that came or went change which template an output starts from
+//!   (`section-blog.html` over `section.html`): then every output's template is chosen again,
+//!   and those that start from another one are rendered.
+//! - Only the files loading reads count: a symlink is neither followed nor read, in a changed
+//!   path as in a full build, so nothing outside the site is served.
 //!
 //! An update that fails changes nothing, and its files are read again with the next change, as
-//! a full build would. The moment the build is for (`now`, which hides expired pages) stays the
-//! first build's.
+//! a full build would. Each update is for "now" (`SOURCE_DATE_EPOCH`, else the clock), as a
+//! full build starting then: when a page's moment passed since the last one (a publish or
+//! expiry date, a posting's closing, an event's end), the whole site is rebuilt; otherwise only
+//! the dashboard, which counts from "now", is measured again.
 
 use super::{
     collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files,
@@ -162,6 +169,9 @@ impl Prepared {
         if self.code.is_none() || self.templates.is_none() {
             return Update::Full;
         }
+        if !self.follow_clock() {
+            return Update::Full;
+        }
         let Some(sorted) = self.sort(changed) else {
             return Update::Full;
         };
@@ -189,6 +199,29 @@ impl Prepared {
             }
             other => other,
         }
+    }
+
+    /// Moves the build to "now", as a full build starting now would be: `false` when a page's
+    /// moment passed since the last update (a page published or expired, a posting closed, an
+    /// event over), which changes lists, feeds, globals and search: rare enough to rebuild.
+    /// Otherwise only the dashboard, which counts from "now", may differ.
+    fn follow_clock(&mut self) -> bool {
+        let now = crate::model::date::now();
+        if now == self.visibility.now {
+            return true;
+        }
+        if self.site.moment_between(self.visibility.now, now) {
+            return false;
+        }
+        self.visibility.now = now;
+        self.site.now = now;
+        self.clock_moved = true;
+        true
+    }
+
+    /// Whether the dashboard must be measured again: the clock moved and the site has one.
+    fn dashboard_behind(&self) -> bool {
+        self.clock_moved && crate::report::dashboard_url(&self.site).is_some()
     }
 
     /// The key of each of `planned`, by output path.
@@ -253,27 +286,34 @@ impl Prepared {
                 _ => return None,
             };
             let dir = root.join(&first);
-            let on_disk = dir.join(rest);
-            let files: BTreeSet<PathBuf> = if on_disk.is_dir() {
-                let now: BTreeSet<PathBuf> = files_under(&on_disk)
-                    .into_iter()
-                    .map(|f| rest.join(f))
-                    .collect();
-                let before: BTreeSet<PathBuf> =
-                    known.into_iter().filter(|k| k.starts_with(rest)).collect();
-                now.symmetric_difference(&before).cloned().collect()
-            } else {
-                // Gone: a file, or a folder with the files known under it.
-                let under: BTreeSet<PathBuf> = known
-                    .into_iter()
-                    .filter(|k| k.starts_with(rest) && k != rest)
-                    .collect();
-                if under.is_empty() && !rest.as_os_str().is_empty() {
-                    BTreeSet::from([rest.to_path_buf()])
+            // As loading sees it: a symlink is neither a folder nor a file.
+            let files: BTreeSet<PathBuf> =
+                if load::loaded_type(&dir, rest).is_some_and(|t| t.is_dir()) {
+                    let now: BTreeSet<PathBuf> = load::files_in(&dir.join(rest))
+                        .into_iter()
+                        .map(|(_, f)| rest.join(f))
+                        .collect();
+                    let before: BTreeSet<PathBuf> =
+                        known.into_iter().filter(|k| k.starts_with(rest)).collect();
+                    now.symmetric_difference(&before).cloned().collect()
                 } else {
-                    under
-                }
-            };
+                    // A file, or a folder gone with the files known under it. A path that is
+                    // not read now and was not before (a symlink) changes nothing.
+                    let was_read = known.iter().any(|k| k == rest);
+                    let under: BTreeSet<PathBuf> = known
+                        .into_iter()
+                        .filter(|k| k.starts_with(rest) && k != rest)
+                        .collect();
+                    if under.is_empty() && !rest.as_os_str().is_empty() {
+                        if was_read || load::is_loaded_file(&dir, rest) {
+                            BTreeSet::from([rest.to_path_buf()])
+                        } else {
+                            BTreeSet::new()
+                        }
+                    } else {
+                        under
+                    }
+                };
             for f in files {
                 match first.as_str() {
                     "content" if f.extension().is_some_and(|e| e == "md") => out.content.insert(f),
@@ -292,7 +332,7 @@ impl Prepared {
     /// or a body that feeds carry whole).
     fn update_body(&mut self, content_rel: &Path) -> Option<Update> {
         // Full-content feeds carry every body.
-        if self.site.config.feeds.content == "full" {
+        if self.site.config.feeds.content == "full" || self.dashboard_behind() {
             return None;
         }
         let i = self
@@ -304,10 +344,11 @@ impl Prepared {
         let old = &self.site.pages[i];
         let old_rendered = old.rendered.clone().filter(|_| old.hidden.is_none())?;
         let display = old.source.display.clone();
-        let path = self.sources.root.join("content").join(content_rel);
-        if !path.is_file() {
+        let content = self.sources.root.join("content");
+        if !load::is_loaded_file(&content, content_rel) {
             return None;
         }
+        let path = content.join(content_rel);
         let (source, front) = match parse_again(&path, content_rel, display) {
             Ok(parsed) => parsed,
             Err(u) => return Some(u.into()),
@@ -515,15 +556,20 @@ impl Prepared {
         // Content.
         let mut parsed: BTreeMap<PathBuf, (Source, FrontMatter)> = BTreeMap::new();
         for rel in &sorted.content {
-            let path = root.join("content").join(rel);
-            if path.is_file() {
+            if load::is_loaded_file(&root.join("content"), rel) {
+                let path = root.join("content").join(rel);
                 let display = PathBuf::from("content").join(rel);
                 parsed.insert(rel.clone(), parse_again(&path, rel, display)?);
                 changes.stats.parsed += 1;
             }
         }
         let model_changed = reload_data || !sorted.content.is_empty();
-        if !model_changed && changed_templates.is_empty() && assets_came_or_went.is_empty() {
+        let dashboard = self.dashboard_behind();
+        if !model_changed
+            && changed_templates.is_empty()
+            && assets_came_or_went.is_empty()
+            && !dashboard
+        {
             self.sources.static_files = static_files;
             self.sources.content_assets = content_assets;
             return Ok(changes);
@@ -640,7 +686,7 @@ impl Prepared {
 
         // Site files.
         let planned = render::plan(&site);
-        let new_files = if model_changed || !redone.is_empty() {
+        let new_files = if model_changed || !redone.is_empty() || dashboard {
             let (extra, links, diags) = site_files(&site, &planned, &self.audience, &self.strings);
             check(diags)?;
             let copied = copied_files(
@@ -674,11 +720,18 @@ impl Prepared {
         }
 
         // Outputs: those the change may reach get a new key; those whose key, templates or
-        // globals changed are rendered.
+        // globals changed are rendered. When templates came or went, every output's template
+        // is chosen again, as a full build would: one may now start from another.
         let diff = Diff::new(&self.site, &site, old_of_new, &self.feed_links, feed_links);
+        let choose_again = !templates.same_names(old_templates);
         let candidates: Vec<Planned> = planned
             .iter()
-            .filter(|p| !self.outputs.contains_key(&p.path) || diff.may_change(p, templates))
+            .filter(|p| {
+                !self.outputs.contains_key(&p.path)
+                    || diff.may_change(p, templates)
+                    || (choose_again && self.template_moved(&site, templates, p))
+                    || (dashboard && matches!(p.job, Job::Dashboard))
+            })
             .cloned()
             .collect();
         let keys = render::keys(
@@ -783,6 +836,7 @@ impl Prepared {
         self.sources.content_assets = content_assets;
         self.sources.templates = template_files;
         self.sources.data = data_files;
+        self.clock_moved = false;
         Ok(changes)
     }
 
@@ -887,6 +941,23 @@ impl Prepared {
         Ok(site)
     }
 
+    /// Whether output `p` starts from another template in `site` with `templates` than the
+    /// one it was last rendered from (or cannot be rendered now).
+    fn template_moved(&self, site: &Site, templates: &Templates, p: &Planned) -> bool {
+        let now = render::template_for(site, templates, &p.job).ok();
+        now.as_deref() != self.outputs.get(&p.path).map(|k| k.template.as_str())
+    }
+
+    /// The template each output was last rendered from, by output path: a fresh build's are
+    /// the ones the template rule picks, so tests compare an updated site's with them.
+    #[doc(hidden)]
+    pub fn templates_used(&self) -> BTreeMap<String, String> {
+        self.outputs
+            .iter()
+            .map(|(path, k)| (path.clone(), k.template.clone()))
+            .collect()
+    }
+
     /// Paths of the outputs whose kept key differs from the one computed now: empty unless an
     /// update left out an output its change reached. For tests.
     #[doc(hidden)]
@@ -952,7 +1023,7 @@ fn parse_again(path: &Path, rel: &Path, display: PathBuf) -> Step<(Source, Front
 /// Adds or removes `rel` in a list of copied files as it is now on disk under `base`; `true`
 /// when it came or went.
 fn follow_file(list: &mut Vec<AssetFile>, base: &Path, rel: &Path) -> bool {
-    let exists = base.join(rel).is_file();
+    let exists = load::is_loaded_file(base, rel);
     match (exists, list.iter().position(|f| f.rel == rel)) {
         (true, None) => {
             list.push(AssetFile {
@@ -974,7 +1045,7 @@ fn follow_template(list: &mut Vec<TemplateFile>, root: &Path, rel: &Path) -> Ste
     let name = slash_path(rel);
     let path = root.join("templates").join(rel);
     list.retain(|t| t.name != name);
-    if path.is_file() {
+    if load::is_loaded_file(&root.join("templates"), rel) {
         let display = PathBuf::from("templates").join(rel);
         let text = load::read_text(&path, &display).map_err(|d| Stop::Failed(one(d)))?;
         list.push(TemplateFile {
@@ -992,7 +1063,7 @@ fn follow_data(list: &mut Vec<DataFile>, root: &Path, rel: &Path) -> Step<()> {
     let path = root.join("data").join(rel);
     list.retain(|d| d.rel != rel);
     let yaml = rel.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    if path.is_file() && yaml {
+    if yaml && load::is_loaded_file(&root.join("data"), rel) {
         let display = PathBuf::from("data").join(rel);
         let text = load::read_text(&path, &display).map_err(|d| Stop::Failed(one(d)))?;
         list.push(DataFile {
@@ -1003,17 +1074,6 @@ fn follow_data(list: &mut Vec<DataFile>, root: &Path, rel: &Path) -> Step<()> {
         list.sort_by(|a, b| a.rel.cmp(&b.rel));
     }
     Ok(())
-}
-
-/// Files under `dir`, relative to it, as loading would see them.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !load::is_ignored(&e.file_name().to_string_lossy()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .collect()
 }
 
 /// Gives the pages and sections of `new` whose file did not change the body `old` rendered,

@@ -163,21 +163,54 @@ fn walk(root: &Path, dir: &str) -> Vec<(PathBuf, PathBuf)> {
     if !base.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(&base)
+    files_in(&base)
+}
+
+/// Regular files under `base`, sorted, with their path relative to `base`: what loading reads
+/// from one of the site's folders. Symlinks are neither followed nor kept (only `base` itself
+/// may be one), so that nothing outside the site is read; hidden files and editor leftovers
+/// are skipped. `serve` lists a folder that appeared with it, so both see the same files.
+pub fn files_in(base: &Path) -> Vec<(PathBuf, PathBuf)> {
+    WalkDir::new(base)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")))
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e
                 .path()
-                .strip_prefix(&base)
+                .strip_prefix(base)
                 .unwrap_or(e.path())
                 .to_path_buf();
             (e.path().to_path_buf(), rel)
         })
         .collect()
+}
+
+/// What `base/rel` is as loading sees it, without following a symlink below `base`: `None`
+/// when it does not exist or a folder on the way is a symlink (loading does not go there),
+/// else its own type (a symlink's, for a link). `serve` asks this of a changed path, so that
+/// an update reads exactly the files a full build would.
+pub fn loaded_type(base: &Path, rel: &Path) -> Option<std::fs::FileType> {
+    let mut path = base.to_path_buf();
+    let mut kind = std::fs::metadata(base).ok()?.file_type();
+    for part in rel.components() {
+        let std::path::Component::Normal(name) = part else {
+            return None;
+        };
+        if !kind.is_dir() {
+            return None;
+        }
+        path.push(name);
+        kind = std::fs::symlink_metadata(&path).ok()?.file_type();
+    }
+    Some(kind)
+}
+
+/// Whether loading reads `base/rel`: a regular file, reached without a symlink.
+pub fn is_loaded_file(base: &Path, rel: &Path) -> bool {
+    !rel.as_os_str().is_empty() && loaded_type(base, rel).is_some_and(|t| t.is_file())
 }
 
 /// Hidden files, editor swap and backup files: never content.

@@ -162,10 +162,33 @@ pub struct Page {
 impl Page {
     /// A job posting whose `valid_through` has passed: it leaves the listing and says so.
     pub fn job_closed(&self, now: jiff::Timestamp) -> bool {
-        self.job
-            .as_ref()
-            .and_then(|j| j.valid_through)
-            .is_some_and(|d| d.timestamp() + jiff::SignedDuration::from_hours(24) <= now)
+        self.closes_at().is_some_and(|t| t <= now)
+    }
+
+    /// When a job posting closes: the end of its `valid_through` day.
+    fn closes_at(&self) -> Option<jiff::Timestamp> {
+        let day = self.job.as_ref()?.valid_through?;
+        Some(day.timestamp() + jiff::SignedDuration::from_hours(24))
+    }
+
+    /// The moments at which what a build makes of this page may change: the dates a build
+    /// compares with "now" (publish and expiry dates, its date, which community pages and the
+    /// report count by, a posting's closing, an event's start and end). Between two moments,
+    /// a build of the page is the same whatever "now" is; `serve` rebuilds when one passes.
+    /// A new comparison with "now" must add its date here.
+    pub fn moments(&self) -> impl Iterator<Item = jiff::Timestamp> + '_ {
+        let event = self.event.as_ref().map_or([None, None], |e| {
+            [
+                Some(e.start.timestamp()),
+                e.end.as_ref().map(|z| z.timestamp()),
+            ]
+        });
+        [self.publish_date, self.expiry_date, self.date]
+            .into_iter()
+            .flatten()
+            .map(|d| d.timestamp())
+            .chain(self.closes_at())
+            .chain(event.into_iter().flatten())
     }
 }
 
@@ -569,6 +592,15 @@ impl Site {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.hidden.is_none())
+    }
+
+    /// Whether a page has a moment (see [`Page::moments`]) from `a` to `b`, both included, in
+    /// either order: whether a build at `b` may differ from one at `a` in what it shows.
+    pub fn moment_between(&self, a: jiff::Timestamp, b: jiff::Timestamp) -> bool {
+        let (from, to) = if a <= b { (a, b) } else { (b, a) };
+        self.pages
+            .iter()
+            .any(|p| p.moments().any(|m| from <= m && m <= to))
     }
 
     /// Fills section page lists, subsections and taxonomies from the visible items.

@@ -174,6 +174,13 @@ impl Templates {
         self.names.contains(name)
     }
 
+    /// Whether `self` and `other` have the same templates by name. When they do not, an
+    /// output may start from another template (`section-blog.html` came, `page-docs.html`
+    /// went: see [`crate::render::template_for`]) though nothing it used changed.
+    pub fn same_names(&self, other: &Templates) -> bool {
+        self.names == other.names
+    }
+
     /// A rendering error, placed in its template file.
     pub fn error(&self, e: &tera::Error) -> Diagnostic {
         template_error(e, &self.origins)

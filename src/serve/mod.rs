@@ -4,7 +4,10 @@
 //!
 //! The server never exits on bad content: a failed rebuild keeps serving the last good site and
 //! sends the diagnostics to the browser. Only files of the built site are served: paths are
-//! looked up in memory, never on disk, so no `..` or symlink can reach outside the output.
+//! looked up in memory, never on disk, so no `..` or symlink can reach outside the output (and
+//! the build reads no file through a symlink). Only GET and HEAD are answered, and only for
+//! loopback names and the bound address, so that no other site can read drafts through a
+//! visitor's browser; redirects stay on this server.
 
 mod watch;
 
@@ -12,7 +15,7 @@ use crate::build::{build_in_memory, BuildError, BuildOptions};
 use crate::diagnostics::Diagnostics;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
@@ -229,24 +232,26 @@ impl Site {
     }
 }
 
-/// The output path a request path names, or `None` when it tries to leave the site.
-/// Percent-encoding is decoded once, and a decoded `%` that would decode again is refused, so
-/// double-encoded `..` cannot slip through.
+/// The output path a request path names, or `None` when it tries to leave the site. Each
+/// segment is percent-decoded once, on its own, as browsers decode (a `%` not followed by two
+/// hex digits stays a `%`), so that a file whose name has a `%` is found (`100%25.txt` is
+/// `100%.txt`). A segment that decodes to `..`, or to a name with `/` (`%2f`), a backslash
+/// or NUL, is refused; a double-encoded `%252e%252e` is the name `%2e%2e`, looked up as such.
 pub fn output_path(request_path: &str) -> Option<String> {
-    let decoded = percent_decode(request_path)?;
-    if decoded.contains('\\') || decoded.contains('\0') || decoded.contains('%') {
-        return None;
-    }
     let mut parts = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
+    for raw in request_path.split('/') {
+        let seg = percent_decode(raw)?;
+        if seg.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        match seg.as_str() {
             "" | "." => {}
             ".." => return None,
-            s => parts.push(s),
+            _ => parts.push(seg),
         }
     }
     let mut path = parts.join("/");
-    if decoded.ends_with('/') || path.is_empty() {
+    if request_path.ends_with('/') || path.is_empty() {
         if !path.is_empty() {
             path.push('/');
         }
@@ -255,21 +260,105 @@ pub fn output_path(request_path: &str) -> Option<String> {
     Some(path)
 }
 
+/// Decodes `%XX` escapes; `None` when the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Whether a request for `host` (a `Host` header: a name or address, maybe with a port) is
+/// one for this server, bound at `bound`: a loopback name or address (`localhost`,
+/// `*.localhost`, `127.0.0.1`, `[::1]`) or the bound address. Any other name may be a page of
+/// another site whose name was made to resolve to this machine (DNS rebinding), whose scripts
+/// could then read drafts. Bound to every interface (`--bind 0.0.0.0`), any address is this
+/// machine's; names other than loopback ones are still refused.
+pub fn host_allowed(host: &str, bound: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    let host = host.to_ascii_lowercase();
+    let is_port = |p: &str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+    let (name, ip) = match host.strip_prefix('[') {
+        Some(rest) => {
+            let Some((inside, after)) = rest.split_once(']') else {
+                return false;
+            };
+            if !(after.is_empty() || after.strip_prefix(':').is_some_and(is_port)) {
+                return false;
+            }
+            (
+                inside,
+                inside.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6),
+            )
+        }
+        None => {
+            let name = match host.rsplit_once(':') {
+                Some((name, port)) if is_port(port) => name,
+                Some(_) => return false,
+                None => host.as_str(),
+            };
+            (
+                name,
+                name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4),
+            )
+        }
+    };
+    match ip {
+        Some(ip) => ip.is_loopback() || ip == bound || bound.is_unspecified(),
+        None => {
+            let name = name.strip_suffix('.').unwrap_or(name);
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    }
+}
+
+/// Answers only what a browser on this machine asks: a request for another host is refused
+/// (see [`host_allowed`]), and one with another method than GET or HEAD gets 405, since
+/// nothing here changes on a request.
+async fn guard(
+    State(bound): State<std::net::IpAddr>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let host = match req.uri().authority() {
+        Some(a) => Some(a.as_str()),
+        None => match req.headers().get(header::HOST).map(HeaderValue::to_str) {
+            Some(Ok(h)) => Some(h),
+            Some(Err(_)) => Some(""),
+            None => None,
+        },
+    };
+    // A request without a host name comes from no browser: nothing to rebind.
+    if host.is_some_and(|h| !host_allowed(h, bound)) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "this development server answers to localhost and its own address only",
+        );
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut res = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return res;
+    }
+    next.run(req).await
 }
 
 async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Body> {
@@ -282,7 +371,12 @@ async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Bod
         // `/blog/post` without its slash: the page at `/blog/post/`.
         None => match files.get(&format!("{path}/index.html")) {
             Some(_) => {
-                let location = format!("{}/", req.uri().path());
+                // One leading slash: `//about/` would send the browser to the host `about`.
+                let mut location = format!("/{}/", req.uri().path().trim_start_matches('/'));
+                if let Some(query) = req.uri().query() {
+                    location.push('?');
+                    location.push_str(query);
+                }
                 return Response::builder()
                     .status(StatusCode::MOVED_PERMANENTLY)
                     .header(header::LOCATION, location)
@@ -427,6 +521,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .route("/__parvis/live.js", get(live_js))
             .route("/__parvis/events", get(events))
             .fallback(page)
+            .layer(axum::middleware::from_fn_with_state(addr.ip(), guard))
             .with_state(site);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -456,13 +551,68 @@ mod tests {
         for bad in [
             "/../etc/passwd",
             "/%2e%2e/etc/passwd",
-            "/%252e%252e/etc/passwd",
+            "/%2E%2E/etc/passwd",
             "/a/..%2f..%2fetc",
+            "/a%2fb",
+            "/a%2Fb",
             "/a\\..\\b",
+            "/a%5c..%5cb",
             "/%00",
-            "/%zz",
+            "/blog/%00",
+            "/%c0%ae%c0%ae/etc",
         ] {
             assert_eq!(output_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_percent_sign_in_a_file_name_is_found() {
+        assert_eq!(output_path("/100%25.txt").as_deref(), Some("100%.txt"));
+        // Browsers send a `%` that starts no escape as it is.
+        assert_eq!(output_path("/50%-off.txt").as_deref(), Some("50%-off.txt"));
+        assert_eq!(output_path("/%zz").as_deref(), Some("%zz"));
+        assert_eq!(output_path("/a%").as_deref(), Some("a%"));
+        // Decoded once: a double-encoded `..` is a name, looked up as such (and not found).
+        assert_eq!(
+            output_path("/%252e%252e/etc/passwd").as_deref(),
+            Some("%2e%2e/etc/passwd")
+        );
+    }
+
+    #[test]
+    fn only_loopback_names_and_the_bound_address_are_served() {
+        let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        for ok in [
+            "localhost",
+            "localhost:4000",
+            "LOCALHOST.",
+            "app.localhost:4000",
+            "127.0.0.1",
+            "127.0.0.1:4000",
+            "127.1.2.3:4000",
+            "[::1]",
+            "[::1]:4000",
+        ] {
+            assert!(host_allowed(ok, loopback), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:4000",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "192.168.1.20:4000",
+            "[::1",
+            "[::1]x",
+            "localhost:port",
+            "",
+        ] {
+            assert!(!host_allowed(bad, loopback), "{bad}");
+        }
+        let lan: std::net::IpAddr = "192.168.1.20".parse().unwrap();
+        assert!(host_allowed("192.168.1.20:4000", lan));
+        assert!(!host_allowed("192.168.1.21:4000", lan));
+        let every: std::net::IpAddr = "0.0.0.0".parse().unwrap();
+        assert!(host_allowed("192.168.1.20:4000", every));
+        assert!(!host_allowed("evil.example", every));
     }
 }

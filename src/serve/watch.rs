@@ -3,8 +3,8 @@
 
 use super::Site;
 use crate::build::BuildOptions;
-use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::{Config, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +35,27 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
 }
 
+/// The site's folders that are symlinks to folders, as (where they lead, where they are in
+/// the site). The build reads such a folder (`content -> ../shared`), though nothing through
+/// a symlink inside one, so it is watched where it leads.
+fn linked_folders(root: &Path) -> Vec<(PathBuf, PathBuf)> {
+    WATCHED
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+        .filter_map(|p| Some((std::fs::canonicalize(&p).ok().filter(|t| t.is_dir())?, p)))
+        .collect()
+}
+
+/// A changed path as the site names it: under a linked folder's place rather than where it
+/// leads.
+fn in_site(linked: &[(PathBuf, PathBuf)], path: &Path) -> PathBuf {
+    linked
+        .iter()
+        .find_map(|(target, place)| Some(place.join(path.strip_prefix(target).ok()?)))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 /// Starts watching; rebuilds happen on a blocking thread of the runtime.
 pub fn start(
     root: PathBuf,
@@ -44,7 +65,11 @@ pub fn start(
 ) -> Result<impl Drop, String> {
     let root_abs = std::fs::canonicalize(&root).unwrap_or(root.clone());
     let watch_root = root_abs.clone();
-    let mut debouncer = new_debouncer(
+    let linked = linked_folders(&root_abs);
+    let folders = linked.clone();
+    // Symlinks are not followed: the build does not read through them, and a link to a big
+    // folder elsewhere would have the whole of it watched.
+    let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
         Duration::from_millis(30),
         None,
         move |res: DebounceEventResult| {
@@ -53,7 +78,8 @@ pub fn start(
             let mut paths: Vec<PathBuf> = events
                 .iter()
                 .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-                .flat_map(|e| e.paths.iter().cloned())
+                .flat_map(|e| e.paths.iter())
+                .map(|p| in_site(&folders, p))
                 .filter(|p| relevant(&watch_root, p))
                 .collect();
             paths.sort();
@@ -103,10 +129,17 @@ pub fn start(
                 }
             });
         },
+        RecommendedCache::new(),
+        Config::default().with_follow_symlinks(false),
     )
     .map_err(|e| format!("cannot watch the site: {e}"))?;
     debouncer
         .watch(&root_abs, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root_abs.display()))?;
+    for (target, _) in &linked {
+        debouncer
+            .watch(target, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", target.display()))?;
+    }
     Ok(debouncer)
 }
