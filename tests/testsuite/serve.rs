@@ -379,7 +379,11 @@ fn serves_what_a_build_writes(addr: &str, t: &SiteTest, absent: &[&str]) {
         if path == ".parvis-output" {
             // The build's ownership marker, which lets a later build replace the folder, is
             // not part of the site: serve has no folder to claim and must not serve it.
-            assert_eq!(get(addr, "/.parvis-output").0, 404, "the output marker is served");
+            assert_eq!(
+                get(addr, "/.parvis-output").0,
+                404,
+                "the output marker is served"
+            );
             continue;
         }
         let (status, _, mut body) = get(addr, &format!("/{}", encoded(path)));
