@@ -165,7 +165,7 @@ pub fn load_model(root: &Path) -> Result<Site, BuildError> {
         all.extend(d);
         BuildError::Content(all)
     })?;
-    let (site, model_diags) = Site::build(&mut sources);
+    let (site, model_diags) = model(&mut sources);
     let mut diags = Diagnostics::default();
     diags.extend(load_diags);
     diags.extend(model_diags);
@@ -173,6 +173,14 @@ pub fn load_model(root: &Path) -> Result<Site, BuildError> {
         return Err(BuildError::Content(diags));
     }
     Ok(site)
+}
+
+/// The model of the loaded sources, with the problems found building it and the checks that
+/// need the whole model: objectives must name communities that exist.
+fn model(sources: &mut load::Sources) -> (Site, Vec<Diagnostic>) {
+    let (site, mut diags) = Site::build(sources);
+    diags.extend(crate::report::check(&site.config, &site.community));
+    (site, diags)
 }
 
 /// Output files by path, as built in memory.
@@ -331,7 +339,7 @@ fn prepare(
         None => sources.config.public_audience().to_string(),
     };
 
-    let (mut site, model_diags) = Site::build(&mut sources);
+    let (mut site, model_diags) = model(&mut sources);
     diags.extend(model_diags);
     if checking {
         // `check` is where a community manager looks after the community's health.
@@ -341,7 +349,7 @@ fn prepare(
     let visibility = Visibility {
         audience: audience.clone(),
         drafts: opts.drafts,
-        now: crate::model::date::now(),
+        now: crate::date::now(),
     };
     filter::apply(&mut site, &visibility);
     watch.lap("filter");
@@ -466,7 +474,7 @@ fn site_files(
             extra_files.push((path, xml.into_bytes(), origin));
         }
     }
-    for (url, ics, origin) in render::ics::files(site) {
+    for (url, ics, origin) in crate::ics::files(site) {
         let path = render::path_of_url(&site.config.root, &url);
         let origin = Origin::new(&origin, format!("the calendar of {origin}"));
         extra_files.push((path, ics.into_bytes(), origin));

@@ -1,9 +1,7 @@
 //! `site.yaml`: the site's settings, validated once and resolved into plain values.
 
 use crate::diagnostics::{one_of, Diagnostic};
-use crate::load::yaml::{from_yaml, Origin};
-use crate::markdown::sanitize::RawHtml;
-use crate::report::Indicator;
+use crate::yaml::{from_yaml, Origin};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::path::Path;
@@ -161,6 +159,92 @@ fn as_text<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S
     s.collect_str(d)
 }
 
+/// What an objective measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Active members with the ambassador role.
+    ActiveAmbassadors,
+    /// Active members.
+    Members,
+    /// Active members of the smallest community.
+    MembersPerCommunity,
+    /// Blog posts published over the last four weeks, per week.
+    PostsPerWeek,
+    /// Member contributions dated in the last 30 days.
+    ContributionsPerMonth,
+    /// Job postings open.
+    OpenPostings,
+    /// Events to come.
+    UpcomingEvents,
+    /// Active members with a photo, a bio, a headline, expertise and a community.
+    CompleteProfiles,
+}
+
+const INDICATORS: [Indicator; 8] = [
+    Indicator::ActiveAmbassadors,
+    Indicator::Members,
+    Indicator::MembersPerCommunity,
+    Indicator::PostsPerWeek,
+    Indicator::ContributionsPerMonth,
+    Indicator::OpenPostings,
+    Indicator::UpcomingEvents,
+    Indicator::CompleteProfiles,
+];
+
+impl Indicator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Indicator::ActiveAmbassadors => "active_ambassadors",
+            Indicator::Members => "members",
+            Indicator::MembersPerCommunity => "members_per_community",
+            Indicator::PostsPerWeek => "posts_per_week",
+            Indicator::ContributionsPerMonth => "contributions_per_month",
+            Indicator::OpenPostings => "open_postings",
+            Indicator::UpcomingEvents => "upcoming_events",
+            Indicator::CompleteProfiles => "complete_profiles",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Indicator> {
+        INDICATORS.into_iter().find(|i| i.name() == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Indicator::names_where(|_| true)
+    }
+
+    pub fn names_where(keep: fn(Indicator) -> bool) -> Vec<&'static str> {
+        INDICATORS
+            .into_iter()
+            .filter(|&i| keep(i))
+            .map(Indicator::name)
+            .collect()
+    }
+
+    /// Whether `community:` narrows it.
+    pub fn by_community(self) -> bool {
+        !matches!(
+            self,
+            Indicator::OpenPostings | Indicator::MembersPerCommunity
+        )
+    }
+
+    /// Whether `theme:` narrows it.
+    pub fn by_theme(self) -> bool {
+        matches!(self, Indicator::PostsPerWeek | Indicator::UpcomingEvents)
+    }
+
+    /// How far back the value it is compared with lies: the previous window for rates, four
+    /// weeks for counts.
+    pub fn period_days(self) -> i64 {
+        match self {
+            Indicator::ContributionsPerMonth => 30,
+            _ => 28,
+        }
+    }
+}
+
 /// `report:` settings: who sees the dashboard, where, and how far the calendar looks.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportSettings {
@@ -206,6 +290,22 @@ struct RawCommunitySettings {
     private_audience: Option<String>,
 }
 
+/// Contribution points when `community.points` in site.yaml gives none.
+fn default_points() -> std::collections::BTreeMap<String, u32> {
+    [
+        ("article", 10),
+        ("talk", 20),
+        ("event", 15),
+        ("answer", 2),
+        ("code", 10),
+        ("mentoring", 10),
+        ("feedback", 3),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// Resolved `community:` settings.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommunitySettings {
@@ -229,6 +329,18 @@ pub struct Highlighting {
     pub light: String,
     #[serde(default = "default_dark")]
     pub dark: String,
+}
+
+/// What happens to the HTML a writer types in a page body (`markdown.html`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Written as typed: the team writes the pages (the default, as before this setting).
+    #[default]
+    Allow,
+    /// Cleaned with ammonia: scripts, event handlers, `javascript:` links, forms and frames go.
+    #[serde(alias = "sanitise")]
+    Sanitize,
 }
 
 /// `markdown:` in site.yaml, and in a section's `_index.md` for the pages under it.
@@ -441,7 +553,7 @@ impl Config {
         let community = CommunitySettings {
             points: raw_community
                 .and_then(|c| c.points)
-                .unwrap_or_else(crate::model::community::default_points),
+                .unwrap_or_else(default_points),
             private_audience,
         };
         let feeds = raw.feeds.clone().unwrap_or(Feeds {
@@ -499,7 +611,7 @@ impl Config {
 
 /// A diagnostic at a spanned value of site.yaml.
 fn at<T>(text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
-    crate::load::yaml::at("site.yaml", text, v, message)
+    crate::yaml::at("site.yaml", text, v, message)
 }
 
 /// Checks `objectives:`: known indicators, filters the indicator can use, unique ids, a
@@ -509,7 +621,7 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
     let mut seen = std::collections::BTreeSet::new();
     for o in raw {
         let mut ok = true;
-        if crate::model::slugify(&o.id.value) != o.id.value {
+        if crate::text::slugify(&o.id.value) != o.id.value {
             ok = false;
             errors.push(
                 at(
@@ -522,7 +634,7 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
                 )
                 .with_hint(format!(
                     "use lowercase letters, digits and `-`, like `{}`",
-                    crate::model::slugify(&o.id.value)
+                    crate::text::slugify(&o.id.value)
                 )),
             );
         } else if !seen.insert(o.id.value.clone()) {
@@ -587,7 +699,7 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
                 .with_hint("write the value the indicator should reach, like `12` or `1.5`"),
             );
         }
-        let by = match crate::model::date::DateValue::parse(&o.by.value) {
+        let by = match crate::date::DateValue::parse(&o.by.value) {
             Ok(d) => Some(d.day()),
             Err(why) => {
                 errors.push(
@@ -654,7 +766,7 @@ fn report_settings(
             let segments_ok = v
                 .trim_matches('/')
                 .split('/')
-                .all(|s| !s.is_empty() && s != "." && s != ".." && crate::model::slugify(s) == s);
+                .all(|s| !s.is_empty() && s != "." && s != ".." && crate::text::slugify(s) == s);
             if !segments_ok {
                 errors.push(
                     at(text, &p, format!("`path` `{}` is not a folder of the site", p.value))

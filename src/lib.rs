@@ -7,11 +7,13 @@
 //! [`report`] measures a filtered model for the community manager (`parvis report` and the
 //! internal dashboard).
 
-pub mod audiences;
 pub mod build;
+pub mod commands;
 pub mod config;
+pub mod date;
 pub mod diagnostics;
 pub mod filter;
+pub mod ics;
 pub mod init;
 pub mod load;
 pub mod markdown;
@@ -22,3 +24,4 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod text;
+pub mod yaml;

@@ -1,4 +1,5 @@
-//! Small text helpers shared by stages.
+//! Small text helpers shared by stages: escaping, URL slugs, numbers as people write them,
+//! safe links.
 
 /// Escapes text for HTML and XML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -14,4 +15,20 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// Turns text into a URL path segment: lowercase ASCII, accents folded, words joined by `-`.
+pub fn slugify(s: &str) -> String {
+    slug::slugify(s)
+}
+
+/// A number as people write it: `3`, `1.25`.
+pub fn number(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }

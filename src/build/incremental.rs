@@ -50,11 +50,13 @@ use super::{
     collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files,
     Prepared,
 };
+use crate::config::RawHtml;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filter;
 use crate::load::frontmatter::FrontMatter;
 use crate::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
-use crate::markdown::{self, sanitize::RawHtml, shortcodes::Call, LinkTarget};
+use crate::markdown::{self, shortcodes::Call};
+use crate::model::rendered::{LinkTarget, Rendered};
 use crate::model::{Hidden, Page, Placer, Site, Source};
 use crate::output::{Memory, Sink};
 use crate::render::templates::Templates;
@@ -206,7 +208,7 @@ impl Prepared {
     /// event over), which changes lists, feeds, globals and search: rare enough to rebuild.
     /// Otherwise only the dashboard, which counts from "now", may differ.
     fn follow_clock(&mut self) -> bool {
-        let now = crate::model::date::now();
+        let now = crate::date::now();
         if now == self.visibility.now {
             return true;
         }
@@ -914,6 +916,7 @@ impl Prepared {
                     self.site.community.clone(),
                 );
                 diags.extend(placed);
+                diags.extend(crate::report::check(&site.config, &site.community));
                 carry_bodies(&self.site, &mut site);
                 site
             }
@@ -1079,7 +1082,7 @@ fn follow_data(list: &mut Vec<DataFile>, root: &Path, rel: &Path) -> Step<()> {
 /// Gives the pages and sections of `new` whose file did not change the body `old` rendered,
 /// when they were visible and still are.
 fn carry_bodies(old: &Site, new: &mut Site) {
-    let bodies: HashMap<&Path, (&Arc<str>, &Arc<markdown::Rendered>)> = old
+    let bodies: HashMap<&Path, (&Arc<str>, &Arc<Rendered>)> = old
         .pages
         .iter()
         .filter(|p| p.hidden.is_none())
@@ -1109,9 +1112,7 @@ fn carry_bodies(old: &Site, new: &mut Site) {
 
 /// The visible pages and sections with their rendered body, if they have one yet.
 /// Each visible body with what it was rendered to and what its raw HTML must now be.
-fn visible_bodies(
-    site: &Site,
-) -> impl Iterator<Item = (&Source, Option<&markdown::Rendered>, RawHtml)> {
+fn visible_bodies(site: &Site) -> impl Iterator<Item = (&Source, Option<&Rendered>, RawHtml)> {
     site.visible_pages()
         .map(|(_, p)| (&p.source, p.rendered.as_deref(), site.raw_html(p.section)))
         .chain(site.visible_sections().filter_map(|(i, s)| {
@@ -1150,11 +1151,7 @@ fn moved_targets<'a>(
     new: &'a Site,
     old_of_new: &[Option<usize>],
 ) -> HashSet<&'a Path> {
-    type Target<'a> = (
-        &'a str,
-        Option<&'a Hidden>,
-        Option<&'a Arc<markdown::Rendered>>,
-    );
+    type Target<'a> = (&'a str, Option<&'a Hidden>, Option<&'a Arc<Rendered>>);
     let same = |a: Target<'_>, b: Target<'_>| {
         a.0 == b.0
             && a.1 == b.1
@@ -1269,10 +1266,8 @@ impl<'a> Diff<'a> {
                 new_of_old[*o] = Some(n);
             }
         }
-        let same_body = |a: &Option<Arc<markdown::Rendered>>,
-                         b: &Option<Arc<markdown::Rendered>>| {
-            same_arc(a.as_ref(), b.as_ref())
-        };
+        let same_body =
+            |a: &Option<Arc<Rendered>>, b: &Option<Arc<Rendered>>| same_arc(a.as_ref(), b.as_ref());
         let changed: Vec<bool> = new
             .pages
             .iter()

@@ -4,10 +4,14 @@
 //! `site.data.members` with one entry per file, in file-name order (one file per member merges
 //! better in pull requests than one long list).
 
-use super::yaml::{from_yaml, Origin};
 use super::DataFile;
 use crate::diagnostics::Diagnostic;
+use crate::yaml::{from_yaml, Origin};
 use serde_json::{Map, Value};
+
+/// The data keys the community model owns (members, communities, badges); they are not
+/// exposed raw in `site.data`, which would publish private fields.
+pub const OWNED_KEYS: &[&str] = &["members", "communities", "badges"];
 
 /// Parses every data file and assembles them into one object.
 pub fn merge(files: &[DataFile], diags: &mut Vec<Diagnostic>) -> Value {
@@ -20,7 +24,7 @@ pub fn merge(files: &[DataFile], diags: &mut Vec<Diagnostic>) -> Value {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
         let top = top.trim_end_matches(".yaml").trim_end_matches(".yml");
-        if crate::model::community::OWNED_KEYS.contains(&top) {
+        if OWNED_KEYS.contains(&top) {
             // Members, communities and badges hold private fields: templates get them
             // checked and filtered from the community model instead.
             continue;

@@ -3,9 +3,9 @@
 //! This module splits a file into front matter and body and checks every key; it knows nothing
 //! of sections, URLs or audiences (the model does).
 
+use crate::date::DateValue;
 use crate::diagnostics::Diagnostic;
-use crate::load::yaml::{from_toml, from_yaml, Origin};
-use crate::model::date::DateValue;
+use crate::yaml::{from_toml, from_yaml, Origin};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;

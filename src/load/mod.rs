@@ -5,7 +5,6 @@
 
 pub mod data;
 pub mod frontmatter;
-pub mod yaml;
 
 use crate::config::Config;
 use crate::diagnostics::{display_path, line_col, Diagnostic};

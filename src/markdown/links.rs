@@ -1,9 +1,9 @@
 //! Links between pages: check every `.md` link, anchor and asset, and write the final URLs in
 //! place of the placeholders that rendering left.
 
-use super::LinkTarget;
 use crate::diagnostics::{suggest, Budget, Diagnostic};
 use crate::load::slash_path;
+use crate::model::rendered::LinkTarget;
 use crate::model::{Hidden, Site};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};

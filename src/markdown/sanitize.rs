@@ -9,21 +9,8 @@
 //! aside as a [`Kept`] fragment behind a token before cleaning and put back after, so that
 //! their classes and attributes survive; a token is only put back where it stands as text.
 
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::OnceLock;
-
-/// What happens to the HTML a writer types in a page body (`markdown.html`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RawHtml {
-    /// Written as typed: the team writes the pages (the default, as before this setting).
-    #[default]
-    Allow,
-    /// Cleaned with ammonia: scripts, event handlers, `javascript:` links, forms and frames go.
-    #[serde(alias = "sanitise")]
-    Sanitize,
-}
 
 /// The start of every token; an attribute holding it is dropped, so that a token the writer
 /// placed in an attribute can never put HTML inside a tag.

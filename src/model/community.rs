@@ -5,14 +5,14 @@
 //! host), and private fields (email, leader scores) stay here unless a build may show them.
 
 use crate::config::Config;
+use crate::date::DateValue;
 use crate::diagnostics::{one_of, suggest, Diagnostic};
-use crate::load::yaml::{at, Origin};
 use crate::load::DataFile;
-use crate::model::date::DateValue;
+use crate::yaml::{at, Origin};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 pub const ROLES: &[&str] = &[
@@ -289,7 +289,7 @@ pub fn page_belongs(page: &crate::model::Page, id: &str, themes: &[String]) -> b
         || page.front.themes.iter().any(|t| {
             themes
                 .iter()
-                .any(|ct| crate::model::slugify(ct) == crate::model::slugify(t))
+                .any(|ct| crate::text::slugify(ct) == crate::text::slugify(t))
         })
 }
 
@@ -328,26 +328,6 @@ pub struct CommunityData {
     pub badges: Vec<Badge>,
 }
 
-/// The data keys this module owns; they are not exposed raw in `site.data`, which would
-/// publish private fields.
-pub const OWNED_KEYS: &[&str] = &["members", "communities", "badges"];
-
-/// Contribution points when `community.points` in site.yaml gives none.
-pub fn default_points() -> BTreeMap<String, u32> {
-    [
-        ("article", 10),
-        ("talk", 20),
-        ("event", 15),
-        ("answer", 2),
-        ("code", 10),
-        ("mentoring", 10),
-        ("feedback", 3),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
 fn parse_all<T: DeserializeOwned>(
     files: &[&DataFile],
     keys: &[&str],
@@ -358,12 +338,12 @@ fn parse_all<T: DeserializeOwned>(
         let origin = Origin::whole(&f.display, &f.text);
         let in_folder = f.rel.components().count() > 1;
         if in_folder {
-            match crate::load::yaml::from_yaml::<T>(&f.text, origin, keys) {
+            match crate::yaml::from_yaml::<T>(&f.text, origin, keys) {
                 Ok(v) => out.push((v, f.display.clone(), f.text.clone())),
                 Err(d) => diags.push(d),
             }
         } else {
-            match crate::load::yaml::from_yaml::<Vec<T>>(&f.text, origin, keys) {
+            match crate::yaml::from_yaml::<Vec<T>>(&f.text, origin, keys) {
                 Ok(vs) => out.extend(
                     vs.into_iter()
                         .map(|v| (v, f.display.clone(), f.text.clone())),
@@ -501,7 +481,7 @@ impl CommunityData {
                 );
                 return false;
             }
-            if crate::model::slugify(&id.value) != id.value {
+            if crate::text::slugify(&id.value) != id.value {
                 diags.push(
                     at(
                         file,
@@ -514,7 +494,7 @@ impl CommunityData {
                     )
                     .with_hint(format!(
                         "use lowercase letters, digits and `-`, like `{}`",
-                        crate::model::slugify(&id.value)
+                        crate::text::slugify(&id.value)
                     )),
                 );
                 return false;

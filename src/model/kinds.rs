@@ -4,8 +4,8 @@
 //! that a wrong time zone or an impossible date is an error with its place, not a broken
 //! calendar entry.
 
+use crate::date::DateValue;
 use crate::diagnostics::Diagnostic;
-use crate::model::date::DateValue;
 use crate::model::recurrence::Recurrence;
 use crate::model::Source;
 use jiff::civil::DateTime;

@@ -5,19 +5,20 @@
 //! that a link to a hidden page can be reported as such rather than as a missing file.
 
 pub mod community;
-pub mod date;
 pub mod kinds;
 pub mod recurrence;
+pub mod rendered;
 pub mod taxonomy;
 
 use crate::config::Config;
+use crate::config::RawHtml;
+use crate::date::{self, DateValue};
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{self, FrontMatter, Split};
 use crate::load::{slash_path, ContentFile, Sources};
-use crate::markdown::sanitize::RawHtml;
-use crate::markdown::Rendered;
-use date::DateValue;
+use crate::text::slugify;
 use rayon::prelude::*;
+use rendered::Rendered;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,7 +51,7 @@ impl Source {
     /// A diagnostic pointing at front matter key `key`.
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let front = self.front.clone().map_or("", |r| &self.text[r]);
-        let origin = crate::load::yaml::Origin {
+        let origin = crate::yaml::Origin {
             file: &self.display,
             file_text: &self.text,
             line_offset: self.front_line,
@@ -241,11 +242,6 @@ pub struct Site {
     pub member_visible: Vec<bool>,
     /// Per community (same index): whether this build shows it.
     pub community_visible: Vec<bool>,
-}
-
-/// Turns text into a URL path segment: lowercase ASCII, accents folded, words joined by `-`.
-pub fn slugify(s: &str) -> String {
-    slug::slugify(s)
 }
 
 /// The root-relative URL of a content path, e.g. `["docs", "api"]` → `/docs/api/`.
@@ -531,7 +527,6 @@ impl Site {
         let pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
 
         check_people(&pages, &community, &mut diags);
-        diags.extend(crate::report::check(&config, &community));
         let site = Site {
             now: date::now(),
             audience: config.public_audience().to_string(),

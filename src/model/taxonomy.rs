@@ -1,6 +1,7 @@
 //! Taxonomies: `tags` and `themes` (the community's "thématiques") and the pages under each term.
 
-use super::{slugify, Site};
+use super::Site;
+use crate::text::slugify;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]

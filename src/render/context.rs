@@ -1,7 +1,7 @@
 //! What templates see: the model turned into plain values, as documented in
 //! `themes/default/README.md`. Only visible items are ever put here.
 
-use crate::markdown::TocEntry;
+use crate::model::rendered::TocEntry;
 use crate::model::taxonomy::values;
 use crate::model::{Page, Section, Site};
 
@@ -235,7 +235,7 @@ impl<'a> Lookups<'a> {
             for v in p.front.tags.iter().chain(&p.front.themes) {
                 slugs
                     .entry(v.as_str())
-                    .or_insert_with(|| crate::model::slugify(v));
+                    .or_insert_with(|| crate::text::slugify(v));
             }
         }
         Lookups {
@@ -261,7 +261,7 @@ impl<'a> Lookups<'a> {
                     .slugs
                     .get(v.as_str())
                     .cloned()
-                    .unwrap_or_else(|| crate::model::slugify(v));
+                    .unwrap_or_else(|| crate::text::slugify(v));
                 (!slug.is_empty()).then(|| TermRef {
                     name: v.clone(),
                     url: format!("{}{taxonomy}/{slug}/", self.site.config.root),
@@ -364,7 +364,7 @@ impl<'a> Lookups<'a> {
         let e = p.event.as_ref()?;
         let lang = p.lang.as_str();
         let show = |z: &jiff::Zoned| {
-            let day = crate::model::date::DateValue::Day(z.date()).display(lang);
+            let day = crate::date::DateValue::Day(z.date()).display(lang);
             format!("{day}, {}", z.strftime("%H:%M"))
         };
         Some(EventCtx {

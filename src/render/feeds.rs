@@ -201,7 +201,7 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> String {
     channel.to_string()
 }
 
-fn atom_date(d: crate::model::date::DateValue) -> atom::FixedDateTime {
+fn atom_date(d: crate::date::DateValue) -> atom::FixedDateTime {
     let s = d.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     atom::FixedDateTime::parse_from_rfc3339(&s).expect("an RFC 3339 date we wrote")
 }

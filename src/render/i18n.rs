@@ -5,7 +5,7 @@
 
 use super::templates::THEME;
 use crate::diagnostics::Diagnostic;
-use crate::load::yaml::{from_yaml, Origin};
+use crate::yaml::{from_yaml, Origin};
 use std::collections::BTreeMap;
 use std::path::Path;
 

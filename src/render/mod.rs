@@ -5,7 +5,6 @@ pub mod community;
 pub mod context;
 pub mod feeds;
 pub mod i18n;
-pub mod ics;
 pub mod site_files;
 pub mod structured;
 pub mod templates;
@@ -265,7 +264,7 @@ fn listings(site: &Site) -> serde_json::Value {
             serde_json::json!({
                 "title": p.title, "url": p.url,
                 "start": e.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-                "start_display": format!("{} {}", crate::model::date::DateValue::Day(e.start.date()).display(&p.lang), e.start.strftime("%H:%M")),
+                "start_display": format!("{} {}", crate::date::DateValue::Day(e.start.date()).display(&p.lang), e.start.strftime("%H:%M")),
             })
         }).collect::<Vec<_>>(),
     })
@@ -581,7 +580,7 @@ fn context<V: Vars>(
             events.retain(|e| {
                 e.date
                     .as_deref()
-                    .and_then(|d| crate::model::date::DateValue::parse(d).ok())
+                    .and_then(|d| crate::date::DateValue::parse(d).ok())
                     .is_some_and(|d| d.timestamp() >= now)
             });
             events.reverse();

@@ -56,7 +56,7 @@ impl Templates {
 
         // Counts and rates as people write them (`3`, `0.25`), where Tera would print `3.0`.
         tera.register_filter("number", |x: f64, _: Kwargs, _: &State| {
-            crate::report::output::number(x)
+            crate::text::number(x)
         });
 
         let mut errors = Vec::new();

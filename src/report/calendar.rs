@@ -3,9 +3,9 @@
 //! close. A week with no post and no event has nothing planned.
 
 use super::{add_days, day_of, day_start, published_at, Scope};
-use crate::model::date::DateValue;
+use crate::date::DateValue;
+use crate::ics;
 use crate::model::Site;
-use crate::render::ics;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::Serialize;

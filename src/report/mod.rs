@@ -12,102 +12,15 @@ pub mod calendar;
 pub mod output;
 pub mod svg;
 
-use crate::build::BuildError;
-use crate::config::{Config, Objective};
+use crate::config::{Config, Indicator, Objective};
+use crate::date::DateValue;
 use crate::diagnostics::{suggest, Diagnostic};
-use crate::filter::Visibility;
 use crate::model::community::{CommunityData, Member};
-use crate::model::date::DateValue;
-use crate::model::{slugify, Page, Site};
+use crate::model::{Page, Site};
+use crate::text::slugify;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-
-/// What an objective measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Indicator {
-    /// Active members with the ambassador role.
-    ActiveAmbassadors,
-    /// Active members.
-    Members,
-    /// Active members of the smallest community.
-    MembersPerCommunity,
-    /// Blog posts published over the last four weeks, per week.
-    PostsPerWeek,
-    /// Member contributions dated in the last 30 days.
-    ContributionsPerMonth,
-    /// Job postings open.
-    OpenPostings,
-    /// Events to come.
-    UpcomingEvents,
-    /// Active members with a photo, a bio, a headline, expertise and a community.
-    CompleteProfiles,
-}
-
-const INDICATORS: [Indicator; 8] = [
-    Indicator::ActiveAmbassadors,
-    Indicator::Members,
-    Indicator::MembersPerCommunity,
-    Indicator::PostsPerWeek,
-    Indicator::ContributionsPerMonth,
-    Indicator::OpenPostings,
-    Indicator::UpcomingEvents,
-    Indicator::CompleteProfiles,
-];
-
-impl Indicator {
-    pub fn name(self) -> &'static str {
-        match self {
-            Indicator::ActiveAmbassadors => "active_ambassadors",
-            Indicator::Members => "members",
-            Indicator::MembersPerCommunity => "members_per_community",
-            Indicator::PostsPerWeek => "posts_per_week",
-            Indicator::ContributionsPerMonth => "contributions_per_month",
-            Indicator::OpenPostings => "open_postings",
-            Indicator::UpcomingEvents => "upcoming_events",
-            Indicator::CompleteProfiles => "complete_profiles",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Indicator> {
-        INDICATORS.into_iter().find(|i| i.name() == name)
-    }
-
-    pub fn names() -> Vec<&'static str> {
-        Indicator::names_where(|_| true)
-    }
-
-    pub fn names_where(keep: fn(Indicator) -> bool) -> Vec<&'static str> {
-        INDICATORS
-            .into_iter()
-            .filter(|&i| keep(i))
-            .map(Indicator::name)
-            .collect()
-    }
-
-    /// Whether `community:` narrows it.
-    pub fn by_community(self) -> bool {
-        !matches!(
-            self,
-            Indicator::OpenPostings | Indicator::MembersPerCommunity
-        )
-    }
-
-    /// Whether `theme:` narrows it.
-    pub fn by_theme(self) -> bool {
-        matches!(self, Indicator::PostsPerWeek | Indicator::UpcomingEvents)
-    }
-
-    /// How far back the value it is compared with lies: the previous window for rates, four
-    /// weeks for counts.
-    pub fn period_days(self) -> i64 {
-        match self {
-            Indicator::ContributionsPerMonth => 30,
-            _ => 28,
-        }
-    }
-}
 
 /// Objectives name communities that exist.
 pub fn check(config: &Config, community: &CommunityData) -> Vec<Diagnostic> {
@@ -754,30 +667,6 @@ pub fn measure(site: &Site) -> Report {
         expiring_postings,
         history: scope.history(),
     }
-}
-
-/// Loads the site at `root` and measures it for `audience` (default `report.audience`), now.
-pub fn load(root: &std::path::Path, audience: Option<&str>) -> Result<Report, BuildError> {
-    let mut site = crate::build::load_model(root)?;
-    let audience = match audience {
-        Some(a) if site.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(format!(
-                "unknown audience `{a}`; site.yaml lists {}",
-                site.config.audiences.join(", ")
-            )))
-        }
-        Some(a) => a.to_string(),
-        None => site.config.report.audience.clone(),
-    };
-    crate::filter::apply(
-        &mut site,
-        &Visibility {
-            audience,
-            drafts: false,
-            now: crate::model::date::now(),
-        },
-    );
-    Ok(measure(&site))
 }
 
 /// The dashboard's URL in this build, when its audience may see it.

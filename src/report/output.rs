@@ -3,18 +3,8 @@
 
 use super::calendar::ItemKind;
 use super::{Report, Status};
+use crate::text::number;
 use std::fmt::Write as _;
-
-/// A number as people write it: `3`, `1.25`.
-pub fn number(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
 
 fn signed(x: f64) -> String {
     if x > 0.0 {

@@ -9,7 +9,6 @@
 //! facet and one small file per document. A query fetches only the shards its words live in.
 
 pub mod analyze;
-pub mod cli;
 pub mod docs;
 pub mod format;
 pub mod index;

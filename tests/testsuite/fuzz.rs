@@ -9,8 +9,8 @@
 
 use parvis::build::{build, BuildOptions};
 use parvis::config::Config;
+use parvis::config::RawHtml;
 use parvis::load::{frontmatter, DataFile};
-use parvis::markdown::sanitize::RawHtml;
 use parvis::model::community::CommunityData;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};

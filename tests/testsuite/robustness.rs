@@ -69,9 +69,9 @@ fn random_pages_never_panic() {
                 &|_| Ok("<b>x</b>".into()),
                 None,
                 if rng.next().is_multiple_of(2) {
-                    markdown::sanitize::RawHtml::Allow
+                    parvis::config::RawHtml::Allow
                 } else {
-                    markdown::sanitize::RawHtml::Sanitize
+                    parvis::config::RawHtml::Sanitize
                 },
             );
         }

@@ -2,16 +2,29 @@
 //!
 //! Read-only: it loads and filters the site once per audience and counts; it renders nothing.
 
+use super::{finish, Doing, Format};
 use crate::build::BuildError;
 use crate::filter::{self, Visibility};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::ExitCode;
+
+/// Prints the overview of the site at `root`, or its errors as `format` asks.
+pub fn run(root: &Path, drafts: bool, format: Format) -> ExitCode {
+    match overview(root, drafts) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => finish(Err(e), Doing::Read, format, root, false, |_| String::new()),
+    }
+}
 
 /// The overview as text, or the site's errors.
 pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
     let mut site = crate::build::load_model(root)?;
     let audiences = site.config.audiences.clone();
-    let now = crate::model::date::now();
+    let now = crate::date::now();
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -1,10 +1,12 @@
 //! `parvis search`: the exported index queried from the terminal, with the browser's ranking.
 
-use super::query::{excerpt, Query, Reader};
+use super::{finish, Doing, Format};
 use crate::build::{BuildError, BuildOptions};
+use crate::search::query::{excerpt, Query, Reader};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 pub struct SearchOptions {
     pub root: PathBuf,
@@ -20,8 +22,24 @@ pub struct SearchOptions {
     pub json: bool,
 }
 
+/// Runs a query and prints its results, or the site's errors.
+pub fn run(o: &SearchOptions) -> ExitCode {
+    match results(o) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let format = if o.json { Format::Json } else { Format::Text };
+            finish(Err(e), Doing::Read, format, &o.root, false, |_| {
+                String::new()
+            })
+        }
+    }
+}
+
 /// Runs a query and returns what to print.
-pub fn run(o: &SearchOptions) -> Result<String, BuildError> {
+pub fn results(o: &SearchOptions) -> Result<String, BuildError> {
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in &o.filters {
         let (k, v) = f.split_once('=').ok_or_else(|| {
@@ -114,15 +132,15 @@ type IndexFiles = BTreeMap<String, Vec<u8>>;
 /// The index the last `parvis build` wrote for this audience, if there is one.
 fn built_index(o: &SearchOptions) -> Option<(PathBuf, IndexFiles)> {
     let output = o.output.clone().unwrap_or_else(|| o.root.join("public"));
-    let mut dirs = vec![output.join(super::DIR)];
+    let mut dirs = vec![output.join(crate::search::DIR)];
     if let Some(a) = &o.audience {
-        dirs.insert(0, output.join(a).join(super::DIR));
+        dirs.insert(0, output.join(a).join(crate::search::DIR));
     }
     for dir in dirs {
         let Ok(raw) = std::fs::read(dir.join("manifest.bin")) else {
             continue;
         };
-        let manifest: serde_json::Value = super::format::gunzip(&raw)
+        let manifest: serde_json::Value = crate::search::format::gunzip(&raw)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())?;
         if let Some(a) = &o.audience {
