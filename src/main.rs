@@ -246,7 +246,7 @@ fn main() -> ExitCode {
             audience,
             format,
         } => commands::report::run(&site, audience.as_deref(), format),
-        Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
+        Command::RemoveOldOutput { dir } => match parvis_site::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(2),
         },

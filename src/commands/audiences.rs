@@ -3,8 +3,8 @@
 //! Read-only: it loads and filters the site once per audience and counts; it renders nothing.
 
 use super::{finish, Doing, Format};
-use crate::build::BuildError;
-use crate::filter::{self, Visibility};
+use parvis_core::filter::{self, Visibility};
+use parvis_site::BuildError;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,9 +22,9 @@ pub fn run(root: &Path, drafts: bool, format: Format) -> ExitCode {
 
 /// The overview as text, or the site's errors.
 pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
-    let mut site = crate::build::load_model(root)?;
+    let mut site = parvis_site::load_model(root)?;
     let audiences = site.config.audiences.clone();
-    let now = crate::date::now();
+    let now = parvis_core::date::now();
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -1,7 +1,7 @@
 //! `parvis build` and `parvis check`: the whole pipeline for one audience, or for every one.
 
 use super::{finish, finish_many, show_progress, Doing, Format};
-use crate::build::{build as run_build, build_all, BuildOptions};
+use parvis_site::{build as run_build, build_all, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

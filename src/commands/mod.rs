@@ -7,8 +7,8 @@ pub mod build;
 pub mod report;
 pub mod search;
 
-use crate::build::{BuildError, BuildReport};
-use crate::diagnostics::Diagnostics;
+use parvis_core::diagnostics::Diagnostics;
+use parvis_site::{BuildError, BuildReport};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,9 +1,9 @@
 //! `parvis report`: the community manager's report of one audience, now, as text, JSON or CSV.
 
 use super::{finish, Doing, Format};
-use crate::build::BuildError;
-use crate::filter::Visibility;
-use crate::report::{measure, output, Report};
+use parvis_core::filter::Visibility;
+use parvis_report::{measure, output, Report};
+use parvis_site::BuildError;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -43,7 +43,7 @@ pub fn run(root: &Path, audience: Option<&str>, format: ReportFormat) -> ExitCod
 
 /// Loads the site at `root` and measures it for `audience` (default `report.audience`), now.
 pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
-    let mut site = crate::build::load_model(root)?;
+    let mut site = parvis_site::load_model(root)?;
     let audience = match audience {
         Some(a) if site.config.audience_rank(a).is_none() => {
             return Err(BuildError::Usage(format!(
@@ -54,12 +54,12 @@ pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
         Some(a) => a.to_string(),
         None => site.config.report.audience.clone(),
     };
-    crate::filter::apply(
+    parvis_core::filter::apply(
         &mut site,
         &Visibility {
             audience,
             drafts: false,
-            now: crate::date::now(),
+            now: parvis_core::date::now(),
         },
     );
     Ok(measure(&site))

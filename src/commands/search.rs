@@ -1,8 +1,8 @@
 //! `parvis search`: the exported index queried from the terminal, with the browser's ranking.
 
 use super::{finish, Doing, Format};
-use crate::build::{BuildError, BuildOptions};
-use crate::search::query::{excerpt, Query, Reader};
+use parvis_search::query::{excerpt, Query, Reader};
+use parvis_site::{BuildError, BuildOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -132,15 +132,15 @@ type IndexFiles = BTreeMap<String, Vec<u8>>;
 /// The index the last `parvis build` wrote for this audience, if there is one.
 fn built_index(o: &SearchOptions) -> Option<(PathBuf, IndexFiles)> {
     let output = o.output.clone().unwrap_or_else(|| o.root.join("public"));
-    let mut dirs = vec![output.join(crate::search::DIR)];
+    let mut dirs = vec![output.join(parvis_search::DIR)];
     if let Some(a) = &o.audience {
-        dirs.insert(0, output.join(a).join(crate::search::DIR));
+        dirs.insert(0, output.join(a).join(parvis_search::DIR));
     }
     for dir in dirs {
         let Ok(raw) = std::fs::read(dir.join("manifest.bin")) else {
             continue;
         };
-        let manifest: serde_json::Value = crate::search::format::gunzip(&raw)
+        let manifest: serde_json::Value = parvis_search::format::gunzip(&raw)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())?;
         if let Some(a) = &o.audience {
@@ -159,7 +159,7 @@ fn read_dir(dir: &Path) -> IndexFiles {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = crate::load::slash_path(e.path().strip_prefix(dir).ok()?);
+            let rel = parvis_core::load::slash_path(e.path().strip_prefix(dir).ok()?);
             Some((rel, std::fs::read(e.path()).ok()?))
         })
         .collect()
@@ -175,5 +175,5 @@ fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
         force: false,
         deny_warnings: false,
     };
-    crate::build::search_files(&opts)
+    parvis_site::search_files(&opts)
 }
