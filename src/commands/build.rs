@@ -21,49 +21,44 @@ pub struct BuildArgs {
 
 /// Builds the site into `output`, for one audience or every one.
 pub fn build(a: BuildArgs) -> ExitCode {
-    let BuildArgs {
-        site,
-        output,
-        audience,
-        all_audiences,
-        drafts,
-        format,
-        deny_warnings,
-        quiet,
-        timings,
-        force,
-    } = a;
     let opts = BuildOptions {
-        root: site,
-        output: Some(output.clone()),
-        audience,
-        drafts,
-        progress: format == Format::Text && !quiet && show_progress(),
-        force,
-        deny_warnings,
+        root: a.site,
+        output: Some(a.output.clone()),
+        audience: a.audience,
+        drafts: a.drafts,
+        progress: a.format == Format::Text && !a.quiet && show_progress(),
+        force: a.force,
+        deny_warnings: a.deny_warnings,
     };
     let root = opts.root.clone();
-    if all_audiences {
+    if a.all_audiences {
         let result = build_all(&opts);
-        return finish_many(result, format, &root, quiet, &output);
+        return finish_many(result, a.format, &root, a.quiet, &a.output);
     }
-    finish(run_build(&opts), Doing::Build, format, &root, quiet, |r| {
-        let mut lines = String::new();
-        if timings {
-            for (stage, d) in &r.timings {
-                lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
+    finish(
+        run_build(&opts),
+        Doing::Build,
+        a.format,
+        &root,
+        a.quiet,
+        |r| {
+            let mut lines = String::new();
+            if a.timings {
+                for (stage, d) in &r.timings {
+                    lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
+                }
             }
-        }
-        lines
-            + &format!(
-                "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
-                r.pages,
-                r.files,
-                r.audience,
-                output.display(),
-                r.elapsed
-            )
-    })
+            lines
+                + &format!(
+                    "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
+                    r.pages,
+                    r.files,
+                    r.audience,
+                    a.output.display(),
+                    r.elapsed
+                )
+        },
+    )
 }
 
 /// Checks the site for one audience, writing nothing.
