@@ -1,7 +1,8 @@
 //! The bytes of the exported index: varints, gzip, and the term shard layout.
 //!
-//! Shared by the writer ([`super::export`]) and the reader ([`super::query`]) so the two cannot
-//! drift; the JavaScript client (`themes/default/static/assets/search.js`) reads the same layout.
+//! Shared by the writer ([`crate::SearchIndex::export`]) and the reader ([`crate::query`]) so
+//! the two cannot drift; the JavaScript client (`themes/default/static/assets/search.js`) reads
+//! the same layout.
 //!
 //! A term shard, once gunzipped, is a varint entry count followed by entries sorted by key
 //! bytes. Each entry is:
