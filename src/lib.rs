@@ -1,24 +1,17 @@
-//! parvis: a static site generator for community portals.
+//! parvis: a static site generator for community portals. This package is the `parvis` binary
+//! and its commands, at the top of the data flow; the stages live in the crates under
+//! `crates/`, in the order data flows through them:
 //!
-//! Data flows one way, a module per stage: [`load`] reads the site folder, [`model`] builds
-//! sections and pages, [`filter`] keeps what one audience may see, [`markdown`] renders bodies
-//! and resolves links, [`render`] applies the templates, [`output`] writes the result
-//! atomically. [`build`] runs them in order; [`diagnostics`] carries every error with its place.
-//! [`report`] measures a filtered model for the community manager (`parvis report` and the
-//! internal dashboard).
+//! - `parvis-core` loads the site folder, builds the model and filters it for one audience;
+//! - `parvis-markdown` renders page bodies and resolves their links;
+//! - `parvis-report` measures the model for the community manager;
+//! - `parvis-search` builds the search index;
+//! - `parvis-render` renders pages and site files through the templates;
+//! - `parvis-site` runs the stages in order and writes the output.
+//!
+//! Here, [`commands`] runs `build`, `check`, `report` and `search` through them, [`serve`]
+//! serves a site from memory and rebuilds it on change, and [`init`] writes a starter site.
 
-pub mod audiences;
-pub mod build;
-pub mod config;
-pub mod diagnostics;
-pub mod filter;
+pub mod commands;
 pub mod init;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod output;
-pub mod render;
-pub mod report;
-pub mod search;
 pub mod serve;
-pub mod text;

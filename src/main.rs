@@ -2,9 +2,9 @@
 //! (0 ok, 1 content errors, 2 usage).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parvis::build::{build, BuildError, BuildOptions, BuildReport};
-use parvis::diagnostics::Diagnostics;
-use std::io::IsTerminal;
+use parvis::commands::{
+    self, build::BuildArgs, report::ReportFormat, search::SearchOptions, Format,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,32 +15,11 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
-    /// Human-readable diagnostics.
-    Text,
-    /// One JSON document on standard output, for CI and editors.
-    Json,
-    /// GitHub Actions annotations on standard output (`::error file=…,line=…,col=…::…`), so
-    /// that errors show on the lines of a pull request; the text goes to standard error too.
-    Github,
-}
-
 /// What `--deny` turns into errors.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Deny {
     /// Warnings fail the command (exit code 1) as errors do; a build swaps nothing in.
     Warnings,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum ReportFormat {
-    /// Tables for a terminal, coloured only when it is one.
-    Text,
-    /// One JSON document.
-    Json,
-    /// One CSV table with a `section` column.
-    Csv,
 }
 
 #[derive(Subcommand)]
@@ -193,40 +172,18 @@ fn main() -> ExitCode {
             quiet,
             timings,
             force,
-        } => {
-            let output = output.unwrap_or_else(|| site.join("public"));
-            let opts = BuildOptions {
-                root: site,
-                output: Some(output.clone()),
-                audience,
-                drafts,
-                progress: format == Format::Text && !quiet && show_progress(),
-                force,
-                deny_warnings: deny.contains(&Deny::Warnings),
-            };
-            let root = opts.root.clone();
-            if all_audiences {
-                let result = parvis::build::build_all(&opts);
-                return finish_many(result, format, &root, quiet, &output);
-            }
-            finish(build(&opts), Doing::Build, format, &root, quiet, |r| {
-                let mut lines = String::new();
-                if timings {
-                    for (stage, d) in &r.timings {
-                        lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
-                    }
-                }
-                lines
-                    + &format!(
-                        "built {} pages ({} files) for the `{}` audience into {} in {:.2?}",
-                        r.pages,
-                        r.files,
-                        r.audience,
-                        output.display(),
-                        r.elapsed
-                    )
-            })
-        }
+        } => commands::build::build(BuildArgs {
+            output: output.unwrap_or_else(|| site.join("public")),
+            site,
+            audience,
+            all_audiences,
+            drafts,
+            format,
+            deny_warnings: deny.contains(&Deny::Warnings),
+            quiet,
+            timings,
+            force,
+        }),
         Command::Check {
             site,
             audience,
@@ -236,30 +193,15 @@ fn main() -> ExitCode {
             deny,
         } => {
             if audiences {
-                return match parvis::audiences::overview(&site, drafts) {
-                    Ok(text) => {
-                        print!("{text}");
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => finish(Err(e), Doing::Read, format, &site, false, |_| String::new()),
-                };
+                return commands::audiences::run(&site, drafts, format);
             }
-            let opts = BuildOptions {
-                root: site,
-                output: None,
+            commands::build::check(
+                site,
                 audience,
                 drafts,
-                progress: false,
-                force: false,
-                deny_warnings: deny.contains(&Deny::Warnings),
-            };
-            let root = opts.root.clone();
-            finish(build(&opts), Doing::Check, format, &root, false, |r| {
-                format!(
-                    "checked {} pages for the `{}` audience: no errors",
-                    r.pages, r.audience
-                )
-            })
+                format,
+                deny.contains(&Deny::Warnings),
+            )
         }
         Command::Serve {
             site,
@@ -289,59 +231,22 @@ fn main() -> ExitCode {
             limit,
             fresh,
             json,
-        } => {
-            let opts = parvis::search::cli::SearchOptions {
-                root: site.clone(),
-                output,
-                audience,
-                query,
-                limit,
-                filters,
-                fresh,
-                json,
-            };
-            match parvis::search::cli::run(&opts) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => finish(
-                    Err(e),
-                    Doing::Read,
-                    if json { Format::Json } else { Format::Text },
-                    &site,
-                    false,
-                    |_| String::new(),
-                ),
-            }
-        }
+        } => commands::search::run(&SearchOptions {
+            root: site,
+            output,
+            audience,
+            query,
+            limit,
+            filters,
+            fresh,
+            json,
+        }),
         Command::Report {
             site,
             audience,
             format,
-        } => match parvis::report::load(&site, audience.as_deref()) {
-            Ok(report) => {
-                let colour =
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                match format {
-                    ReportFormat::Text => {
-                        print!("{}", parvis::report::output::text(&report, colour))
-                    }
-                    ReportFormat::Json => print!("{}", parvis::report::output::json(&report)),
-                    ReportFormat::Csv => print!("{}", parvis::report::output::csv(&report)),
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                let format = if format == ReportFormat::Json {
-                    Format::Json
-                } else {
-                    Format::Text
-                };
-                finish(Err(e), Doing::Read, format, &site, false, |_| String::new())
-            }
-        },
-        Command::RemoveOldOutput { dir } => match parvis::output::remove_old_output(&dir) {
+        } => commands::report::run(&site, audience.as_deref(), format),
+        Command::RemoveOldOutput { dir } => match parvis_site::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(2),
         },
@@ -359,106 +264,6 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-    }
-}
-
-/// Progress bars only for a person watching a terminal, never in CI logs.
-fn show_progress() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
-}
-
-/// What a command that read the site did, for the line that closes a failure.
-#[derive(Clone, Copy)]
-enum Doing {
-    /// `build`: an output was (not) swapped in.
-    Build,
-    /// `check`: nothing was to be written.
-    Check,
-    /// `report`, `search`, `check --audiences`: the site was only read.
-    Read,
-}
-
-fn finish(
-    result: Result<BuildReport, BuildError>,
-    doing: Doing,
-    format: Format,
-    root: &std::path::Path,
-    quiet: bool,
-    summary: impl Fn(&BuildReport) -> String,
-) -> ExitCode {
-    match result {
-        Ok(report) => {
-            print_diagnostics(&report.diagnostics, format, root);
-            if format != Format::Json && !quiet {
-                eprintln!("{}", summary(&report));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(BuildError::Content(d)) => {
-            print_diagnostics(&d, format, root);
-            if format != Format::Json {
-                let n = d.error_count();
-                let errors = format!("{n} error{}", if n == 1 { "" } else { "s" });
-                match doing {
-                    Doing::Build => {
-                        eprintln!("build failed: {errors}; the previous output was left untouched")
-                    }
-                    Doing::Check => eprintln!("check failed: {errors}"),
-                    Doing::Read => eprintln!("the site has {errors}; fix them first"),
-                }
-            }
-            ExitCode::from(1)
-        }
-        Err(BuildError::Usage(msg)) => {
-            if format == Format::Json {
-                println!("{}", serde_json::json!({ "usage_error": msg }));
-            } else {
-                eprintln!("error: {msg}");
-            }
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `build --all-audiences`: one summary line per audience.
-fn finish_many(
-    result: Result<Vec<BuildReport>, BuildError>,
-    format: Format,
-    root: &std::path::Path,
-    quiet: bool,
-    output: &std::path::Path,
-) -> ExitCode {
-    match result {
-        Ok(reports) => {
-            for r in &reports {
-                print_diagnostics(&r.diagnostics, format, root);
-                if format != Format::Json && !quiet {
-                    eprintln!(
-                        "built {} pages for the `{}` audience into {} in {:.2?}",
-                        r.pages,
-                        r.audience,
-                        output.join(&r.audience).display(),
-                        r.elapsed
-                    );
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => finish(Err(e), Doing::Build, format, root, quiet, |_| String::new()),
-    }
-}
-
-/// Prints `d` as `format` asks; `root` is the site folder as given, for GitHub's paths.
-fn print_diagnostics(d: &Diagnostics, format: Format, root: &std::path::Path) {
-    if format == Format::Json {
-        println!("{}", d.render_json());
-        return;
-    }
-    if format == Format::Github {
-        print!("{}", d.render_github(root));
-    }
-    if !d.is_empty() {
-        eprint!("{}", d.render_text());
     }
 }
 

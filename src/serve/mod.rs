@@ -11,8 +11,6 @@
 
 mod watch;
 
-use crate::build::{build_in_memory, BuildError, BuildOptions};
-use crate::diagnostics::Diagnostics;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
@@ -20,6 +18,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
 use futures_util::stream::Stream;
+use parvis_core::diagnostics::Diagnostics;
+use parvis_site::{build_in_memory, BuildError, BuildOptions};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,14 +53,14 @@ pub struct Site {
     /// Held while building, so that a slow full rebuild cannot overwrite a newer update.
     building: std::sync::Mutex<()>,
     /// The last good build's state, to update a single page in place.
-    state: std::sync::Mutex<Option<crate::build::Prepared>>,
+    state: std::sync::Mutex<Option<parvis_site::Prepared>>,
     /// Diagnostics JSON of the last failed build, if it failed.
     failure: RwLock<Option<String>>,
     changes: broadcast::Sender<Change>,
     /// Counts full rebuilds, so that a search job started before one drops its result.
     generation: AtomicU64,
     /// The search job the last update left, for [`Site::follow_search`].
-    search_job: std::sync::Mutex<Option<(crate::build::SearchJob, u64)>>,
+    search_job: std::sync::Mutex<Option<(parvis_site::SearchJob, u64)>>,
 }
 
 impl Site {
@@ -105,7 +105,10 @@ impl Site {
             }
             Err(BuildError::Usage(msg)) => {
                 let mut d = Diagnostics::default();
-                d.push(crate::diagnostics::Diagnostic::error("site.yaml", msg));
+                d.push(parvis_core::diagnostics::Diagnostic::error(
+                    "site.yaml",
+                    msg,
+                ));
                 self.failed(&d);
                 Err(d)
             }
@@ -119,19 +122,19 @@ impl Site {
         &self,
         changed: &[std::path::PathBuf],
         css_only: bool,
-    ) -> Option<Result<crate::build::Changes, Diagnostics>> {
+    ) -> Option<Result<parvis_site::Changes, Diagnostics>> {
         let (result, job, generation) = {
             let _building = self.building.lock().unwrap_or_else(|e| e.into_inner());
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let prepared = state.as_mut()?;
             let generation = self.generation.load(Ordering::SeqCst);
             match prepared.update(changed) {
-                crate::build::Update::Full => return None,
-                crate::build::Update::Failed(d) => {
+                parvis_site::Update::Full => return None,
+                parvis_site::Update::Failed(d) => {
                     self.failed(&d);
                     return Some(Err(d));
                 }
-                crate::build::Update::Changed(mut changes) => {
+                parvis_site::Update::Changed(mut changes) => {
                     self.edit_files(|files| {
                         for path in &changes.removed {
                             files.remove(path);
@@ -183,7 +186,7 @@ impl Site {
             match result {
                 Ok(search_files) => {
                     self.edit_files(|files| {
-                        crate::search::replace_files(files, search_files, Bytes::from)
+                        parvis_search::replace_files(files, search_files, Bytes::from)
                     });
                     eprintln!("updated the search index in {:.0?}", start.elapsed());
                 }

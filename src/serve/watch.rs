@@ -2,9 +2,9 @@
 //! are ignored.
 
 use super::Site;
-use crate::build::BuildOptions;
 use notify_debouncer_full::notify::{Config, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
+use parvis_site::BuildOptions;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +32,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
         return false;
     }
     !rel.components()
-        .any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
+        .any(|c| parvis_core::load::is_ignored(&c.as_os_str().to_string_lossy()))
 }
 
 /// The site's folders that are symlinks to folders, as (where they lead, where they are in

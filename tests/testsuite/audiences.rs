@@ -33,7 +33,7 @@ fn everything(t: &SiteTest, dir: &str) -> String {
 }
 
 fn readable(path: &str, bytes: &[u8]) -> String {
-    use parvis::search::format;
+    use parvis_search::format;
     if !path.contains("search/") || !path.ends_with(".bin") {
         return String::from_utf8_lossy(bytes).into_owned();
     }

@@ -7,11 +7,10 @@
 //! that a few hundred cases reach the corners a uniform random string would not. Set
 //! `PROPTEST_CASES` to run more; each property prints its case count on success.
 
-use parvis::build::{build, BuildOptions};
-use parvis::config::Config;
-use parvis::load::{frontmatter, DataFile};
-use parvis::markdown::sanitize::RawHtml;
-use parvis::model::community::CommunityData;
+use parvis_core::config::{Config, RawHtml};
+use parvis_core::load::{frontmatter, DataFile};
+use parvis_core::model::community::CommunityData;
+use parvis_site::{build, BuildOptions};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use std::collections::BTreeSet;
@@ -133,11 +132,11 @@ fn front_matter_never_panics() {
 #[test]
 fn markdown_with_shortcodes_never_panics() {
     run("markdown with shortcodes", 2_000, hostile(60), |body| {
-        let shortcode = |call: &parvis::markdown::shortcodes::Call| {
-            Ok::<_, parvis::markdown::shortcodes::ShortcodeError>(format!("<b>{}</b>", call.name))
+        let shortcode = |call: &parvis_markdown::shortcodes::Call| {
+            Ok::<_, parvis_markdown::shortcodes::ShortcodeError>(format!("<b>{}</b>", call.name))
         };
         for html in [RawHtml::Allow, RawHtml::Sanitize] {
-            let (rendered, errors) = parvis::markdown::render_with_shortcodes(
+            let (rendered, errors) = parvis_markdown::render_with_shortcodes(
                 &body,
                 Path::new("blog"),
                 &shortcode,
@@ -163,7 +162,7 @@ fn search_text_extraction_never_panics() {
         format!("<p>{text}</p><h2 id=\"{heading}\">{heading}</h2><p title=\"{text}\">{text}</p>")
     });
     run("search entity decoding", 4_000, html, |html| {
-        let _ = parvis::search::docs::html_sections(&html);
+        let _ = parvis_search::docs::html_sections(&html);
     });
 }
 

@@ -2,8 +2,8 @@
 //! a file changes, the incremental update runs, and the served files must be byte for byte
 //! what a fresh build of the changed site gives, while the update did only a little work.
 
-use parvis::build::{build_in_memory, BuildOptions, Changes, Files, Prepared, Update};
-use parvis::diagnostics::Diagnostics;
+use parvis_core::diagnostics::Diagnostics;
+use parvis_site::{build_in_memory, BuildOptions, Changes, Files, Prepared, Update};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -203,7 +203,7 @@ impl Served {
                 // As `serve` does once the pages are on screen.
                 let paths: Vec<PathBuf> = rels.iter().map(PathBuf::from).collect();
                 match self.prepared.update_search(&c.pages, &paths) {
-                    Some(Ok(files)) => parvis::search::replace_files(&mut self.files, files, |b| b),
+                    Some(Ok(files)) => parvis_search::replace_files(&mut self.files, files, |b| b),
                     Some(Err(d)) => panic!("the search index failed: {}", d.render()),
                     None => {}
                 }
@@ -217,11 +217,11 @@ impl Served {
                     self.broken = false;
                     Outcome::Rebuilt
                 }
-                Err(parvis::build::BuildError::Content(d)) => {
+                Err(parvis_site::BuildError::Content(d)) => {
                     self.broken = true;
                     Outcome::Failed(d)
                 }
-                Err(parvis::build::BuildError::Usage(u)) => panic!("the rebuild failed: {u}"),
+                Err(parvis_site::BuildError::Usage(u)) => panic!("the rebuild failed: {u}"),
             },
         }
     }

@@ -1,6 +1,6 @@
 //! Markdown rendering, pinned by snapshots a reviewer can read.
 
-use parvis::markdown::render;
+use parvis_markdown::render;
 use std::path::Path;
 
 fn html(md: &str) -> String {

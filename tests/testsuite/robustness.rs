@@ -1,8 +1,8 @@
 //! Nothing a writer types makes parvis panic: random and mangled inputs go through the same
 //! functions as real pages and come out as HTML or as diagnostics.
 
-use parvis::load::frontmatter;
-use parvis::markdown;
+use parvis_core::config::RawHtml;
+use parvis_core::load::frontmatter;
 use std::path::Path;
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -63,15 +63,15 @@ fn random_pages_never_panic() {
         let file = Path::new("content/x.md");
         if let Ok(split) = frontmatter::split(file, &text) {
             let _ = frontmatter::parse(file, &text, &split, rng.next().is_multiple_of(2));
-            let (_, _) = markdown::render_with_shortcodes(
+            let (_, _) = parvis_markdown::render_with_shortcodes(
                 split.body,
                 Path::new("blog"),
                 &|_| Ok("<b>x</b>".into()),
                 None,
                 if rng.next().is_multiple_of(2) {
-                    markdown::sanitize::RawHtml::Allow
+                    RawHtml::Allow
                 } else {
-                    markdown::sanitize::RawHtml::Sanitize
+                    RawHtml::Sanitize
                 },
             );
         }

@@ -211,7 +211,7 @@ fn a_page_updated_alone_matches_a_full_build() {
 /// then is the one a full build makes (same manifest, which names every file by its content).
 #[test]
 fn search_follows_an_edit_and_matches_a_full_build() {
-    use parvis::search::query::{Query, Reader};
+    use parvis_search::query::{Query, Reader};
     let t = SiteTest::fixture("basic");
     let server = start(&t);
     let page = t.root.join("content/docs/guide/configure.md");
@@ -259,8 +259,8 @@ fn search_follows_an_edit_and_matches_a_full_build() {
     t.build(&["--drafts"]).success();
     let built = std::fs::read(t.out().join("search/manifest.bin")).unwrap();
     assert_eq!(
-        parvis::search::format::gunzip(&served_manifest).unwrap(),
-        parvis::search::format::gunzip(&built).unwrap(),
+        parvis_search::format::gunzip(&served_manifest).unwrap(),
+        parvis_search::format::gunzip(&built).unwrap(),
         "the index updated in place differs from a full build's"
     );
 }

@@ -1,0 +1,816 @@
+//! `site.yaml`: the site's settings, validated once and resolved into plain values.
+
+use crate::diagnostics::{one_of, Diagnostic};
+use crate::yaml::{from_yaml, Origin};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+use std::path::Path;
+
+/// Taxonomies pages can set in their front matter.
+pub const TAXONOMIES: &[&str] = &["tags", "themes"];
+
+/// The keys of `site.yaml`, for suggestions.
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "languages",
+    "audiences",
+    "theme",
+    "taxonomies",
+    "paginate_by",
+    "repo_url",
+    "menu",
+    "highlighting",
+    "markdown",
+    "community",
+    "feeds",
+    "faq_json_ld",
+    "search",
+    "objectives",
+    "report",
+    "extra",
+];
+
+/// `site.yaml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    languages: Option<Vec<String>>,
+    #[serde(default)]
+    audiences: Option<Vec<String>>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Option<Vec<String>>,
+    #[serde(default)]
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    repo_url: Option<String>,
+    #[serde(default)]
+    menu: Option<Vec<MenuItem>>,
+    #[serde(default)]
+    highlighting: Option<Highlighting>,
+    #[serde(default)]
+    markdown: MarkdownSettings,
+    #[serde(default)]
+    community: Option<RawCommunitySettings>,
+    #[serde(default)]
+    feeds: Option<Feeds>,
+    #[serde(default)]
+    faq_json_ld: bool,
+    #[serde(default = "default_true")]
+    search: bool,
+    #[serde(default)]
+    objectives: Vec<RawObjective>,
+    #[serde(default)]
+    report: Option<RawReport>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+/// One of `objectives:` in site.yaml, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjective {
+    id: Spanned<String>,
+    title: String,
+    indicator: Spanned<String>,
+    community: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    target: Spanned<f64>,
+    by: Spanned<String>,
+}
+
+/// `report:` in site.yaml, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    audience: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
+    weeks: Option<Spanned<i64>>,
+    stale_after_days: Option<Spanned<i64>>,
+}
+
+/// A value of site.yaml with its place, for checks that can only be made once the content
+/// and data are loaded (a community an objective names).
+#[derive(Debug, Clone, Serialize)]
+pub struct Placed<T> {
+    pub value: T,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    source_line: Option<String>,
+}
+
+impl<T> Placed<T> {
+    fn new(v: Spanned<T>, text: &str) -> Placed<T> {
+        let line = v.referenced.line() as usize;
+        Placed {
+            value: v.value,
+            line,
+            column: v.referenced.column() as usize,
+            source_line: text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .filter(|_| line > 0)
+                .map(str::to_owned),
+        }
+    }
+
+    /// An error about this value, in site.yaml.
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic {
+            line: self.line,
+            column: self.column,
+            ..Diagnostic::error("site.yaml", message)
+        };
+        match &self.source_line {
+            Some(text) => d.on_line(text),
+            None => d,
+        }
+    }
+}
+
+/// An objective of the community team: an indicator parvis measures, a target and a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub indicator: Indicator,
+    /// Narrows the indicator to one community (checked against the data once it is loaded).
+    pub community: Option<Placed<String>>,
+    /// Narrows the indicator to one theme.
+    pub theme: Option<String>,
+    pub target: f64,
+    #[serde(serialize_with = "as_text")]
+    pub by: jiff::civil::Date,
+}
+
+fn as_text<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+/// What an objective measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Active members with the ambassador role.
+    ActiveAmbassadors,
+    /// Active members.
+    Members,
+    /// Active members of the smallest community.
+    MembersPerCommunity,
+    /// Blog posts published over the last four weeks, per week.
+    PostsPerWeek,
+    /// Member contributions dated in the last 30 days.
+    ContributionsPerMonth,
+    /// Job postings open.
+    OpenPostings,
+    /// Events to come.
+    UpcomingEvents,
+    /// Active members with a photo, a bio, a headline, expertise and a community.
+    CompleteProfiles,
+}
+
+const INDICATORS: [Indicator; 8] = [
+    Indicator::ActiveAmbassadors,
+    Indicator::Members,
+    Indicator::MembersPerCommunity,
+    Indicator::PostsPerWeek,
+    Indicator::ContributionsPerMonth,
+    Indicator::OpenPostings,
+    Indicator::UpcomingEvents,
+    Indicator::CompleteProfiles,
+];
+
+impl Indicator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Indicator::ActiveAmbassadors => "active_ambassadors",
+            Indicator::Members => "members",
+            Indicator::MembersPerCommunity => "members_per_community",
+            Indicator::PostsPerWeek => "posts_per_week",
+            Indicator::ContributionsPerMonth => "contributions_per_month",
+            Indicator::OpenPostings => "open_postings",
+            Indicator::UpcomingEvents => "upcoming_events",
+            Indicator::CompleteProfiles => "complete_profiles",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Indicator> {
+        INDICATORS.into_iter().find(|i| i.name() == name)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Indicator::names_where(|_| true)
+    }
+
+    pub fn names_where(keep: fn(Indicator) -> bool) -> Vec<&'static str> {
+        INDICATORS
+            .into_iter()
+            .filter(|&i| keep(i))
+            .map(Indicator::name)
+            .collect()
+    }
+
+    /// Whether `community:` narrows it.
+    pub fn by_community(self) -> bool {
+        !matches!(
+            self,
+            Indicator::OpenPostings | Indicator::MembersPerCommunity
+        )
+    }
+
+    /// Whether `theme:` narrows it.
+    pub fn by_theme(self) -> bool {
+        matches!(self, Indicator::PostsPerWeek | Indicator::UpcomingEvents)
+    }
+
+    /// How far back the value it is compared with lies: the previous window for rates, four
+    /// weeks for counts.
+    pub fn period_days(self) -> i64 {
+        match self {
+            Indicator::ContributionsPerMonth => 30,
+            _ => 28,
+        }
+    }
+}
+
+/// `report:` settings: who sees the dashboard, where, and how far the calendar looks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSettings {
+    /// The widest audience whose build has the dashboard.
+    pub audience: String,
+    /// Root-relative, without the site root, starting and ending with `/` (`/dashboard/`).
+    pub path: String,
+    /// Weeks of the editorial calendar.
+    pub weeks: u32,
+    /// A theme with nothing published for this many days is flagged.
+    pub stale_after_days: u32,
+    /// Whether builds have the dashboard: when site.yaml sets objectives or a `report:` block,
+    /// and never for the widest circle unless `report.audience` names it.
+    pub dashboard: bool,
+}
+
+/// `feeds:` in site.yaml: what RSS and Atom feeds carry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    /// `summary` (the text before `<!-- more -->`, or the description) or `full`.
+    #[serde(default = "default_feed_content")]
+    pub content: String,
+    /// Newest entries per feed.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+fn default_feed_content() -> String {
+    "summary".into()
+}
+fn default_feed_limit() -> usize {
+    20
+}
+
+/// `community:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommunitySettings {
+    /// Points per contribution type.
+    points: Option<std::collections::BTreeMap<String, u32>>,
+    /// The widest audience that may see private member fields (leader scores).
+    private_audience: Option<String>,
+}
+
+/// Contribution points when `community.points` in site.yaml gives none.
+fn default_points() -> std::collections::BTreeMap<String, u32> {
+    [
+        ("article", 10),
+        ("talk", 20),
+        ("event", 15),
+        ("answer", 2),
+        ("code", 10),
+        ("mentoring", 10),
+        ("feedback", 3),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Resolved `community:` settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunitySettings {
+    pub points: std::collections::BTreeMap<String, u32>,
+    pub private_audience: String,
+}
+
+/// A navigation entry given by hand in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    pub url: String,
+}
+
+/// Syntect theme names for the two code stylesheets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlighting {
+    #[serde(default = "default_light")]
+    pub light: String,
+    #[serde(default = "default_dark")]
+    pub dark: String,
+}
+
+/// What happens to the HTML a writer types in a page body (`markdown.html`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Written as typed: the team writes the pages (the default, as before this setting).
+    #[default]
+    Allow,
+    /// Cleaned with ammonia: scripts, event handlers, `javascript:` links, forms and frames go.
+    #[serde(alias = "sanitise")]
+    Sanitize,
+}
+
+/// `markdown:` in site.yaml, and in a section's `_index.md` for the pages under it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// What happens to HTML typed in page bodies. `allow` when unset, as before the setting
+    /// existed: most portals are written by their team, and sanitising changes their pages
+    /// (embedded videos, forms, styles go). Sites taking pull requests from members set
+    /// `sanitize`, for the whole site or for the sections members write in.
+    pub html: Option<RawHtml>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_light() -> String {
+    "InspiredGitHub".into()
+}
+fn default_dark() -> String {
+    "base16-ocean.dark".into()
+}
+
+/// The resolved configuration the rest of the build reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, always ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub root: String,
+    pub language: String,
+    pub languages: Vec<String>,
+    /// Innermost first; the last one is the widest circle.
+    pub audiences: Vec<String>,
+    pub theme: String,
+    pub taxonomies: Vec<String>,
+    pub paginate_by: usize,
+    pub repo_url: Option<String>,
+    pub menu: Option<Vec<MenuItem>>,
+    pub highlighting: Highlighting,
+    /// What happens to HTML typed in page bodies, unless a section says otherwise.
+    pub raw_html: RawHtml,
+    pub community: CommunitySettings,
+    pub feeds: Feeds,
+    /// Publish FAQPage structured data for pages with `faq` shortcodes. Off by default:
+    /// search engines only show FAQ results for some sites, and duplicates are penalised.
+    pub faq_json_ld: bool,
+    /// Build the search index and the `/search/` page (on by default).
+    pub search: bool,
+    pub objectives: Vec<Objective>,
+    pub report: ReportSettings,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The widest audience: what a build without `--audience` is for.
+    pub fn public_audience(&self) -> &str {
+        self.audiences
+            .last()
+            .map(String::as_str)
+            .unwrap_or("public")
+    }
+
+    /// The audience of an item that names none.
+    pub fn default_audience(&self) -> &str {
+        self.public_audience()
+    }
+
+    /// Rank of an audience, 0 for the innermost.
+    pub fn audience_rank(&self, audience: &str) -> Option<usize> {
+        self.audiences.iter().position(|a| a == audience)
+    }
+
+    /// Whether the build for circle `viewer` may show an item open to circle `item`: an item is
+    /// seen by its own circle and by every circle inside it.
+    pub fn can_see(&self, viewer: &str, item: &str) -> bool {
+        match (self.audience_rank(viewer), self.audience_rank(item)) {
+            (Some(v), Some(i)) => v <= i,
+            _ => false,
+        }
+    }
+
+    /// Whether a build for `viewer` may show private member fields such as leader scores.
+    pub fn sees_private(&self, viewer: &str) -> bool {
+        self.can_see(viewer, &self.community.private_audience)
+    }
+
+    /// The absolute URL of a root-relative one.
+    pub fn permalink(&self, url: &str) -> String {
+        format!(
+            "{}{url}",
+            &self.base_url[..self.base_url.len() - self.root.len()]
+        )
+    }
+
+    /// Whether `lang` is one of the site's languages.
+    pub fn knows_language(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l == lang)
+    }
+
+    pub fn from_file(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let origin = Origin::whole(path, text);
+        let raw: RawConfig = from_yaml(text, origin, KEYS).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+
+        let base_url = if raw.base_url.ends_with('/') {
+            raw.base_url.clone()
+        } else {
+            format!("{}/", raw.base_url)
+        };
+        let root = match base_url.split_once("://") {
+            Some((_, rest)) => match rest.find('/') {
+                Some(i) => rest[i..].to_string(),
+                None => "/".to_string(),
+            },
+            None => {
+                errors.push(
+                    origin
+                        .key_error(text, "base_url", format!("`base_url` must be an absolute URL, found `{}`", raw.base_url))
+                        .with_hint("write it with its scheme, for example `https://community.example.com/`"),
+                );
+                "/".to_string()
+            }
+        };
+
+        let language = raw.language.clone().unwrap_or_else(|| "en".into());
+        let mut languages = raw.languages.clone().unwrap_or_default();
+        languages.retain(|l| l != &language);
+        languages.insert(0, language.clone());
+
+        let audiences = raw
+            .audiences
+            .clone()
+            .unwrap_or_else(|| vec!["internal".into(), "public".into()]);
+        if audiences.is_empty() {
+            errors.push(
+                origin
+                    .key_error(text, "audiences", "`audiences` is empty")
+                    .with_hint(
+                        "list the circles innermost first, for example `[internal, public]`",
+                    ),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for a in &audiences {
+            if !seen.insert(a) {
+                errors.push(origin.key_error(
+                    text,
+                    "audiences",
+                    format!("audience `{a}` is listed twice"),
+                ));
+            }
+        }
+
+        let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
+        if theme != "default" {
+            errors.push(
+                origin
+                    .key_error(text, "theme", format!("unknown theme `{theme}`"))
+                    .with_hint("the only built-in theme is `default`; override its files with your own `templates/`"),
+            );
+        }
+        let taxonomies = raw
+            .taxonomies
+            .clone()
+            .unwrap_or_else(|| vec!["tags".into(), "themes".into()]);
+        for t in &taxonomies {
+            if !TAXONOMIES.contains(&t.as_str()) {
+                errors.push(
+                    origin
+                        .key_error(text, "taxonomies", format!("unknown taxonomy `{t}`"))
+                        .with_hint("pages can be classified by `tags` and `themes`; list those you want pages for"),
+                );
+            }
+        }
+        let paginate_by = raw.paginate_by.unwrap_or(10);
+        if paginate_by == 0 {
+            errors.push(
+                origin
+                    .key_error(text, "paginate_by", "`paginate_by` must be at least 1")
+                    .with_hint("10 is a good default"),
+            );
+        }
+        let raw_community = raw.community.clone();
+        let private_audience = raw_community
+            .as_ref()
+            .and_then(|c| c.private_audience.clone())
+            .unwrap_or_else(|| {
+                audiences
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "internal".into())
+            });
+        if !audiences.contains(&private_audience) {
+            errors.push(
+                origin
+                    .key_error(
+                        text,
+                        "community",
+                        format!(
+                            "`private_audience` `{private_audience}` is not one of the audiences"
+                        ),
+                    )
+                    .with_hint(format!("one of: {}", audiences.join(", "))),
+            );
+        }
+        let community = CommunitySettings {
+            points: raw_community
+                .and_then(|c| c.points)
+                .unwrap_or_else(default_points),
+            private_audience,
+        };
+        let feeds = raw.feeds.clone().unwrap_or(Feeds {
+            content: default_feed_content(),
+            limit: default_feed_limit(),
+        });
+        if feeds.content != "summary" && feeds.content != "full" {
+            errors.push(
+                origin
+                    .key_error(text, "feeds", format!("feed content `{}` is neither `summary` nor `full`", feeds.content))
+                    .with_hint("`summary` puts the text before <!-- more --> in feeds, `full` the whole page"),
+            );
+        }
+        let objectives = objectives(&raw.objectives, text, &mut errors);
+        let report = report_settings(
+            raw.report.clone(),
+            !objectives.is_empty(),
+            &audiences,
+            text,
+            &mut errors,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            community,
+            feeds,
+            objectives,
+            report,
+            faq_json_ld: raw.faq_json_ld,
+            search: raw.search,
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            root,
+            language,
+            languages,
+            audiences,
+            theme,
+            taxonomies,
+            paginate_by,
+            repo_url: raw.repo_url,
+            menu: raw.menu,
+            raw_html: raw.markdown.html.unwrap_or_default(),
+            highlighting: raw.highlighting.unwrap_or(Highlighting {
+                light: default_light(),
+                dark: default_dark(),
+            }),
+            extra: raw
+                .extra
+                .unwrap_or(serde_json::Value::Object(Default::default())),
+        })
+    }
+}
+
+/// A diagnostic at a spanned value of site.yaml.
+fn at<T>(text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+    crate::yaml::at("site.yaml", text, v, message)
+}
+
+/// Checks `objectives:`: known indicators, filters the indicator can use, unique ids, a
+/// target that is a count, and a date.
+fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) -> Vec<Objective> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for o in raw {
+        let mut ok = true;
+        if crate::text::slugify(&o.id.value) != o.id.value {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.id,
+                    format!(
+                        "objective id `{}` is not a plain lowercase identifier",
+                        o.id.value
+                    ),
+                )
+                .with_hint(format!(
+                    "use lowercase letters, digits and `-`, like `{}`",
+                    crate::text::slugify(&o.id.value)
+                )),
+            );
+        } else if !seen.insert(o.id.value.clone()) {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.id,
+                    format!("objective id `{}` is used twice", o.id.value),
+                )
+                .with_hint("give each objective its own id"),
+            );
+        }
+        let indicator = Indicator::from_name(&o.indicator.value);
+        match indicator {
+            None => {
+                ok = false;
+                errors.push(
+                    at(
+                        text,
+                        &o.indicator,
+                        format!("unknown indicator `{}`", o.indicator.value),
+                    )
+                    .with_hint(one_of(&o.indicator.value, &Indicator::names())),
+                );
+            }
+            Some(i) => {
+                let filters = [
+                    (
+                        "community",
+                        &o.community,
+                        Indicator::by_community as fn(Indicator) -> bool,
+                    ),
+                    ("theme", &o.theme, Indicator::by_theme),
+                ];
+                for (key, value, takes) in filters {
+                    if let Some(v) = value.as_ref().filter(|_| !takes(i)) {
+                        ok = false;
+                        errors.push(
+                            at(
+                                text,
+                                v,
+                                format!("indicator `{}` cannot be narrowed to a {key}", i.name()),
+                            )
+                            .with_hint(format!(
+                                "remove `{key}:`; indicators that take one: {}",
+                                Indicator::names_where(takes).join(", ")
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+        if !(o.target.value.is_finite() && o.target.value >= 0.0) {
+            ok = false;
+            errors.push(
+                at(
+                    text,
+                    &o.target,
+                    format!("target `{}` is not a count", o.target.value),
+                )
+                .with_hint("write the value the indicator should reach, like `12` or `1.5`"),
+            );
+        }
+        let by = match crate::date::DateValue::parse(&o.by.value) {
+            Ok(d) => Some(d.day()),
+            Err(why) => {
+                errors.push(
+                    at(
+                        text,
+                        &o.by,
+                        format!("`by` is not a valid date: `{}` ({why})", o.by.value),
+                    )
+                    .with_hint("write the date the target should be met by as YYYY-MM-DD"),
+                );
+                None
+            }
+        };
+        if let (true, Some(indicator), Some(by)) = (ok, indicator, by) {
+            out.push(Objective {
+                id: o.id.value.clone(),
+                title: o.title.clone(),
+                indicator,
+                community: o.community.clone().map(|c| Placed::new(c, text)),
+                theme: o.theme.as_ref().map(|t| t.value.clone()),
+                target: o.target.value,
+                by,
+            });
+        }
+    }
+    out
+}
+
+/// Resolves `report:`; the dashboard is for the innermost circle unless told otherwise.
+fn report_settings(
+    raw: Option<RawReport>,
+    has_objectives: bool,
+    audiences: &[String],
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> ReportSettings {
+    let asked = raw.is_some() || has_objectives;
+    let explicit_audience = raw.as_ref().is_some_and(|r| r.audience.is_some());
+    let raw = raw.unwrap_or(RawReport {
+        audience: None,
+        path: None,
+        weeks: None,
+        stale_after_days: None,
+    });
+    let names: Vec<&str> = audiences.iter().map(String::as_str).collect();
+    let audience = match raw.audience {
+        Some(a) if !audiences.contains(&a.value) => {
+            errors.push(
+                at(text, &a, format!("unknown audience `{}`", a.value))
+                    .with_hint(one_of(&a.value, &names)),
+            );
+            a.value
+        }
+        Some(a) => a.value,
+        None => audiences
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "internal".into()),
+    };
+    let path = match raw.path {
+        Some(p) => {
+            let v = p.value.trim();
+            let clean = format!("/{}/", v.trim_matches('/'));
+            let segments_ok = v
+                .trim_matches('/')
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != ".." && crate::text::slugify(s) == s);
+            if !segments_ok {
+                errors.push(
+                    at(text, &p, format!("`path` `{}` is not a folder of the site", p.value))
+                        .with_hint("write it as a path of lowercase words, like `/dashboard/` or `/team/report/`"),
+                );
+            }
+            clean
+        }
+        None => "/dashboard/".into(),
+    };
+    let mut number = |v: Option<Spanned<i64>>,
+                      default: u32,
+                      range: std::ops::RangeInclusive<i64>,
+                      what: &str|
+     -> u32 {
+        match v {
+            Some(n) if !range.contains(&n.value) => {
+                errors.push(
+                    at(
+                        text,
+                        &n,
+                        format!(
+                            "`{what}` is {}, outside {} to {}",
+                            n.value,
+                            range.start(),
+                            range.end()
+                        ),
+                    )
+                    .with_hint(format!("the default is {default}")),
+                );
+                default
+            }
+            Some(n) => n.value as u32,
+            None => default,
+        }
+    };
+    let weeks = number(raw.weeks, 8, 1..=26, "weeks");
+    let stale_after_days = number(raw.stale_after_days, 30, 1..=365, "stale_after_days");
+    let widest = audiences.last().map(String::as_str);
+    ReportSettings {
+        dashboard: asked && (explicit_audience || widest != Some(audience.as_str())),
+        audience,
+        path,
+        weeks,
+        stale_after_days,
+    }
+}

@@ -1,0 +1,19 @@
+//! The core of parvis: the site model and what it is built from. It sits at the start of the
+//! data flow, under every other crate: [`load`] reads the site folder ([`config`] validates
+//! `site.yaml`), [`model`] builds sections, pages and the community from the sources, and
+//! [`filter`] keeps what one audience may see. Every later stage (Markdown, report, search,
+//! templates, the site build) reads the model it leaves.
+//!
+//! Beside them, leaves every stage uses: [`diagnostics`] carries each error with its place,
+//! [`yaml`] parses YAML and TOML into diagnostics, [`date`] reads front matter dates, [`text`]
+//! escapes and slugs, and [`ics`] writes iCalendar text.
+
+pub mod config;
+pub mod date;
+pub mod diagnostics;
+pub mod filter;
+pub mod ics;
+pub mod load;
+pub mod model;
+pub mod text;
+pub mod yaml;

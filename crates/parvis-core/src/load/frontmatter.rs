@@ -1,0 +1,321 @@
+//! Front matter: the YAML (`---`) or TOML (`+++`) block at the top of a Markdown file.
+//!
+//! This module splits a file into front matter and body and checks every key; it knows nothing
+//! of sections, URLs or audiences (the model does).
+
+use crate::date::DateValue;
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{from_toml, from_yaml, Origin};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::path::Path;
+
+/// Every key a page or section may set. Kind-specific data goes under `extra`.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<DateText>,
+    pub updated: Option<DateText>,
+    #[serde(default)]
+    pub draft: bool,
+    pub publish_date: Option<DateText>,
+    pub expiry_date: Option<DateText>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub audience: Option<String>,
+    pub weight: Option<i64>,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub image: Option<String>,
+    pub lang: Option<String>,
+    pub extra: Option<serde_json::Value>,
+    /// Sections only (`_index.md`).
+    pub kind: Option<String>,
+    /// Sections only.
+    pub paginate_by: Option<usize>,
+    /// Sections only.
+    pub sort_by: Option<String>,
+    /// Sections only: `markdown: { html: sanitize }` for the pages under the section.
+    pub markdown: Option<crate::config::MarkdownSettings>,
+}
+
+/// A date as written: a YAML string, or a TOML datetime (which serde sees as a one-key map).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date like 2026-03-14 or 2026-03-14T09:30:00+01:00")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+                let (_, v): (String, String) = map
+                    .next_entry()?
+                    .ok_or_else(|| de::Error::custom("expected a date"))?;
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(DateText(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A Markdown file cut in two.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// Front matter text, without its fences; `None` when the file has none.
+    pub front: Option<(&'a str, Format)>,
+    /// 0-based line where the front matter text starts.
+    pub front_line: usize,
+    pub body: &'a str,
+    /// 0-based line where the body starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+/// Cuts `text` into front matter and body. An opening fence with no closing one is an error.
+pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    let (fence, format) = match first_line.trim_end() {
+        "---" => ("---", Format::Yaml),
+        "+++" => ("+++", Format::Toml),
+        _ => {
+            return Ok(Split {
+                front: None,
+                front_line: 0,
+                body: text,
+                body_line: 0,
+            })
+        }
+    };
+    let start = first_line.len() + usize::from(text[first_line.len()..].starts_with('\n'));
+    let mut pos = start;
+    for (line_no, line) in (1..).zip(text[start..].split_inclusive('\n')) {
+        if line.trim_end() == fence {
+            let front = &text[start..pos];
+            let body_start = pos + line.len();
+            return Ok(Split {
+                front: Some((front, format)),
+                front_line: 1,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        pos += line.len();
+    }
+    Err(Diagnostic::error(
+        file,
+        format!("the front matter opened with `{fence}` on line 1 is never closed"),
+    )
+    .at(text, 1, 1)
+    .with_hint(format!(
+        "add a line with only `{fence}` after the last front matter key"
+    )))
+}
+
+/// Parses and checks the front matter of `split`. `is_section` tells whether the file is an
+/// `_index.md`, where `kind`, `paginate_by`, `sort_by` and `markdown` are allowed.
+pub fn parse(
+    file: &Path,
+    text: &str,
+    split: &Split<'_>,
+    is_section: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Diagnostic> {
+    let Some((front, format)) = split.front else {
+        return Ok((FrontMatter::default(), Vec::new()));
+    };
+    let origin = Origin {
+        file,
+        file_text: text,
+        line_offset: split.front_line,
+    };
+    let fm: FrontMatter = if front.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        match format {
+            Format::Yaml => from_yaml(front, origin, KEYS)?,
+            Format::Toml => from_toml(front, origin, KEYS)?,
+        }
+    };
+    let mut errors = Vec::new();
+    if !is_section {
+        for (key, set) in [
+            ("kind", fm.kind.is_some()),
+            ("paginate_by", fm.paginate_by.is_some()),
+            ("sort_by", fm.sort_by.is_some()),
+            ("markdown", fm.markdown.is_some()),
+        ] {
+            if set {
+                errors.push(
+                    origin
+                        .key_error(front, key, format!("`{key}` can only be set on a section"))
+                        .with_hint("move it to the `_index.md` of the section, or remove it"),
+                );
+            }
+        }
+    }
+    if let Some(kind) = &fm.kind {
+        if !KINDS.contains(&kind.as_str()) {
+            let d = origin.key_error(front, "kind", format!("unknown section kind `{kind}`"));
+            errors.push(d.with_hint(hint_from(kind, KINDS)));
+        }
+    }
+    if let Some(sort) = &fm.sort_by {
+        if !SORTS.contains(&sort.as_str()) {
+            let d = origin.key_error(front, "sort_by", format!("unknown sort order `{sort}`"));
+            errors.push(d.with_hint(hint_from(sort, SORTS)));
+        }
+    }
+    if fm.paginate_by == Some(0) {
+        errors.push(
+            origin
+                .key_error(front, "paginate_by", "`paginate_by` must be at least 1")
+                .with_hint("remove it to use the site's `paginate_by`"),
+        );
+    }
+    for (key, value) in [
+        ("date", &fm.date),
+        ("updated", &fm.updated),
+        ("publish_date", &fm.publish_date),
+        ("expiry_date", &fm.expiry_date),
+    ] {
+        if let Some(DateText(v)) = value {
+            if let Err(why) = DateValue::parse(v) {
+                errors.push(
+                    origin
+                        .key_error(front, key, format!("`{key}` is not a valid date: `{v}` ({why})"))
+                        .with_hint("write dates as YYYY-MM-DD, for example 2026-02-28, or with a time as 2026-02-28T09:30:00+01:00"),
+                );
+            }
+        }
+    }
+    Ok((fm, errors))
+}
+
+/// Position of `key` in the front matter, for errors found later (unknown audience, template).
+pub fn key_error(
+    file: &Path,
+    text: &str,
+    split: &Split<'_>,
+    key: &str,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let origin = Origin {
+        file,
+        file_text: text,
+        line_offset: split.front_line,
+    };
+    origin.key_error(split.front.map_or("", |f| f.0), key, message)
+}
+
+/// The 1-based line and column, in front matter `front`, of the value of `extra.<key>`, so
+/// that an error about a value a section kind reads (an event's `rrule`) points at the value
+/// and not at `extra:`. The front matter is read a second time, keeping places, only when
+/// such an error is reported. `None` when `extra` is not a mapping holding `key`.
+pub fn extra_value_position(front: &str, format: Format, key: &str) -> Option<(usize, usize)> {
+    use std::collections::HashMap;
+    match format {
+        Format::Yaml => {
+            #[derive(Deserialize)]
+            struct Outer {
+                extra: Option<HashMap<String, serde_saphyr::Spanned<de::IgnoredAny>>>,
+            }
+            let outer: Outer = serde_saphyr::from_str(front).ok()?;
+            let v = outer.extra?.remove(key)?;
+            Some((v.referenced.line() as usize, v.referenced.column() as usize))
+        }
+        Format::Toml => {
+            #[derive(Deserialize)]
+            struct Outer {
+                extra: Option<HashMap<String, toml::Spanned<de::IgnoredAny>>>,
+            }
+            let outer: Outer = toml::from_str(front).ok()?;
+            let v = outer.extra?.remove(key)?;
+            Some(crate::diagnostics::line_col(front, v.span().start))
+        }
+    }
+}
+
+/// The keys of [`FrontMatter`], for suggestions.
+pub const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "publish_date",
+    "expiry_date",
+    "tags",
+    "themes",
+    "authors",
+    "audience",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "image",
+    "lang",
+    "extra",
+    "kind",
+    "paginate_by",
+    "sort_by",
+    "markdown",
+];
+
+pub const KINDS: &[&str] = &["page", "blog", "docs", "careers", "events"];
+const SORTS: &[&str] = &["date", "weight", "title"];
+
+fn hint_from(value: &str, allowed: &[&str]) -> String {
+    match crate::diagnostics::suggest(value, allowed.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? One of: {}", allowed.join(", ")),
+        None => format!("one of: {}", allowed.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_yaml_and_toml() {
+        let p = Path::new("a.md");
+        let s = split(p, "---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.front.unwrap().0, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 3);
+        let s = split(p, "+++\ntitle = \"A\"\n+++\n").unwrap();
+        assert_eq!(s.front.unwrap().1, Format::Toml);
+        assert!(split(p, "no front matter").unwrap().front.is_none());
+    }
+
+    #[test]
+    fn unterminated_front_matter_is_an_error_on_line_one() {
+        let e = split(Path::new("a.md"), "---\ntitle: A\nbody").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("never closed"));
+    }
+}

@@ -1,0 +1,984 @@
+//! The site model: sections, pages and their URLs, built from the loaded sources.
+//!
+//! Building the model parses front matter and decides where everything goes; it renders
+//! nothing. Every item is kept, visible or not: the filter stage decides what a build shows, so
+//! that a link to a hidden page can be reported as such rather than as a missing file.
+
+pub mod community;
+pub mod kinds;
+pub mod recurrence;
+pub mod rendered;
+pub mod taxonomy;
+
+use crate::config::Config;
+use crate::config::RawHtml;
+use crate::date::{self, DateValue};
+use crate::diagnostics::Diagnostic;
+use crate::load::frontmatter::{self, FrontMatter, Split};
+use crate::load::{slash_path, ContentFile, Sources};
+use crate::text::slugify;
+use rayon::prelude::*;
+use rendered::Rendered;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A Markdown file with its front matter located, kept for rendering and for diagnostics.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// As shown in messages (`content/blog/a.md`).
+    pub display: PathBuf,
+    /// Relative to `content/` (`blog/a.md`).
+    pub rel: PathBuf,
+    pub text: Arc<str>,
+    front: Option<std::ops::Range<usize>>,
+    front_line: usize,
+    body_start: usize,
+    /// 0-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Byte offset of the body in the file.
+    pub fn body_start(&self) -> usize {
+        self.body_start
+    }
+
+    /// A diagnostic pointing at front matter key `key`.
+    pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let front = self.front.clone().map_or("", |r| &self.text[r]);
+        let origin = crate::yaml::Origin {
+            file: &self.display,
+            file_text: &self.text,
+            line_offset: self.front_line,
+        };
+        origin.key_error(front, key, message)
+    }
+
+    /// A diagnostic pointing at the value of `extra.<key>` in the front matter, or at `extra`
+    /// when that value cannot be placed.
+    pub fn extra_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let Some(range) = self.front.clone() else {
+            return self.key_error("extra", message);
+        };
+        let format = if self.text[..range.start]
+            .trim_start_matches('\u{feff}')
+            .starts_with("+++")
+        {
+            frontmatter::Format::Toml
+        } else {
+            frontmatter::Format::Yaml
+        };
+        match frontmatter::extra_value_position(&self.text[range], format, key) {
+            Some((line, column)) => Diagnostic::error(&self.display, message).at(
+                &self.text,
+                line + self.front_line,
+                column,
+            ),
+            None => self.key_error("extra", message),
+        }
+    }
+
+    /// A diagnostic at byte `offset` of the body.
+    pub fn body_error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.display, message).at_offset(&self.text, self.body_start + offset)
+    }
+
+    /// Errors at byte offsets of the body, each with its hint: the first
+    /// [`crate::diagnostics::MAX_PER_FILE`] placed, the rest counted in one more error.
+    pub fn body_errors(
+        &self,
+        problems: impl IntoIterator<Item = (usize, String, String)>,
+        what: &str,
+    ) -> Vec<Diagnostic> {
+        let mut budget = crate::diagnostics::Budget::default();
+        let mut out: Vec<Diagnostic> = problems
+            .into_iter()
+            .filter(|_| budget.take())
+            .map(|(offset, message, hint)| self.body_error(offset, message).with_hint(hint))
+            .collect();
+        out.extend(budget.summary(&self.display, what));
+        out
+    }
+}
+
+/// Why an item is left out of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hidden {
+    Draft,
+    NotYetPublished,
+    Expired,
+    /// Open to a narrower circle than the build's audience.
+    Audience(String),
+}
+
+impl std::fmt::Display for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Hidden::Draft => f.write_str("a draft"),
+            Hidden::NotYetPublished => {
+                f.write_str("not published yet (its publish_date is in the future)")
+            }
+            Hidden::Expired => f.write_str("expired (its expiry_date is past)"),
+            Hidden::Audience(a) => write!(f, "only open to the `{a}` audience"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: Source,
+    pub front: FrontMatter,
+    pub title: String,
+    pub lang: String,
+    /// Pages that are translations of each other share this key.
+    pub translation_key: String,
+    pub slug: String,
+    /// Root-relative URL, with the site root (`/blog/hello/`).
+    pub url: String,
+    pub date: Option<DateValue>,
+    pub updated: Option<DateValue>,
+    pub publish_date: Option<DateValue>,
+    pub expiry_date: Option<DateValue>,
+    pub audience: String,
+    /// The section that lists it.
+    pub section: usize,
+    /// Kind of that section.
+    pub kind: String,
+    /// Folder of a `name/index.md` page, whose other files are its assets.
+    pub bundle_dir: Option<PathBuf>,
+    pub hidden: Option<Hidden>,
+    /// Shared, so that `serve` can carry an unchanged body into a rebuilt model.
+    pub rendered: Option<Arc<Rendered>>,
+    /// For pages of `events` sections.
+    pub event: Option<kinds::Event>,
+    /// For pages of `careers` sections.
+    pub job: Option<kinds::Job>,
+}
+
+impl Page {
+    /// A job posting whose `valid_through` has passed: it leaves the listing and says so.
+    pub fn job_closed(&self, now: jiff::Timestamp) -> bool {
+        self.closes_at().is_some_and(|t| t <= now)
+    }
+
+    /// When a job posting closes: the end of its `valid_through` day.
+    fn closes_at(&self) -> Option<jiff::Timestamp> {
+        let day = self.job.as_ref()?.valid_through?;
+        Some(day.timestamp() + jiff::SignedDuration::from_hours(24))
+    }
+
+    /// The moments at which what a build makes of this page may change: the dates a build
+    /// compares with "now" (publish and expiry dates, its date, which community pages and the
+    /// report count by, a posting's closing, an event's start and end). Between two moments,
+    /// a build of the page is the same whatever "now" is; `serve` rebuilds when one passes.
+    /// A new comparison with "now" must add its date here.
+    pub fn moments(&self) -> impl Iterator<Item = jiff::Timestamp> + '_ {
+        let event = self.event.as_ref().map_or([None, None], |e| {
+            [
+                Some(e.start.timestamp()),
+                e.end.as_ref().map(|z| z.timestamp()),
+            ]
+        });
+        [self.publish_date, self.expiry_date, self.date]
+            .into_iter()
+            .flatten()
+            .map(|d| d.timestamp())
+            .chain(self.closes_at())
+            .chain(event.into_iter().flatten())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `None` for a home page the site did not write.
+    pub source: Option<Source>,
+    pub front: FrontMatter,
+    /// Folder relative to `content/` (`""` for the home page).
+    pub dir: PathBuf,
+    pub title: String,
+    pub lang: String,
+    pub kind: String,
+    pub audience: String,
+    /// What happens to HTML typed in its body and its pages': its `markdown.html`, else its
+    /// parent's, else site.yaml's.
+    pub raw_html: RawHtml,
+    pub url: String,
+    pub parent: Option<usize>,
+    pub paginate_by: usize,
+    pub sort_by: String,
+    pub weight: i64,
+    pub hidden: Option<Hidden>,
+    /// Visible pages, in the section's order (filled by [`Site::attach`]).
+    pub pages: Vec<usize>,
+    /// Visible subsections by weight then title (filled by [`Site::attach`]).
+    pub subsections: Vec<usize>,
+    pub rendered: Option<Arc<Rendered>>,
+}
+
+/// The whole site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub root: PathBuf,
+    /// Shared, so that `serve` copies the model cheaply and changes a page alone.
+    pub pages: Vec<Arc<Page>>,
+    pub sections: Vec<Section>,
+    /// Home section per language.
+    pub homes: BTreeMap<String, usize>,
+    /// `data/`, as loaded.
+    pub data: serde_json::Value,
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
+    pub community: community::CommunityData,
+    /// The moment the build is for (publish and expiry dates, upcoming events).
+    pub now: jiff::Timestamp,
+    /// The audience the build is for (set by the filter; the widest until then).
+    pub audience: String,
+    /// Per member (same index): whether this build shows it.
+    pub member_visible: Vec<bool>,
+    /// Per community (same index): whether this build shows it.
+    pub community_visible: Vec<bool>,
+}
+
+/// The root-relative URL of a content path, e.g. `["docs", "api"]` → `/docs/api/`.
+fn url_of(root: &str, lang_prefix: &str, parts: &[String]) -> String {
+    let mut url = String::from(root);
+    if !lang_prefix.is_empty() {
+        url.push_str(lang_prefix);
+        url.push('/');
+    }
+    for p in parts {
+        if !p.is_empty() {
+            url.push_str(p);
+            url.push('/');
+        }
+    }
+    url
+}
+
+/// `name.fr` → (`name`, Some("fr")) when `fr` is a site language.
+fn split_lang<'a>(stem: &'a str, config: &Config) -> (&'a str, Option<&'a str>) {
+    if let Some((base, lang)) = stem.rsplit_once('.') {
+        if config.knows_language(lang) {
+            return (base, Some(lang));
+        }
+    }
+    (stem, None)
+}
+
+fn dir_parts(dir: &Path) -> Vec<String> {
+    dir.components()
+        .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
+fn humanize(stem: &str) -> String {
+    let s = stem.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+struct Parsed {
+    file: ContentFile,
+    split_front: Option<std::ops::Range<usize>>,
+    front_line: usize,
+    body_start: usize,
+    body_line: usize,
+    front: FrontMatter,
+}
+
+fn parse_file(file: ContentFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic> {
+    if file.text.trim().is_empty() {
+        return Err(Diagnostic::error(&file.display, "this file is empty").with_hint(
+            "give it front matter with at least a title (`---`, `title: ...`, `---`), or delete it",
+        ));
+    }
+    let is_section = file
+        .rel
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
+    let split: Split<'_> = frontmatter::split(&file.display, &file.text)?;
+    let (front, warnings) = frontmatter::parse(&file.display, &file.text, &split, is_section)?;
+    let base = file.text.as_ptr() as usize;
+    let split_front = split.front.map(|(f, _)| {
+        let start = f.as_ptr() as usize - base;
+        start..start + f.len()
+    });
+    let body_start = split.body.as_ptr() as usize - base;
+    let parsed = Parsed {
+        split_front,
+        front_line: split.front_line,
+        body_start,
+        body_line: split.body_line,
+        front,
+        file,
+    };
+    Ok((parsed, warnings))
+}
+
+/// Parses one Markdown file again (for `serve`): its source, front matter and the problems found.
+pub fn reparse(file: ContentFile) -> Result<(Source, FrontMatter, Vec<Diagnostic>), Diagnostic> {
+    let (parsed, errors) = parse_file(file)?;
+    let (source, front) = parsed.into_source();
+    Ok((source, front, errors))
+}
+
+impl Parsed {
+    fn into_source(self) -> (Source, FrontMatter) {
+        (
+            Source {
+                display: self.file.display,
+                rel: self.file.rel,
+                text: Arc::from(self.file.text),
+                front: self.split_front,
+                front_line: self.front_line,
+                body_start: self.body_start,
+                body_line: self.body_line,
+            },
+            self.front,
+        )
+    }
+}
+
+impl Site {
+    /// Builds the model from the sources. Files with errors are left out and reported.
+    pub fn build(sources: &mut Sources) -> (Site, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let content = std::mem::take(&mut sources.content);
+        let parsed: Vec<_> = content.into_par_iter().map(parse_file).collect();
+        let mut files = Vec::new();
+        for p in parsed {
+            match p {
+                Ok((f, errs)) => {
+                    // A file whose front matter has errors is still placed, so that links to
+                    // it do not cascade into more errors; the build fails anyway.
+                    diags.extend(errs);
+                    files.push(f.into_source());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        let (data, community) = Site::load_data(
+            &sources.config,
+            &sources.data,
+            &sources.static_files,
+            &mut diags,
+        );
+        let (site, placed) = Site::assemble(
+            sources.config.clone(),
+            sources.root.clone(),
+            files,
+            data,
+            community,
+        );
+        diags.extend(placed);
+        (site, diags)
+    }
+
+    /// `data/` as templates see it, and the community model (members, communities, badges).
+    /// `static_files` are the files a member's photo may name.
+    pub fn load_data(
+        config: &Config,
+        data_files: &[crate::load::DataFile],
+        static_files: &[crate::load::AssetFile],
+        diags: &mut Vec<Diagnostic>,
+    ) -> (serde_json::Value, community::CommunityData) {
+        let data = crate::load::data::merge(data_files, diags);
+        let statics: std::collections::BTreeSet<String> =
+            static_files.iter().map(|f| slash_path(&f.rel)).collect();
+        let (community, community_diags) =
+            community::CommunityData::load(config, data_files, &statics);
+        diags.extend(community_diags);
+        (data, community)
+    }
+
+    /// Places parsed Markdown files into sections and pages, with their URLs, languages and
+    /// kinds. Needs no file read: `serve` calls it again with the files it already parsed.
+    pub fn assemble(
+        config: Config,
+        root: PathBuf,
+        files: Vec<(Source, FrontMatter)>,
+        data: serde_json::Value,
+        community: community::CommunityData,
+    ) -> (Site, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let (section_files, page_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(f, _)| {
+                f.rel
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("_index."))
+            });
+
+        // Sections, keyed by (folder, language).
+        let mut sections: Vec<Section> = Vec::new();
+        let mut by_key: HashMap<(PathBuf, String), usize> = HashMap::new();
+        for (source, front) in section_files {
+            let dir = source
+                .rel
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let stem = source
+                .rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let (_, file_lang) = split_lang(&stem, &config);
+            let lang = match resolve_lang(&config, &source, &front, file_lang, &mut diags) {
+                Some(l) => l,
+                None => continue,
+            };
+            if by_key.contains_key(&(dir.clone(), lang.clone())) {
+                diags.push(
+                    Diagnostic::error(
+                        &source.display,
+                        format!("a second `_index` for the same section in `{lang}`"),
+                    )
+                    .with_hint("keep one `_index.md` per folder and language"),
+                );
+                continue;
+            }
+            by_key.insert((dir.clone(), lang.clone()), sections.len());
+            sections.push(new_section(&config, Some(source), front, dir, lang));
+        }
+        let default_lang = config.language.clone();
+        if let std::collections::hash_map::Entry::Vacant(e) =
+            by_key.entry((PathBuf::new(), default_lang.clone()))
+        {
+            e.insert(sections.len());
+            let front = FrontMatter {
+                title: Some(config.title.clone()),
+                ..FrontMatter::default()
+            };
+            sections.push(new_section(
+                &config,
+                None,
+                front,
+                PathBuf::new(),
+                default_lang.clone(),
+            ));
+        }
+
+        // Parents and inherited settings, shallowest first so parents are resolved before
+        // their children.
+        let mut order: Vec<usize> = (0..sections.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                sections[i].dir.components().count(),
+                sections[i].dir.clone(),
+                sections[i].lang.clone(),
+            )
+        });
+        for &i in &order {
+            let parent = sections[i]
+                .dir
+                .parent()
+                .and_then(|p| nearest_section(&by_key, p, &sections[i].lang, &default_lang));
+            let parent = if sections[i].dir.as_os_str().is_empty() {
+                None
+            } else {
+                parent
+            };
+            sections[i].parent = parent;
+            let (p_kind, p_audience, p_html) = match parent {
+                Some(p) => (
+                    sections[p].kind.clone(),
+                    sections[p].audience.clone(),
+                    sections[p].raw_html,
+                ),
+                None => (
+                    "page".to_string(),
+                    config.default_audience().to_string(),
+                    config.raw_html,
+                ),
+            };
+            let s = &mut sections[i];
+            s.kind = s.front.kind.clone().unwrap_or(p_kind);
+            s.audience = s.front.audience.clone().unwrap_or(p_audience);
+            s.raw_html = s.front.markdown.and_then(|m| m.html).unwrap_or(p_html);
+            s.sort_by = s
+                .front
+                .sort_by
+                .clone()
+                .unwrap_or_else(|| default_sort(&s.kind).into());
+            if let Some(src) = &s.source {
+                check_audience(&config, src, &s.front, &mut diags);
+            }
+        }
+
+        let placer = Placer {
+            config: &config,
+            sections: &sections,
+            by_key: &by_key,
+        };
+        let mut pages: Vec<Page> = page_files
+            .into_iter()
+            .filter_map(|(source, front)| placer.place(source, front, &mut diags))
+            .collect();
+        pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
+
+        check_people(&pages, &community, &mut diags);
+        let site = Site {
+            now: date::now(),
+            audience: config.public_audience().to_string(),
+            member_visible: vec![true; community.members.len()],
+            community_visible: vec![true; community.communities.len()],
+            community,
+            homes: sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.dir.as_os_str().is_empty())
+                .map(|(i, s)| (s.lang.clone(), i))
+                .collect(),
+            config,
+            root,
+            pages,
+            sections,
+            data,
+            taxonomies: Vec::new(),
+        };
+        (site, diags)
+    }
+
+    /// Sections by folder and language, to place pages with a [`Placer`].
+    pub fn section_keys(&self) -> HashMap<(PathBuf, String), usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+            .collect()
+    }
+
+    /// Authors and job contacts that are not members.
+    pub fn check_people(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        check_people(&self.pages, &self.community, &mut diags);
+        diags
+    }
+
+    /// What happens to HTML typed in the bodies of section `section` and of its pages.
+    pub fn raw_html(&self, section: usize) -> RawHtml {
+        self.sections
+            .get(section)
+            .map_or(self.config.raw_html, |s| s.raw_html)
+    }
+
+    /// The visible pages.
+    pub fn visible_pages(&self) -> impl Iterator<Item = (usize, &Page)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.hidden.is_none())
+            .map(|(i, p)| (i, &**p))
+    }
+
+    /// The visible sections.
+    pub fn visible_sections(&self) -> impl Iterator<Item = (usize, &Section)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.hidden.is_none())
+    }
+
+    /// Whether a page has a moment (see [`Page::moments`]) from `a` to `b`, both included, in
+    /// either order: whether a build at `b` may differ from one at `a` in what it shows.
+    pub fn moment_between(&self, a: jiff::Timestamp, b: jiff::Timestamp) -> bool {
+        let (from, to) = if a <= b { (a, b) } else { (b, a) };
+        self.pages
+            .iter()
+            .any(|p| p.moments().any(|m| from <= m && m <= to))
+    }
+
+    /// Fills section page lists, subsections and taxonomies from the visible items.
+    pub fn attach(&mut self) {
+        for s in &mut self.sections {
+            s.pages.clear();
+            s.subsections.clear();
+        }
+        // A closed job posting keeps its page (saying it is closed) but leaves the listing.
+        let now = self.now;
+        let visible: Vec<(usize, usize)> = self
+            .visible_pages()
+            .filter(|(_, p)| !p.job_closed(now))
+            .map(|(i, p)| (i, p.section))
+            .collect();
+        for (i, s) in visible {
+            self.sections[s].pages.push(i);
+        }
+        let subs: Vec<(usize, usize)> = self
+            .visible_sections()
+            .filter_map(|(i, s)| s.parent.map(|p| (p, i)))
+            .collect();
+        for (p, i) in subs {
+            self.sections[p].subsections.push(i);
+        }
+        let pages = &self.pages;
+        let sections_ro: Vec<(i64, String)> = self
+            .sections
+            .iter()
+            .map(|s| (s.weight, s.title.clone()))
+            .collect();
+        let titles: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
+        for s in &mut self.sections {
+            sort_pages(&mut s.pages, pages, &titles, &s.sort_by);
+            s.subsections
+                .sort_by(|&a, &b| sections_ro[a].cmp(&sections_ro[b]).then(a.cmp(&b)));
+        }
+        self.taxonomies = taxonomy::collect(self);
+    }
+
+    /// Sorts pages newest first; undated pages last, then by file order, so lists are stable.
+    pub fn newest_first(&self, pages: &mut [usize]) {
+        pages.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(self.pages[i].date.map(|d| d.timestamp())),
+                i,
+            )
+        });
+    }
+
+    /// `section` if this build shows it, else its nearest visible ancestor: a page opened
+    /// wider than its section must not carry the section's title or text.
+    pub fn visible_section(&self, section: usize) -> usize {
+        self.ancestors(section)
+            .into_iter()
+            .rev()
+            .find(|&s| self.sections[s].hidden.is_none())
+            .unwrap_or(section)
+    }
+
+    /// Sections from the home page down to `section`, for breadcrumbs.
+    pub fn ancestors(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        let mut cur = section;
+        while let Some(p) = self.sections[cur].parent {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Places page files among the sections of a site: language, section, slug, URL, dates, kind.
+pub struct Placer<'a> {
+    pub config: &'a Config,
+    pub sections: &'a [Section],
+    /// Sections by folder and language.
+    pub by_key: &'a HashMap<(PathBuf, String), usize>,
+}
+
+impl Placer<'_> {
+    /// The page of one parsed file, or `None` (with a diagnostic) when it cannot be placed.
+    pub fn place(
+        &self,
+        source: Source,
+        front: FrontMatter,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Page> {
+        let config = self.config;
+        let rel = source.rel.clone();
+        let file_name = rel
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (stem, file_lang) = split_lang(&file_name, config);
+        let parent_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        // `name/index.md` is the page `name`, with its folder as assets.
+        let (stem, dir, bundle_dir) = if stem == "index" {
+            let name = parent_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            match name {
+                Some(name) => (
+                    name,
+                    parent_dir
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                    Some(parent_dir.clone()),
+                ),
+                None => (stem.to_string(), parent_dir.clone(), None),
+            }
+        } else {
+            (stem.to_string(), parent_dir.clone(), None)
+        };
+        if bundle_dir.is_some()
+            && self
+                .by_key
+                .keys()
+                .any(|(d, _)| Some(d) == bundle_dir.as_ref())
+        {
+            diags.push(
+                Diagnostic::error(
+                    &source.display,
+                    "this folder has both `index.md` (a page) and `_index.md` (a section)",
+                )
+                .with_hint(
+                    "rename `index.md` to a page name, or `_index.md` if the folder is a section",
+                ),
+            );
+            return None;
+        }
+        let lang = resolve_lang(config, &source, &front, file_lang, diags)?;
+        let section = nearest_section(self.by_key, &dir, &lang, &config.language)?;
+        let slug = match &front.slug {
+            Some(s) => {
+                let slug = slugify(s);
+                if slug.is_empty() {
+                    diags.push(
+                        source
+                            .key_error(
+                                "slug",
+                                format!("`slug` `{s}` has no letters or digits to make a URL of"),
+                            )
+                            .with_hint("use words, like `my-page`"),
+                    );
+                }
+                slug
+            }
+            None => slugify(&stem),
+        };
+        let mut parts = dir_parts(&dir);
+        parts.push(slug.clone());
+        let prefix = if lang == config.language {
+            ""
+        } else {
+            lang.as_str()
+        };
+        let url = url_of(&config.root, prefix, &parts);
+        let parse_date = |v: &Option<frontmatter::DateText>| {
+            v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
+        };
+        check_audience(config, &source, &front, diags);
+        let audience = front
+            .audience
+            .clone()
+            .unwrap_or_else(|| self.sections[section].audience.clone());
+        let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
+        let translation_key = slash_path(&dir.join(&stem));
+        let mut page = Page {
+            date: parse_date(&front.date),
+            updated: parse_date(&front.updated),
+            publish_date: parse_date(&front.publish_date),
+            expiry_date: parse_date(&front.expiry_date),
+            kind: self.sections[section].kind.clone(),
+            source,
+            front,
+            title,
+            lang,
+            translation_key,
+            slug,
+            url,
+            audience,
+            section,
+            bundle_dir,
+            hidden: None,
+            rendered: None,
+            event: None,
+            job: None,
+        };
+        match page.kind.as_str() {
+            "events" => page.event = kinds::event(&page.source, page.front.extra.as_ref(), diags),
+            "careers" => page.job = kinds::job(&page.source, page.front.extra.as_ref(), diags),
+            _ => {}
+        }
+        Some(page)
+    }
+}
+
+/// Post authors and job contacts must be members: a typo would silently lose the link.
+fn check_people(
+    pages: &[Arc<Page>],
+    community: &community::CommunityData,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let ids: Vec<&str> = community.members.iter().map(|m| m.id.as_str()).collect();
+    let hint = |id: &str| match crate::diagnostics::suggest(id, ids.iter().copied()) {
+        Some(s) => {
+            format!("did you mean `{s}`? Authors and contacts are member ids from data/members")
+        }
+        None => {
+            "authors and contacts are member ids from data/members; add the member or fix the id"
+                .to_string()
+        }
+    };
+    for p in pages {
+        for a in &p.front.authors {
+            if !ids.contains(&a.as_str()) {
+                diags.push(
+                    p.source
+                        .key_error("authors", format!("author `{a}` is not a member"))
+                        .with_hint(hint(a)),
+                );
+            }
+        }
+        for c in contacts(p) {
+            if !ids.contains(&c) {
+                diags.push(
+                    p.source
+                        .key_error("extra", format!("job contact `{c}` is not a member"))
+                        .with_hint(hint(c)),
+                );
+            }
+        }
+    }
+}
+
+/// Member ids a page names as contacts (`extra.contacts`, on job postings).
+pub fn contacts(page: &Page) -> Vec<&str> {
+    page.front
+        .extra
+        .as_ref()
+        .and_then(|e| e.get("contacts"))
+        .and_then(|c| c.as_array())
+        .map(|list| list.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
+}
+
+fn new_section(
+    config: &Config,
+    source: Option<Source>,
+    front: FrontMatter,
+    dir: PathBuf,
+    lang: String,
+) -> Section {
+    let prefix = if lang == config.language {
+        ""
+    } else {
+        lang.as_str()
+    };
+    let url = url_of(&config.root, prefix, &dir_parts(&dir));
+    let title = front.title.clone().unwrap_or_else(|| {
+        dir.file_name()
+            .map(|n| humanize(&n.to_string_lossy()))
+            .unwrap_or_else(|| config.title.clone())
+    });
+    Section {
+        // `0` is an error of the front matter; the build goes on with the site's value
+        // rather than one list page per item.
+        paginate_by: front
+            .paginate_by
+            .filter(|&n| n > 0)
+            .unwrap_or(config.paginate_by),
+        weight: front.weight.unwrap_or(0),
+        source,
+        front,
+        dir,
+        title,
+        lang,
+        kind: String::new(),
+        audience: String::new(),
+        raw_html: RawHtml::default(),
+        url,
+        parent: None,
+        sort_by: String::new(),
+        hidden: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        rendered: None,
+    }
+}
+
+fn default_sort(kind: &str) -> &'static str {
+    match kind {
+        "blog" | "events" | "careers" => "date",
+        _ => "weight",
+    }
+}
+
+/// Newest first for dates (undated last), lightest first for weights; titles (`titles`, in
+/// lowercase, by page) break ties, then file paths (pages are in file order).
+fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_by: &str) {
+    list.sort_by_cached_key(|&i| {
+        let p = &pages[i];
+        let primary = match sort_by {
+            "date" => (Some(std::cmp::Reverse(p.date.map(|d| d.timestamp()))), 0),
+            "title" => (None, 0),
+            _ => (None, p.front.weight.unwrap_or(0)),
+        };
+        (primary, titles[i].as_str(), p.source.rel.as_path())
+    });
+}
+
+/// The section that lists items of `dir` in `lang`: the nearest folder upwards with an
+/// `_index` in that language, or else in the default language.
+fn nearest_section(
+    by_key: &HashMap<(PathBuf, String), usize>,
+    dir: &Path,
+    lang: &str,
+    default_lang: &str,
+) -> Option<usize> {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        for l in [lang, default_lang] {
+            if let Some(&i) = by_key.get(&(d.to_path_buf(), l.to_string())) {
+                return Some(i);
+            }
+        }
+        cur = d.parent();
+    }
+    by_key
+        .get(&(PathBuf::new(), default_lang.to_string()))
+        .copied()
+}
+
+fn resolve_lang(
+    config: &Config,
+    source: &Source,
+    front: &FrontMatter,
+    file_lang: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match (&front.lang, file_lang) {
+        (Some(l), _) if !config.knows_language(l) => {
+            diags.push(
+                source
+                    .key_error("lang", format!("unknown language `{l}`"))
+                    .with_hint(format!(
+                        "the site's languages are {}; add `{l}` to `languages` in site.yaml",
+                        config.languages.join(", ")
+                    )),
+            );
+            None
+        }
+        (Some(l), _) => Some(l.clone()),
+        (None, Some(l)) => Some(l.to_string()),
+        (None, None) => Some(config.language.clone()),
+    }
+}
+
+fn check_audience(
+    config: &Config,
+    source: &Source,
+    front: &FrontMatter,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(a) = &front.audience {
+        if config.audience_rank(a).is_none() {
+            let names: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+            let hint = match crate::diagnostics::suggest(a, names.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? The audiences in site.yaml are {}",
+                    names.join(", ")
+                ),
+                None => format!("the audiences in site.yaml are {}", names.join(", ")),
+            };
+            diags.push(
+                source
+                    .key_error("audience", format!("unknown audience `{a}`"))
+                    .with_hint(hint),
+            );
+        }
+    }
+}

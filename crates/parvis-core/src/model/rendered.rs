@@ -1,0 +1,79 @@
+//! A page body as the markdown stage rendered it: HTML, table of contents, the links to
+//! resolve. The model holds it on pages and sections; the markdown stage makes it.
+
+use crate::config::RawHtml;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link found in the body, to check and turn into a URL once every page is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingLink {
+    /// Written `[text](page.md "if-visible")`: dropped, keeping its text, when the target is
+    /// not in the build.
+    pub drop_if_hidden: bool,
+    /// Byte offset of the link in the body, for errors.
+    pub offset: usize,
+    /// As written.
+    pub raw: String,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A Markdown file, relative to `content/`, and an optional anchor in it.
+    Page(PathBuf, Option<String>),
+    /// An anchor in the same page.
+    Anchor(String),
+    /// A file under `content/` other than Markdown (an image beside the page).
+    Asset(PathBuf),
+    /// A relative path that leaves `content/`.
+    Outside,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, when the body has the marker.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, for checking links with anchors.
+    pub anchors: HashSet<String>,
+    pub word_count: usize,
+    pub links: Vec<PendingLink>,
+    /// Questions and answers of `faq` shortcodes, for FAQPage structured data.
+    pub faqs: Vec<(String, String)>,
+    /// Names of the shortcodes the body calls, sorted: a change to one of their templates
+    /// renders the body again.
+    pub shortcodes: Vec<String>,
+    /// Hash of what a template shows of the body (HTML, summary, table of contents), set once
+    /// its links are resolved; `serve` compares it instead of the text.
+    pub fingerprint: u64,
+    /// Whether the writer's HTML was kept or sanitised: `serve` renders the body again when
+    /// its section's setting changes.
+    pub raw_html: RawHtml,
+}
+
+impl Rendered {
+    /// Sets [`Rendered::fingerprint`] from the final HTML.
+    pub fn seal(&mut self) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.html.hash(&mut h);
+        self.summary.hash(&mut h);
+        serde_json::to_string(&self.toc)
+            .unwrap_or_default()
+            .hash(&mut h);
+        self.fingerprint = h.finish();
+    }
+}

@@ -1,0 +1,355 @@
+//! Links between pages: check every `.md` link, anchor and asset, and write the final URLs in
+//! place of the placeholders that rendering left.
+
+use parvis_core::diagnostics::{suggest, Budget, Diagnostic};
+use parvis_core::load::slash_path;
+use parvis_core::model::rendered::LinkTarget;
+use parvis_core::model::{Hidden, Site};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Something a link can point at.
+struct Target<'a> {
+    url: &'a str,
+    anchors: Option<&'a HashSet<String>>,
+    hidden: Option<&'a Hidden>,
+}
+
+/// Which rendered body: a page or a section.
+#[derive(Clone, Copy)]
+enum Item {
+    Page(usize),
+    Section(usize),
+}
+
+/// Resolves the links of every visible page and section. `assets` are the non-Markdown files
+/// under `content/`, relative to it.
+pub fn resolve(
+    site: &mut Site,
+    assets: &HashMap<PathBuf, bool>,
+    audience: &str,
+) -> Vec<Diagnostic> {
+    let items: Vec<Item> = site
+        .visible_pages()
+        .map(|(i, _)| Item::Page(i))
+        .chain(
+            site.visible_sections()
+                .filter(|(_, s)| s.source.is_some())
+                .map(|(i, _)| Item::Section(i)),
+        )
+        .collect();
+    resolve_items(site, assets, audience, &items)
+}
+
+/// Resolves the links of the pages and sections whose source is at one of `rels` (relative to
+/// `content/`), after `serve` rendered them again.
+pub fn resolve_some(
+    site: &mut Site,
+    assets: &HashMap<PathBuf, bool>,
+    audience: &str,
+    rels: &HashSet<&Path>,
+) -> Vec<Diagnostic> {
+    let items: Vec<Item> = site
+        .visible_pages()
+        .filter(|(_, p)| rels.contains(p.source.rel.as_path()))
+        .map(|(i, _)| Item::Page(i))
+        .chain(
+            site.visible_sections()
+                .filter(|(_, s)| {
+                    s.source
+                        .as_ref()
+                        .is_some_and(|src| rels.contains(src.rel.as_path()))
+                })
+                .map(|(i, _)| Item::Section(i)),
+        )
+        .collect();
+    resolve_items(site, assets, audience, &items)
+}
+
+fn resolve_items(
+    site: &mut Site,
+    assets: &HashMap<PathBuf, bool>,
+    audience: &str,
+    items: &[Item],
+) -> Vec<Diagnostic> {
+    let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
+    for p in &site.pages {
+        targets.insert(
+            &p.source.rel,
+            Target {
+                url: &p.url,
+                anchors: p.rendered.as_ref().map(|r| &r.anchors),
+                hidden: p.hidden.as_ref(),
+            },
+        );
+    }
+    for s in &site.sections {
+        if let Some(src) = &s.source {
+            targets.insert(
+                &src.rel,
+                Target {
+                    url: &s.url,
+                    anchors: s.rendered.as_ref().map(|r| &r.anchors),
+                    hidden: s.hidden.as_ref(),
+                },
+            );
+        }
+    }
+    let root = site.config.root.as_str();
+    let resolved: Vec<(Item, Vec<String>, Vec<Diagnostic>)> = items
+        .par_iter()
+        .filter_map(|&item| {
+            let (source, rendered) = match item {
+                Item::Page(i) => (&site.pages[i].source, site.pages[i].rendered.as_ref()?),
+                Item::Section(i) => (
+                    site.sections[i].source.as_ref()?,
+                    site.sections[i].rendered.as_ref()?,
+                ),
+            };
+            let mut diags = Vec::new();
+            let mut budget = Budget::default();
+            let urls = rendered
+                .links
+                .iter()
+                .map(|link| {
+                    let found = match &link.target {
+                        LinkTarget::Anchor(a) => {
+                            check_anchor(Some(&rendered.anchors), a).map(|_| format!("#{a}"))
+                        }
+                        LinkTarget::Page(path, anchor) => {
+                            match page_url(&targets, path, anchor.as_deref()) {
+                                Err(Problem::Hidden(_)) if link.drop_if_hidden => Ok(String::new()),
+                                found => found,
+                            }
+                        }
+                        LinkTarget::Asset(path) => match assets.get(path) {
+                            Some(true) => Ok(format!("{root}{}", encode_path(&slash_path(path)))),
+                            Some(false) => Err(Problem::HiddenFile(path)),
+                            None => Err(Problem::NoFile(path)),
+                        },
+                        LinkTarget::Outside => Err(Problem::Outside),
+                    };
+                    found.unwrap_or_else(|problem| {
+                        if budget.take() {
+                            let page = match &link.target {
+                                LinkTarget::Page(path, _) => {
+                                    format!("content/{}", slash_path(path))
+                                }
+                                _ => "this page".to_string(),
+                            };
+                            let d = problem.diagnostic(&targets, &link.raw, &page, audience);
+                            diags.push(
+                                source
+                                    .body_error(link.offset, d.message)
+                                    .with_hint(d.hint.unwrap_or_default()),
+                            );
+                        }
+                        link.raw.clone()
+                    })
+                })
+                .collect();
+            diags.extend(budget.summary(&source.display, "broken links"));
+            Some((item, urls, diags))
+        })
+        .collect();
+
+    let mut all = Vec::new();
+    for (item, urls, diags) in resolved {
+        all.extend(diags);
+        let rendered = match item {
+            Item::Page(i) => std::sync::Arc::make_mut(&mut site.pages[i])
+                .rendered
+                .as_mut(),
+            Item::Section(i) => site.sections[i].rendered.as_mut(),
+        };
+        if let Some(r) = rendered {
+            let r = std::sync::Arc::make_mut(r);
+            if !urls.is_empty() {
+                r.html = substitute(&r.html, &urls);
+                r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+            }
+            r.seal();
+        }
+    }
+    all
+}
+
+/// Why a link has no URL in this build. Finding it is cheap; saying it (suggestions, lists of
+/// ids) is done only for the problems a file's [`Budget`] lets through.
+enum Problem<'a> {
+    /// No page at that path.
+    NoPage(&'a Path),
+    /// The page exists but this build does not show it.
+    Hidden(&'a Hidden),
+    /// The page (or this page) has no heading with that id.
+    NoAnchor {
+        anchor: &'a str,
+        anchors: &'a HashSet<String>,
+    },
+    NoFile(&'a Path),
+    /// The file belongs to a page or section this build does not show.
+    HiddenFile(&'a Path),
+    Outside,
+}
+
+impl Problem<'_> {
+    /// The message and hint for the link written `raw`, to `page` (`content/x.md` or `this
+    /// page`), in the build of `audience`. The caller places it.
+    fn diagnostic(
+        &self,
+        targets: &HashMap<&Path, Target<'_>>,
+        raw: &str,
+        page: &str,
+        audience: &str,
+    ) -> Diagnostic {
+        let (message, hint) = match self {
+            Problem::NoPage(path) => {
+                let wanted = slash_path(path);
+                let known: Vec<String> = targets.keys().map(|p| slash_path(p)).collect();
+                let hint = match suggest(&wanted, known.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean content/{s}? Paths are relative to the page's folder"
+                    ),
+                    None => "paths are relative to the page's folder; check the file name".into(),
+                };
+                (
+                    format!("link to `{raw}`: there is no page content/{wanted}"),
+                    hint,
+                )
+            }
+            Problem::Hidden(Hidden::Audience(a)) => (
+                format!("link to `{raw}`: {page} is only open to `{a}`, and the `{audience}` audience may not see it"),
+                format!("open {page} to `{audience}` (`audience: {audience}` in its front matter), remove the link, or write it [text]({raw} \"if-visible\") to keep only its text where the page is hidden"),
+            ),
+            Problem::Hidden(other) => (
+                format!("link to `{raw}`: {page} is {other} and not part of this build"),
+                format!("remove the link, publish the page, or write it [text]({raw} \"if-visible\") to keep only its text while the page is hidden"),
+            ),
+            Problem::NoAnchor { anchor, anchors } => {
+                let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                let hint = match suggest(anchor, known.iter().copied()) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None if known.is_empty() => "that page has no headings".to_string(),
+                    None if known.len() > 20 => format!(
+                        "its heading ids include: {}, and {} more",
+                        known[..20].join(", "),
+                        known.len() - 20
+                    ),
+                    None => format!("its heading ids are: {}", known.join(", ")),
+                };
+                (
+                    format!("link to `{raw}`: {page} has no heading with the id `{anchor}`"),
+                    hint,
+                )
+            }
+            Problem::NoFile(path) => (
+                format!("link to `{raw}`: there is no such file"),
+                format!(
+                    "put the file at content/{}, or fix the path (it is relative to the page's folder)",
+                    slash_path(path)
+                ),
+            ),
+            Problem::HiddenFile(path) => (
+                format!(
+                    "link to `{raw}`: content/{} belongs to a page or section that the `{audience}` build does not show (another audience's, a draft or not yet published)",
+                    slash_path(path)
+                ),
+                "open that page or section to this audience, or remove the link".into(),
+            ),
+            Problem::Outside => (
+                format!("link to `{raw}` leaves the content folder"),
+                "link to pages inside content/ with a relative path, or to other sites with a full URL".into(),
+            ),
+        };
+        Diagnostic::error("", message).with_hint(hint)
+    }
+}
+
+fn page_url<'a>(
+    targets: &'a HashMap<&Path, Target<'_>>,
+    path: &'a Path,
+    anchor: Option<&'a str>,
+) -> Result<String, Problem<'a>> {
+    let Some(t) = targets.get(path) else {
+        return Err(Problem::NoPage(path));
+    };
+    if let Some(h) = t.hidden {
+        return Err(Problem::Hidden(h));
+    }
+    match anchor {
+        Some(a) => check_anchor(t.anchors, a).map(|_| format!("{}#{a}", t.url)),
+        None => Ok(t.url.to_string()),
+    }
+}
+
+fn check_anchor<'a>(
+    anchors: Option<&'a HashSet<String>>,
+    anchor: &'a str,
+) -> Result<(), Problem<'a>> {
+    match anchors {
+        Some(anchors) if !anchor.is_empty() && !anchors.contains(anchor) => {
+            Err(Problem::NoAnchor { anchor, anchors })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `urls[n]` in place of each placeholder `n`.
+fn substitute(html: &str, urls: &[String]) -> String {
+    if urls.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = rest.find("@@PV") {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let (kind, after) = ["@@PVLINK", "@@PVOPEN", "@@PVCLOSE"]
+            .iter()
+            .find_map(|k| tail.strip_prefix(k).map(|a| (*k, a)))
+            .unwrap_or(("", &tail[4..]));
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n: Option<usize> = after[..digits].parse().ok();
+        match n.filter(|&n| !kind.is_empty() && after[digits..].starts_with("@@") && n < urls.len())
+        {
+            Some(n) => {
+                match kind {
+                    "@@PVLINK" => escape_attr(&mut out, &urls[n]),
+                    // A droppable link: an empty URL means the target is hidden here.
+                    "@@PVOPEN" if !urls[n].is_empty() => {
+                        out.push_str("<a href=\"");
+                        escape_attr(&mut out, &urls[n]);
+                        out.push_str("\">");
+                    }
+                    "@@PVCLOSE" if !urls[n].is_empty() => out.push_str("</a>"),
+                    _ => {}
+                }
+                rest = &after[digits + 2..];
+            }
+            None => {
+                out.push_str(&tail[..tail.len() - after.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25").replace(' ', "%20")
+}

@@ -1,0 +1,652 @@
+//! What templates see: the model turned into plain values, as documented in
+//! `themes/default/README.md`. Only visible items are ever put here.
+
+use parvis_core::model::rendered::TocEntry;
+use parvis_core::model::taxonomy::values;
+use parvis_core::model::{Page, Section, Site};
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TermRef {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Translation<'a> {
+    pub lang: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub draft: bool,
+    pub audience: &'a str,
+    pub kind: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub path: String,
+    pub slug: &'a str,
+    pub lang: &'a str,
+    pub translations: Vec<Translation<'a>>,
+    pub authors: &'a [String],
+    pub tags: Vec<TermRef>,
+    pub themes: Vec<TermRef>,
+    pub weight: Option<i64>,
+    pub image: Option<&'a str>,
+    /// Absolute URL of `image`, for OpenGraph.
+    pub image_permalink: Option<String>,
+    pub extra: &'a Value,
+    pub content: &'a str,
+    pub summary: Option<&'a str>,
+    pub toc: &'a [TocEntry],
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub ancestors: Vec<Link<'a>>,
+    pub event: Option<EventCtx>,
+    pub job: Option<JobCtx>,
+    /// Previous and next pages of the section, in its order (docs reading order).
+    pub previous: Option<Link<'a>>,
+    pub next: Option<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EventCtx {
+    /// RFC 3339 with the event's offset.
+    pub start: String,
+    pub end: Option<String>,
+    /// "21 January 2027, 14:00 (Europe/Paris)".
+    pub start_display: String,
+    pub end_display: Option<String>,
+    pub timezone: String,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub registration_url: Option<String>,
+    pub recurrence: Option<String>,
+    pub status: String,
+    pub upcoming: bool,
+    /// The event's calendar file.
+    pub ics_url: String,
+}
+
+#[derive(Serialize)]
+pub struct SalaryCtx {
+    pub currency: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: String,
+}
+
+#[derive(Serialize)]
+pub struct JobCtx {
+    pub team: Option<String>,
+    pub locations: Vec<String>,
+    pub remote: String,
+    pub employment_type: String,
+    pub salary: Option<SalaryCtx>,
+    pub valid_through: Option<String>,
+    pub valid_through_display: Option<String>,
+    pub closed: bool,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
+}
+
+/// A page as listed in a section, a taxonomy term or the home page.
+#[derive(Serialize)]
+pub struct PageSummary<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub description: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub tags: Vec<TermRef>,
+    pub themes: Vec<TermRef>,
+    pub authors: &'a [String],
+    pub reading_time: usize,
+    pub draft: bool,
+    pub image: Option<&'a str>,
+    pub extra: &'a Value,
+    pub lang: &'a str,
+    pub kind: &'a str,
+    pub event: Option<EventCtx>,
+    pub job: Option<JobCtx>,
+}
+
+#[derive(Serialize)]
+pub struct Subsection<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+    pub kind: &'a str,
+    pub page_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct SectionCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub kind: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub path: String,
+    pub lang: &'a str,
+    pub content: &'a str,
+    pub extra: &'a Value,
+    pub ancestors: Vec<Link<'a>>,
+    pub subsections: Vec<Subsection<'a>>,
+    pub pages: Vec<PageSummary<'a>>,
+    pub page_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+/// URL of pagination page `n` (1-based) of a list at `base`.
+pub fn pager_url(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+impl Paginator {
+    /// `None` when everything fits on one page.
+    pub fn new(base: &str, current: usize, total: usize) -> Option<Paginator> {
+        (total > 1).then(|| Paginator {
+            current,
+            total,
+            previous_url: (current > 1).then(|| pager_url(base, current - 1)),
+            next_url: (current < total).then(|| pager_url(base, current + 1)),
+            pages: (1..=total)
+                .map(|n| PagerLink {
+                    number: n,
+                    url: pager_url(base, n),
+                    current: n == current,
+                })
+                .collect(),
+        })
+    }
+}
+
+static NULL: Value = Value::Null;
+
+/// Shared lookups, computed once per build.
+pub struct Lookups<'a> {
+    pub site: &'a Site,
+    /// Position of each listed page in its section's order, by page.
+    positions: Vec<Option<usize>>,
+    translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// The slug of every tag and theme: pages share a few, and slugs are slow to make.
+    slugs: HashMap<&'a str, String>,
+}
+
+impl<'a> Lookups<'a> {
+    pub fn new(site: &'a Site) -> Lookups<'a> {
+        let mut translations: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        for (_, p) in site.visible_pages() {
+            translations
+                .entry(p.translation_key.as_str())
+                .or_default()
+                .push((p.lang.as_str(), p.url.as_str()));
+        }
+        for list in translations.values_mut() {
+            list.sort();
+        }
+        let mut positions = vec![None; site.pages.len()];
+        for s in &site.sections {
+            for (pos, &i) in s.pages.iter().enumerate() {
+                positions[i] = Some(pos);
+            }
+        }
+        let mut slugs = HashMap::new();
+        for (_, p) in site.visible_pages() {
+            for v in p.front.tags.iter().chain(&p.front.themes) {
+                slugs
+                    .entry(v.as_str())
+                    .or_insert_with(|| parvis_core::text::slugify(v));
+            }
+        }
+        Lookups {
+            site,
+            positions,
+            translations,
+            slugs,
+        }
+    }
+
+    pub fn permalink(&self, url: &str) -> String {
+        self.site.config.permalink(url)
+    }
+
+    fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {
+        if !self.site.config.taxonomies.iter().any(|t| t == taxonomy) {
+            return Vec::new();
+        }
+        values(page, taxonomy)
+            .iter()
+            .filter_map(|v| {
+                let slug = self
+                    .slugs
+                    .get(v.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| parvis_core::text::slugify(v));
+                (!slug.is_empty()).then(|| TermRef {
+                    name: v.clone(),
+                    url: format!("{}{taxonomy}/{slug}/", self.site.config.root),
+                })
+            })
+            .collect()
+    }
+
+    /// Visible sections from the home page down to `section`.
+    pub fn ancestors(&self, section: usize) -> Vec<Link<'a>> {
+        self.site
+            .ancestors(section)
+            .into_iter()
+            .map(|i| &self.site.sections[i])
+            .filter(|s| s.hidden.is_none())
+            .map(|s| Link {
+                title: &s.title,
+                url: &s.url,
+            })
+            .collect()
+    }
+
+    pub fn page(&self, i: usize) -> PageCtx<'a> {
+        let p = &self.site.pages[i];
+        let r = p.rendered.as_ref();
+        let words = r.map_or(0, |r| r.word_count);
+        let translations = self
+            .translations
+            .get(p.translation_key.as_str())
+            .filter(|l| l.len() > 1)
+            .map(|l| {
+                l.iter()
+                    .map(|&(lang, url)| Translation {
+                        lang,
+                        url,
+                        permalink: self.permalink(url),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PageCtx {
+            title: &p.title,
+            description: p.front.description.as_deref(),
+            date: p.date.map(|d| d.iso()),
+            date_display: p.date.map(|d| d.display(&p.lang)),
+            updated: p.updated.map(|d| d.iso()),
+            updated_display: p.updated.map(|d| d.display(&p.lang)),
+            draft: p.front.draft,
+            audience: &p.audience,
+            kind: &p.kind,
+            url: &p.url,
+            permalink: self.permalink(&p.url),
+            path: parvis_core::load::slash_path(&p.source.rel),
+            slug: &p.slug,
+            lang: &p.lang,
+            translations,
+            authors: &p.front.authors,
+            tags: self.terms(p, "tags"),
+            themes: self.terms(p, "themes"),
+            weight: p.front.weight,
+            image: p.front.image.as_deref(),
+            image_permalink: p.front.image.as_deref().map(|img| {
+                if img.starts_with("https://") || img.starts_with("http://") {
+                    img.to_string()
+                } else {
+                    let root = &self.site.config.root;
+                    self.permalink(&format!("{root}{}", img.trim_start_matches('/')))
+                }
+            }),
+            extra: p.front.extra.as_ref().unwrap_or(&NULL),
+            content: r.map_or("", |r| r.html.as_str()),
+            summary: r.and_then(|r| r.summary.as_deref()),
+            toc: r.map_or(&[], |r| r.toc.as_slice()),
+            word_count: words,
+            reading_time: reading_time(words),
+            ancestors: self.ancestors(p.section),
+            event: self.event(p),
+            job: self.job(p),
+            previous: self.neighbour(i, -1),
+            next: self.neighbour(i, 1),
+        }
+    }
+
+    /// The page before or after `i` in its section's order.
+    fn neighbour(&self, i: usize, step: isize) -> Option<Link<'a>> {
+        let p = &self.site.pages[i];
+        let list = &self.site.sections[p.section].pages;
+        let pos = self.positions[i]?;
+        let j = pos.checked_add_signed(step)?;
+        list.get(j).map(|&k| {
+            let q = &self.site.pages[k];
+            Link {
+                title: &q.title,
+                url: &q.url,
+            }
+        })
+    }
+
+    fn event(&self, p: &Page) -> Option<EventCtx> {
+        let e = p.event.as_ref()?;
+        let lang = p.lang.as_str();
+        let show = |z: &jiff::Zoned| {
+            let day = parvis_core::date::DateValue::Day(z.date()).display(lang);
+            format!("{day}, {}", z.strftime("%H:%M"))
+        };
+        Some(EventCtx {
+            start: e.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            end: e
+                .end
+                .as_ref()
+                .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+            start_display: format!("{} ({})", show(&e.start), e.timezone),
+            end_display: e.end.as_ref().map(show),
+            timezone: e.timezone.clone(),
+            location: e.location.clone(),
+            online_url: e.online_url.clone(),
+            registration_url: e.registration_url.clone(),
+            recurrence: e.rrule.as_ref().map(ToString::to_string),
+            status: e.status.clone(),
+            upcoming: e.end.as_ref().unwrap_or(&e.start).timestamp() >= self.site.now,
+            ics_url: format!("{}event.ics", p.url),
+        })
+    }
+
+    fn job(&self, p: &Page) -> Option<JobCtx> {
+        let j = p.job.as_ref()?;
+        Some(JobCtx {
+            team: j.team.clone(),
+            locations: j.locations.clone(),
+            remote: j.remote.clone(),
+            employment_type: j.employment_type.clone(),
+            salary: j.salary.as_ref().map(|s| SalaryCtx {
+                currency: s.currency.clone(),
+                min: s.min,
+                max: s.max,
+                unit: s.unit.clone(),
+            }),
+            valid_through: j.valid_through.map(|d| d.iso()),
+            valid_through_display: j.valid_through.map(|d| d.display(&p.lang)),
+            closed: p.job_closed(self.site.now),
+            apply_url: j.apply_url.clone(),
+            apply_email: j.apply_email.clone(),
+        })
+    }
+
+    pub fn summary(&self, i: usize) -> PageSummary<'a> {
+        let p = &self.site.pages[i];
+        let r = p.rendered.as_ref();
+        PageSummary {
+            title: &p.title,
+            url: &p.url,
+            permalink: self.permalink(&p.url),
+            date: p.date.map(|d| d.iso()),
+            date_display: p.date.map(|d| d.display(&p.lang)),
+            description: p.front.description.as_deref(),
+            summary: r.and_then(|r| r.summary.as_deref()),
+            tags: self.terms(p, "tags"),
+            themes: self.terms(p, "themes"),
+            authors: &p.front.authors,
+            reading_time: reading_time(r.map_or(0, |r| r.word_count)),
+            draft: p.front.draft,
+            image: p.front.image.as_deref(),
+            extra: p.front.extra.as_ref().unwrap_or(&NULL),
+            lang: &p.lang,
+            kind: &p.kind,
+            event: self.event(p),
+            job: self.job(p),
+        }
+    }
+
+    /// Section `i` with the pages of one pagination page.
+    pub fn section(&self, i: usize, pages: &[usize]) -> SectionCtx<'a> {
+        let s: &'a Section = &self.site.sections[i];
+        SectionCtx {
+            title: &s.title,
+            description: s.front.description.as_deref(),
+            kind: &s.kind,
+            url: &s.url,
+            permalink: self.permalink(&s.url),
+            path: s
+                .source
+                .as_ref()
+                .map(|src| parvis_core::load::slash_path(&src.rel))
+                .unwrap_or_default(),
+            lang: &s.lang,
+            content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
+            extra: s.front.extra.as_ref().unwrap_or(&NULL),
+            ancestors: self.ancestors(i),
+            subsections: s
+                .subsections
+                .iter()
+                .map(|&j| {
+                    let sub = &self.site.sections[j];
+                    Subsection {
+                        title: &sub.title,
+                        url: &sub.url,
+                        description: sub.front.description.as_deref(),
+                        kind: &sub.kind,
+                        page_count: sub.pages.len(),
+                    }
+                })
+                .collect(),
+            pages: pages.iter().map(|&p| self.summary(p)).collect(),
+            page_count: s.pages.len(),
+        }
+    }
+}
+
+/// A node of the docs sidebar.
+#[derive(Serialize)]
+pub struct NavNode<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub current: bool,
+    /// The current page is inside: render it expanded.
+    pub open: bool,
+    /// Pages of this section, only for the section being read (keeps each page's sidebar
+    /// small on large knowledge bases).
+    pub pages: Vec<NavPage<'a>>,
+    pub children: Vec<NavNode<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NavPage<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub current: bool,
+}
+
+impl<'a> Lookups<'a> {
+    /// The sidebar of the docs tree holding `section`, with `current_url` marked; `None`
+    /// outside docs.
+    pub fn docs_nav(&self, section: usize, current_url: &str) -> Option<NavNode<'a>> {
+        let chain: Vec<usize> = self
+            .site
+            .ancestors(section)
+            .into_iter()
+            .filter(|&s| self.site.sections[s].hidden.is_none())
+            .collect();
+        let root = *chain
+            .iter()
+            .find(|&&s| self.site.sections[s].kind == "docs")?;
+        Some(self.nav_node(root, section, &chain, current_url))
+    }
+
+    fn nav_node(
+        &self,
+        i: usize,
+        current_section: usize,
+        chain: &[usize],
+        current_url: &str,
+    ) -> NavNode<'a> {
+        let s = &self.site.sections[i];
+        NavNode {
+            title: &s.title,
+            url: &s.url,
+            current: s.url == current_url,
+            open: chain.contains(&i),
+            pages: if i == current_section {
+                s.pages
+                    .iter()
+                    .map(|&p| {
+                        let p = &self.site.pages[p];
+                        NavPage {
+                            title: &p.title,
+                            url: &p.url,
+                            current: p.url == current_url,
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            children: s
+                .subsections
+                .iter()
+                .map(|&c| self.nav_node(c, current_section, chain, current_url))
+                .collect(),
+        }
+    }
+}
+
+/// Minutes at 200 words a minute, at least one.
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+/// The `site` variable, the same for every template of a build.
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub base_url: &'a str,
+    pub root: &'a str,
+    pub language: &'a str,
+    pub languages: &'a [String],
+    pub audience: &'a str,
+    pub audiences: &'a [String],
+    pub taxonomies: Vec<TaxonomyRef>,
+    pub menu: Vec<MenuEntry>,
+    pub data: &'a Value,
+    pub repo_url: Option<&'a str>,
+    pub extra: &'a Value,
+    /// The search page, when the site has search.
+    pub search_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TaxonomyRef {
+    pub name: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct MenuEntry {
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+}
+
+pub fn site_ctx<'a>(site: &'a Site, audience: &'a str) -> SiteCtx<'a> {
+    let c = &site.config;
+    let menu = match &c.menu {
+        Some(items) => items
+            .iter()
+            .map(|m| MenuEntry {
+                title: m.title.clone(),
+                url: m.url.clone(),
+                kind: "link".into(),
+            })
+            .collect(),
+        None => {
+            let home = site.homes.get(&c.language).copied();
+            let mut top: Vec<&Section> = home
+                .map(|h| {
+                    site.sections[h]
+                        .subsections
+                        .iter()
+                        .map(|&i| &site.sections[i])
+                        .collect()
+                })
+                .unwrap_or_default();
+            top.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+            top.into_iter()
+                .map(|s| MenuEntry {
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                    kind: s.kind.clone(),
+                })
+                .collect()
+        }
+    };
+    SiteCtx {
+        title: &c.title,
+        description: c.description.as_deref(),
+        base_url: &c.base_url,
+        root: &c.root,
+        language: &c.language,
+        languages: &c.languages,
+        audience,
+        audiences: &c.audiences,
+        taxonomies: taxonomy_refs(site),
+        menu,
+        data: &site.data,
+        repo_url: c.repo_url.as_deref(),
+        extra: &c.extra,
+        search_url: c.search.then(|| format!("{}search/", c.root)),
+    }
+}
+
+pub fn taxonomy_refs(site: &Site) -> Vec<TaxonomyRef> {
+    site.taxonomies
+        .iter()
+        .map(|t| TaxonomyRef {
+            name: t.name.clone(),
+            title: capitalize(&t.name),
+            url: t.url.clone(),
+        })
+        .collect()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

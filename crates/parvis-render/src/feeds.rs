@@ -1,0 +1,294 @@
+//! RSS 2.0 and Atom feeds: per blog section, per tag and theme, and for the whole site.
+//!
+//! Relaying news by feed is how a community hears about it, so every feed is complete and valid:
+//! absolute URLs, stable ids, dates from the pages (never the build time, so two builds give the
+//! same bytes), summaries or full content as `feeds.content` in site.yaml says.
+
+use atom_syndication as atom;
+use parvis_core::model::{Page, Site};
+
+/// A feed to write: where, its title, and its pages newest first.
+pub struct FeedSpec {
+    /// Root-relative URL of the page the feed follows (`/blog/`).
+    pub url: String,
+    pub title: String,
+    pub pages: Vec<usize>,
+}
+
+/// A feed a page links to in its `<head>`.
+#[derive(serde::Serialize, Clone, PartialEq)]
+pub struct FeedLink {
+    pub title: String,
+    pub rss: String,
+    pub atom: String,
+}
+
+/// Every feed of the build: the whole site's blog posts, each blog section, each taxonomy term.
+pub fn specs(site: &Site) -> Vec<FeedSpec> {
+    let dated = |pages: &mut Vec<usize>| {
+        pages.retain(|&i| site.pages[i].date.is_some());
+        site.newest_first(pages);
+    };
+    let mut out = Vec::new();
+    let mut all: Vec<usize> = site
+        .visible_pages()
+        .filter(|(_, p)| p.kind == "blog")
+        .map(|(i, _)| i)
+        .collect();
+    if !all.is_empty() {
+        dated(&mut all);
+        out.push(FeedSpec {
+            url: site.config.root.clone(),
+            title: site.config.title.clone(),
+            pages: all,
+        });
+    }
+    for (_, s) in site
+        .visible_sections()
+        .filter(|(_, s)| s.kind == "blog" && s.parent.is_some())
+    {
+        let mut pages = s.pages.clone();
+        dated(&mut pages);
+        if pages.is_empty() {
+            continue;
+        }
+        out.push(FeedSpec {
+            url: s.url.clone(),
+            title: format!("{} · {}", s.title, site.config.title),
+            pages,
+        });
+    }
+    for tax in &site.taxonomies {
+        for term in &tax.terms {
+            let mut pages = term.pages.clone();
+            dated(&mut pages);
+            if !pages.is_empty() {
+                out.push(FeedSpec {
+                    url: term.url.clone(),
+                    title: format!("{} · {}", term.name, site.config.title),
+                    pages,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl FeedSpec {
+    pub fn link(&self) -> FeedLink {
+        FeedLink {
+            title: self.title.clone(),
+            rss: format!("{}rss.xml", self.url),
+            atom: format!("{}atom.xml", self.url),
+        }
+    }
+}
+
+/// The HTML a feed carries for a page, with every site link made absolute: feed readers
+/// have no page to resolve `/blog/…` against.
+fn content(site: &Site, p: &Page) -> String {
+    let r = p.rendered.as_ref();
+    let full = r.map(|r| r.html.clone()).unwrap_or_default();
+    let html = if site.config.feeds.content == "full" {
+        full
+    } else {
+        r.and_then(|r| r.summary.clone())
+            .or_else(|| {
+                p.front
+                    .description
+                    .as_ref()
+                    .map(|d| format!("<p>{}</p>", parvis_core::text::escape(d)))
+            })
+            .unwrap_or(full)
+    };
+    let origin = site.config.permalink("");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("=\"/") {
+        let (before, after) = rest.split_at(i + 2);
+        out.push_str(before);
+        let attr = before.rsplit(' ').next().unwrap_or("");
+        if (attr.starts_with("href=") || attr.starts_with("src=")) && !after.starts_with("//") {
+            out.push_str(&origin);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn author_names(site: &Site, p: &Page) -> Vec<String> {
+    p.front
+        .authors
+        .iter()
+        .filter_map(|id| {
+            let i = site.community.members.iter().position(|m| &m.id == id)?;
+            site.member_visible[i].then(|| site.community.members[i].name.clone())
+        })
+        .collect()
+}
+
+/// `rss.xml` of a feed.
+pub fn rss(site: &Site, spec: &FeedSpec) -> String {
+    let c = &site.config;
+    let items: Vec<rss::Item> = spec
+        .pages
+        .iter()
+        .take(c.feeds.limit)
+        .map(|&i| {
+            let p = &site.pages[i];
+            let link = c.permalink(&p.url);
+            let date = p.date.map(|d| {
+                d.timestamp()
+                    .strftime("%a, %d %b %Y %H:%M:%S +0000")
+                    .to_string()
+            });
+            let mut item = rss::Item::default();
+            item.set_title(p.title.clone());
+            item.set_link(link.clone());
+            item.set_guid(rss::Guid {
+                value: link,
+                permalink: true,
+            });
+            item.set_pub_date(date);
+            item.set_description(content(site, p));
+            let authors = author_names(site, p);
+            if !authors.is_empty() {
+                // RSS wants an email in <author>; Dublin Core's creator takes a name.
+                let mut dc = rss::extension::dublincore::DublinCoreExtension::default();
+                dc.set_creators(authors);
+                item.set_dublin_core_ext(dc);
+            }
+            item.set_categories(
+                p.front
+                    .tags
+                    .iter()
+                    .chain(&p.front.themes)
+                    .map(|t| rss::Category {
+                        name: t.clone(),
+                        domain: None,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            item
+        })
+        .collect();
+    let mut channel = rss::Channel::default();
+    channel.set_title(spec.title.clone());
+    channel.set_link(c.permalink(&spec.url));
+    channel.set_description(c.description.clone().unwrap_or_else(|| c.title.clone()));
+    channel.set_language(Some(c.language.clone()));
+    channel.set_generator(Some(
+        concat!("parvis ", env!("CARGO_PKG_VERSION")).to_string(),
+    ));
+    if let Some(newest) = spec.pages.first().and_then(|&i| site.pages[i].date) {
+        channel.set_last_build_date(Some(
+            newest
+                .timestamp()
+                .strftime("%a, %d %b %Y %H:%M:%S +0000")
+                .to_string(),
+        ));
+    }
+    channel.set_namespaces(
+        [(
+            "dc".to_string(),
+            rss::extension::dublincore::NAMESPACE.to_string(),
+        )]
+        .into_iter()
+        .collect::<std::collections::BTreeMap<_, _>>(),
+    );
+    channel.set_items(items);
+    channel.to_string()
+}
+
+fn atom_date(d: parvis_core::date::DateValue) -> atom::FixedDateTime {
+    let s = d.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    atom::FixedDateTime::parse_from_rfc3339(&s).expect("an RFC 3339 date we wrote")
+}
+
+/// `atom.xml` of a feed.
+pub fn atom(site: &Site, spec: &FeedSpec) -> String {
+    let c = &site.config;
+    let feed_url = c.permalink(&format!("{}atom.xml", spec.url));
+    let entries: Vec<atom::Entry> = spec
+        .pages
+        .iter()
+        .take(c.feeds.limit)
+        .filter_map(|&i| {
+            let p = &site.pages[i];
+            let date = p.date?;
+            let link = c.permalink(&p.url);
+            let mut e = atom::Entry::default();
+            e.set_id(link.clone());
+            e.set_title(p.title.clone());
+            e.set_updated(atom_date(p.updated.unwrap_or(date)));
+            e.set_published(Some(atom_date(date)));
+            e.set_links(vec![atom::Link {
+                href: link,
+                rel: "alternate".into(),
+                ..Default::default()
+            }]);
+            e.set_authors(
+                author_names(site, p)
+                    .into_iter()
+                    .map(|name| atom::Person {
+                        name,
+                        ..Default::default()
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            e.set_categories(
+                p.front
+                    .tags
+                    .iter()
+                    .chain(&p.front.themes)
+                    .map(|t| atom::Category {
+                        term: t.clone(),
+                        ..Default::default()
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            if let Some(d) = &p.front.description {
+                e.set_summary(Some(atom::Text::plain(d.clone())));
+            }
+            e.set_content(Some(atom::Content {
+                value: Some(content(site, p)),
+                content_type: Some("html".into()),
+                ..Default::default()
+            }));
+            Some(e)
+        })
+        .collect();
+    let mut feed = atom::Feed::default();
+    feed.set_id(feed_url.clone());
+    feed.set_title(spec.title.clone());
+    feed.set_links(vec![
+        atom::Link {
+            href: feed_url,
+            rel: "self".into(),
+            mime_type: Some("application/atom+xml".into()),
+            ..Default::default()
+        },
+        atom::Link {
+            href: c.permalink(&spec.url),
+            rel: "alternate".into(),
+            ..Default::default()
+        },
+    ]);
+    let newest = spec
+        .pages
+        .iter()
+        .filter_map(|&i| site.pages[i].updated.or(site.pages[i].date))
+        .max_by_key(|d| d.timestamp());
+    if let Some(d) = newest {
+        feed.set_updated(atom_date(d));
+    }
+    feed.set_lang(Some(c.language.clone()));
+    feed.set_generator(Some(atom::Generator {
+        value: "parvis".into(),
+        uri: None,
+        version: Some(env!("CARGO_PKG_VERSION").into()),
+    }));
+    feed.set_entries(entries);
+    feed.to_string()
+}

@@ -1,0 +1,910 @@
+//! Render: every visible page, section, taxonomy page and the site-wide files, through the
+//! templates, in parallel. It comes after the Markdown stage (parvis-markdown) and draws the
+//! report's dashboard (parvis-report); each output goes to the writer the site build gives it.
+//! Rendering reads the model and never changes it.
+
+pub mod community;
+pub mod context;
+pub mod feeds;
+pub mod i18n;
+pub mod site_files;
+pub mod structured;
+pub mod templates;
+
+use context::{Lookups, Paginator};
+use parvis_core::diagnostics::Diagnostic;
+use parvis_core::model::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use templates::{Templates, Usage};
+
+/// One file the build writes, before it is rendered.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Page(usize),
+    /// Section and 1-based pagination page.
+    Section(usize, usize),
+    TaxonomyList(usize),
+    /// Taxonomy, term and 1-based pagination page.
+    TaxonomyTerm(usize, usize, usize),
+    NotFound,
+    /// The members directory.
+    Members,
+    /// A member page, by index in the community model.
+    Member(usize),
+    Communities,
+    /// A community page, by index in the community model.
+    Community(usize),
+    /// Ambassadors overall or of one community.
+    Ambassadors(Option<usize>),
+    /// Leaderboard overall or of one community.
+    Leaderboard(Option<usize>),
+    /// The search page.
+    Search,
+    /// The community manager's dashboard (`report:` in site.yaml), in builds that may see it.
+    Dashboard,
+}
+
+/// A planned output: its path in the output folder and what produces it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Relative to the output folder, `/`-separated (`blog/hello/index.html`).
+    pub path: String,
+    pub job: Job,
+}
+
+/// Output path of a root-relative URL.
+pub fn path_of_url(root: &str, url: &str) -> String {
+    let rel = url
+        .strip_prefix(root)
+        .unwrap_or(url.trim_start_matches('/'));
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+fn pages_of(total: usize, per: usize) -> usize {
+    total.div_ceil(per.max(1)).max(1)
+}
+
+/// Every HTML file of the build, in a stable order.
+pub fn plan(site: &Site) -> Vec<Planned> {
+    let root = site.config.root.as_str();
+    let mut out = Vec::new();
+    for (i, p) in site.visible_pages() {
+        out.push(Planned {
+            path: path_of_url(root, &p.url),
+            job: Job::Page(i),
+        });
+    }
+    for (i, s) in site.visible_sections() {
+        for n in 1..=pages_of(s.pages.len(), s.paginate_by) {
+            out.push(Planned {
+                path: path_of_url(root, &context::pager_url(&s.url, n)),
+                job: Job::Section(i, n),
+            });
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        out.push(Planned {
+            path: path_of_url(root, &tax.url),
+            job: Job::TaxonomyList(t),
+        });
+        for (k, term) in tax.terms.iter().enumerate() {
+            for n in 1..=pages_of(term.pages.len(), site.config.paginate_by) {
+                out.push(Planned {
+                    path: path_of_url(root, &context::pager_url(&term.url, n)),
+                    job: Job::TaxonomyTerm(t, k, n),
+                });
+            }
+        }
+    }
+    out.push(Planned {
+        path: "404.html".into(),
+        job: Job::NotFound,
+    });
+    if site.config.search {
+        out.push(Planned {
+            path: "search/index.html".into(),
+            job: Job::Search,
+        });
+    }
+    let community = &site.community;
+    let has_members = site.member_visible.iter().any(|&v| v);
+    if has_members {
+        out.push(Planned {
+            path: "members/index.html".into(),
+            job: Job::Members,
+        });
+        out.push(Planned {
+            path: "ambassadors/index.html".into(),
+            job: Job::Ambassadors(None),
+        });
+        out.push(Planned {
+            path: "leaderboard/index.html".into(),
+            job: Job::Leaderboard(None),
+        });
+    }
+    for (i, m) in community
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.member_visible[*i])
+    {
+        out.push(Planned {
+            path: path_of_url(root, &m.url),
+            job: Job::Member(i),
+        });
+    }
+    if site.community_visible.iter().any(|&v| v) {
+        out.push(Planned {
+            path: "communities/index.html".into(),
+            job: Job::Communities,
+        });
+    }
+    for (i, c) in community
+        .communities
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.community_visible[*i])
+    {
+        out.push(Planned {
+            path: path_of_url(root, &c.url),
+            job: Job::Community(i),
+        });
+        out.push(Planned {
+            path: path_of_url(root, &format!("{}ambassadors/", c.url)),
+            job: Job::Ambassadors(Some(i)),
+        });
+        out.push(Planned {
+            path: path_of_url(root, &format!("{}leaderboard/", c.url)),
+            job: Job::Leaderboard(Some(i)),
+        });
+    }
+    if let Some(url) = parvis_report::dashboard_url(site) {
+        out.push(Planned {
+            path: path_of_url(root, &url),
+            job: Job::Dashboard,
+        });
+    }
+    out
+}
+
+/// What every template of the build shares besides `site`.
+#[derive(Serialize)]
+struct BuildCtx<'a> {
+    drafts: bool,
+    generator: &'a str,
+}
+
+/// Sets what every template of the build shares: `site`, `build`, `community` and `listings`.
+/// Called before Markdown is rendered, since shortcodes are templates too. Returns their
+/// hashes, for `serve` to tell which changed.
+pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) -> GlobalKeys {
+    let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
+    let view = community::CommunityView::new(site, audience);
+    let site_ctx = context::site_ctx(site, audience);
+    let community = view.global();
+    let listings = listings(site);
+    let g = templates.tera.global_context();
+    g.insert("site", &site_ctx);
+    g.insert("build", &BuildCtx { drafts, generator });
+    g.insert("community", &community);
+    g.insert("listings", &listings);
+    let dashboard = parvis_report::dashboard_url(site);
+    g.insert("dashboard_url", &dashboard);
+    let mut keys = BTreeMap::new();
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&site_ctx) {
+        for (name, value) in fields {
+            match value {
+                serde_json::Value::Object(data) if name == "data" => {
+                    for (key, value) in data {
+                        keys.insert(format!("site.data.{key}"), hash_json(&value));
+                    }
+                }
+                value => {
+                    keys.insert(format!("site.{name}"), hash_json(&value));
+                }
+            }
+        }
+    }
+    keys.insert("community".into(), hash_json(&community));
+    keys.insert("listings".into(), hash_json(&listings));
+    keys.insert("dashboard_url".into(), hash_json(&dashboard));
+    GlobalKeys(keys)
+}
+
+/// Hashes of the globals every template shares, by what templates write to read them:
+/// `site.title`, `site.data.stats` (one per data file or folder), `community`, `listings`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GlobalKeys(BTreeMap<String, u64>);
+
+impl GlobalKeys {
+    /// The globals whose value differs, or that only one side has.
+    pub fn changed(&self, old: &GlobalKeys) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(k, v)| old.0.get(*k) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.extend(old.0.keys().filter(|k| !self.0.contains_key(*k)).cloned());
+        out
+    }
+}
+
+/// Open job postings and upcoming events, for the `job_list` and `event_list` shortcodes.
+fn listings(site: &Site) -> serde_json::Value {
+    let mut jobs: Vec<&parvis_core::model::Page> = site
+        .visible_pages()
+        .map(|(_, p)| p)
+        .filter(|p| p.job.is_some() && !p.job_closed(site.now))
+        .collect();
+    jobs.sort_by(|a, b| a.title.cmp(&b.title));
+    let mut events: Vec<&parvis_core::model::Page> = site
+        .visible_pages()
+        .map(|(_, p)| p)
+        .filter(|p| {
+            p.event
+                .as_ref()
+                .is_some_and(|e| e.end.as_ref().unwrap_or(&e.start).timestamp() >= site.now)
+        })
+        .collect();
+    events.sort_by_key(|p| p.event.as_ref().map(|e| e.start.timestamp()));
+    serde_json::json!({
+        "jobs": jobs.iter().map(|p| {
+            let j = p.job.as_ref().expect("filtered");
+            serde_json::json!({ "title": p.title, "url": p.url, "team": j.team, "locations": j.locations.join(", ") })
+        }).collect::<Vec<_>>(),
+        "events": events.iter().map(|p| {
+            let e = p.event.as_ref().expect("filtered");
+            serde_json::json!({
+                "title": p.title, "url": p.url,
+                "start": e.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "start_display": format!("{} {}", parvis_core::date::DateValue::Day(e.start.date()).display(&p.lang), e.start.strftime("%H:%M")),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Renders planned pages, handing each result to `write`. Returns one diagnostic per failure.
+pub fn render<W>(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    audience: &str,
+    planned: &[Planned],
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
+    write: W,
+) -> Vec<Diagnostic>
+where
+    W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+{
+    let view = community::CommunityView::new(site, audience);
+    let look = Lookups::new(site);
+    planned
+        .par_iter()
+        .filter_map(|p| {
+            let result = render_one(site, templates, strings, &look, &view, feeds, p)
+                .and_then(|html| write(&p.path, html.as_bytes()));
+            result.err()
+        })
+        .collect()
+}
+
+fn render_one(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    look: &Lookups<'_>,
+    view: &community::CommunityView<'_>,
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
+    planned: &Planned,
+) -> Result<String, Diagnostic> {
+    let mut ctx = tera::Context::new();
+    let (template, origin) = context(
+        site, templates, strings, look, view, feeds, planned, &mut ctx,
+    )?;
+    templates.tera.render(&template, &ctx).map_err(|e| {
+        let d = templates.error(&e);
+        let hint = format!("this happened while rendering {origin}");
+        match d.hint {
+            Some(h) => Diagnostic {
+                hint: Some(format!("{h}; {hint}")),
+                ..d
+            },
+            None => d.with_hint(hint),
+        }
+    })
+}
+
+/// Fills `vars` with the variables of one planned output; returns its template and what it
+/// is, for messages.
+#[allow(clippy::too_many_arguments)]
+fn context<V: Vars>(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    look: &Lookups<'_>,
+    view: &community::CommunityView<'_>,
+    feeds: &std::collections::HashMap<String, feeds::FeedLink>,
+    planned: &Planned,
+    ctx: &mut V,
+) -> Result<(String, String), Diagnostic> {
+    let config = &site.config;
+    let template = template_for(site, templates, &planned.job)?;
+    ctx.begin(&template);
+    let (lang, url, kind, origin) = match &planned.job {
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            let mut page = look.page(*i);
+            if !V::FULL {
+                page.content = "";
+                page.summary = None;
+                page.toc = &[];
+                ctx.insert("body", &p.rendered.as_ref().map(|r| r.fingerprint));
+            }
+            ctx.insert("page", &page);
+            ctx.insert("json_ld", &structured::json_ld(site, *i));
+            let authors: Vec<_> = p
+                .front
+                .authors
+                .iter()
+                .filter_map(|id| view.members.iter().find(|m| &m.id == id))
+                .collect();
+            ctx.insert("authors", &authors);
+            if p.job.is_some() {
+                let contacts: Vec<_> = parvis_core::model::contacts(p)
+                    .into_iter()
+                    .filter_map(|id| view.members.iter().find(|m| m.id == id))
+                    .collect();
+                ctx.insert("contacts", &contacts);
+            }
+            ctx.insert(
+                "section",
+                &look.section(site.visible_section(p.section), &[]),
+            );
+            (
+                p.lang.as_str(),
+                p.url.clone(),
+                "page",
+                p.source.display.display().to_string(),
+            )
+        }
+        Job::Section(i, n) => {
+            let s = &site.sections[*i];
+            let is_home = s.dir.as_os_str().is_empty();
+            let per = s.paginate_by.max(1);
+            let chunk: Vec<usize> = s
+                .pages
+                .iter()
+                .copied()
+                .skip((n - 1) * per)
+                .take(per)
+                .collect();
+            let total = pages_of(s.pages.len(), per);
+            ctx.insert("section", &look.section(*i, &chunk));
+            if s.kind == "careers" {
+                let t = strings
+                    .get(&s.lang)
+                    .or_else(|| strings.get(&config.language));
+                let label = |prefix: &str, v: &str| -> String {
+                    t.and_then(|t| t.get(&format!("{prefix}{v}")))
+                        .cloned()
+                        .unwrap_or_else(|| v.to_string())
+                };
+                let jobs: Vec<&parvis_core::model::kinds::Job> = s
+                    .pages
+                    .iter()
+                    .filter_map(|&p| site.pages[p].job.as_ref())
+                    .collect();
+                let values = |f: &dyn Fn(&parvis_core::model::kinds::Job) -> Vec<String>,
+                              prefix: &str| {
+                    let set: std::collections::BTreeSet<String> =
+                        jobs.iter().flat_map(|j| f(j)).collect();
+                    set.into_iter()
+                        .map(|v| serde_json::json!({ "value": v, "label": label(prefix, &v) }))
+                        .collect::<Vec<_>>()
+                };
+                ctx.insert(
+                    "job_filters",
+                    &serde_json::json!([
+                        { "name": "team", "values": values(&|j| j.team.clone().into_iter().collect(), "") },
+                        { "name": "location", "values": values(&|j| j.locations.clone(), "") },
+                        { "name": "remote", "values": values(&|j| vec![j.remote.clone()], "remote_") },
+                        { "name": "contract", "values": values(&|j| vec![j.employment_type.clone()], "employment_") },
+                    ]),
+                );
+            }
+            if s.kind == "events" {
+                let (upcoming, past): (Vec<usize>, Vec<usize>) = s.pages.iter().partition(|&&p| {
+                    site.pages[p]
+                        .event
+                        .as_ref()
+                        .is_some_and(|e| e.end.as_ref().unwrap_or(&e.start).timestamp() >= site.now)
+                });
+                let mut upcoming = upcoming;
+                upcoming.reverse();
+                ctx.insert(
+                    "upcoming",
+                    &upcoming
+                        .iter()
+                        .map(|&p| look.summary(p))
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "past",
+                    &past.iter().map(|&p| look.summary(p)).collect::<Vec<_>>(),
+                );
+            }
+            ctx.insert("paginator", &Paginator::new(&s.url, *n, total));
+            if is_home {
+                ctx.insert("recent", &recent(site, look, &s.lang));
+            }
+            let origin = s
+                .source
+                .as_ref()
+                .map(|src| src.display.display().to_string())
+                .unwrap_or_else(|| "the home page".into());
+            (
+                s.lang.as_str(),
+                context::pager_url(&s.url, *n),
+                if is_home { "home" } else { "section" },
+                origin,
+            )
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &site.taxonomies[*t];
+            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
+            let terms: Vec<_> = tax
+                .terms
+                .iter()
+                .map(|term| {
+                    serde_json::json!({
+                        "name": term.name, "slug": term.slug, "url": term.url,
+                        "page_count": term.pages.len(),
+                    })
+                })
+                .collect();
+            ctx.insert("terms", &terms);
+            (
+                config.language.as_str(),
+                tax.url.clone(),
+                "taxonomy_list",
+                format!("the {} page", tax.name),
+            )
+        }
+        Job::TaxonomyTerm(t, k, n) => {
+            let tax = &site.taxonomies[*t];
+            let term = &tax.terms[*k];
+            let per = config.paginate_by.max(1);
+            let pages: Vec<_> = term
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|&p| look.summary(p))
+                .collect();
+            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
+            ctx.insert(
+                "term",
+                &serde_json::json!({
+                    "name": term.name, "slug": term.slug, "url": term.url,
+                    "page_count": term.pages.len(), "pages": pages,
+                }),
+            );
+            ctx.insert(
+                "paginator",
+                &Paginator::new(&term.url, *n, pages_of(term.pages.len(), per)),
+            );
+            (
+                config.language.as_str(),
+                context::pager_url(&term.url, *n),
+                "taxonomy_term",
+                format!("the {} page `{}`", tax.name, term.name),
+            )
+        }
+        Job::NotFound => (
+            config.language.as_str(),
+            format!("{}404.html", config.root),
+            "404",
+            "the 404 page".into(),
+        ),
+        Job::Members => {
+            let (active, alumni): (Vec<_>, Vec<_>) =
+                view.members.iter().partition(|m| m.status == "active");
+            ctx.insert("members", &active);
+            ctx.insert("alumni", &alumni);
+            let values = |f: &dyn Fn(&community::MemberCtx) -> Vec<String>| -> Vec<String> {
+                let set: std::collections::BTreeSet<String> =
+                    view.members.iter().flat_map(f).collect();
+                set.into_iter().collect()
+            };
+            ctx.insert("roles", &values(&|m| m.roles.clone()));
+            ctx.insert("expertise", &values(&|m| m.expertise.clone()));
+            ctx.insert(
+                "countries",
+                &values(&|m| m.country.clone().into_iter().collect()),
+            );
+            ctx.insert("languages", &values(&|m| m.languages.clone()));
+            (
+                config.language.as_str(),
+                format!("{}members/", config.root),
+                "members",
+                "the members directory".into(),
+            )
+        }
+        Job::Member(i) => {
+            let m = &site.community.members[*i];
+            let member = view
+                .members
+                .iter()
+                .find(|c| c.id == m.id)
+                .expect("visible member");
+            ctx.insert("member", member);
+            ctx.insert("posts", &view.posts_by(look, &m.id));
+            ctx.insert("jobs", &view.jobs_with(look, &m.id));
+            (
+                config.language.as_str(),
+                m.url.clone(),
+                "member",
+                m.file.display().to_string(),
+            )
+        }
+        Job::Search => (
+            config.language.as_str(),
+            format!("{}search/", config.root),
+            "search",
+            "the search page".into(),
+        ),
+        Job::Communities => (
+            config.language.as_str(),
+            format!("{}communities/", config.root),
+            "communities",
+            "the communities page".into(),
+        ),
+        Job::Community(i) => {
+            let c = &site.community.communities[*i];
+            let cc = view
+                .communities
+                .iter()
+                .find(|x| x.id == c.id)
+                .expect("visible community");
+            ctx.insert("community_page", cc);
+            ctx.insert("posts", &view.pages_of(look, cc, "blog", 5));
+            let now = site.now;
+            let mut events = view.pages_of(look, cc, "events", 50);
+            events.retain(|e| {
+                e.date
+                    .as_deref()
+                    .and_then(|d| parvis_core::date::DateValue::parse(d).ok())
+                    .is_some_and(|d| d.timestamp() >= now)
+            });
+            events.reverse();
+            ctx.insert("events", &events);
+            (
+                config.language.as_str(),
+                c.url.clone(),
+                "community",
+                c.file.display().to_string(),
+            )
+        }
+        Job::Ambassadors(c) => {
+            let scope = c.map(|i| &site.community.communities[i]);
+            let (ambassadors, candidates) = view.ambassadors(scope.map(|c| c.id.as_str()));
+            ctx.insert(
+                "scope",
+                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
+            );
+            ctx.insert("ambassadors", &ambassadors);
+            ctx.insert("candidates", &candidates);
+            let url = scope.map_or_else(
+                || format!("{}ambassadors/", config.root),
+                |c| format!("{}ambassadors/", c.url),
+            );
+            (
+                config.language.as_str(),
+                url,
+                "ambassadors",
+                "the ambassadors page".into(),
+            )
+        }
+        Job::Leaderboard(c) => {
+            let scope = c.map(|i| &site.community.communities[i]);
+            ctx.insert(
+                "scope",
+                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
+            );
+            ctx.insert("ranking", &view.leaderboard(scope.map(|c| c.id.as_str())));
+            let url = scope.map_or_else(
+                || format!("{}leaderboard/", config.root),
+                |c| format!("{}leaderboard/", c.url),
+            );
+            (
+                config.language.as_str(),
+                url,
+                "leaderboard",
+                "the leaderboard".into(),
+            )
+        }
+        Job::Dashboard => {
+            let report = parvis_report::measure(site);
+            let t = strings.get(&config.language);
+            let label = |key: &str| {
+                t.and_then(|t| t.get(key))
+                    .cloned()
+                    .unwrap_or_else(|| key.to_string())
+            };
+            ctx.insert("charts", &parvis_report::svg::charts(&report, &label));
+            ctx.insert("report", &report);
+            let url = parvis_report::dashboard_url(site).unwrap_or_default();
+            ctx.insert("calendar_ics", &format!("{url}calendar.ics"));
+            (
+                config.language.as_str(),
+                url,
+                "dashboard",
+                "the dashboard".into(),
+            )
+        }
+    };
+    ctx.insert("lang", lang);
+    if V::FULL {
+        ctx.insert(
+            "t",
+            &strings.get(lang).or_else(|| strings.get(&config.language)),
+        );
+    }
+    let home = site
+        .homes
+        .get(lang)
+        .filter(|&&h| site.sections[h].hidden.is_none())
+        .map_or(config.root.as_str(), |&h| site.sections[h].url.as_str());
+    ctx.insert("home_url", home);
+    // The site's feed, and the feed of the list this page belongs to.
+    let own = match &planned.job {
+        Job::Page(i) => Some(site.sections[site.pages[*i].section].url.clone()),
+        Job::Section(i, _) => Some(site.sections[*i].url.clone()),
+        Job::TaxonomyTerm(t, k, _) => Some(site.taxonomies[*t].terms[*k].url.clone()),
+        _ => None,
+    };
+    let mut links: Vec<&feeds::FeedLink> = feeds.get(&config.root).into_iter().collect();
+    if let Some(l) = own
+        .filter(|u| u != &config.root)
+        .and_then(|u| feeds.get(&u))
+    {
+        links.push(l);
+    }
+    ctx.insert("feeds", &links);
+    let nav_section = match &planned.job {
+        Job::Page(i) => Some(site.pages[*i].section),
+        Job::Section(i, _) => Some(*i),
+        _ => None,
+    };
+    ctx.docs_nav(look, nav_section, &url);
+    ctx.insert("current_permalink", &look.permalink(&url));
+    ctx.insert("current_url", &url);
+    ctx.insert("page_kind", kind);
+    Ok((template, origin))
+}
+
+/// Where the variables of one output go: a Tera context to render it, or a fingerprint that
+/// tells `serve` whether it would render differently from last time.
+trait Vars {
+    /// `false` for fingerprints: a page's body counts by its hash, and the translated strings
+    /// are left out (they only change with `i18n/`, which rebuilds everything).
+    const FULL: bool;
+    /// The output starts from template `name`.
+    fn begin(&mut self, _name: &str) {}
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+    /// The docs sidebar of `section`, with `url` marked as current.
+    fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str);
+}
+
+impl Vars for tera::Context {
+    const FULL: bool = true;
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        tera::Context::insert(self, key, value);
+    }
+    fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str) {
+        tera::Context::insert(
+            self,
+            "docs_nav",
+            &section.and_then(|s| look.docs_nav(s, url)),
+        );
+    }
+}
+
+/// Hashes the variables an output's templates can read (see [`Usage`]), as JSON.
+struct Fingerprint<'n> {
+    hasher: DefaultHasher,
+    templates: &'n Templates,
+    usage: Option<&'n Usage>,
+    /// Per section, the hash of its sidebar with nothing marked: a sidebar is that plus the
+    /// current URL, and hashing it once per section spares building it once per page.
+    navs: &'n HashMap<usize, u64>,
+}
+
+/// Streams JSON into a hasher, without building it into a string.
+struct HashWriter<'h>(&'h mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_into<T: Serialize + ?Sized>(hasher: &mut DefaultHasher, value: &T) {
+    // Serialising the model's plain values cannot fail.
+    let _ = serde_json::to_writer(HashWriter(hasher), value);
+}
+
+impl Vars for Fingerprint<'_> {
+    const FULL: bool = false;
+    fn begin(&mut self, name: &str) {
+        self.usage = Some(self.templates.usage(name));
+    }
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        // The body's hash counts whatever the templates read.
+        let read = match self.usage {
+            _ if key == "body" => Some(None),
+            Some(u) => u.of(key),
+            None => Some(None),
+        };
+        match read {
+            None => {}
+            Some(None) => {
+                key.hash(&mut self.hasher);
+                hash_into(&mut self.hasher, value);
+            }
+            Some(Some(fields)) => {
+                key.hash(&mut self.hasher);
+                match serde_json::to_value(value) {
+                    Ok(serde_json::Value::Object(map)) => {
+                        for f in fields {
+                            f.hash(&mut self.hasher);
+                            hash_into(&mut self.hasher, &map.get(f));
+                        }
+                    }
+                    other => hash_into(&mut self.hasher, &other.ok()),
+                }
+            }
+        }
+    }
+    fn docs_nav(&mut self, _: &Lookups<'_>, section: Option<usize>, url: &str) {
+        if self.usage.is_none_or(|u| u.of("docs_nav").is_some()) {
+            "docs_nav".hash(&mut self.hasher);
+            (section.and_then(|s| self.navs.get(&s)), url).hash(&mut self.hasher);
+        }
+    }
+}
+
+/// What an output was last rendered from, to tell which outputs a change reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputKey {
+    /// The template it starts from; the templates that one uses are in [`Templates::closure`].
+    pub template: String,
+    /// Hash of its variables, apart from the globals every template shares.
+    pub fingerprint: u64,
+}
+
+/// The key of each planned output, in order: `None` when it cannot be rendered (a missing
+/// template), so that rendering it reports why.
+pub fn keys(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    audience: &str,
+    planned: &[Planned],
+    feeds: &HashMap<String, feeds::FeedLink>,
+) -> Vec<Option<OutputKey>> {
+    let view = community::CommunityView::new(site, audience);
+    let look = Lookups::new(site);
+    let navs: HashMap<usize, u64> = site
+        .visible_sections()
+        .filter_map(|(i, _)| {
+            let nav = look.docs_nav(i, "")?;
+            Some((i, hash_json(&nav)))
+        })
+        .collect();
+    planned
+        .par_iter()
+        .map(|p| {
+            let mut f = Fingerprint {
+                hasher: DefaultHasher::new(),
+                templates,
+                usage: None,
+                navs: &navs,
+            };
+            let (template, _) =
+                context(site, templates, strings, &look, &view, feeds, p, &mut f).ok()?;
+            Some(OutputKey {
+                template,
+                fingerprint: f.hasher.finish(),
+            })
+        })
+        .collect()
+}
+
+/// Hash of a value's JSON.
+pub fn hash_json<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hash_into(&mut hasher, value);
+    hasher.finish()
+}
+
+/// The template an output starts from: the one its front matter names, else the most specific
+/// one that exists for its kind.
+pub fn template_for(site: &Site, templates: &Templates, job: &Job) -> Result<String, Diagnostic> {
+    let chosen = |front: &Option<String>, src: Option<&parvis_core::model::Source>| match front {
+        Some(t) if templates.exists(t) => Ok(Some(t.clone())),
+        Some(t) => Err(src
+            .expect("a template key comes from a file")
+            .key_error("template", format!("there is no template `{t}`"))
+            .with_hint("create it under templates/, or remove `template:` to use the default")),
+        None => Ok(None),
+    };
+    Ok(match job {
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            match chosen(&p.front.template, Some(&p.source))? {
+                Some(t) => t,
+                None => pick(templates, &format!("page-{}.html", p.kind), "page.html"),
+            }
+        }
+        Job::Section(i, _) => {
+            let s = &site.sections[*i];
+            match chosen(&s.front.template, s.source.as_ref())? {
+                Some(t) => t,
+                None if s.dir.as_os_str().is_empty() => "index.html".to_string(),
+                None => pick(
+                    templates,
+                    &format!("section-{}.html", s.kind),
+                    "section.html",
+                ),
+            }
+        }
+        Job::TaxonomyList(_) => "taxonomy_list.html".into(),
+        Job::TaxonomyTerm(..) => "taxonomy_term.html".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Members => "members.html".into(),
+        Job::Member(_) => "member.html".into(),
+        Job::Communities => "communities.html".into(),
+        Job::Community(_) => "community.html".into(),
+        Job::Ambassadors(_) => "ambassadors.html".into(),
+        Job::Leaderboard(_) => "leaderboard.html".into(),
+        Job::Search => "search.html".into(),
+        Job::Dashboard => "dashboard.html".into(),
+    })
+}
+
+fn pick(templates: &Templates, specific: &str, general: &str) -> String {
+    if templates.exists(specific) {
+        specific.to_string()
+    } else {
+        general.to_string()
+    }
+}
+
+/// The newest dated pages of the site in `lang`, for the home page.
+fn recent<'a>(site: &'a Site, look: &Lookups<'a>, lang: &str) -> Vec<context::PageSummary<'a>> {
+    let mut dated: Vec<(jiff::Timestamp, usize)> = site
+        .visible_pages()
+        .filter(|(_, p)| p.lang == lang)
+        .filter_map(|(i, p)| p.date.map(|d| (d.timestamp(), i)))
+        .collect();
+    dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    dated
+        .into_iter()
+        .take(6)
+        .map(|(_, i)| look.summary(i))
+        .collect()
+}

@@ -1,0 +1,373 @@
+//! What gets indexed: every page, section, member and community the build's audience may see,
+//! turned into plain fields (title, headings, tags, description, body), excerpt sections with
+//! their heading anchors, and facet values.
+//!
+//! Reads the filtered model only, so an item hidden from the audience never reaches the index.
+//! Member data goes in as text (names, headline, expertise, bio); private fields (email, notes,
+//! leader scores) are never read here.
+
+use parvis_core::model::Site;
+use serde::Serialize;
+
+/// One searchable item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// Stable identity across rebuilds: the content path, or `member:id`, `community:id`.
+    pub key: String,
+    pub url: String,
+    pub title: String,
+    /// `blog`, `docs`, `careers`, `events`, `page`, `member`, `community`…
+    pub kind: String,
+    pub lang: String,
+    /// `YYYY-MM-DD`, for posts and events.
+    pub date: Option<String>,
+    pub description: String,
+    pub headings: Vec<String>,
+    pub tags: Vec<String>,
+    /// The text, by heading: what is indexed as the body, and where excerpts come from.
+    pub sections: Vec<ExcerptSection>,
+    /// (facet, value) pairs.
+    pub facets: Vec<(String, String)>,
+}
+
+/// A stretch of text under one heading, for excerpts that link to the nearest heading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExcerptSection {
+    /// Heading id (`""` before the first heading).
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+}
+
+/// The documents of a filtered site, sorted by URL so doc ids follow the site's structure (and
+/// facet lists compress well).
+pub fn collect(site: &Site) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for (i, _) in site.pages.iter().enumerate() {
+        if let Some(d) = page_doc(site, i) {
+            docs.push(d);
+        }
+    }
+    for section in &site.sections {
+        if section.hidden.is_some() {
+            continue;
+        }
+        let Some(source) = &section.source else {
+            continue;
+        };
+        let html = section.rendered.as_ref().map_or("", |r| r.html.as_str());
+        let (sections, headings) = html_sections(html);
+        if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none()
+        {
+            continue;
+        }
+        docs.push(Doc {
+            key: parvis_core::load::slash_path(&source.rel),
+            url: section.url.clone(),
+            title: section.title.clone(),
+            kind: section.kind.clone(),
+            lang: section.lang.clone(),
+            date: None,
+            description: section.front.description.clone().unwrap_or_default(),
+            headings,
+            tags: Vec::new(),
+            sections,
+            facets: vec![("kind".into(), section.kind.clone())],
+        });
+    }
+    for (i, m) in site.community.members.iter().enumerate() {
+        if !site.member_visible.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let bio = m.bio_html.as_deref().unwrap_or("");
+        let (mut sections, _) = html_sections(bio);
+        let details: Vec<&str> = [&m.company, &m.team, &m.location]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if !details.is_empty() {
+            sections.push(ExcerptSection {
+                text: details.join(" · "),
+                ..ExcerptSection::default()
+            });
+        }
+        let mut facets = vec![("kind".to_string(), "member".to_string())];
+        facets.extend(m.roles.iter().map(|r| ("role".into(), r.clone())));
+        for c in &m.communities {
+            if let Some(ci) = site.community.communities.iter().position(|x| &x.id == c) {
+                if site.community_visible[ci] {
+                    facets.push((
+                        "community".into(),
+                        site.community.communities[ci].name.clone(),
+                    ));
+                }
+            }
+        }
+        docs.push(Doc {
+            key: format!("member:{}", m.id),
+            url: m.url.clone(),
+            title: m.name.clone(),
+            kind: "member".into(),
+            lang: site.config.language.clone(),
+            date: None,
+            description: m.headline.clone().unwrap_or_default(),
+            headings: Vec::new(),
+            tags: m.expertise.clone(),
+            sections,
+            facets,
+        });
+    }
+    for (i, c) in site.community.communities.iter().enumerate() {
+        if !site.community_visible[i] {
+            continue;
+        }
+        let description = c.description.clone().unwrap_or_default();
+        let mut facets = vec![
+            ("kind".to_string(), "community".to_string()),
+            ("community".to_string(), c.name.clone()),
+        ];
+        facets.extend(c.themes.iter().map(|t| ("themes".into(), t.clone())));
+        docs.push(Doc {
+            key: format!("community:{}", c.id),
+            url: c.url.clone(),
+            title: c.name.clone(),
+            kind: "community".into(),
+            lang: site.config.language.clone(),
+            date: None,
+            sections: vec![ExcerptSection {
+                text: description.clone(),
+                ..ExcerptSection::default()
+            }],
+            description,
+            headings: Vec::new(),
+            tags: c.themes.clone(),
+            facets,
+        });
+    }
+    docs.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.key.cmp(&b.key)));
+    docs
+}
+
+/// The document of page `i`, when the build shows it in search.
+pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
+    let page = &site.pages[i];
+    if page.hidden.is_some()
+        || site.sections[page.section].hidden.is_some()
+        || page.job_closed(site.now)
+    {
+        return None;
+    }
+    let html = page.rendered.as_ref().map_or("", |r| r.html.as_str());
+    let (sections, headings) = html_sections(html);
+    let mut facets = vec![("kind".to_string(), page.kind.clone())];
+    facets.extend(page.front.tags.iter().map(|t| ("tags".into(), t.clone())));
+    facets.extend(
+        page.front
+            .themes
+            .iter()
+            .map(|t| ("themes".into(), t.clone())),
+    );
+    let mut date = page.date.map(|d| d.day().to_string());
+    if let Some(job) = &page.job {
+        facets.extend(job.team.iter().map(|t| ("team".into(), t.clone())));
+        facets.extend(job.locations.iter().map(|l| ("location".into(), l.clone())));
+        facets.push(("remote".into(), job.remote.clone()));
+    }
+    if let Some(event) = &page.event {
+        let upcoming = event.end.as_ref().unwrap_or(&event.start).timestamp() >= site.now;
+        facets.push((
+            "event".into(),
+            if upcoming { "upcoming" } else { "past" }.into(),
+        ));
+        let day = event.start.date();
+        facets.push((
+            "month".into(),
+            format!("{:04}-{:02}", day.year(), day.month()),
+        ));
+        date = Some(day.to_string());
+    }
+    let mut tags = page.front.tags.clone();
+    tags.extend(page.front.themes.iter().cloned());
+    Some(Doc {
+        key: parvis_core::load::slash_path(&page.source.rel),
+        url: page.url.clone(),
+        title: page.title.clone(),
+        kind: page.kind.clone(),
+        lang: page.lang.clone(),
+        date,
+        description: page.front.description.clone().unwrap_or_default(),
+        headings,
+        tags,
+        sections,
+        facets,
+    })
+}
+
+/// Splits rendered HTML into text sections at headings that have an id, and returns the
+/// heading texts. The HTML is the generator's own (Markdown output, sanitised bios), so a
+/// small tag scanner is enough: scripts and styles are skipped, entities decoded, block
+/// boundaries become spaces.
+pub fn html_sections(html: &str) -> (Vec<ExcerptSection>, Vec<String>) {
+    let mut sections = vec![ExcerptSection::default()];
+    let mut headings = Vec::new();
+    let mut in_heading: Option<(String, String)> = None;
+    let mut skip_until: Option<&'static str> = None;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut sections, &mut in_heading, skip_until.is_some(), rest);
+            break;
+        };
+        push_text(
+            &mut sections,
+            &mut in_heading,
+            skip_until.is_some(),
+            &rest[..lt],
+        );
+        rest = &rest[lt..];
+        let Some(gt) = rest.find('>') else {
+            break;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let closing = tag.starts_with('/');
+        if let Some(end) = skip_until {
+            if closing && name == end {
+                skip_until = None;
+            }
+            continue;
+        }
+        match name.as_str() {
+            "script" | "style" | "template" | "button" if !closing => {
+                skip_until = Some(match name.as_str() {
+                    "script" => "script",
+                    "style" => "style",
+                    "button" => "button",
+                    _ => "template",
+                });
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                if closing {
+                    if let Some((id, text)) = in_heading.take() {
+                        let text = squash(&text);
+                        headings.push(text.clone());
+                        if id.is_empty() {
+                            push_text(&mut sections, &mut None, false, &format!(" {text} "));
+                        } else {
+                            sections.push(ExcerptSection {
+                                anchor: id,
+                                heading: text,
+                                text: String::new(),
+                            });
+                        }
+                    }
+                } else {
+                    in_heading = Some((attr(tag, "id").unwrap_or_default(), String::new()));
+                }
+            }
+            _ => {
+                let target = match in_heading.as_mut() {
+                    Some((_, t)) => t,
+                    None => &mut sections.last_mut().expect("one section").text,
+                };
+                if !target.ends_with(' ') && !is_inline(&name) {
+                    target.push(' ');
+                }
+            }
+        }
+    }
+    for s in &mut sections {
+        s.text = squash(&s.text);
+    }
+    sections.retain(|s| !s.text.is_empty() || !s.heading.is_empty());
+    (sections, headings)
+}
+
+fn push_text(
+    sections: &mut [ExcerptSection],
+    in_heading: &mut Option<(String, String)>,
+    skipping: bool,
+    raw: &str,
+) {
+    if skipping || raw.is_empty() {
+        return;
+    }
+    let text = decode_entities(raw);
+    match in_heading {
+        Some((_, t)) => t.push_str(&text),
+        None => sections
+            .last_mut()
+            .expect("one section")
+            .text
+            .push_str(&text),
+    }
+}
+
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "em"
+            | "strong"
+            | "code"
+            | "span"
+            | "b"
+            | "i"
+            | "mark"
+            | "abbr"
+            | "sub"
+            | "sup"
+            | "small"
+            | "del"
+            | "ins"
+            | "kbd"
+            | "s"
+            | "u"
+            | "q"
+            | "cite"
+            | "time"
+    )
+}
+
+/// The value of attribute `name` in a tag's inside, when quoted with `"`.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(decode_entities(&tag[start..end]))
+}
+
+/// Collapses runs of whitespace to one space.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of rendered HTML. The markup is our renderer's, but the text is the author's, in
+/// any script and with any entity: `html-escape` knows the whole HTML5 table and never cuts a
+/// character in two.
+fn decode_entities(s: &str) -> String {
+    html_escape::decode_html_entities(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_follow_headings_and_skip_scripts() {
+        let html = "<p>Intro &amp; <em>more</em></p><h2 id=\"regles\">Règles de\nmodération</h2>\
+                    <p>Soyez <a href=\"x\">gentils</a>.</p><script>alert(1)</script><ul><li>un</li><li>deux</li></ul>";
+        let (sections, headings) = html_sections(html);
+        assert_eq!(headings, ["Règles de modération"]);
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0].text, "Intro & more");
+        assert_eq!(sections[1].anchor, "regles");
+        assert_eq!(sections[1].text, "Soyez gentils. un deux");
+    }
+}

@@ -1,0 +1,1045 @@
+//! The site: runs the stages in order for one audience (load, model, filter, Markdown, links,
+//! templates, search index) and writes the output. It sits at the end of the flow, above every
+//! other crate, and under the commands of the `parvis` binary.
+//!
+//! It only runs the stages and gathers their diagnostics; each stage lives in its own crate.
+//! Output is staged and swapped in only when no stage reported an error; [`output`] writes it
+//! atomically; its incremental updates bring a served site up to date after a change.
+
+use crate::output::{Memory, Sink, Staging};
+use parvis_core::diagnostics::{Diagnostic, Diagnostics};
+use parvis_core::filter::{self, Visibility};
+use parvis_core::load::{self, slash_path};
+use parvis_core::model::Site;
+use parvis_markdown::{
+    highlight,
+    shortcodes::{Call, ShortcodeError},
+};
+use parvis_render::{i18n, site_files, templates::Templates, templates::THEME};
+
+mod incremental;
+pub mod output;
+pub use incremental::{Changes, PageChanges, Stats, Update};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `None`: check only, write nothing.
+    pub output: Option<PathBuf>,
+    /// `None`: the widest audience.
+    pub audience: Option<String>,
+    pub drafts: bool,
+    pub progress: bool,
+    /// Replace an output folder that parvis did not write (`--force`).
+    pub force: bool,
+    /// Fail on warnings as on errors (`--deny warnings`, for CI): the output is not swapped in.
+    pub deny_warnings: bool,
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub audience: String,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Time spent in each stage, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Records how long each stage took.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site has errors (exit code 1).
+    Content(Diagnostics),
+    /// The command was asked for something impossible (exit code 2).
+    Usage(String),
+}
+
+/// Runs a whole build for one audience and swaps the output in.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    if let Some(out) = &opts.output {
+        check_output_dir(&opts.root, out, opts.force).map_err(BuildError::Usage)?;
+    }
+    let staging = match &opts.output {
+        Some(out) => Some(Staging::new(out).map_err(|e| {
+            BuildError::Usage(format!(
+                "cannot prepare the output folder {}: {e}",
+                out.display()
+            ))
+        })?),
+        None => None,
+    };
+    let mut report = run(
+        opts,
+        opts.audience.as_deref(),
+        staging.as_ref().map(|s| s as &dyn Sink),
+        "",
+    )?;
+    if let Some(s) = staging {
+        let start = Instant::now();
+        s.commit()
+            .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+        report.timings.push(("swap output", start.elapsed()));
+    }
+    Ok(report)
+}
+
+/// Builds every audience's portal into its own folder of the output (`public/internal/`,
+/// `public/public/`…), swapped in together: one command in CI, one folder per host. The errors
+/// of every audience are reported together.
+pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
+    let out = opts
+        .output
+        .clone()
+        .ok_or_else(|| BuildError::Usage("--all-audiences needs an output folder".into()))?;
+    check_output_dir(&opts.root, &out, opts.force).map_err(BuildError::Usage)?;
+    let config_text = std::fs::read_to_string(opts.root.join("site.yaml")).unwrap_or_default();
+    let audiences = parvis_core::config::Config::from_file(Path::new("site.yaml"), &config_text)
+        .map(|c| c.audiences)
+        .unwrap_or_default();
+    let staging = Staging::new(&out).map_err(|e| {
+        BuildError::Usage(format!(
+            "cannot prepare the output folder {}: {e}",
+            out.display()
+        ))
+    })?;
+    let mut reports = Vec::new();
+    let mut failed = Diagnostics::default();
+    if audiences.is_empty() {
+        // Let the normal path report what is wrong with site.yaml.
+        run(opts, None, None, "")?;
+    }
+    for audience in &audiences {
+        match run(
+            opts,
+            Some(audience),
+            Some(&staging),
+            &format!("{audience}/"),
+        ) {
+            Ok(r) => reports.push(r),
+            Err(BuildError::Content(d)) => failed.extend(d.sorted()),
+            Err(e) => return Err(e),
+        }
+    }
+    if failed.has_errors() {
+        return Err(BuildError::Content(failed));
+    }
+    staging
+        .commit()
+        .map_err(|e| BuildError::Usage(format!("cannot put the new output in place: {e}")))?;
+    Ok(reports)
+}
+
+/// Loads the site and builds its model, without filtering or rendering: for the read-only
+/// commands (`check --audiences`, `report`). Warnings are dropped; errors fail.
+pub fn load_model(root: &Path) -> Result<Site, BuildError> {
+    let (mut sources, load_diags) = load::load(root).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.extend(d);
+        BuildError::Content(all)
+    })?;
+    let (site, model_diags) = model(&mut sources);
+    let mut diags = Diagnostics::default();
+    diags.extend(load_diags);
+    diags.extend(model_diags);
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    Ok(site)
+}
+
+/// The model of the loaded sources, with the problems found building it and the checks that
+/// need the whole model: objectives must name communities that exist.
+fn model(sources: &mut load::Sources) -> (Site, Vec<Diagnostic>) {
+    let (site, mut diags) = Site::build(sources);
+    diags.extend(parvis_report::check(&site.config, &site.community));
+    (site, diags)
+}
+
+/// Output files by path, as built in memory.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Builds into memory, for the development server: the files by output path, and the state
+/// to update single pages from.
+pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
+    let memory = Memory::default();
+    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true)?;
+    let report = emit(&mut prepared, opts, Some(&memory), "")?;
+    prepared.outputs = prepared.keys(&prepared.planned);
+    Ok((report, memory.into_files(), prepared))
+}
+
+/// The search index files of one audience, by path under `search/`, built in memory without
+/// rendering the pages (for `parvis search` when no build output has an index).
+pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
+    let prepared = prepare(opts, opts.audience.as_deref(), false, false)?;
+    if prepared.diags.has_errors() {
+        return Err(BuildError::Content(prepared.diags));
+    }
+    if !prepared.site.config.search {
+        return Err(BuildError::Usage(
+            "this site has `search: false` in site.yaml".into(),
+        ));
+    }
+    let dir = format!("{}/", parvis_search::DIR);
+    Ok(prepared
+        .search_files
+        .into_iter()
+        .filter_map(|(path, bytes)| Some((path.strip_prefix(&dir)?.to_string(), bytes)))
+        .collect())
+}
+
+/// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
+fn run(
+    opts: &BuildOptions,
+    audience: Option<&str>,
+    staging: Option<&dyn Sink>,
+    prefix: &str,
+) -> Result<BuildReport, BuildError> {
+    let mut prepared = prepare(opts, audience, staging.is_none(), false)?;
+    emit(&mut prepared, opts, staging, prefix)
+}
+
+/// A generated file that is not a template's output: (output path, bytes, what writes it).
+type SiteFile = (String, Vec<u8>, Origin);
+
+/// What writes an output file, for the error when two things write the same one: a place
+/// (file, line and column when known) and its description, in the message of `place`.
+#[derive(Debug, Clone)]
+struct Origin {
+    place: Diagnostic,
+}
+
+impl Origin {
+    /// Something of a whole file, described as `what`.
+    fn new(file: impl Into<PathBuf>, what: impl Into<String>) -> Origin {
+        Origin {
+            place: Diagnostic::error(file, what),
+        }
+    }
+
+    /// Something at a place of a file, described by `place`'s message.
+    fn at(place: Diagnostic) -> Origin {
+        Origin { place }
+    }
+
+    fn what(&self) -> &str {
+        &self.place.message
+    }
+
+    /// How precisely this origin can be shown: a line, a file of the site, or only
+    /// site.yaml (for what parvis generates by itself).
+    fn precision(&self) -> u8 {
+        match (self.place.line, self.place.file == Path::new("site.yaml")) {
+            (1.., _) => 2,
+            (0, false) => 1,
+            (0, true) => 0,
+        }
+    }
+
+    /// An error at this origin.
+    fn error(&self, message: String, hint: &str) -> Diagnostic {
+        Diagnostic {
+            message,
+            ..self.place.clone()
+        }
+        .with_hint(hint)
+    }
+}
+
+/// A site loaded, filtered and rendered to HTML bodies, ready to be written; kept by `serve`
+/// to bring the site up to date after a change without rebuilding everything.
+pub struct Prepared {
+    start: Instant,
+    watch: Stopwatch,
+    diags: Diagnostics,
+    sources: load::Sources,
+    pub site: Site,
+    templates: Option<Templates>,
+    strings: BTreeMap<String, i18n::Strings>,
+    audience: String,
+    visibility: Visibility,
+    /// Files beside pages, and whether this build shows them.
+    assets: HashMap<PathBuf, bool>,
+    planned: Vec<parvis_render::Planned>,
+    extra_files: Vec<SiteFile>,
+    feed_links: HashMap<String, parvis_render::feeds::FeedLink>,
+    /// Highlighted code, for `serve` only.
+    code: Option<highlight::Cache>,
+    /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
+    outputs: HashMap<String, parvis_render::OutputKey>,
+    globals: parvis_render::GlobalKeys,
+    /// Files changed by an update that failed, to read again with the next one.
+    pending: Vec<PathBuf>,
+    /// The search index, kept by `serve` to re-index what an update changed.
+    search: Option<parvis_search::SearchIndex>,
+    /// Its files, by output path (written with the other files, kept apart from
+    /// `extra_files` since updates replace them as a whole).
+    search_files: Vec<(String, Vec<u8>)>,
+    /// Page changes (and whether `data/` changed) made while the index was out for a job.
+    search_pending: Option<(PageChanges, bool)>,
+    /// "Now" moved since the dashboard was last rendered, for `serve`: the report counts
+    /// from "now", so the dashboard and its calendar are made again with the next update.
+    clock_moved: bool,
+}
+
+/// Every stage up to rendering the templates. `serving` keeps highlighted code for later
+/// updates.
+fn prepare(
+    opts: &BuildOptions,
+    audience: Option<&str>,
+    checking: bool,
+    serving: bool,
+) -> Result<Prepared, BuildError> {
+    let start = Instant::now();
+    let mut watch = Stopwatch::new();
+    let mut diags = Diagnostics::default();
+    let (mut sources, load_diags) = load::load(&opts.root).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.extend(d);
+        BuildError::Content(all)
+    })?;
+    diags.extend(load_diags);
+    watch.lap("load");
+    let audience = match audience {
+        Some(a) if sources.config.audience_rank(a).is_none() => {
+            return Err(BuildError::Usage(format!(
+                "unknown audience `{a}`; site.yaml lists {}",
+                sources.config.audiences.join(", ")
+            )))
+        }
+        Some(a) => a.to_string(),
+        None => sources.config.public_audience().to_string(),
+    };
+
+    let (mut site, model_diags) = model(&mut sources);
+    diags.extend(model_diags);
+    if checking {
+        // `check` is where a community manager looks after the community's health.
+        diags.extend(site.community.health_warnings());
+    }
+    watch.lap("model");
+    let visibility = Visibility {
+        audience: audience.clone(),
+        drafts: opts.drafts,
+        now: parvis_core::date::now(),
+    };
+    filter::apply(&mut site, &visibility);
+    watch.lap("filter");
+
+    let strings = match i18n::load(&opts.root, &site.config.languages) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            BTreeMap::new()
+        }
+    };
+    let mut templates = match Templates::new(&sources.templates, &site.config.root) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    let globals = templates
+        .as_mut()
+        .map(|t| parvis_render::prepare(&site, t, &audience, opts.drafts))
+        .unwrap_or_default();
+    let code = serving.then(highlight::Cache::default);
+    diags.extend(render_markdown(
+        &mut site,
+        templates.as_ref(),
+        code.as_ref(),
+        None,
+    ));
+    watch.lap("markdown");
+    let assets = filter::asset_map(&site, &sources.content_assets);
+    diags.extend(parvis_markdown::links::resolve(
+        &mut site, &assets, &audience,
+    ));
+    watch.lap("links");
+
+    let planned = parvis_render::plan(&site);
+    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience, &strings);
+    diags.extend(file_diags);
+    watch.lap("templates and site files");
+    let mut search_files = Vec::new();
+    // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
+    // has already failed skips it, the longest stage, to report its errors sooner.
+    let search = if site.config.search && !diags.has_errors() {
+        match parvis_search::build(&site, &audience) {
+            Ok(index) => {
+                match parvis_search::files(&index) {
+                    Ok(files) => search_files = files,
+                    Err(e) => diags.push(search_error(e)),
+                }
+                Some(index)
+            }
+            Err(e) => {
+                diags.push(search_error(e));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    watch.lap("search index");
+    let copied = copied_files(
+        &sources.static_files,
+        &filter::visible_assets(&site, &sources.content_assets),
+    );
+    diags.extend(collisions(
+        &site,
+        &planned,
+        &extra_files,
+        &search_files,
+        &copied,
+    ));
+
+    Ok(Prepared {
+        start,
+        watch,
+        diags,
+        sources,
+        site,
+        templates,
+        strings,
+        audience,
+        visibility,
+        assets,
+        planned,
+        extra_files,
+        feed_links,
+        search,
+        search_files,
+        search_pending: None,
+        clock_moved: false,
+        code,
+        outputs: HashMap::new(),
+        globals,
+        pending: Vec::new(),
+    })
+}
+
+/// The generated files besides the templates' outputs: aliases, feeds, calendars, sitemap,
+/// robots.txt and the highlighting stylesheets; and the feed each list links to.
+fn site_files(
+    site: &Site,
+    planned: &[parvis_render::Planned],
+    audience: &str,
+    strings: &BTreeMap<String, i18n::Strings>,
+) -> (
+    Vec<SiteFile>,
+    HashMap<String, parvis_render::feeds::FeedLink>,
+    Vec<Diagnostic>,
+) {
+    let (aliases, mut diags) = site_files::aliases(site);
+    let mut extra_files: Vec<SiteFile> = aliases
+        .into_iter()
+        .map(|(path, html, place)| (path, html.into_bytes(), Origin::at(place)))
+        .collect();
+    let feed_specs = parvis_render::feeds::specs(site);
+    for spec in &feed_specs {
+        for (name, xml) in [
+            ("rss.xml", parvis_render::feeds::rss(site, spec)),
+            ("atom.xml", parvis_render::feeds::atom(site, spec)),
+        ] {
+            let path =
+                parvis_render::path_of_url(&site.config.root, &format!("{}{name}", spec.url));
+            let origin = Origin::new("site.yaml", format!("the feed of {}", spec.url));
+            extra_files.push((path, xml.into_bytes(), origin));
+        }
+    }
+    for (url, ics, origin) in parvis_core::ics::files(site) {
+        let path = parvis_render::path_of_url(&site.config.root, &url);
+        let origin = Origin::new(&origin, format!("the calendar of {origin}"));
+        extra_files.push((path, ics.into_bytes(), origin));
+    }
+    if let Some(url) = parvis_report::dashboard_url(site) {
+        let t = strings.get(&site.config.language);
+        let label = |key: &str| {
+            t.and_then(|t| t.get(key))
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        let report = parvis_report::measure(site);
+        let ics = parvis_report::calendar::ics(site, &report.calendar, &label);
+        let path = parvis_render::path_of_url(&site.config.root, &format!("{url}calendar.ics"));
+        let origin = Origin::new("site.yaml", "the dashboard's calendar (`report.path`)");
+        extra_files.push((path, ics.into_bytes(), origin));
+    }
+    let feed_links = feed_specs
+        .iter()
+        .map(|s| (s.url.clone(), s.link()))
+        .collect();
+    extra_files.push((
+        "sitemap.xml".into(),
+        site_files::sitemap(site, planned).into_bytes(),
+        Origin::new("site.yaml", "the sitemap"),
+    ));
+    extra_files.push((
+        "robots.txt".into(),
+        site_files::robots(site, audience).into_bytes(),
+        Origin::new("site.yaml", "robots.txt"),
+    ));
+    match site_files::syntax_css(site) {
+        Ok(files) => extra_files.extend(files.into_iter().map(|(p, css)| {
+            let origin = Origin::new("site.yaml", "the code highlighting stylesheet");
+            (p, css.into_bytes(), origin)
+        })),
+        Err(d) => diags.push(d),
+    }
+    (extra_files, feed_links, diags)
+}
+
+fn search_error(e: String) -> Diagnostic {
+    Diagnostic::error("site.yaml", e).with_hint(
+        "report this as a parvis bug; `search: false` in site.yaml builds without search",
+    )
+}
+
+/// Renders the templates and writes every file into `staging` under `prefix`.
+fn emit(
+    prepared: &mut Prepared,
+    opts: &BuildOptions,
+    staging: Option<&dyn Sink>,
+    prefix: &str,
+) -> Result<BuildReport, BuildError> {
+    let Prepared {
+        start,
+        watch,
+        diags,
+        sources,
+        site,
+        templates,
+        strings,
+        audience,
+        planned,
+        extra_files,
+        feed_links,
+        search_files,
+        ..
+    } = prepared;
+    let mut diags = std::mem::take(diags);
+
+    let progress = progress_bar(opts.progress, planned.len() as u64);
+    let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        progress.inc(1);
+        match staging {
+            Some(s) => s
+                .write(&format!("{prefix}{path}"), bytes)
+                .map_err(|e| write_error(path, e)),
+            None => Ok(()),
+        }
+    };
+    if let Some(t) = templates.as_ref() {
+        diags.extend(parvis_render::render(
+            site, t, strings, audience, planned, feed_links, write,
+        ));
+    }
+    progress.finish_and_clear();
+    watch.lap("render and write pages");
+
+    let mut files = planned.len();
+    if let Some(s) = staging {
+        let errors = Mutex::new(Vec::new());
+        let site_files = extra_files.par_iter().map(|(path, bytes, _)| (path, bytes));
+        let index_files = search_files.par_iter().map(|(path, bytes)| (path, bytes));
+        site_files.chain(index_files).for_each(|(path, bytes)| {
+            if let Err(e) = s.write(&format!("{prefix}{path}"), bytes) {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(path, e));
+            }
+        });
+        let content_assets = filter::visible_assets(site, &sources.content_assets);
+        for (rel, copy) in static_copies(&sources.static_files, &content_assets) {
+            let res = match copy {
+                Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
+                Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
+            };
+            if let Err(e) = res {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(&rel, e));
+            }
+            files += 1;
+        }
+        diags.extend(errors.into_inner().expect("not poisoned"));
+    }
+    files += extra_files.len() + search_files.len();
+    watch.lap("copy static files");
+
+    if opts.deny_warnings {
+        diags.deny_warnings();
+    }
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    Ok(BuildReport {
+        audience: audience.clone(),
+        pages: planned.len(),
+        files,
+        elapsed: start.elapsed(),
+        timings: std::mem::take(&mut watch.laps),
+        diagnostics: diags,
+    })
+}
+
+/// Renders the Markdown of every visible page and section, or of those whose source is in
+/// `only`, in parallel, expanding shortcodes with the templates when they loaded. Returns the
+/// shortcode errors.
+fn render_markdown(
+    site: &mut Site,
+    templates: Option<&Templates>,
+    code: Option<&highlight::Cache>,
+    only: Option<&HashSet<PathBuf>>,
+) -> Vec<Diagnostic> {
+    let shortcode = |call: &Call| render_shortcode(templates, call);
+    let wanted = |src: &parvis_core::model::Source| only.is_none_or(|o| o.contains(&src.rel));
+    let errors = Mutex::new(Vec::new());
+    let raw_html: Vec<_> = (0..site.sections.len()).map(|i| site.raw_html(i)).collect();
+    let render = |src: &parvis_core::model::Source, html| {
+        let dir = src.rel.parent().unwrap_or(Path::new(""));
+        let (r, errs) =
+            parvis_markdown::render_with_shortcodes(src.body(), dir, &shortcode, code, html);
+        if !errs.is_empty() {
+            errors.lock().expect("not poisoned").extend(src.body_errors(
+                errs.into_iter().map(|e| (e.offset, e.message, e.hint)),
+                "shortcode errors",
+            ));
+        }
+        Some(Arc::new(r))
+    };
+    site.pages
+        .par_iter_mut()
+        .filter(|p| p.hidden.is_none() && wanted(&p.source))
+        .for_each(|p| {
+            let rendered = render(&p.source, raw_html[p.section]);
+            Arc::make_mut(p).rendered = rendered;
+        });
+    site.sections
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, s)| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
+        .for_each(|(i, s)| s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i])));
+    errors.into_inner().expect("not poisoned")
+}
+
+/// Renders one shortcode call with its template under `shortcodes/`.
+fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String, ShortcodeError> {
+    let Some(t) = templates else {
+        return Ok(String::new());
+    };
+    let name = format!("shortcodes/{}.html", call.name);
+    if !t.exists(&name) {
+        return Err(ShortcodeError {
+            offset: call.start,
+            message: format!("unknown shortcode `{}`", call.name),
+            hint: format!(
+                "the shortcodes are: {}; add your own as templates/{name}",
+                t.shortcode_names().join(", ")
+            ),
+        });
+    }
+    let mut ctx = tera::Context::new();
+    for (k, v) in &call.args {
+        ctx.insert(k.clone(), v);
+    }
+    t.tera.render(&name, &ctx).map_err(|e| ShortcodeError {
+        offset: call.start,
+        message: format!("shortcode `{}`: {}", call.name, t.error(&e).message),
+        hint: format!("check its arguments against templates/{name}"),
+    })
+}
+
+enum Copy {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+/// Theme assets, then the site's `static/` (which overrides them), then the files beside pages
+/// that this build shows ([`filter::visible_assets`]).
+fn static_copies(
+    static_files: &[load::AssetFile],
+    content_assets: &[&load::AssetFile],
+) -> BTreeMap<String, Copy> {
+    let mut out: BTreeMap<String, Copy> = theme_assets()
+        .into_iter()
+        .map(|(rel, bytes)| (rel, Copy::Embedded(bytes)))
+        .collect();
+    for f in static_files.iter().chain(content_assets.iter().copied()) {
+        out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
+    }
+    out
+}
+
+/// Who writes an output file, found cheaply; described only when two collide.
+#[derive(Clone, Copy)]
+enum Writer {
+    Planned(usize),
+    Extra(usize),
+    Index,
+    Copied(usize),
+}
+
+/// Two things written to the same output file: two pages with one URL, an alias over a page,
+/// the sitemap or robots.txt, a file of `static/` or beside a page over a generated file or
+/// another copied file, anything over the search index. Each is an error naming both. The
+/// one exception is deliberate: the site's own files replace the theme's assets.
+fn collisions(
+    site: &Site,
+    planned: &[parvis_render::Planned],
+    extra: &[SiteFile],
+    index: &[(String, Vec<u8>)],
+    copied: &[(String, PathBuf)],
+) -> Vec<Diagnostic> {
+    let describe = |w: Writer| -> Origin {
+        match w {
+            Writer::Planned(k) => job_origin(site, &planned[k].job),
+            Writer::Extra(k) => extra[k].2.clone(),
+            Writer::Index => Origin::new("site.yaml", "the search index (`search`)"),
+            Writer::Copied(k) => Origin::new(&copied[k].1, copied[k].1.display().to_string()),
+        }
+    };
+    let mut seen: HashMap<&str, Writer> = HashMap::with_capacity(planned.len() + extra.len());
+    let mut diags = Vec::new();
+    let writers = planned
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.path.as_str(), Writer::Planned(k)))
+        .chain(
+            extra
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (e.0.as_str(), Writer::Extra(k))),
+        )
+        .chain(index.iter().map(|(p, _)| (p.as_str(), Writer::Index)))
+        .chain(
+            copied
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.0.as_str(), Writer::Copied(k))),
+        );
+    for (path, writer) in writers {
+        match seen.get(path) {
+            Some(&first) => {
+                let (first, second) = (describe(first), describe(writer));
+                // Placed where the writer can act: an alias's line rather than the sitemap.
+                let (at, other) = if first.precision() > second.precision() {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                diags.push(at.error(
+                    format!(
+                        "{} writes /{path}, which {} writes too",
+                        at.what(),
+                        other.what()
+                    ),
+                    "give one of them another path: a `slug`, another alias, or rename the file",
+                ));
+            }
+            None => {
+                seen.insert(path, writer);
+            }
+        }
+    }
+    for (rel, _) in theme_assets() {
+        if let Some(&w @ (Writer::Planned(_) | Writer::Extra(_) | Writer::Index)) =
+            seen.get(rel.as_str())
+        {
+            let second = describe(w);
+            diags.push(second.error(
+                format!(
+                    "{} writes /{rel}, a file of the theme that the pages need",
+                    second.what()
+                ),
+                "give it another path; to replace the theme's file, put yours in static/",
+            ));
+        }
+    }
+    diags
+}
+
+/// What writes a planned output, for collision errors.
+fn job_origin(site: &Site, job: &parvis_render::Job) -> Origin {
+    use parvis_render::Job;
+    let data = |file: &str, what: &str| Origin::new(file, what);
+    match job {
+        Job::Page(i) => {
+            let display = &site.pages[*i].source.display;
+            Origin::new(display, format!("the page {}", display.display()))
+        }
+        Job::Section(i, _) => match &site.sections[*i].source {
+            Some(src) => Origin::new(
+                &src.display,
+                format!("the section {}", src.display.display()),
+            ),
+            None => Origin::new("content", "the home page"),
+        },
+        Job::Member(i) => {
+            let m = &site.community.members[*i];
+            Origin::new(
+                &m.file,
+                format!("the page of member `{}` ({})", m.id, m.file.display()),
+            )
+        }
+        Job::Community(i) => {
+            let c = &site.community.communities[*i];
+            Origin::new(
+                &c.file,
+                format!("the page of community `{}` ({})", c.id, c.file.display()),
+            )
+        }
+        Job::Members => data("data/members", "the members directory"),
+        Job::Communities => data("data/communities.yaml", "the communities page"),
+        Job::Ambassadors(_) => data("data/members", "an ambassadors page"),
+        Job::Leaderboard(_) => data("data/members", "a leaderboard"),
+        Job::TaxonomyList(_) | Job::TaxonomyTerm(..) => {
+            data("site.yaml", "a taxonomy page (`taxonomies`)")
+        }
+        Job::Search => data("site.yaml", "the search page (`search`)"),
+        Job::NotFound => data("content", "the 404 page"),
+        Job::Dashboard => data("site.yaml", "the dashboard (`report.path`)"),
+    }
+}
+
+/// The theme's own assets (`static/` of the embedded theme), by output path.
+fn theme_assets() -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    if let Some(dir) = THEME.get_dir("static") {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            out.extend(d.files().map(|f| {
+                let rel = f.path().strip_prefix("static").map(slash_path);
+                (rel.unwrap_or_default(), f.contents())
+            }));
+            stack.extend(d.dirs());
+        }
+    }
+    out
+}
+
+/// The files `static/` and the pages' folders copy, by output path, with their source as the
+/// writer knows it (`static/x.png`): what [`collisions`] checks besides the generated files.
+fn copied_files(
+    static_files: &[load::AssetFile],
+    content_assets: &[&load::AssetFile],
+) -> Vec<(String, PathBuf)> {
+    let static_dir = Path::new("static");
+    let content_dir = Path::new("content");
+    static_files
+        .iter()
+        .map(|f| (slash_path(&f.rel), static_dir.join(&f.rel)))
+        .chain(
+            content_assets
+                .iter()
+                .map(|f| (slash_path(&f.rel), content_dir.join(&f.rel))),
+        )
+        .collect()
+}
+
+/// Refuses output folders whose swap would destroy sources, or anything parvis did not write
+/// ([`crate::output::check_target`]).
+fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        parvis_markdown::normalize(
+            &p.strip_prefix("/")
+                .map(Path::to_path_buf)
+                .unwrap_or(p.clone()),
+        )
+        .map(|n| Path::new("/").join(n))
+        .unwrap_or(p)
+    };
+    let (root, out) = (abs(root), abs(out));
+    if root.starts_with(&out) {
+        return Err(format!(
+            "the output folder {} would contain the site itself; choose a folder such as {}",
+            out.display(),
+            root.join("public").display()
+        ));
+    }
+    for dir in ["content", "data", "templates", "static", "i18n"] {
+        if out.starts_with(root.join(dir)) {
+            return Err(format!("the output folder {} is inside the site's {dir}/ folder; choose a folder such as {}", out.display(), root.join("public").display()));
+        }
+    }
+    crate::output::check_target(&out, force)
+}
+
+fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot write this output file: {e}"))
+        .with_hint("check the disk space and the permissions of the output folder")
+}
+
+fn progress_bar(show: bool, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} rendering {pos}/{len} [{bar:30}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+impl Prepared {
+    /// Brings the search index up to date after an update that changed `pages` for the
+    /// files at `changed` (relative to the site folder), and returns every file of the index
+    /// (under `search/`), which replace the previous ones; `None` when the site has no index
+    /// or nothing it holds changed. [`Prepared::search_job`], [`SearchJob::run`] and
+    /// [`Prepared::finish_search`] in one go; `serve` runs the job away from its locks.
+    pub fn update_search(
+        &mut self,
+        pages: &PageChanges,
+        changed: &[PathBuf],
+    ) -> Option<Result<Files, Diagnostic>> {
+        let job = self.search_job(pages, changed)?;
+        let (index, result) = job.run();
+        self.finish_search(index, &result);
+        Some(result.map(|files| files.into_iter().collect()))
+    }
+
+    /// Takes the search index out, with the documents to put into it again: the pages an
+    /// update edited, or every document when pages were added or removed, a URL moved or
+    /// `data/` changed (members, communities; doc ids follow URLs). While the index is out,
+    /// later changes wait in `search_pending` and come with the next job.
+    pub fn search_job(
+        &mut self,
+        pages_now: &PageChanges,
+        changed: &[PathBuf],
+    ) -> Option<SearchJob> {
+        if !self.site.config.search {
+            return None;
+        }
+        let (mut pages, mut data_changed) = self.search_pending.take().unwrap_or_default();
+        pages.added.extend(pages_now.added.iter().cloned());
+        pages.updated.extend(pages_now.updated.iter().cloned());
+        pages.removed.extend(pages_now.removed.iter().cloned());
+        data_changed |= changed.iter().any(|p| p.starts_with("data"));
+        if pages == PageChanges::default() && !data_changed {
+            return None;
+        }
+        let Some(index) = self.search.take() else {
+            // A job has the index: these changes go with the next one.
+            self.search_pending = Some((pages, data_changed));
+            return None;
+        };
+        let mut whole = data_changed || !pages.added.is_empty() || !pages.removed.is_empty();
+        let mut docs = Vec::new();
+        if !whole {
+            for rel in &pages.updated {
+                let doc = self
+                    .site
+                    .pages
+                    .iter()
+                    .position(|p| &p.source.rel == rel)
+                    .and_then(|i| parvis_search::docs::page_doc(&self.site, i));
+                match doc {
+                    Some(doc) if index.has(&doc.key, &doc.url) => docs.push(doc),
+                    // A section's own text, a page that left search or moved.
+                    _ => {
+                        whole = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if whole {
+            docs = parvis_search::docs::collect(&self.site);
+        }
+        Some(SearchJob {
+            index,
+            docs,
+            whole,
+            audience: self.audience.clone(),
+        })
+    }
+
+    /// Puts the index back after [`SearchJob::run`], with its files when it succeeded.
+    pub fn finish_search(&mut self, index: parvis_search::SearchIndex, result: &SearchFiles) {
+        self.search = Some(index);
+        if let Ok(files) = result {
+            self.search_files = files.clone();
+        }
+    }
+
+    /// Whether changes wait for the search index (it was out while they were made).
+    pub fn search_waiting(&self) -> bool {
+        self.search_pending.is_some()
+    }
+}
+
+/// The files of a search index by output path, or why they could not be made.
+pub type SearchFiles = Result<Vec<(String, Vec<u8>)>, Diagnostic>;
+
+/// Re-indexing after an update, which needs no access to the site: `serve` runs it without
+/// holding the locks that page updates need.
+pub struct SearchJob {
+    index: parvis_search::SearchIndex,
+    docs: Vec<parvis_search::docs::Doc>,
+    whole: bool,
+    audience: String,
+}
+
+impl SearchJob {
+    /// The updated index and its files.
+    pub fn run(self) -> (parvis_search::SearchIndex, SearchFiles) {
+        let mut index = self.index;
+        if self.whole {
+            match parvis_search::SearchIndex::new(self.docs, &self.audience) {
+                Ok(fresh) => index = fresh,
+                Err(e) => return (index, Err(search_error(e))),
+            }
+        } else {
+            for doc in self.docs {
+                if let Err(e) = index.replace(doc) {
+                    return (index, Err(search_error(e)));
+                }
+            }
+        }
+        let files = parvis_search::files(&index).map_err(search_error);
+        (index, files)
+    }
+}

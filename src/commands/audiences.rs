@@ -1,0 +1,104 @@
+//! `parvis check --audiences`: what each circle sees, and what opening one item would change.
+//!
+//! Read-only: it loads and filters the site once per audience and counts; it renders nothing.
+
+use super::{finish, Doing, Format};
+use parvis_core::filter::{self, Visibility};
+use parvis_site::BuildError;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Prints the overview of the site at `root`, or its errors as `format` asks.
+pub fn run(root: &Path, drafts: bool, format: Format) -> ExitCode {
+    match overview(root, drafts) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => finish(Err(e), Doing::Read, format, root, false, |_| String::new()),
+    }
+}
+
+/// The overview as text, or the site's errors.
+pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
+    let mut site = parvis_site::load_model(root)?;
+    let audiences = site.config.audiences.clone();
+    let now = parvis_core::date::now();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<14} {:>6} {:>8} {:>7} {:>9}",
+        "audience", "pages", "members", "events", "postings"
+    );
+    for a in &audiences {
+        filter::apply(
+            &mut site,
+            &Visibility {
+                audience: a.clone(),
+                drafts,
+                now,
+            },
+        );
+        let pages = site.visible_pages().count() + site.visible_sections().count();
+        let members = site.member_visible.iter().filter(|&&v| v).count();
+        let events = site
+            .visible_pages()
+            .filter(|(_, p)| p.event.is_some())
+            .count();
+        let postings = site
+            .visible_pages()
+            .filter(|(_, p)| p.job.is_some() && !p.job_closed(now))
+            .count();
+        let _ = writeln!(
+            out,
+            "{a:<14} {pages:>6} {members:>8} {events:>7} {postings:>9}"
+        );
+    }
+
+    let widest = site.config.public_audience().to_string();
+    let mut restricted = Vec::new();
+    let mut item = |file: String, audience: &str| {
+        let Some(rank) = site.config.audience_rank(audience) else {
+            return;
+        };
+        if audience == widest {
+            return;
+        }
+        let seen_by = audiences[..=rank].join(", ");
+        let next = &audiences[rank + 1];
+        restricted.push(format!(
+            "{file}: open to `{audience}` (seen by {seen_by}); `audience: {next}` would also open it to {next}"
+        ));
+    };
+    for p in &site.pages {
+        item(p.source.display.display().to_string(), &p.audience);
+    }
+    for s in &site.sections {
+        if let Some(src) = &s.source {
+            item(src.display.display().to_string(), &s.audience);
+        }
+    }
+    for m in &site.community.members {
+        item(m.file.display().to_string(), &m.audience);
+    }
+    for c in &site.community.communities {
+        item(format!("{} ({})", c.file.display(), c.id), &c.audience);
+    }
+    let _ = writeln!(out);
+    if restricted.is_empty() {
+        let _ = writeln!(out, "every item is open to `{widest}`");
+    } else {
+        let _ = writeln!(out, "restricted items ({}):", restricted.len());
+        for r in restricted {
+            let _ = writeln!(out, "  {r}");
+        }
+    }
+    let private = &site.config.community.private_audience;
+    let _ = writeln!(
+        out,
+        "\nleader scores are shown to: {}",
+        audiences[..=site.config.audience_rank(private).unwrap_or(0)].join(", ")
+    );
+    Ok(out)
+}
