@@ -21,3 +21,4 @@ mod robustness;
 mod search;
 mod serve;
 mod site_test;
+mod theme_readme;
