@@ -38,7 +38,7 @@ pub const COMMUNITY_KINDS: &[&str] = &[
 /// A leader candidate scores at least this, over four criteria scored 1 to 3.
 pub const LEADER_THRESHOLD: u8 = 8;
 
-const MEMBER_KEYS: &[&str] = &[
+pub const MEMBER_KEYS: &[&str] = &[
     "id",
     "name",
     "pronouns",
@@ -65,7 +65,7 @@ const MEMBER_KEYS: &[&str] = &[
     "published",
     "leaderboard",
 ];
-const COMMUNITY_KEYS: &[&str] = &[
+pub const COMMUNITY_KEYS: &[&str] = &[
     "id",
     "name",
     "kind",
