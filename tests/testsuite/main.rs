@@ -14,6 +14,7 @@ mod hostile;
 mod html;
 mod incremental;
 mod markdown;
+mod new;
 mod portals;
 mod regression;
 mod report;

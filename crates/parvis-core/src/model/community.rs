@@ -38,6 +38,7 @@ pub const COMMUNITY_KINDS: &[&str] = &[
 /// A leader candidate scores at least this, over four criteria scored 1 to 3.
 pub const LEADER_THRESHOLD: u8 = 8;
 
+/// The keys of a member entry: for suggestions, and what `parvis new member` must write.
 pub const MEMBER_KEYS: &[&str] = &[
     "id",
     "name",
@@ -65,6 +66,7 @@ pub const MEMBER_KEYS: &[&str] = &[
     "published",
     "leaderboard",
 ];
+/// The keys of a community entry: for suggestions, and what `parvis new community` must write.
 pub const COMMUNITY_KEYS: &[&str] = &[
     "id",
     "name",
