@@ -7,6 +7,7 @@ mod browser;
 mod building;
 mod cli;
 mod community;
+mod diagnostics;
 mod example_site;
 mod feeds;
 mod fuzz;

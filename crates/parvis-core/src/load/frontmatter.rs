@@ -260,6 +260,64 @@ pub fn extra_value_position(front: &str, format: Format, key: &str) -> Option<(u
     }
 }
 
+/// Where a list of member ids sits in front matter: `authors`, or `extra.contacts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberList {
+    Authors,
+    Contacts,
+}
+
+/// The 1-based line and column, in front matter `front`, of `item` in the list `list`, so
+/// that an unknown author or contact is pointed at itself, not at the start of its key.
+/// `None` when the list cannot be read with places.
+pub fn member_item_position(
+    front: &str,
+    format: Format,
+    list: MemberList,
+    item: &str,
+) -> Option<(usize, usize)> {
+    match format {
+        Format::Yaml => {
+            type L = Option<Vec<serde_saphyr::Spanned<String>>>;
+            #[derive(Deserialize)]
+            struct Extra {
+                contacts: L,
+            }
+            #[derive(Deserialize)]
+            struct Outer {
+                authors: L,
+                extra: Option<Extra>,
+            }
+            let outer: Outer = serde_saphyr::from_str(front).ok()?;
+            let items = match list {
+                MemberList::Authors => outer.authors?,
+                MemberList::Contacts => outer.extra?.contacts?,
+            };
+            let v = items.into_iter().find(|v| v.value == item)?;
+            Some((v.referenced.line() as usize, v.referenced.column() as usize))
+        }
+        Format::Toml => {
+            type L = Option<Vec<toml::Spanned<String>>>;
+            #[derive(Deserialize)]
+            struct Extra {
+                contacts: L,
+            }
+            #[derive(Deserialize)]
+            struct Outer {
+                authors: L,
+                extra: Option<Extra>,
+            }
+            let outer: Outer = toml::from_str(front).ok()?;
+            let items = match list {
+                MemberList::Authors => outer.authors?,
+                MemberList::Contacts => outer.extra?.contacts?,
+            };
+            let v = items.into_iter().find(|v| v.get_ref() == item)?;
+            Some(crate::diagnostics::line_col(front, v.span().start))
+        }
+    }
+}
+
 /// The keys of [`FrontMatter`], for suggestions.
 pub const KEYS: &[&str] = &[
     "title",
