@@ -102,6 +102,11 @@ fn a_word_where_a_list_is_expected_says_how_to_write_the_list() {
         "content/blog/news.md",
         "---\ntitle: News\ntags: news\n---\nBody.\n",
     );
+    // Linked from another page: the link finds the page all the same, no second error.
+    t.file(
+        "content/links.md",
+        "---\ntitle: Links\n---\n[News](blog/news.md)\n",
+    );
     let d = only(&t);
     assert_eq!(d.severity, "error");
     assert_eq!(d.at, "content/blog/news.md:3:7");
@@ -129,6 +134,7 @@ fn a_word_where_a_list_is_expected_says_how_to_write_the_list() {
 
     // Data files too: a member's languages.
     std::fs::remove_file(t.root.join("content/blog/news.md")).unwrap();
+    std::fs::remove_file(t.root.join("content/links.md")).unwrap();
     let alex = std::fs::read_to_string(t.root.join("data/members/alex.yaml")).unwrap();
     t.file(
         "data/members/alex.yaml",

@@ -216,6 +216,29 @@ pub fn parse(
     Ok((fm, errors))
 }
 
+/// What can be read of front matter that [`parse`] refused: the keys whose values are right,
+/// each taken alone; nothing when the text is not even YAML or TOML. A page with a wrong
+/// `tags:` still has its title, language and slug, so that it is placed where its links
+/// expect it and the one error is the only one.
+pub fn parse_lenient(split: &Split<'_>) -> FrontMatter {
+    let Some((front, format)) = split.front else {
+        return FrontMatter::default();
+    };
+    let map: Option<serde_json::Map<String, serde_json::Value>> = match format {
+        Format::Yaml => serde_saphyr::from_str(front).ok().flatten(),
+        Format::Toml => toml::from_str(front).ok(),
+    };
+    let kept: serde_json::Map<String, serde_json::Value> = map
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| {
+            let one = serde_json::Map::from_iter([(k.clone(), v.clone())]);
+            serde_json::from_value::<FrontMatter>(serde_json::Value::Object(one)).is_ok()
+        })
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(kept)).unwrap_or_default()
+}
+
 /// Position of `key` in the front matter, for errors found later (unknown audience, template).
 pub fn key_error(
     file: &Path,

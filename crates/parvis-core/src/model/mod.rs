@@ -335,7 +335,20 @@ fn parse_file(file: ContentFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
     let split: Split<'_> = frontmatter::split(&file.display, &file.text)?;
-    let (front, warnings) = frontmatter::parse(&file.display, &file.text, &split, is_section)?;
+    let (front, warnings) = match frontmatter::parse(&file.display, &file.text, &split, is_section)
+    {
+        Ok(parsed) => parsed,
+        Err(d) => {
+            // Placed all the same, with what can be read, so that links to it add no error;
+            // the title falls back quietly: this error is the one to fix.
+            let mut front = frontmatter::parse_lenient(&split);
+            if front.title.is_none() {
+                let stem = file.rel.file_stem().unwrap_or_default().to_string_lossy();
+                front.title = Some(humanize(stem.split('.').next().unwrap_or_default()));
+            }
+            (front, vec![d])
+        }
+    };
     let base = file.text.as_ptr() as usize;
     let split_front = split.front.map(|(f, _)| {
         let start = f.as_ptr() as usize - base;
