@@ -178,10 +178,13 @@ fn create(a: &NewArgs) -> Result<Vec<Written>, NewError> {
             (a.draft, "--draft"),
         ] {
             if set {
-                return Err(NewError::usage(format!(
-                    "{flag} is for pages; a new {} has none (a member starts unpublished: `published: false`)",
-                    a.kind.name()
-                )));
+                let why = match (a.kind, flag) {
+                    (Kind::Member, "--draft") => {
+                        "a new member is unpublished (`published: false`) until they agree"
+                    }
+                    _ => "members and communities live in data/, in no language or section",
+                };
+                return Err(NewError::usage(format!("{flag} is for pages: {why}")));
             }
         }
     }
