@@ -148,6 +148,64 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Write a new page, blog post, event, job posting, member or community from its
+    /// archetype, where it belongs, and print the path written.
+    ///
+    /// Pages go to content/ (or the section --section names); posts, events and job postings
+    /// to the section whose `kind:` is blog, events or careers (created if the site has none;
+    /// --section chooses when it has several); members to data/members/<id>.yaml and
+    /// communities to data/communities/<id>.yaml, or at the end of data/members.yaml or
+    /// data/communities.yaml when the site keeps a single list. The file has every key its
+    /// kind reads, is dated now (or SOURCE_DATE_EPOCH), and is named from the title. A page is
+    /// published as soon as it is merged unless --draft; a member starts with
+    /// `published: false` until they have agreed to their profile.
+    ///
+    /// The archetype is the site's archetypes/<kind>.md (members and communities:
+    /// archetypes/<kind>.yaml) if it exists, else the default theme's: Tera templates, whose
+    /// variables are listed in themes/default/README.md.
+    ///
+    /// An existing file or id is never replaced (exit code 1); a wrong command exits with 2.
+    #[command(after_help = "Examples:
+  parvis new blog \"Opening our community\"
+  parvis new page \"Code of conduct\" --section community
+  parvis new blog \"Ouverture de la communauté\" --lang fr --draft
+  parvis new event \"User club, spring meeting\" --site example-site
+  parvis new job \"Data engineer\"
+  parvis new member \"Ana Lopez\" --community users
+  parvis new community \"Energy managers club\" --manager ana-lopez --charter community/charter.md")]
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: parvis::commands::new::Kind,
+        /// The title (a member's name); the file name or id is made from it.
+        title: String,
+        /// The site folder (the one holding site.yaml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The section to write into, as a folder under content/ (`blog`, `docs/api`)
+        /// [default: content/ for a page; the section of the kind for the others].
+        #[arg(long, value_name = "PATH")]
+        section: Option<String>,
+        /// Write a translation in this language (one of `languages` in site.yaml):
+        /// `<name>.<lang>.md` [default: the site's `language`].
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+        /// Mark the page as a draft (`draft: true`): built only with --drafts.
+        #[arg(long)]
+        draft: bool,
+        /// The file name (pages) or id (members, communities) [default: made from the title].
+        #[arg(long)]
+        id: Option<String>,
+        /// Member only: a community the member belongs to (an id of data/communities); repeatable.
+        #[arg(long = "community", value_name = "ID")]
+        communities: Vec<String>,
+        /// Community only: a member of its core team (an id of data/members); repeatable.
+        #[arg(long = "manager", value_name = "ID")]
+        managers: Vec<String>,
+        /// Community only: the page holding its rules, as a path under content/.
+        #[arg(long, value_name = "PAGE")]
+        charter: Option<String>,
+    },
     /// Create a small working portal in a new folder.
     Init {
         /// The folder to create (it must be empty or absent).
@@ -246,6 +304,29 @@ fn main() -> ExitCode {
             audience,
             format,
         } => commands::report::run(&site, audience.as_deref(), format),
+        Command::New {
+            kind,
+            title,
+            site,
+            section,
+            lang,
+            draft,
+            id,
+            communities,
+            managers,
+            charter,
+        } => commands::new::run(&commands::new::NewArgs {
+            kind,
+            title,
+            site,
+            section,
+            lang,
+            draft,
+            id,
+            communities,
+            managers,
+            charter,
+        }),
         Command::RemoveOldOutput { dir } => match parvis_site::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::from(2),

@@ -46,9 +46,9 @@ pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
     let mut site = parvis_site::load_model(root)?;
     let audience = match audience {
         Some(a) if site.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(format!(
-                "unknown audience `{a}`; site.yaml lists {}",
-                site.config.audiences.join(", ")
+            return Err(BuildError::Usage(parvis_site::unknown_audience(
+                a,
+                &site.config,
             )))
         }
         Some(a) => a.to_string(),

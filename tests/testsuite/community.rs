@@ -235,7 +235,7 @@ fn authors_must_be_members() {
         "---\ntitle: X\nauthors: [adda]\n---\n",
         &[
             "error: author `adda` is not a member",
-            "  --> content/blog/x.md:3:10",
+            "  --> content/blog/x.md:3:11",
             "  = help: did you mean `ada`? Authors and contacts are member ids from data/members",
         ],
     );

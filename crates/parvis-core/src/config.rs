@@ -547,7 +547,10 @@ impl Config {
                             "`private_audience` `{private_audience}` is not one of the audiences"
                         ),
                     )
-                    .with_hint(format!("one of: {}", audiences.join(", "))),
+                    .with_hint(one_of(
+                        &private_audience,
+                        &audiences.iter().map(String::as_str).collect::<Vec<_>>(),
+                    )),
             );
         }
         let community = CommunitySettings {

@@ -77,6 +77,9 @@ pub fn from_yaml<T: DeserializeOwned>(
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((0, 0));
         let raw = e.without_snippet().to_string();
+        if let Some(d) = not_a_list(&raw, text, line, column, Syntax::Yaml) {
+            return origin.diag(d, line, column);
+        }
         let d = origin.diag(clean_message(&raw), line, column);
         with_key_hint(d, &raw, keys)
     })
@@ -94,8 +97,54 @@ pub fn from_toml<T: DeserializeOwned>(
             .map(|s| crate::diagnostics::line_col(text, s.start))
             .unwrap_or((0, 0));
         let raw = e.message().to_string();
+        if let Some(d) = not_a_list(&raw, text, line, column, Syntax::Toml) {
+            return origin.diag(d, line, column);
+        }
         let d = origin.diag(clean_message(&raw), line, column);
         with_key_hint(d, &raw, keys)
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Yaml,
+    Toml,
+}
+
+/// `tags: news` where a list is expected: the parsers say "expected sequence start", which a
+/// writer cannot act on. When the error sits at the value of a `key: value` line, the message
+/// names the key and shows the line written as a list. `line` and `column` are 1-based in
+/// `text`.
+fn not_a_list(raw: &str, text: &str, line: usize, column: usize, syntax: Syntax) -> Option<String> {
+    if !(raw.contains("expected sequence") || raw.contains("expected a sequence")) {
+        return None;
+    }
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let sep = if syntax == Syntax::Yaml { ':' } else { '=' };
+    let at = l.find(sep)?;
+    let key = l[..at].trim().trim_start_matches("- ");
+    let value = l[at + 1..].trim();
+    let plain_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    // Only when the parser stopped at this key's value, not at a nested line.
+    let after_sep = l[..=at].chars().count() < column;
+    if !plain_key || value.is_empty() || !after_sep {
+        return None;
+    }
+    let items = match syntax {
+        Syntax::Yaml => value
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Syntax::Toml => value.to_string(),
+    };
+    Some(match syntax {
+        Syntax::Yaml => format!("`{key}` must be a list: write `{key}: [{items}]`"),
+        Syntax::Toml => format!("`{key}` must be a list: write `{key} = [{items}]`"),
     })
 }
 

@@ -377,7 +377,8 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, (PathBuf, String)>
     }
 }
 
-fn to_diagnostic(e: &tera::Error, display: &PathBuf, text: &str) -> Diagnostic {
+/// A Tera error as a diagnostic at its place in `text`, the template read from `display`.
+pub fn to_diagnostic(e: &tera::Error, display: &PathBuf, text: &str) -> Diagnostic {
     match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();

@@ -34,7 +34,9 @@ pub fn check(config: &Config, community: &CommunityData) -> Vec<Diagnostic> {
         .objectives
         .iter()
         .filter_map(|o| o.community.as_ref())
-        .filter(|c| !ids.contains(&c.value.as_str()))
+        .filter(|c| {
+            !ids.contains(&c.value.as_str()) && !community.unreadable_communities.contains(&c.value)
+        })
         .map(|c| {
             let hint = match suggest(&c.value, ids.iter().copied()) {
                 Some(s) => {

@@ -186,6 +186,21 @@ fn model(sources: &mut load::Sources) -> (Site, Vec<Diagnostic>) {
     (site, diags)
 }
 
+/// The usage error of `--audience A` when site.yaml does not list `A`, with the nearest one.
+pub fn unknown_audience(a: &str, config: &parvis_core::config::Config) -> String {
+    let names: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+    match parvis_core::diagnostics::suggest(a, names.iter().copied()) {
+        Some(s) => format!(
+            "unknown audience `{a}` (did you mean `{s}`?); site.yaml lists {}",
+            names.join(", ")
+        ),
+        None => format!(
+            "unknown audience `{a}`; site.yaml lists {}",
+            names.join(", ")
+        ),
+    }
+}
+
 /// Output files by path, as built in memory.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
@@ -333,10 +348,7 @@ fn prepare(
     watch.lap("load");
     let audience = match audience {
         Some(a) if sources.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(format!(
-                "unknown audience `{a}`; site.yaml lists {}",
-                sources.config.audiences.join(", ")
-            )))
+            return Err(BuildError::Usage(unknown_audience(a, &sources.config)))
         }
         Some(a) => a.to_string(),
         None => sources.config.public_audience().to_string(),

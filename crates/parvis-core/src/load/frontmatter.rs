@@ -216,6 +216,29 @@ pub fn parse(
     Ok((fm, errors))
 }
 
+/// What can be read of front matter that [`parse`] refused: the keys whose values are right,
+/// each taken alone; nothing when the text is not even YAML or TOML. A page with a wrong
+/// `tags:` still has its title, language and slug, so that it is placed where its links
+/// expect it and the one error is the only one.
+pub fn parse_lenient(split: &Split<'_>) -> FrontMatter {
+    let Some((front, format)) = split.front else {
+        return FrontMatter::default();
+    };
+    let map: Option<serde_json::Map<String, serde_json::Value>> = match format {
+        Format::Yaml => serde_saphyr::from_str(front).ok().flatten(),
+        Format::Toml => toml::from_str(front).ok(),
+    };
+    let kept: serde_json::Map<String, serde_json::Value> = map
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| {
+            let one = serde_json::Map::from_iter([(k.clone(), v.clone())]);
+            serde_json::from_value::<FrontMatter>(serde_json::Value::Object(one)).is_ok()
+        })
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(kept)).unwrap_or_default()
+}
+
 /// Position of `key` in the front matter, for errors found later (unknown audience, template).
 pub fn key_error(
     file: &Path,
@@ -255,6 +278,64 @@ pub fn extra_value_position(front: &str, format: Format, key: &str) -> Option<(u
             }
             let outer: Outer = toml::from_str(front).ok()?;
             let v = outer.extra?.remove(key)?;
+            Some(crate::diagnostics::line_col(front, v.span().start))
+        }
+    }
+}
+
+/// Where a list of member ids sits in front matter: `authors`, or `extra.contacts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberList {
+    Authors,
+    Contacts,
+}
+
+/// The 1-based line and column, in front matter `front`, of `item` in the list `list`, so
+/// that an unknown author or contact is pointed at itself, not at the start of its key.
+/// `None` when the list cannot be read with places.
+pub fn member_item_position(
+    front: &str,
+    format: Format,
+    list: MemberList,
+    item: &str,
+) -> Option<(usize, usize)> {
+    match format {
+        Format::Yaml => {
+            type L = Option<Vec<serde_saphyr::Spanned<String>>>;
+            #[derive(Deserialize)]
+            struct Extra {
+                contacts: L,
+            }
+            #[derive(Deserialize)]
+            struct Outer {
+                authors: L,
+                extra: Option<Extra>,
+            }
+            let outer: Outer = serde_saphyr::from_str(front).ok()?;
+            let items = match list {
+                MemberList::Authors => outer.authors?,
+                MemberList::Contacts => outer.extra?.contacts?,
+            };
+            let v = items.into_iter().find(|v| v.value == item)?;
+            Some((v.referenced.line() as usize, v.referenced.column() as usize))
+        }
+        Format::Toml => {
+            type L = Option<Vec<toml::Spanned<String>>>;
+            #[derive(Deserialize)]
+            struct Extra {
+                contacts: L,
+            }
+            #[derive(Deserialize)]
+            struct Outer {
+                authors: L,
+                extra: Option<Extra>,
+            }
+            let outer: Outer = toml::from_str(front).ok()?;
+            let items = match list {
+                MemberList::Authors => outer.authors?,
+                MemberList::Contacts => outer.extra?.contacts?,
+            };
+            let v = items.into_iter().find(|v| v.get_ref() == item)?;
             Some(crate::diagnostics::line_col(front, v.span().start))
         }
     }

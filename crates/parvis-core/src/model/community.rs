@@ -38,7 +38,8 @@ pub const COMMUNITY_KINDS: &[&str] = &[
 /// A leader candidate scores at least this, over four criteria scored 1 to 3.
 pub const LEADER_THRESHOLD: u8 = 8;
 
-const MEMBER_KEYS: &[&str] = &[
+/// The keys of a member entry: for suggestions, and what `parvis new member` must write.
+pub const MEMBER_KEYS: &[&str] = &[
     "id",
     "name",
     "pronouns",
@@ -66,7 +67,8 @@ const MEMBER_KEYS: &[&str] = &[
     "leaderboard",
     "notes",
 ];
-const COMMUNITY_KEYS: &[&str] = &[
+/// The keys of a community entry: for suggestions, and what `parvis new community` must write.
+pub const COMMUNITY_KEYS: &[&str] = &[
     "id",
     "name",
     "kind",
@@ -327,12 +329,24 @@ pub struct CommunityData {
     pub members: Vec<Member>,
     pub communities: Vec<Community>,
     pub badges: Vec<Badge>,
+    /// Ids of members whose file has an error that left them out: pages naming them get no
+    /// second error of their own ("is not a member"), the file's error is the one cause.
+    pub unreadable_members: BTreeSet<String>,
+    /// The same for communities.
+    pub unreadable_communities: BTreeSet<String>,
+}
+
+/// Just the id of an entry whose file has errors, to know what is missing because of them.
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
 }
 
 fn parse_all<T: DeserializeOwned>(
     files: &[&DataFile],
     keys: &[&str],
     diags: &mut Vec<Diagnostic>,
+    unreadable: &mut BTreeSet<String>,
 ) -> Vec<(T, PathBuf, String)> {
     let mut out = Vec::new();
     for f in files {
@@ -341,7 +355,15 @@ fn parse_all<T: DeserializeOwned>(
         if in_folder {
             match crate::yaml::from_yaml::<T>(&f.text, origin, keys) {
                 Ok(v) => out.push((v, f.display.clone(), f.text.clone())),
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    diags.push(d);
+                    let stem = f.rel.file_stem().map(|s| s.to_string_lossy().into_owned());
+                    let id = serde_saphyr::from_str::<IdOnly>(&f.text)
+                        .ok()
+                        .map(|v| v.id)
+                        .or(stem);
+                    unreadable.extend(id);
+                }
             }
         } else {
             match crate::yaml::from_yaml::<Vec<T>>(&f.text, origin, keys) {
@@ -349,7 +371,12 @@ fn parse_all<T: DeserializeOwned>(
                     vs.into_iter()
                         .map(|v| (v, f.display.clone(), f.text.clone())),
                 ),
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    diags.push(d);
+                    if let Ok(ids) = serde_saphyr::from_str::<Vec<IdOnly>>(&f.text) {
+                        unreadable.extend(ids.into_iter().map(|v| v.id));
+                    }
+                }
             }
         }
     }
@@ -442,12 +469,27 @@ impl CommunityData {
                 })
                 .collect()
         };
-        let raw_badges: Vec<(RawBadge, PathBuf, String)> =
-            parse_all(&files_of("badges"), BADGE_KEYS, &mut diags);
-        let raw_communities: Vec<(RawCommunity, PathBuf, String)> =
-            parse_all(&files_of("communities"), COMMUNITY_KEYS, &mut diags);
-        let raw_members: Vec<(RawMember, PathBuf, String)> =
-            parse_all(&files_of("members"), MEMBER_KEYS, &mut diags);
+        let mut unreadable_badges = BTreeSet::new();
+        let mut unreadable_communities = BTreeSet::new();
+        let mut unreadable_members = BTreeSet::new();
+        let raw_badges: Vec<(RawBadge, PathBuf, String)> = parse_all(
+            &files_of("badges"),
+            BADGE_KEYS,
+            &mut diags,
+            &mut unreadable_badges,
+        );
+        let raw_communities: Vec<(RawCommunity, PathBuf, String)> = parse_all(
+            &files_of("communities"),
+            COMMUNITY_KEYS,
+            &mut diags,
+            &mut unreadable_communities,
+        );
+        let raw_members: Vec<(RawMember, PathBuf, String)> = parse_all(
+            &files_of("members"),
+            MEMBER_KEYS,
+            &mut diags,
+            &mut unreadable_members,
+        );
         let points = config.community.points.clone();
         let audiences: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
         let check_audience = |a: &Option<Spanned<String>>,
@@ -602,7 +644,9 @@ impl CommunityData {
                 continue;
             }
             for c in &m.communities {
-                if !community_ids.contains(&c.value.as_str()) {
+                if !community_ids.contains(&c.value.as_str())
+                    && !unreadable_communities.contains(&c.value)
+                {
                     diags.push(
                         at(
                             &file,
@@ -625,7 +669,7 @@ impl CommunityData {
                 }
             }
             for b in &m.badges {
-                if !badge_ids.contains(&b.value.as_str()) {
+                if !badge_ids.contains(&b.value.as_str()) && !unreadable_badges.contains(&b.value) {
                     diags.push(
                         at(
                             &file,
@@ -825,11 +869,17 @@ impl CommunityData {
         }
         let member_ids: BTreeSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
         for (id, file, text, loc) in community_refs {
-            if !member_ids.contains(id.as_str()) {
+            if !member_ids.contains(id.as_str()) && !unreadable_members.contains(&id) {
+                let hint = match suggest(&id, member_ids.iter().copied()) {
+                    Some(s) => {
+                        format!("did you mean `{s}`? Managers are member ids from data/members")
+                    }
+                    None => "managers are member ids from data/members".to_string(),
+                };
                 diags.push(
                     Diagnostic::error(&file, format!("community manager `{id}` is not a member"))
                         .at(&text, loc.line() as usize, loc.column() as usize)
-                        .with_hint("managers are member ids from data/members"),
+                        .with_hint(hint),
                 );
             }
         }
@@ -838,6 +888,8 @@ impl CommunityData {
                 members,
                 communities,
                 badges,
+                unreadable_members,
+                unreadable_communities,
             },
             diags,
         )

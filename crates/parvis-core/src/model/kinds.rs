@@ -130,13 +130,26 @@ fn raw<T: for<'de> Deserialize<'de>>(
     example: &str,
 ) -> Result<Option<T>, Diagnostic> {
     let Some(extra) = extra else { return Ok(None) };
-    serde_json::from_value::<T>(extra.clone())
+    serde_path_to_error::deserialize::<_, T>(extra.clone())
         .map(Some)
         .map_err(|e| {
-            src.key_error(
-                "extra",
-                format!("the {what} under `extra` is incomplete or wrong: {e}"),
-            )
+            // A wrong value (`timezone: 1`) is pointed at; a missing key at `extra`.
+            let key = match e.path().iter().next() {
+                Some(serde_path_to_error::Segment::Map { key }) if extra.get(key).is_some() => {
+                    Some(key.clone())
+                }
+                _ => None,
+            };
+            match key {
+                Some(key) => src.extra_error(
+                    &key,
+                    format!("`{}` of the {what} is wrong: {}", e.path(), e.inner()),
+                ),
+                None => src.key_error(
+                    "extra",
+                    format!("the {what} under `extra` is incomplete: {}", e.inner()),
+                ),
+            }
             .with_hint(format!("for example: {example}"))
         })
 }
@@ -173,6 +186,32 @@ fn local_time(value: &str, tz: &TimeZone, key: &str, src: &Source) -> Result<Zon
         })
 }
 
+/// The time zone a writer most likely meant: the same name in other letter case, a city's
+/// zone (`Paris` is `Europe/Paris`), or the nearest name.
+fn timezone_hint(given: &str) -> String {
+    let db = jiff::tz::db();
+    let names: Vec<String> = db.available().map(|n| n.as_str().to_string()).collect();
+    let city = given.trim().replace(' ', "_").to_lowercase();
+    let meant = names
+        .iter()
+        .find(|n| n.to_lowercase() == city)
+        .or_else(|| {
+            names.iter().find(|n| {
+                n.rsplit('/')
+                    .next()
+                    .is_some_and(|c| c.to_lowercase() == city)
+            })
+        })
+        .map(String::as_str)
+        .or_else(|| crate::diagnostics::suggest(given, names.iter().map(String::as_str)));
+    match meant {
+        Some(n) => format!(
+            "did you mean `{n}`? Time zones are IANA names, like Europe/Paris or America/Montreal"
+        ),
+        None => "use an IANA time zone name, like Europe/Paris or America/Montreal".to_string(),
+    }
+}
+
 /// The event of a page in an `events` section.
 pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -> Option<Event> {
     let example = "`extra: { start: 2027-01-21T14:00:00, end: 2027-01-21T17:00:00, timezone: Europe/Paris, location: Lyon }`";
@@ -198,7 +237,7 @@ pub fn event(src: &Source, extra: Option<&Value>, diags: &mut Vec<Diagnostic>) -
         Err(_) => {
             diags.push(
                 src.extra_error("timezone", format!("unknown time zone `{}`", r.timezone))
-                    .with_hint("use an IANA time zone name, like Europe/Paris or America/Montreal"),
+                    .with_hint(timezone_hint(&r.timezone)),
             );
             return None;
         }

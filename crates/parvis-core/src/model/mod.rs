@@ -65,21 +65,51 @@ impl Source {
         let Some(range) = self.front.clone() else {
             return self.key_error("extra", message);
         };
-        let format = if self.text[..range.start]
-            .trim_start_matches('\u{feff}')
-            .starts_with("+++")
-        {
-            frontmatter::Format::Toml
-        } else {
-            frontmatter::Format::Yaml
-        };
-        match frontmatter::extra_value_position(&self.text[range], format, key) {
+        match frontmatter::extra_value_position(&self.text[range], self.format(), key) {
             Some((line, column)) => Diagnostic::error(&self.display, message).at(
                 &self.text,
                 line + self.front_line,
                 column,
             ),
             None => self.key_error("extra", message),
+        }
+    }
+
+    /// A diagnostic pointing at member id `item` in the front matter's `authors` or
+    /// `extra.contacts`, or at the key when the item cannot be placed.
+    pub fn member_error(
+        &self,
+        list: frontmatter::MemberList,
+        item: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let key = match list {
+            frontmatter::MemberList::Authors => "authors",
+            frontmatter::MemberList::Contacts => "extra",
+        };
+        let Some(range) = self.front.clone() else {
+            return self.key_error(key, message);
+        };
+        match frontmatter::member_item_position(&self.text[range], self.format(), list, item) {
+            Some((line, column)) => Diagnostic::error(&self.display, message).at(
+                &self.text,
+                line + self.front_line,
+                column,
+            ),
+            None => self.key_error(key, message),
+        }
+    }
+
+    /// Whether the front matter is YAML or TOML.
+    fn format(&self) -> frontmatter::Format {
+        let start = self.front.as_ref().map_or(0, |r| r.start);
+        if self.text[..start]
+            .trim_start_matches('\u{feff}')
+            .starts_with("+++")
+        {
+            frontmatter::Format::Toml
+        } else {
+            frontmatter::Format::Yaml
         }
     }
 
@@ -305,7 +335,20 @@ fn parse_file(file: ContentFile) -> Result<(Parsed, Vec<Diagnostic>), Diagnostic
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("_index."));
     let split: Split<'_> = frontmatter::split(&file.display, &file.text)?;
-    let (front, warnings) = frontmatter::parse(&file.display, &file.text, &split, is_section)?;
+    let (front, warnings) = match frontmatter::parse(&file.display, &file.text, &split, is_section)
+    {
+        Ok(parsed) => parsed,
+        Err(d) => {
+            // Placed all the same, with what can be read, so that links to it add no error;
+            // the title falls back quietly: this error is the one to fix.
+            let mut front = frontmatter::parse_lenient(&split);
+            if front.title.is_none() {
+                let stem = file.rel.file_stem().unwrap_or_default().to_string_lossy();
+                front.title = Some(humanize(stem.split('.').next().unwrap_or_default()));
+            }
+            (front, vec![d])
+        }
+    };
     let base = file.text.as_ptr() as usize;
     let split_front = split.front.map(|(f, _)| {
         let start = f.as_ptr() as usize - base;
@@ -432,10 +475,7 @@ impl Site {
                 .to_string_lossy()
                 .into_owned();
             let (_, file_lang) = split_lang(&stem, &config);
-            let lang = match resolve_lang(&config, &source, &front, file_lang, &mut diags) {
-                Some(l) => l,
-                None => continue,
-            };
+            let lang = resolve_lang(&config, &source, &front, file_lang, &mut diags);
             if by_key.contains_key(&(dir.clone(), lang.clone())) {
                 diags.push(
                     Diagnostic::error(
@@ -447,7 +487,11 @@ impl Site {
                 continue;
             }
             by_key.insert((dir.clone(), lang.clone()), sections.len());
-            sections.push(new_section(&config, Some(source), front, dir, lang));
+            let section = new_section(&config, Some(source), front, dir, lang);
+            if let (Some(src), None) = (&section.source, &section.front.title) {
+                diags.push(untitled(src, "section", "folder", &section.title));
+            }
+            sections.push(section);
         }
         let default_lang = config.language.clone();
         if let std::collections::hash_map::Entry::Vacant(e) =
@@ -730,7 +774,7 @@ impl Placer<'_> {
             );
             return None;
         }
-        let lang = resolve_lang(config, &source, &front, file_lang, diags)?;
+        let lang = resolve_lang(config, &source, &front, file_lang, diags);
         let section = nearest_section(self.by_key, &dir, &lang, &config.language)?;
         let slug = match &front.slug {
             Some(s) => {
@@ -765,7 +809,14 @@ impl Placer<'_> {
             .audience
             .clone()
             .unwrap_or_else(|| self.sections[section].audience.clone());
-        let title = front.title.clone().unwrap_or_else(|| humanize(&stem));
+        let title = match &front.title {
+            Some(t) => t.clone(),
+            None => {
+                let made = humanize(&stem);
+                diags.push(untitled(&source, "page", "file", &made));
+                made
+            }
+        };
         let translation_key = slash_path(&dir.join(&stem));
         let mut page = Page {
             date: parse_date(&front.date),
@@ -797,6 +848,30 @@ impl Placer<'_> {
     }
 }
 
+/// A page or section without `title` still gets one, made from its file or folder name; the
+/// writer is told, since "Webhooks v2" rarely comes out of `webhooks-v2.md` as they meant.
+fn untitled(source: &Source, what: &str, from: &str, made: &str) -> Diagnostic {
+    let toml = source
+        .text
+        .trim_start_matches('\u{feff}')
+        .starts_with("+++");
+    let hint = if toml && source.front.is_some() {
+        format!("set it in the front matter: `title = \"{made}\"`")
+    } else if source.front.is_some() {
+        format!("set it in the front matter: `title: {made}`")
+    } else {
+        format!("start the file with front matter holding it: a line `---`, then `title: {made}`, then `---`")
+    };
+    Diagnostic::warning(
+        &source.display,
+        format!(
+            "this {what} has no `title`, so its title is made from the {from} name: \"{made}\""
+        ),
+    )
+    .at(&source.text, 1, 1)
+    .with_hint(hint)
+}
+
 /// Post authors and job contacts must be members: a typo would silently lose the link.
 fn check_people(
     pages: &[Arc<Page>],
@@ -813,21 +888,30 @@ fn check_people(
                 .to_string()
         }
     };
+    let known = |id: &str| ids.contains(&id) || community.unreadable_members.contains(id);
     for p in pages {
         for a in &p.front.authors {
-            if !ids.contains(&a.as_str()) {
+            if !known(a) {
                 diags.push(
                     p.source
-                        .key_error("authors", format!("author `{a}` is not a member"))
+                        .member_error(
+                            frontmatter::MemberList::Authors,
+                            a,
+                            format!("author `{a}` is not a member"),
+                        )
                         .with_hint(hint(a)),
                 );
             }
         }
         for c in contacts(p) {
-            if !ids.contains(&c) {
+            if !known(c) {
                 diags.push(
                     p.source
-                        .key_error("extra", format!("job contact `{c}` is not a member"))
+                        .member_error(
+                            frontmatter::MemberList::Contacts,
+                            c,
+                            format!("job contact `{c}` is not a member"),
+                        )
                         .with_hint(hint(c)),
                 );
             }
@@ -933,28 +1017,39 @@ fn nearest_section(
         .copied()
 }
 
+/// The language of a page or section. An unknown `lang` is reported once, here, and the item
+/// is placed in the language its file name gives (else the site's): left out, every link to it
+/// would add an error of its own about a missing page, echoing this one.
 fn resolve_lang(
     config: &Config,
     source: &Source,
     front: &FrontMatter,
     file_lang: Option<&str>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    match (&front.lang, file_lang) {
-        (Some(l), _) if !config.knows_language(l) => {
+) -> String {
+    let fallback = || file_lang.unwrap_or(&config.language).to_string();
+    match &front.lang {
+        Some(l) if !config.knows_language(l) => {
+            let hint = if config.languages.len() <= 1 {
+                format!(
+                    "the site is written in `{}` only; to publish pages in `{l}` too, add `languages: [{}, {l}]` to site.yaml",
+                    config.language, config.language
+                )
+            } else {
+                format!(
+                    "the site's languages are {}; add `{l}` to `languages` in site.yaml",
+                    config.languages.join(", ")
+                )
+            };
             diags.push(
                 source
                     .key_error("lang", format!("unknown language `{l}`"))
-                    .with_hint(format!(
-                        "the site's languages are {}; add `{l}` to `languages` in site.yaml",
-                        config.languages.join(", ")
-                    )),
+                    .with_hint(hint),
             );
-            None
+            fallback()
         }
-        (Some(l), _) => Some(l.clone()),
-        (None, Some(l)) => Some(l.to_string()),
-        (None, None) => Some(config.language.clone()),
+        Some(l) => l.clone(),
+        None => fallback(),
     }
 }
 
