@@ -13,6 +13,7 @@ mod fuzz;
 mod hostile;
 mod html;
 mod incremental;
+mod links;
 mod markdown;
 mod portals;
 mod regression;

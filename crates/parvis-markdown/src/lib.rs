@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod links;
 pub mod sanitize;
 pub mod shortcodes;
+pub mod urls;
 
 use parvis_core::config::RawHtml;
 use parvis_core::model::rendered::{LinkTarget, PendingLink, Rendered, TocEntry};
@@ -414,11 +415,14 @@ fn note_link<'a>(
     CowStr::from(placeholder(n))
 }
 
-/// What a link points at, or `None` for links left as written (other sites, absolute paths,
-/// relative folders).
+/// What a link points at, or `None` for links left as written (other sites, relative
+/// folders).
 fn classify(raw: &str, dir: &Path) -> Option<LinkTarget> {
-    if raw.is_empty() || raw.starts_with('/') || has_scheme(raw) {
+    if raw.is_empty() || has_scheme(raw) {
         return None;
+    }
+    if raw.starts_with('/') {
+        return Some(LinkTarget::Root(raw.to_string()));
     }
     if let Some(anchor) = raw.strip_prefix('#') {
         return Some(LinkTarget::Anchor(anchor.to_string()));
@@ -510,7 +514,8 @@ mod tests {
     fn classifies_links() {
         let d = Path::new("blog");
         assert_eq!(classify("https://x.org/a.md", d), None);
-        assert_eq!(classify("/abs/", d), None);
+        assert_eq!(classify("/abs/", d), Some(LinkTarget::Root("/abs/".into())));
+        assert_eq!(classify("//cdn.example/x.js", d), None);
         assert_eq!(classify("mailto:a@b.c", d), None);
         assert_eq!(
             classify("../docs/a.md#part", d),

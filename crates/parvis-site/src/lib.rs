@@ -311,6 +311,9 @@ pub struct Prepared {
     /// "Now" moved since the dashboard was last rendered, for `serve`: the report counts
     /// from "now", so the dashboard and its calendar are made again with the next update.
     clock_moved: bool,
+    /// Every file the build writes, relative to the output folder: what root-absolute links
+    /// are checked against.
+    output_paths: Vec<String>,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
@@ -387,6 +390,7 @@ fn prepare(
     diags.extend(parvis_markdown::links::resolve(
         &mut site, &assets, &audience,
     ));
+    diags.extend(parvis_markdown::links::resolve_data(&mut site, &audience));
     watch.lap("links");
 
     let planned = parvis_render::plan(&site);
@@ -425,6 +429,14 @@ fn prepare(
         &search_files,
         &copied,
     ));
+    let output_paths: Vec<String> = planned
+        .iter()
+        .map(|p| p.path.clone())
+        .chain(extra_files.iter().map(|f| f.0.clone()))
+        .chain(search_files.iter().map(|f| f.0.clone()))
+        .chain(copied.into_iter().map(|c| c.0))
+        .chain(theme_assets().into_iter().map(|a| a.0))
+        .collect();
 
     Ok(Prepared {
         start,
@@ -448,6 +460,7 @@ fn prepare(
         outputs: HashMap::new(),
         globals,
         pending: Vec::new(),
+        output_paths,
     })
 }
 
@@ -548,12 +561,39 @@ fn emit(
         extra_files,
         feed_links,
         search_files,
+        output_paths: prepared_paths,
         ..
     } = prepared;
     let mut diags = std::mem::take(diags);
+    let urls = parvis_markdown::urls::Outputs::new(site, prepared_paths.iter().cloned());
+    let link_errors = parvis_markdown::urls::check_site(site, &urls, audience);
+    // A link already reported where it was written is not reported again from the HTML.
+    let reported: HashSet<String> = link_errors
+        .iter()
+        .filter_map(|d| Some(d.message.split('`').nth(1)?.to_string()))
+        .collect();
+    diags.extend(link_errors);
+    // Broken URLs in the HTML the templates wrote: by URL, the output paths that hold it.
+    let template_links: Mutex<BTreeMap<String, Vec<usize>>> = Mutex::default();
+    let by_path: HashMap<&str, usize> = planned
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.path.as_str(), k))
+        .collect();
 
     let progress = progress_bar(opts.progress, planned.len() as u64);
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        if let (Some(&k), Ok(html)) = (by_path.get(path), std::str::from_utf8(bytes)) {
+            let broken: Vec<String> = parvis_markdown::urls::html_urls(html)
+                .filter(|u| !reported.contains(u) && urls.check(u).is_err())
+                .collect();
+            if !broken.is_empty() {
+                let mut all = template_links.lock().expect("no panic while holding");
+                for u in broken {
+                    all.entry(u).or_default().push(k);
+                }
+            }
+        }
         progress.inc(1);
         match staging {
             Some(s) => s
@@ -568,6 +608,12 @@ fn emit(
         ));
     }
     progress.finish_and_clear();
+    if let Some(t) = templates.as_ref() {
+        let found = template_links.into_inner().expect("not poisoned");
+        diags.extend(template_link_errors(
+            site, t, planned, &urls, found, audience,
+        ));
+    }
     watch.lap("render and write pages");
 
     let mut files = planned.len();
@@ -616,6 +662,42 @@ fn emit(
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
     })
+}
+
+/// One error per broken URL found in the templates' HTML (`found`: by URL, the planned
+/// outputs holding it), placed on the first page that holds it and naming its template: a
+/// broken link in a footer is one mistake, not one per page.
+fn template_link_errors(
+    site: &Site,
+    templates: &Templates,
+    planned: &[parvis_render::Planned],
+    urls: &parvis_markdown::urls::Outputs<'_>,
+    found: BTreeMap<String, Vec<usize>>,
+    audience: &str,
+) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .filter_map(|(url, mut outputs)| {
+            outputs.sort_unstable_by(|a, b| planned[*a].path.cmp(&planned[*b].path));
+            let first = &planned[*outputs.first()?];
+            let why = urls.check(&url).err()?;
+            let (message, hint) = urls.explain(&url, why, audience);
+            let template = parvis_render::template_for(site, templates, &first.job).ok()?;
+            let origin = job_origin(site, &first.job);
+            let others = match outputs.len() - 1 {
+                0 => String::new(),
+                1 => " (and on 1 other page)".to_string(),
+                n => format!(" (and on {n} other pages)"),
+            };
+            Some(origin.error(
+                format!(
+                    "template `{template}` writes a {message}, on /{}{others}",
+                    first.path
+                ),
+                &format!("{hint} Fix the link in templates/{template}, or in the page's raw HTML"),
+            ))
+        })
+        .collect()
 }
 
 /// Renders the Markdown of every visible page and section, or of those whose source is in
