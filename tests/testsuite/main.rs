@@ -1,6 +1,7 @@
 //! Integration tests: each module tells a user's story with a fixture site, a command and what
 //! the writer or the visitor would see.
 
+mod access;
 mod audiences;
 mod bad_input;
 mod browser;

@@ -17,6 +17,7 @@ use parvis_markdown::{
 };
 use parvis_render::{i18n, site_files, templates::Templates, templates::THEME};
 
+pub mod access;
 mod incremental;
 pub mod output;
 pub use incremental::{Changes, PageChanges, Stats, Update};
@@ -115,8 +116,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// Builds every audience's portal into its own folder of the output (`public/internal/`,
-/// `public/public/`…), swapped in together: one command in CI, one folder per host. The errors
-/// of every audience are reported together.
+/// `public/public/`…), swapped in together: one command in CI, one folder per host, with the
+/// [`access`] rules that keep the inner circles behind a login. The errors of every audience
+/// are reported together.
 pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     let out = opts
         .output
@@ -124,8 +126,10 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
         .ok_or_else(|| BuildError::Usage("--all-audiences needs an output folder".into()))?;
     check_output_dir(&opts.root, &out, opts.force).map_err(BuildError::Usage)?;
     let config_text = std::fs::read_to_string(opts.root.join("site.yaml")).unwrap_or_default();
-    let audiences = parvis_core::config::Config::from_file(Path::new("site.yaml"), &config_text)
-        .map(|c| c.audiences)
+    let config = parvis_core::config::Config::from_file(Path::new("site.yaml"), &config_text).ok();
+    let audiences = config
+        .as_ref()
+        .map(|c| c.audiences.clone())
         .unwrap_or_default();
     let staging = Staging::new(&out).map_err(|e| {
         BuildError::Usage(format!(
@@ -153,6 +157,11 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     }
     if failed.has_errors() {
         return Err(BuildError::Content(failed));
+    }
+    for (path, text) in config.as_ref().map(access::files).unwrap_or_default() {
+        staging
+            .write(&path, text.as_bytes())
+            .map_err(|e| BuildError::Usage(format!("cannot write the access rules {path}: {e}")))?;
     }
     staging
         .commit()
