@@ -9,6 +9,7 @@ mod building;
 mod cli;
 mod community;
 mod example_site;
+mod external;
 mod feeds;
 mod fuzz;
 mod hostile;

@@ -405,6 +405,8 @@ fn note_link<'a>(
     let Some(target) = classify(&raw, dir) else {
         return dest.clone();
     };
+    // Checked, never rewritten: written as pulldown-cmark escapes them.
+    let as_written = matches!(target, LinkTarget::Root(_) | LinkTarget::External(_));
     let n = links.len();
     links.push(PendingLink {
         drop_if_hidden: false,
@@ -412,14 +414,22 @@ fn note_link<'a>(
         raw,
         target,
     });
+    if as_written {
+        return dest.clone();
+    }
     CowStr::from(placeholder(n))
 }
 
 /// What a link points at, or `None` for links left as written (other sites, relative
 /// folders).
 fn classify(raw: &str, dir: &Path) -> Option<LinkTarget> {
-    if raw.is_empty() || has_scheme(raw) {
+    if raw.is_empty() {
         return None;
+    }
+    if has_scheme(raw) {
+        let lower = raw.get(..8).unwrap_or(raw).to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        return web.then(|| LinkTarget::External(raw.to_string()));
     }
     if raw.starts_with('/') {
         return Some(LinkTarget::Root(raw.to_string()));
@@ -513,7 +523,10 @@ mod tests {
     #[test]
     fn classifies_links() {
         let d = Path::new("blog");
-        assert_eq!(classify("https://x.org/a.md", d), None);
+        assert_eq!(
+            classify("https://x.org/a.md", d),
+            Some(LinkTarget::External("https://x.org/a.md".into()))
+        );
         assert_eq!(classify("/abs/", d), Some(LinkTarget::Root("/abs/".into())));
         assert_eq!(classify("//cdn.example/x.js", d), None);
         assert_eq!(classify("mailto:a@b.c", d), None);

@@ -244,8 +244,9 @@ fn resolve_items(
                             None => Err(Problem::NoFile(path)),
                         },
                         LinkTarget::Outside => Err(Problem::Outside),
-                        // Checked by [`crate::urls`] once every output is known.
-                        LinkTarget::Root(raw) => Ok(raw.clone()),
+                        // Left as written (no placeholder): checked by [`crate::urls`] once
+                        // every output is known, and by `check --external`.
+                        LinkTarget::Root(_) | LinkTarget::External(_) => Ok(String::new()),
                     };
                     found.unwrap_or_else(|problem| {
                         if budget.take() {

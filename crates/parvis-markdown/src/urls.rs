@@ -221,6 +221,67 @@ pub fn check_site(site: &Site, outputs: &Outputs<'_>, audience: &str) -> Vec<Dia
     diags
 }
 
+/// A web address the site links to, and the place it is written.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    pub url: String,
+    pub place: Diagnostic,
+}
+
+/// The web addresses (`http`, `https`) of the visible bodies and of the data this build
+/// shows, each with its place, for `check --external`.
+pub fn external_links(site: &Site) -> Vec<ExternalLink> {
+    let web = |u: &str| {
+        let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    };
+    let mut out: Vec<ExternalLink> = site
+        .visible_pages()
+        .map(|(_, p)| (&p.source, p.rendered.as_ref()))
+        .chain(
+            site.visible_sections()
+                .filter_map(|(_, s)| Some((s.source.as_ref()?, s.rendered.as_ref()))),
+        )
+        .flat_map(|(source, rendered)| {
+            rendered
+                .into_iter()
+                .flat_map(|r| &r.links)
+                .filter_map(|link| match &link.target {
+                    LinkTarget::External(url) => Some(ExternalLink {
+                        url: url.clone(),
+                        place: source.body_error(link.offset, ""),
+                    }),
+                    _ => None,
+                })
+        })
+        .collect();
+    let mut data = |url: &str, place: Option<&Diagnostic>| {
+        if let (true, Some(place)) = (web(url), place) {
+            out.push(ExternalLink {
+                url: url.to_string(),
+                place: place.clone(),
+            });
+        }
+    };
+    for m in site.config.menu.iter().flatten() {
+        data(&m.url, m.place.as_ref());
+    }
+    for (i, m) in site.community.members.iter().enumerate() {
+        if !site.member_visible[i] {
+            continue;
+        }
+        for l in &m.links {
+            data(&l.url, Some(&l.place));
+        }
+        for c in &m.contributions {
+            if let Some(url) = &c.url {
+                data(url, c.url_place.as_ref());
+            }
+        }
+    }
+    out
+}
+
 /// The root-absolute URLs of `href` and `src` attributes in `html` (entities decoded), for
 /// checking what templates write. Attribute values are as the templates escaped them.
 pub fn html_urls(html: &str) -> impl Iterator<Item = String> + '_ {

@@ -42,6 +42,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// Fail on warnings as on errors (`--deny warnings`, for CI): the output is not swapped in.
     pub deny_warnings: bool,
+    /// Gather the web addresses the site links to, with their places, in
+    /// [`BuildReport::external_links`] (`check --external`).
+    pub external_links: bool,
 }
 
 /// A finished build.
@@ -54,6 +57,8 @@ pub struct BuildReport {
     /// Time spent in each stage, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
     pub diagnostics: Diagnostics,
+    /// The web addresses the site links to, when [`BuildOptions::external_links`] asked.
+    pub external_links: Vec<parvis_markdown::urls::ExternalLink>,
 }
 
 /// Records how long each stage took.
@@ -670,6 +675,11 @@ fn emit(
         elapsed: start.elapsed(),
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
+        external_links: if opts.external_links {
+            parvis_markdown::urls::external_links(site)
+        } else {
+            Vec::new()
+        },
     })
 }
 

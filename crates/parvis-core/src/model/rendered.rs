@@ -41,6 +41,8 @@ pub enum LinkTarget {
     /// A root-absolute path (`/blog/`, `/images/a.png`), left as written and checked against
     /// the files the build writes once they are all known.
     Root(String),
+    /// A web address (`https://…`), left as written; `check --external` asks for it.
+    External(String),
 }
 
 /// Whether `url` names a Markdown page (`blog/hello.md`, `../a.md#part`) rather than a URL:
