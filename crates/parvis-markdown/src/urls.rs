@@ -166,8 +166,14 @@ impl<'a> Outputs<'a> {
     }
 }
 
-/// Checks the root-absolute links of every visible body and of the data this build shows.
-pub fn check_site(site: &Site, outputs: &Outputs<'_>, audience: &str) -> Vec<Diagnostic> {
+/// Checks the root-absolute links of every visible body and of the data this build shows;
+/// returns the errors and the broken URLs, so that the HTML of the same links is not
+/// reported again.
+pub fn check_site(
+    site: &Site,
+    outputs: &Outputs<'_>,
+    audience: &str,
+) -> (Vec<Diagnostic>, HashSet<String>) {
     let bodies = site
         .visible_pages()
         .map(|(_, p)| (&p.source, p.rendered.as_ref()))
@@ -176,16 +182,18 @@ pub fn check_site(site: &Site, outputs: &Outputs<'_>, audience: &str) -> Vec<Dia
                 .filter_map(|(_, s)| Some((s.source.as_ref()?, s.rendered.as_ref()))),
         )
         .collect::<Vec<_>>();
-    let mut diags: Vec<Diagnostic> = bodies
+    let (mut diags, mut broken): (Vec<Vec<Diagnostic>>, Vec<Vec<String>>) = bodies
         .par_iter()
-        .flat_map_iter(|(source, rendered)| {
+        .map(|(source, rendered)| {
             let mut out = Vec::new();
+            let mut broken = Vec::new();
             let mut budget = Budget::default();
             for link in rendered.iter().flat_map(|r| &r.links) {
                 let LinkTarget::Root(raw) = &link.target else {
                     continue;
                 };
                 if let Err(why) = outputs.check(raw) {
+                    broken.push(raw.clone());
                     if budget.take() {
                         let (message, hint) = outputs.explain(raw, why, audience);
                         out.push(source.body_error(link.offset, message).with_hint(hint));
@@ -193,13 +201,14 @@ pub fn check_site(site: &Site, outputs: &Outputs<'_>, audience: &str) -> Vec<Dia
                 }
             }
             out.extend(budget.summary(&source.display, "broken links"));
-            out
+            (out, broken)
         })
-        .collect();
+        .unzip();
     let mut data = |raw: &str, place: Option<&Diagnostic>| {
         if let (Err(why), Some(place)) = (outputs.check(raw), place) {
             let (message, hint) = outputs.explain(raw, why, audience);
-            diags.push(data_error(place, message, hint));
+            diags.push(vec![data_error(place, message, hint)]);
+            broken.push(vec![raw.to_string()]);
         }
     };
     for m in site.config.menu.iter().flatten() {
@@ -218,7 +227,10 @@ pub fn check_site(site: &Site, outputs: &Outputs<'_>, audience: &str) -> Vec<Dia
             }
         }
     }
-    diags
+    (
+        diags.into_iter().flatten().collect(),
+        broken.into_iter().flatten().collect(),
+    )
 }
 
 /// A web address the site links to, and the place it is written.

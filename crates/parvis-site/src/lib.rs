@@ -580,12 +580,8 @@ fn emit(
     } = prepared;
     let mut diags = std::mem::take(diags);
     let urls = parvis_markdown::urls::Outputs::new(site, prepared_paths.iter().cloned());
-    let link_errors = parvis_markdown::urls::check_site(site, &urls, audience);
     // A link already reported where it was written is not reported again from the HTML.
-    let reported: HashSet<String> = link_errors
-        .iter()
-        .filter_map(|d| Some(d.message.split('`').nth(1)?.to_string()))
-        .collect();
+    let (link_errors, reported) = parvis_markdown::urls::check_site(site, &urls, audience);
     diags.extend(link_errors);
     // Broken URLs in the HTML the templates wrote: by URL, the output paths that hold it.
     let template_links: Mutex<BTreeMap<String, Vec<usize>>> = Mutex::default();
