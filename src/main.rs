@@ -83,10 +83,10 @@ enum Command {
         /// Fail on these as on errors (`--deny warnings` in CI).
         #[arg(long, value_enum, value_name = "WHAT")]
         deny: Vec<Deny>,
-        /// Check the web addresses (http, https) the site links to as well: a few requests
-        /// at a time, at most 2 per host, answers that worked cached for a day in
-        /// SITE/.parvis-cache/links.json (safe to delete). A 4xx or a redirect loop is an
-        /// error; a timeout or a server error a warning.
+        /// Once the site has no errors, check the web addresses (http, https) its bodies and
+        /// data link to as well: a few requests at a time, at most 2 per host, answers that
+        /// worked cached for a day in SITE/.parvis-cache/links.json (safe to delete). A 4xx or
+        /// a redirect loop is an error; a timeout or a server error a warning.
         #[arg(long)]
         external: bool,
         /// With --external: how long to wait for each answer, in seconds.
