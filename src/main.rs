@@ -83,6 +83,20 @@ enum Command {
         /// Fail on these as on errors (`--deny warnings` in CI).
         #[arg(long, value_enum, value_name = "WHAT")]
         deny: Vec<Deny>,
+        /// Once the site has no errors, check the web addresses (http, https) its bodies and
+        /// data link to as well: a few requests at a time, at most 2 per host, answers that
+        /// worked cached for a day in SITE/.parvis-cache/links.json (safe to delete). A 4xx or
+        /// a redirect loop is an error; a timeout or a server error a warning.
+        #[arg(long)]
+        external: bool,
+        /// With --external: how long to wait for each answer, in seconds.
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            default_value_t = 10,
+            requires = "external"
+        )]
+        timeout: u64,
     },
     /// Serve the site from memory on 127.0.0.1, rebuild when a file changes, and reload the
     /// browser by itself. Drafts and future pages are shown. Build errors show in the terminal
@@ -249,17 +263,20 @@ fn main() -> ExitCode {
             format,
             audiences,
             deny,
+            external,
+            timeout,
         } => {
             if audiences {
                 return commands::audiences::run(&site, drafts, format);
             }
-            commands::build::check(
+            commands::build::check(commands::build::CheckArgs {
                 site,
                 audience,
                 drafts,
                 format,
-                deny.contains(&Deny::Warnings),
-            )
+                deny_warnings: deny.contains(&Deny::Warnings),
+                external: external.then(|| std::time::Duration::from_secs(timeout)),
+            })
         }
         Command::Serve {
             site,

@@ -1,7 +1,7 @@
 //! `parvis build` and `parvis check`: the whole pipeline for one audience, or for every one.
 
 use super::{finish, finish_many, show_progress, Doing, Format};
-use parvis_site::{build as run_build, build_all, BuildOptions};
+use parvis_site::{build as run_build, build_all, BuildError, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +29,7 @@ pub fn build(a: BuildArgs) -> ExitCode {
         progress: a.format == Format::Text && !a.quiet && show_progress(),
         force: a.force,
         deny_warnings: a.deny_warnings,
+        external_links: false,
     };
     let root = opts.root.clone();
     if a.all_audiences {
@@ -61,27 +62,53 @@ pub fn build(a: BuildArgs) -> ExitCode {
     )
 }
 
-/// Checks the site for one audience, writing nothing.
-pub fn check(
-    site: PathBuf,
-    audience: Option<String>,
-    drafts: bool,
-    format: Format,
-    deny_warnings: bool,
-) -> ExitCode {
+/// What `parvis check` was asked.
+pub struct CheckArgs {
+    pub site: PathBuf,
+    pub audience: Option<String>,
+    pub drafts: bool,
+    pub format: Format,
+    pub deny_warnings: bool,
+    /// Ask the web addresses too, each request waiting at most this long (`--external`).
+    pub external: Option<std::time::Duration>,
+}
+
+/// Checks the site for one audience, writing nothing; with `--external`, once the site is
+/// clean, the web addresses it links to as well.
+pub fn check(a: CheckArgs) -> ExitCode {
     let opts = BuildOptions {
-        root: site,
+        root: a.site,
         output: None,
-        audience,
-        drafts,
+        audience: a.audience,
+        drafts: a.drafts,
         progress: false,
         force: false,
-        deny_warnings,
+        deny_warnings: a.deny_warnings,
+        external_links: a.external.is_some(),
     };
     let root = opts.root.clone();
-    finish(run_build(&opts), Doing::Check, format, &root, false, |r| {
+    let mut result = run_build(&opts);
+    let mut asked = None;
+    if let (Ok(report), Some(timeout)) = (&mut result, a.external) {
+        let links = std::mem::take(&mut report.external_links);
+        let settings = super::external::Settings { timeout };
+        let found = super::external::check(&root, &links, &settings);
+        asked = Some(links.len());
+        report.diagnostics.extend(found);
+        if a.deny_warnings {
+            report.diagnostics.deny_warnings();
+        }
+        if report.diagnostics.has_errors() {
+            result = Err(BuildError::Content(std::mem::take(&mut report.diagnostics)));
+        }
+    }
+    finish(result, Doing::Check, a.format, &root, false, |r| {
+        let external = match asked {
+            Some(n) => format!(" ({n} external links checked)"),
+            None => String::new(),
+        };
         format!(
-            "checked {} pages for the `{}` audience: no errors",
+            "checked {} pages for the `{}` audience{external}: no errors",
             r.pages, r.audience
         )
     })

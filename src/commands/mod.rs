@@ -4,6 +4,7 @@
 
 pub mod audiences;
 pub mod build;
+pub mod external;
 pub mod new;
 pub mod report;
 pub mod search;

@@ -174,6 +174,7 @@ fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
         progress: false,
         force: false,
         deny_warnings: false,
+        external_links: false,
     };
     parvis_site::search_files(&opts)
 }

@@ -488,6 +488,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         progress: false,
         force: false,
         deny_warnings: false,
+        external_links: false,
     };
     let site = Site::new();
     match site.rebuild(&build, false) {

@@ -212,6 +212,7 @@ fn whole_check_of_a_hostile_page_never_panics() {
             progress: false,
             force: false,
             deny_warnings: false,
+            external_links: false,
         });
     });
 }

@@ -115,6 +115,7 @@ fn options(root: &Path) -> BuildOptions {
         progress: false,
         force: false,
         deny_warnings: false,
+        external_links: false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: each module tells a user's story with a fixture site, a command and what
 //! the writer or the visitor would see.
 
+mod access;
 mod audiences;
 mod bad_input;
 mod browser;
@@ -9,11 +10,13 @@ mod cli;
 mod community;
 mod diagnostics;
 mod example_site;
+mod external;
 mod feeds;
 mod fuzz;
 mod hostile;
 mod html;
 mod incremental;
+mod links;
 mod markdown;
 mod new;
 mod portals;

@@ -56,7 +56,7 @@ struct RawConfig {
     #[serde(default)]
     repo_url: Option<String>,
     #[serde(default)]
-    menu: Option<Vec<MenuItem>>,
+    menu: Option<Vec<RawMenuItem>>,
     #[serde(default)]
     highlighting: Option<Highlighting>,
     #[serde(default)]
@@ -314,11 +314,20 @@ pub struct CommunitySettings {
 }
 
 /// A navigation entry given by hand in `site.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MenuItem {
     pub title: String,
     pub url: String,
+    /// Where `url` is written, for link errors.
+    #[serde(skip)]
+    pub place: Option<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMenuItem {
+    title: String,
+    url: Spanned<String>,
 }
 
 /// Syntect theme names for the two code stylesheets.
@@ -599,7 +608,16 @@ impl Config {
             taxonomies,
             paginate_by,
             repo_url: raw.repo_url,
-            menu: raw.menu,
+            menu: raw.menu.map(|items| {
+                items
+                    .into_iter()
+                    .map(|m| MenuItem {
+                        title: m.title,
+                        url: m.url.value.trim().to_string(),
+                        place: Some(Placed::new(m.url, text).error("")),
+                    })
+                    .collect()
+            }),
             raw_html: raw.markdown.html.unwrap_or_default(),
             highlighting: raw.highlighting.unwrap_or(Highlighting {
                 light: default_light(),

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod links;
 pub mod sanitize;
 pub mod shortcodes;
+pub mod urls;
 
 use parvis_core::config::RawHtml;
 use parvis_core::model::rendered::{LinkTarget, PendingLink, Rendered, TocEntry};
@@ -404,6 +405,8 @@ fn note_link<'a>(
     let Some(target) = classify(&raw, dir) else {
         return dest.clone();
     };
+    // Checked, never rewritten: written as pulldown-cmark escapes them.
+    let as_written = matches!(target, LinkTarget::Root(_) | LinkTarget::External(_));
     let n = links.len();
     links.push(PendingLink {
         drop_if_hidden: false,
@@ -411,14 +414,25 @@ fn note_link<'a>(
         raw,
         target,
     });
+    if as_written {
+        return dest.clone();
+    }
     CowStr::from(placeholder(n))
 }
 
-/// What a link points at, or `None` for links left as written (other sites, absolute paths,
-/// relative folders).
+/// What a link points at, or `None` for links left as written (other sites, relative
+/// folders).
 fn classify(raw: &str, dir: &Path) -> Option<LinkTarget> {
-    if raw.is_empty() || raw.starts_with('/') || has_scheme(raw) {
+    if raw.is_empty() {
         return None;
+    }
+    if has_scheme(raw) {
+        let lower = raw.get(..8).unwrap_or(raw).to_ascii_lowercase();
+        let web = lower.starts_with("https://") || lower.starts_with("http://");
+        return web.then(|| LinkTarget::External(raw.to_string()));
+    }
+    if raw.starts_with('/') {
+        return Some(LinkTarget::Root(raw.to_string()));
     }
     if let Some(anchor) = raw.strip_prefix('#') {
         return Some(LinkTarget::Anchor(anchor.to_string()));
@@ -509,8 +523,12 @@ mod tests {
     #[test]
     fn classifies_links() {
         let d = Path::new("blog");
-        assert_eq!(classify("https://x.org/a.md", d), None);
-        assert_eq!(classify("/abs/", d), None);
+        assert_eq!(
+            classify("https://x.org/a.md", d),
+            Some(LinkTarget::External("https://x.org/a.md".into()))
+        );
+        assert_eq!(classify("/abs/", d), Some(LinkTarget::Root("/abs/".into())));
+        assert_eq!(classify("//cdn.example/x.js", d), None);
         assert_eq!(classify("mailto:a@b.c", d), None);
         assert_eq!(
             classify("../docs/a.md#part", d),

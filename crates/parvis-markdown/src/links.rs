@@ -67,12 +67,8 @@ pub fn resolve_some(
     resolve_items(site, assets, audience, &items)
 }
 
-fn resolve_items(
-    site: &mut Site,
-    assets: &HashMap<PathBuf, bool>,
-    audience: &str,
-    items: &[Item],
-) -> Vec<Diagnostic> {
+/// Every page and section by its path under `content/`.
+fn targets(site: &Site) -> HashMap<&Path, Target<'_>> {
     let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
     for p in &site.pages {
         targets.insert(
@@ -96,6 +92,125 @@ fn resolve_items(
             );
         }
     }
+    targets
+}
+
+/// Which URL written in data a replacement goes to.
+enum DataRef {
+    Menu(usize),
+    MemberLink(usize, usize),
+    Contribution(usize, usize),
+}
+
+/// Turns the `.md` paths written in data (members' links and contributions, the menu of
+/// site.yaml) into their pages' URLs, and checks the charters communities name. Paths are
+/// relative to `content/`, as `@/` paths of Markdown are; errors are placed on the value.
+pub fn resolve_data(site: &mut Site, audience: &str) -> Vec<Diagnostic> {
+    let targets = targets(site);
+    let mut diags = Vec::new();
+    let mut replace: Vec<(DataRef, String)> = Vec::new();
+    let mut check = |raw: &str, place: Option<&Diagnostic>, at: DataRef| {
+        if !parvis_core::model::rendered::is_page_path(raw) {
+            return;
+        }
+        let (path, anchor) = match raw.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (raw, None),
+        };
+        let path = path.strip_prefix("@/").unwrap_or(path);
+        let Some(path) = crate::normalize(Path::new(path.trim_start_matches("./"))) else {
+            if let Some(place) = place {
+                diags.push(data_error(
+                    place,
+                    format!("link to `{raw}` leaves the content folder"),
+                    "`.md` paths in data are relative to content/".into(),
+                ));
+            }
+            return;
+        };
+        match page_url(&targets, &path, anchor) {
+            Ok(url) => replace.push((at, url)),
+            Err(problem) => {
+                if let Some(place) = place {
+                    let page = format!("content/{}", slash_path(&path));
+                    let d = problem.diagnostic(&targets, raw, &page, audience);
+                    let hint = d.hint.unwrap_or_default().replace(
+                        "relative to the page's folder",
+                        "relative to content/ in data",
+                    );
+                    diags.push(data_error(place, d.message, hint));
+                }
+            }
+        }
+    };
+    for (i, m) in site.config.menu.iter().flatten().enumerate() {
+        check(&m.url, m.place.as_ref(), DataRef::Menu(i));
+    }
+    let community = &site.community;
+    for (i, m) in community.members.iter().enumerate() {
+        if !site.member_visible[i] {
+            continue;
+        }
+        for (k, l) in m.links.iter().enumerate() {
+            check(&l.url, Some(&l.place), DataRef::MemberLink(i, k));
+        }
+        for (k, c) in m.contributions.iter().enumerate() {
+            if let Some(url) = &c.url {
+                check(url, c.url_place.as_ref(), DataRef::Contribution(i, k));
+            }
+        }
+    }
+    for (i, c) in community.communities.iter().enumerate() {
+        let (Some(charter), Some(place)) = (&c.charter, &c.charter_place) else {
+            continue;
+        };
+        if !site.community_visible[i] {
+            continue;
+        }
+        if let Err(problem) = page_url(&targets, charter, None) {
+            let page = format!("content/{}", slash_path(charter));
+            let raw = slash_path(charter);
+            let d = problem.diagnostic(&targets, &raw, &page, audience);
+            let hint = d
+                .hint
+                .unwrap_or_default()
+                .replace("relative to the page's folder", "relative to content/");
+            diags.push(data_error(place, format!("charter {}", d.message), hint));
+        }
+    }
+    drop(targets);
+    for (at, url) in replace {
+        match at {
+            DataRef::Menu(i) => {
+                if let Some(m) = site.config.menu.as_mut().and_then(|m| m.get_mut(i)) {
+                    m.url = url;
+                }
+            }
+            DataRef::MemberLink(i, k) => site.community.members[i].links[k].url = url,
+            DataRef::Contribution(i, k) => {
+                site.community.members[i].contributions[k].url = Some(url)
+            }
+        }
+    }
+    diags
+}
+
+/// An error at the place of a value written in data.
+pub(crate) fn data_error(place: &Diagnostic, message: String, hint: String) -> Diagnostic {
+    Diagnostic {
+        message,
+        ..place.clone()
+    }
+    .with_hint(hint)
+}
+
+fn resolve_items(
+    site: &mut Site,
+    assets: &HashMap<PathBuf, bool>,
+    audience: &str,
+    items: &[Item],
+) -> Vec<Diagnostic> {
+    let targets = targets(site);
     let root = site.config.root.as_str();
     let resolved: Vec<(Item, Vec<String>, Vec<Diagnostic>)> = items
         .par_iter()
@@ -129,6 +244,9 @@ fn resolve_items(
                             None => Err(Problem::NoFile(path)),
                         },
                         LinkTarget::Outside => Err(Problem::Outside),
+                        // Left as written (no placeholder): checked by [`crate::urls`] once
+                        // every output is known, and by `check --external`.
+                        LinkTarget::Root(_) | LinkTarget::External(_) => Ok(String::new()),
                     };
                     found.unwrap_or_else(|problem| {
                         if budget.take() {

@@ -17,6 +17,7 @@ use parvis_markdown::{
 };
 use parvis_render::{i18n, site_files, templates::Templates, templates::THEME};
 
+pub mod access;
 mod incremental;
 pub mod output;
 pub use incremental::{Changes, PageChanges, Stats, Update};
@@ -41,6 +42,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// Fail on warnings as on errors (`--deny warnings`, for CI): the output is not swapped in.
     pub deny_warnings: bool,
+    /// Gather the web addresses the site links to, with their places, in
+    /// [`BuildReport::external_links`] (`check --external`).
+    pub external_links: bool,
 }
 
 /// A finished build.
@@ -53,6 +57,8 @@ pub struct BuildReport {
     /// Time spent in each stage, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
     pub diagnostics: Diagnostics,
+    /// The web addresses the site links to, when [`BuildOptions::external_links`] asked.
+    pub external_links: Vec<parvis_markdown::urls::ExternalLink>,
 }
 
 /// Records how long each stage took.
@@ -115,8 +121,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// Builds every audience's portal into its own folder of the output (`public/internal/`,
-/// `public/public/`…), swapped in together: one command in CI, one folder per host. The errors
-/// of every audience are reported together.
+/// `public/public/`…), swapped in together: one command in CI, one folder per host, with the
+/// [`access`] rules that keep the inner circles behind a login. The errors of every audience
+/// are reported together.
 pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     let out = opts
         .output
@@ -124,8 +131,10 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
         .ok_or_else(|| BuildError::Usage("--all-audiences needs an output folder".into()))?;
     check_output_dir(&opts.root, &out, opts.force).map_err(BuildError::Usage)?;
     let config_text = std::fs::read_to_string(opts.root.join("site.yaml")).unwrap_or_default();
-    let audiences = parvis_core::config::Config::from_file(Path::new("site.yaml"), &config_text)
-        .map(|c| c.audiences)
+    let config = parvis_core::config::Config::from_file(Path::new("site.yaml"), &config_text).ok();
+    let audiences = config
+        .as_ref()
+        .map(|c| c.audiences.clone())
         .unwrap_or_default();
     let staging = Staging::new(&out).map_err(|e| {
         BuildError::Usage(format!(
@@ -153,6 +162,11 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     }
     if failed.has_errors() {
         return Err(BuildError::Content(failed));
+    }
+    for (path, text) in config.as_ref().map(access::files).unwrap_or_default() {
+        staging
+            .write(&path, text.as_bytes())
+            .map_err(|e| BuildError::Usage(format!("cannot write the access rules {path}: {e}")))?;
     }
     staging
         .commit()
@@ -326,6 +340,9 @@ pub struct Prepared {
     /// "Now" moved since the dashboard was last rendered, for `serve`: the report counts
     /// from "now", so the dashboard and its calendar are made again with the next update.
     clock_moved: bool,
+    /// Every file the build writes, relative to the output folder: what root-absolute links
+    /// are checked against.
+    output_paths: Vec<String>,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
@@ -399,6 +416,7 @@ fn prepare(
     diags.extend(parvis_markdown::links::resolve(
         &mut site, &assets, &audience,
     ));
+    diags.extend(parvis_markdown::links::resolve_data(&mut site, &audience));
     watch.lap("links");
 
     let planned = parvis_render::plan(&site);
@@ -437,6 +455,14 @@ fn prepare(
         &search_files,
         &copied,
     ));
+    let output_paths: Vec<String> = planned
+        .iter()
+        .map(|p| p.path.clone())
+        .chain(extra_files.iter().map(|f| f.0.clone()))
+        .chain(search_files.iter().map(|f| f.0.clone()))
+        .chain(copied.into_iter().map(|c| c.0))
+        .chain(theme_assets().into_iter().map(|a| a.0))
+        .collect();
 
     Ok(Prepared {
         start,
@@ -460,6 +486,7 @@ fn prepare(
         outputs: HashMap::new(),
         globals,
         pending: Vec::new(),
+        output_paths,
     })
 }
 
@@ -560,12 +587,35 @@ fn emit(
         extra_files,
         feed_links,
         search_files,
+        output_paths: prepared_paths,
         ..
     } = prepared;
     let mut diags = std::mem::take(diags);
+    let urls = parvis_markdown::urls::Outputs::new(site, prepared_paths.iter().cloned());
+    // A link already reported where it was written is not reported again from the HTML.
+    let (link_errors, reported) = parvis_markdown::urls::check_site(site, &urls, audience);
+    diags.extend(link_errors);
+    // Broken URLs in the HTML the templates wrote: by URL, the output paths that hold it.
+    let template_links: Mutex<BTreeMap<String, Vec<usize>>> = Mutex::default();
+    let by_path: HashMap<&str, usize> = planned
+        .iter()
+        .enumerate()
+        .map(|(k, p)| (p.path.as_str(), k))
+        .collect();
 
     let progress = progress_bar(opts.progress, planned.len() as u64);
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        if let (Some(&k), Ok(html)) = (by_path.get(path), std::str::from_utf8(bytes)) {
+            let broken: Vec<String> = parvis_markdown::urls::html_urls(html)
+                .filter(|u| !reported.contains(u) && urls.check(u).is_err())
+                .collect();
+            if !broken.is_empty() {
+                let mut all = template_links.lock().expect("no panic while holding");
+                for u in broken {
+                    all.entry(u).or_default().push(k);
+                }
+            }
+        }
         progress.inc(1);
         match staging {
             Some(s) => s
@@ -580,6 +630,12 @@ fn emit(
         ));
     }
     progress.finish_and_clear();
+    if let Some(t) = templates.as_ref() {
+        let found = template_links.into_inner().expect("not poisoned");
+        diags.extend(template_link_errors(
+            site, t, planned, &urls, found, audience,
+        ));
+    }
     watch.lap("render and write pages");
 
     let mut files = planned.len();
@@ -627,7 +683,48 @@ fn emit(
         elapsed: start.elapsed(),
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
+        external_links: if opts.external_links {
+            parvis_markdown::urls::external_links(site)
+        } else {
+            Vec::new()
+        },
     })
+}
+
+/// One error per broken URL found in the templates' HTML (`found`: by URL, the planned
+/// outputs holding it), placed on the first page that holds it and naming its template: a
+/// broken link in a footer is one mistake, not one per page.
+fn template_link_errors(
+    site: &Site,
+    templates: &Templates,
+    planned: &[parvis_render::Planned],
+    urls: &parvis_markdown::urls::Outputs<'_>,
+    found: BTreeMap<String, Vec<usize>>,
+    audience: &str,
+) -> Vec<Diagnostic> {
+    found
+        .into_iter()
+        .filter_map(|(url, mut outputs)| {
+            outputs.sort_unstable_by(|a, b| planned[*a].path.cmp(&planned[*b].path));
+            let first = &planned[*outputs.first()?];
+            let why = urls.check(&url).err()?;
+            let (message, hint) = urls.explain(&url, why, audience);
+            let template = parvis_render::template_for(site, templates, &first.job).ok()?;
+            let origin = job_origin(site, &first.job);
+            let others = match outputs.len() - 1 {
+                0 => String::new(),
+                1 => " (and on 1 other page)".to_string(),
+                n => format!(" (and on {n} other pages)"),
+            };
+            Some(origin.error(
+                format!(
+                    "template `{template}` writes a {message}, on /{}{others}",
+                    first.path
+                ),
+                &format!("{hint} Fix the link in templates/{template}, or in the page's raw HTML"),
+            ))
+        })
+        .collect()
 }
 
 /// Renders the Markdown of every visible page and section, or of those whose source is in

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const ROLES: &[&str] = &[
     "member",
@@ -194,6 +194,8 @@ struct RawBadgeRule {
 pub struct MemberLink {
     pub label: String,
     pub url: String,
+    /// Where `url` is written, for link errors.
+    pub place: Diagnostic,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +204,8 @@ pub struct Contribution {
     pub kind: String,
     pub title: String,
     pub url: Option<String>,
+    /// Where `url` is written, for link errors.
+    pub url_place: Option<Diagnostic>,
     pub points: u32,
 }
 
@@ -305,6 +309,8 @@ pub struct Community {
     pub audience: String,
     /// Content path of the charter page (`community/charter.md`).
     pub charter: Option<PathBuf>,
+    /// Where `charter` is written, for link errors.
+    pub charter_place: Option<Diagnostic>,
     pub managers: Vec<String>,
     pub themes: Vec<String>,
     pub file: PathBuf,
@@ -383,7 +389,18 @@ fn parse_all<T: DeserializeOwned>(
     out
 }
 
-/// Whether a URL is safe to put in an `href`: web and mail links only, or a path of the site.
+/// An empty diagnostic at the value `v` of `file`: the place of a URL, kept for the link
+/// errors found once every page is known.
+fn place<T>(file: &Path, text: &str, v: &Spanned<T>) -> Diagnostic {
+    Diagnostic::error(file, "").at(
+        text,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    )
+}
+
+/// Whether a URL is safe to put in an `href`: web and mail links only, a path of the site, or
+/// the `.md` path of a page under `content/` (turned into its URL by the links stage).
 pub fn safe_url(url: &str) -> bool {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
@@ -392,6 +409,9 @@ pub fn safe_url(url: &str) -> bool {
         return !u
             .chars()
             .any(|c| c.is_control() || c == '"' || c == '<' || c == '>');
+    }
+    if crate::model::rendered::is_page_path(u) {
+        return !u.contains(':') && !u.chars().any(|c| c.is_control() || c == '"');
     }
     // Root-relative paths of the site; no scheme, no protocol-relative host.
     u.starts_with('/')
@@ -627,6 +647,7 @@ impl CommunityData {
                 kind,
                 description: c.description,
                 audience,
+                charter_place: c.charter.as_ref().map(|ch| place(&file, &text, ch)),
                 charter: c
                     .charter
                     .map(|ch| PathBuf::from(ch.value.trim_start_matches('/'))),
@@ -764,9 +785,10 @@ impl CommunityData {
                 let Some(d) = date(&c.date, "date", &mut diags) else {
                     continue;
                 };
+                let url_place = c.url.as_ref().map(|u| place(&file, &text, u));
                 let url = c.url.as_ref().and_then(|u| {
                     if safe_url(&u.value) {
-                        Some(u.value.clone())
+                        Some(u.value.trim().to_string())
                     } else {
                         diags.push(Diagnostic::warning(&file, format!("contribution link `{}` was dropped: only http, https and mailto links are kept", u.value))
                             .at(&text, u.referenced.line() as usize, u.referenced.column() as usize));
@@ -778,6 +800,7 @@ impl CommunityData {
                     kind: c.kind.value.clone(),
                     title: c.title.clone(),
                     url,
+                    url_place,
                     points: pts,
                 });
             }
@@ -805,6 +828,7 @@ impl CommunityData {
                     links.push(MemberLink {
                         label: l.label.clone(),
                         url: l.url.value.trim().to_string(),
+                        place: place(&file, &text, &l.url),
                     });
                 } else {
                     diags.push(

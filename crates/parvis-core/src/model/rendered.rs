@@ -38,6 +38,18 @@ pub enum LinkTarget {
     Asset(PathBuf),
     /// A relative path that leaves `content/`.
     Outside,
+    /// A root-absolute path (`/blog/`, `/images/a.png`), left as written and checked against
+    /// the files the build writes once they are all known.
+    Root(String),
+    /// A web address (`https://…`), left as written; `check --external` asks for it.
+    External(String),
+}
+
+/// Whether `url` names a Markdown page (`blog/hello.md`, `../a.md#part`) rather than a URL:
+/// such paths are turned into the page's URL, in bodies and in data alike.
+pub fn is_page_path(url: &str) -> bool {
+    let path = url.split(['#', '?']).next().unwrap_or(url);
+    path.ends_with(".md") && !path.starts_with('/') && !path.contains("://")
 }
 
 /// A rendered body.
