@@ -45,13 +45,12 @@ pub fn run(root: &Path, audience: Option<&str>, format: ReportFormat) -> ExitCod
 pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
     let mut site = parvis_site::load_model(root)?;
     let audience = match audience {
-        Some(a) if site.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(format!(
+        Some(a) => site.config.audience(a).ok_or_else(|| {
+            BuildError::Usage(format!(
                 "unknown audience `{a}`; site.yaml lists {}",
-                site.config.audiences.join(", ")
-            )))
-        }
-        Some(a) => a.to_string(),
+                site.config.audience_names().join(", ")
+            ))
+        })?,
         None => site.config.report.audience.clone(),
     };
     parvis_core::filter::apply(

@@ -1,6 +1,7 @@
 //! Links between pages: check every `.md` link, anchor and asset, and write the final URLs in
 //! place of the placeholders that rendering left.
 
+use parvis_core::config::Audience;
 use parvis_core::diagnostics::{suggest, Budget, Diagnostic};
 use parvis_core::load::slash_path;
 use parvis_core::model::rendered::LinkTarget;
@@ -25,11 +26,7 @@ enum Item {
 
 /// Resolves the links of every visible page and section. `assets` are the non-Markdown files
 /// under `content/`, relative to it.
-pub fn resolve(
-    site: &mut Site,
-    assets: &HashMap<PathBuf, bool>,
-    audience: &str,
-) -> Vec<Diagnostic> {
+pub fn resolve(site: &mut Site, assets: &HashMap<PathBuf, bool>) -> Vec<Diagnostic> {
     let items: Vec<Item> = site
         .visible_pages()
         .map(|(i, _)| Item::Page(i))
@@ -39,7 +36,7 @@ pub fn resolve(
                 .map(|(i, _)| Item::Section(i)),
         )
         .collect();
-    resolve_items(site, assets, audience, &items)
+    resolve_items(site, assets, &items)
 }
 
 /// Resolves the links of the pages and sections whose source is at one of `rels` (relative to
@@ -47,7 +44,6 @@ pub fn resolve(
 pub fn resolve_some(
     site: &mut Site,
     assets: &HashMap<PathBuf, bool>,
-    audience: &str,
     rels: &HashSet<&Path>,
 ) -> Vec<Diagnostic> {
     let items: Vec<Item> = site
@@ -64,15 +60,16 @@ pub fn resolve_some(
                 .map(|(i, _)| Item::Section(i)),
         )
         .collect();
-    resolve_items(site, assets, audience, &items)
+    resolve_items(site, assets, &items)
 }
 
 fn resolve_items(
     site: &mut Site,
     assets: &HashMap<PathBuf, bool>,
-    audience: &str,
     items: &[Item],
 ) -> Vec<Diagnostic> {
+    // The build's audience, for messages; owned, since the targets borrow the pages.
+    let audience = site.audience.clone();
     let mut targets: HashMap<&Path, Target<'_>> = HashMap::new();
     for p in &site.pages {
         targets.insert(
@@ -138,7 +135,7 @@ fn resolve_items(
                                 }
                                 _ => "this page".to_string(),
                             };
-                            let d = problem.diagnostic(&targets, &link.raw, &page, audience);
+                            let d = problem.diagnostic(&targets, &link.raw, &page, &audience);
                             diags.push(
                                 source
                                     .body_error(link.offset, d.message)
@@ -201,7 +198,7 @@ impl Problem<'_> {
         targets: &HashMap<&Path, Target<'_>>,
         raw: &str,
         page: &str,
-        audience: &str,
+        audience: &Audience,
     ) -> Diagnostic {
         let (message, hint) = match self {
             Problem::NoPage(path) => {

@@ -13,7 +13,8 @@ pub mod templates;
 
 use context::{Lookups, Paginator};
 use parvis_core::diagnostics::Diagnostic;
-use parvis_core::model::Site;
+use parvis_core::model::community::{MemberStatus, Role};
+use parvis_core::model::{SectionKind, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::hash_map::DefaultHasher;
@@ -185,10 +186,10 @@ struct BuildCtx<'a> {
 /// Sets what every template of the build shares: `site`, `build`, `community` and `listings`.
 /// Called before Markdown is rendered, since shortcodes are templates too. Returns their
 /// hashes, for `serve` to tell which changed.
-pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) -> GlobalKeys {
+pub fn prepare(site: &Site, templates: &mut Templates, drafts: bool) -> GlobalKeys {
     let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
-    let view = community::CommunityView::new(site, audience);
-    let site_ctx = context::site_ctx(site, audience);
+    let view = community::CommunityView::new(site);
+    let site_ctx = context::site_ctx(site);
     let community = view.global();
     let listings = listings(site);
     let g = templates.tera.global_context();
@@ -277,7 +278,6 @@ pub fn render<W>(
     site: &Site,
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
-    audience: &str,
     planned: &[Planned],
     feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     write: W,
@@ -285,7 +285,7 @@ pub fn render<W>(
 where
     W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
 {
-    let view = community::CommunityView::new(site, audience);
+    let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
     planned
         .par_iter()
@@ -389,7 +389,7 @@ fn context<V: Vars>(
                 .collect();
             let total = pages_of(s.pages.len(), per);
             ctx.insert("section", &look.section(*i, &chunk));
-            if s.kind == "careers" {
+            if s.kind == SectionKind::Careers {
                 let t = strings
                     .get(&s.lang)
                     .or_else(|| strings.get(&config.language));
@@ -421,7 +421,7 @@ fn context<V: Vars>(
                     ]),
                 );
             }
-            if s.kind == "events" {
+            if s.kind == SectionKind::Events {
                 let (upcoming, past): (Vec<usize>, Vec<usize>) = s.pages.iter().partition(|&&p| {
                     site.pages[p]
                         .event
@@ -516,8 +516,10 @@ fn context<V: Vars>(
             "the 404 page".into(),
         ),
         Job::Members => {
-            let (active, alumni): (Vec<_>, Vec<_>) =
-                view.members.iter().partition(|m| m.status == "active");
+            let (active, alumni): (Vec<_>, Vec<_>) = view
+                .members
+                .iter()
+                .partition(|m| m.status == MemberStatus::Active);
             ctx.insert("members", &active);
             ctx.insert("alumni", &alumni);
             let values = |f: &dyn Fn(&community::MemberCtx) -> Vec<String>| -> Vec<String> {
@@ -525,7 +527,11 @@ fn context<V: Vars>(
                     view.members.iter().flat_map(f).collect();
                 set.into_iter().collect()
             };
-            ctx.insert("roles", &values(&|m| m.roles.clone()));
+            // Sorted as words, as the filter lists them.
+            ctx.insert(
+                "roles",
+                &values(&|m| m.roles.iter().map(Role::to_string).collect()),
+            );
             ctx.insert("expertise", &values(&|m| m.expertise.clone()));
             ctx.insert(
                 "countries",
@@ -576,9 +582,9 @@ fn context<V: Vars>(
                 .find(|x| x.id == c.id)
                 .expect("visible community");
             ctx.insert("community_page", cc);
-            ctx.insert("posts", &view.pages_of(look, cc, "blog", 5));
+            ctx.insert("posts", &view.pages_of(look, cc, SectionKind::Blog, 5));
             let now = site.now;
-            let mut events = view.pages_of(look, cc, "events", 50);
+            let mut events = view.pages_of(look, cc, SectionKind::Events, 50);
             events.retain(|e| {
                 e.date
                     .as_deref()
@@ -802,11 +808,10 @@ pub fn keys(
     site: &Site,
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
-    audience: &str,
     planned: &[Planned],
     feeds: &HashMap<String, feeds::FeedLink>,
 ) -> Vec<Option<OutputKey>> {
-    let view = community::CommunityView::new(site, audience);
+    let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
     let navs: HashMap<usize, u64> = site
         .visible_sections()

@@ -13,6 +13,7 @@
 use super::analyze::{self, Analyzer};
 use super::docs::Doc;
 use super::format::{self, Entry};
+use parvis_core::config::Audience;
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -142,7 +143,8 @@ pub struct SearchIndex {
     lexicon: Lexicon,
     /// The gzipped file of each document, made once.
     doc_files: Vec<Vec<u8>>,
-    audience: String,
+    /// The audience the documents were picked for (in the manifest).
+    audience: Audience,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -169,7 +171,7 @@ fn tantivy_error(e: tantivy::TantivyError) -> String {
 
 impl SearchIndex {
     /// Analyses and indexes `docs` (in doc id order).
-    pub fn new(docs: Vec<Doc>, audience: &str) -> Result<SearchIndex, String> {
+    pub fn new(docs: Vec<Doc>, audience: Audience) -> Result<SearchIndex, String> {
         let (schema, fields, num) = schema();
         let index = Index::create_in_ram(schema);
         index
@@ -215,7 +217,7 @@ impl SearchIndex {
             chars,
             lexicon,
             doc_files,
-            audience: audience.to_string(),
+            audience,
         })
     }
 

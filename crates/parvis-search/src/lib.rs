@@ -21,9 +21,9 @@ use parvis_core::model::Site;
 /// Folder of the index in the output.
 pub const DIR: &str = "search";
 
-/// Indexes what `site`'s audience may see.
-pub fn build(site: &Site, audience: &str) -> Result<SearchIndex, String> {
-    SearchIndex::new(docs::collect(site), audience)
+/// Indexes what the filtered `site`'s audience may see.
+pub fn build(site: &Site) -> Result<SearchIndex, String> {
+    SearchIndex::new(docs::collect(site), site.audience.clone())
 }
 
 /// The files of `index`, with their output paths.

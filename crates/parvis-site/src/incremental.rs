@@ -51,13 +51,13 @@ use super::{
     Prepared,
 };
 use crate::output::{Memory, Sink};
-use parvis_core::config::RawHtml;
+use parvis_core::config::{FeedContent, RawHtml};
 use parvis_core::diagnostics::{Diagnostic, Diagnostics};
 use parvis_core::filter;
 use parvis_core::load::frontmatter::FrontMatter;
 use parvis_core::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
 use parvis_core::model::rendered::{LinkTarget, Rendered};
-use parvis_core::model::{Hidden, Page, Placer, Site, Source};
+use parvis_core::model::{Hidden, Page, Placer, SectionKind, Site, Source};
 use parvis_markdown::shortcodes::Call;
 use parvis_render::templates::Templates;
 use parvis_render::{Job, OutputKey, Planned};
@@ -235,7 +235,6 @@ impl Prepared {
             &self.site,
             templates,
             &self.strings,
-            &self.audience,
             planned,
             &self.feed_links,
         )
@@ -334,7 +333,7 @@ impl Prepared {
     /// or a body that feeds carry whole).
     fn update_body(&mut self, content_rel: &Path) -> Option<Update> {
         // Full-content feeds carry every body.
-        if self.site.config.feeds.content == "full" || self.dashboard_behind() {
+        if self.site.config.feeds.content == FeedContent::Full || self.dashboard_behind() {
             return None;
         }
         let i = self
@@ -395,7 +394,6 @@ impl Prepared {
         let link_errors = parvis_markdown::links::resolve_some(
             &mut self.site,
             &self.assets,
-            &self.audience,
             &HashSet::from([content_rel]),
         );
         let restore = |me: &mut Prepared| {
@@ -463,7 +461,6 @@ impl Prepared {
             site,
             templates,
             &self.strings,
-            &self.audience,
             planned,
             feed_links,
             |path: &str, bytes: &[u8]| {
@@ -618,7 +615,7 @@ impl Prepared {
             None => None,
         };
         let globals = match owned_templates.as_mut() {
-            Some(t) => parvis_render::prepare(&site, t, &self.audience, self.visibility.drafts),
+            Some(t) => parvis_render::prepare(&site, t, self.visibility.drafts),
             None => self.globals.clone(),
         };
         let templates = owned_templates.as_ref().unwrap_or(old_templates);
@@ -680,16 +677,13 @@ impl Prepared {
         changes.stats.bodies = redone.len();
         let assets = filter::asset_map(&site, &content_assets);
         check(parvis_markdown::links::resolve_some(
-            &mut site,
-            &assets,
-            &self.audience,
-            &redone,
+            &mut site, &assets, &redone,
         ))?;
 
         // Site files.
         let planned = parvis_render::plan(&site);
         let new_files = if model_changed || !redone.is_empty() || dashboard {
-            let (extra, links, diags) = site_files(&site, &planned, &self.audience, &self.strings);
+            let (extra, links, diags) = site_files(&site, &planned, &self.strings);
             check(diags)?;
             let copied = copied_files(
                 &static_files,
@@ -736,14 +730,7 @@ impl Prepared {
             })
             .cloned()
             .collect();
-        let keys = parvis_render::keys(
-            &site,
-            templates,
-            &self.strings,
-            &self.audience,
-            &candidates,
-            feed_links,
-        );
+        let keys = parvis_render::keys(&site, templates, &self.strings, &candidates, feed_links);
         let mut stale: Vec<Planned> = Vec::new();
         let mut new_keys: HashMap<String, Option<OutputKey>> = HashMap::new();
         for (p, key) in candidates.into_iter().zip(keys) {
@@ -1468,7 +1455,9 @@ impl<'a> Diff<'a> {
         // the section. (A section that became docs or stopped being so is a changed ancestor.)
         let nav = |s: usize| {
             let chain = new.ancestors(s);
-            chain.iter().any(|&a| new.sections[a].kind == "docs")
+            chain
+                .iter()
+                .any(|&a| new.sections[a].kind == SectionKind::Docs)
                 && (chain.iter().any(|&a| self.tree[a]) || self.touched[s])
         };
         let subsections = |s: usize| {
@@ -1502,7 +1491,7 @@ impl<'a> Diff<'a> {
                     // The home page lists the newest pages of the whole site.
                     || (s.dir.as_os_str().is_empty() && !self.files.is_empty())
                     // Careers and events pages sum up the whole list.
-                    || ((s.kind == "careers" || s.kind == "events") && (self.list[*i] || self.touched[*i]))
+                    || (matches!(s.kind, SectionKind::Careers | SectionKind::Events) && (self.list[*i] || self.touched[*i]))
                     || (reads("docs_nav") && nav(*i));
                 whole
                     || match &self.old_lists[*i] {

@@ -7,6 +7,7 @@
 //! atomically; its incremental updates bring a served site up to date after a change.
 
 use crate::output::{Memory, Sink, Staging};
+use parvis_core::config::Audience;
 use parvis_core::diagnostics::{Diagnostic, Diagnostics};
 use parvis_core::filter::{self, Visibility};
 use parvis_core::load::{self, slash_path};
@@ -46,7 +47,7 @@ pub struct BuildOptions {
 /// A finished build.
 #[derive(Debug)]
 pub struct BuildReport {
-    pub audience: String,
+    pub audience: Audience,
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
@@ -142,7 +143,7 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     for audience in &audiences {
         match run(
             opts,
-            Some(audience),
+            Some(audience.as_str()),
             Some(&staging),
             &format!("{audience}/"),
         ) {
@@ -287,7 +288,6 @@ pub struct Prepared {
     pub site: Site,
     templates: Option<Templates>,
     strings: BTreeMap<String, i18n::Strings>,
-    audience: String,
     visibility: Visibility,
     /// Files beside pages, and whether this build shows them.
     assets: HashMap<PathBuf, bool>,
@@ -332,14 +332,13 @@ fn prepare(
     diags.extend(load_diags);
     watch.lap("load");
     let audience = match audience {
-        Some(a) if sources.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(format!(
+        Some(a) => sources.config.audience(a).ok_or_else(|| {
+            BuildError::Usage(format!(
                 "unknown audience `{a}`; site.yaml lists {}",
-                sources.config.audiences.join(", ")
-            )))
-        }
-        Some(a) => a.to_string(),
-        None => sources.config.public_audience().to_string(),
+                sources.config.audience_names().join(", ")
+            ))
+        })?,
+        None => sources.config.public_audience(),
     };
 
     let (mut site, model_diags) = model(&mut sources);
@@ -350,7 +349,7 @@ fn prepare(
     }
     watch.lap("model");
     let visibility = Visibility {
-        audience: audience.clone(),
+        audience,
         drafts: opts.drafts,
         now: parvis_core::date::now(),
     };
@@ -373,7 +372,7 @@ fn prepare(
     };
     let globals = templates
         .as_mut()
-        .map(|t| parvis_render::prepare(&site, t, &audience, opts.drafts))
+        .map(|t| parvis_render::prepare(&site, t, opts.drafts))
         .unwrap_or_default();
     let code = serving.then(highlight::Cache::default);
     diags.extend(render_markdown(
@@ -384,20 +383,18 @@ fn prepare(
     ));
     watch.lap("markdown");
     let assets = filter::asset_map(&site, &sources.content_assets);
-    diags.extend(parvis_markdown::links::resolve(
-        &mut site, &assets, &audience,
-    ));
+    diags.extend(parvis_markdown::links::resolve(&mut site, &assets));
     watch.lap("links");
 
     let planned = parvis_render::plan(&site);
-    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience, &strings);
+    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &strings);
     diags.extend(file_diags);
     watch.lap("templates and site files");
     let mut search_files = Vec::new();
     // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
     // has already failed skips it, the longest stage, to report its errors sooner.
     let search = if site.config.search && !diags.has_errors() {
-        match parvis_search::build(&site, &audience) {
+        match parvis_search::build(&site) {
             Ok(index) => {
                 match parvis_search::files(&index) {
                     Ok(files) => search_files = files,
@@ -434,7 +431,6 @@ fn prepare(
         site,
         templates,
         strings,
-        audience,
         visibility,
         assets,
         planned,
@@ -456,7 +452,6 @@ fn prepare(
 fn site_files(
     site: &Site,
     planned: &[parvis_render::Planned],
-    audience: &str,
     strings: &BTreeMap<String, i18n::Strings>,
 ) -> (
     Vec<SiteFile>,
@@ -509,7 +504,7 @@ fn site_files(
     ));
     extra_files.push((
         "robots.txt".into(),
-        site_files::robots(site, audience).into_bytes(),
+        site_files::robots(site).into_bytes(),
         Origin::new("site.yaml", "robots.txt"),
     ));
     match site_files::syntax_css(site) {
@@ -543,7 +538,6 @@ fn emit(
         site,
         templates,
         strings,
-        audience,
         planned,
         extra_files,
         feed_links,
@@ -564,7 +558,7 @@ fn emit(
     };
     if let Some(t) = templates.as_ref() {
         diags.extend(parvis_render::render(
-            site, t, strings, audience, planned, feed_links, write,
+            site, t, strings, planned, feed_links, write,
         ));
     }
     progress.finish_and_clear();
@@ -609,7 +603,7 @@ fn emit(
         return Err(BuildError::Content(diags));
     }
     Ok(BuildReport {
-        audience: audience.clone(),
+        audience: site.audience.clone(),
         pages: planned.len(),
         files,
         elapsed: start.elapsed(),
@@ -993,7 +987,7 @@ impl Prepared {
             index,
             docs,
             whole,
-            audience: self.audience.clone(),
+            audience: self.site.audience.clone(),
         })
     }
 
@@ -1020,7 +1014,7 @@ pub struct SearchJob {
     index: parvis_search::SearchIndex,
     docs: Vec<parvis_search::docs::Doc>,
     whole: bool,
-    audience: String,
+    audience: Audience,
 }
 
 impl SearchJob {
@@ -1028,7 +1022,7 @@ impl SearchJob {
     pub fn run(self) -> (parvis_search::SearchIndex, SearchFiles) {
         let mut index = self.index;
         if self.whole {
-            match parvis_search::SearchIndex::new(self.docs, &self.audience) {
+            match parvis_search::SearchIndex::new(self.docs, self.audience) {
                 Ok(fresh) => index = fresh,
                 Err(e) => return (index, Err(search_error(e))),
             }
