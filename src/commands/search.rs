@@ -62,16 +62,20 @@ pub fn results(o: &SearchOptions) -> Result<String, BuildError> {
             .cloned()
             .ok_or_else(|| format!("the index has no file {path}"))
     })
-    .map_err(BuildError::Usage)?;
+    .map_err(|e| BuildError::Usage(e.to_string()))?;
     let query = Query {
         text: o.query.clone(),
         filters,
         full: false,
     };
-    let results = reader.search(&query).map_err(BuildError::Usage)?;
+    let results = reader
+        .search(&query)
+        .map_err(|e| BuildError::Usage(e.to_string()))?;
     let mut shown = Vec::new();
     for hit in results.hits.iter().take(o.limit) {
-        let card = reader.card(hit.doc).map_err(BuildError::Usage)?;
+        let card = reader
+            .card(hit.doc)
+            .map_err(|e| BuildError::Usage(e.to_string()))?;
         let (anchor, words) = excerpt(&card, &results, &reader.manifest.fold, 24);
         shown.push((hit, card, anchor, words));
     }

@@ -517,8 +517,8 @@ fn site_files(
     (extra_files, feed_links, diags)
 }
 
-fn search_error(e: String) -> Diagnostic {
-    Diagnostic::error("site.yaml", e).with_hint(
+fn search_error(e: parvis_search::SearchError) -> Diagnostic {
+    Diagnostic::error("site.yaml", e.to_string()).with_hint(
         "report this as a parvis bug; `search: false` in site.yaml builds without search",
     )
 }
