@@ -140,8 +140,7 @@ where
     fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, SearchError> {
         if !self.shards.contains_key(&i) {
             let file = self.manifest.shards[i].1.clone();
-            let entries = format::decode_shard(&self.get(&file)?)
-                .map_err(|e| SearchError::from(e).in_file(&file))?;
+            let entries = format::decode_shard(&self.get(&file)?).map_err(|e| e.in_file(&file))?;
             self.shards.insert(i, entries);
         }
         Ok(&self.shards[&i])
@@ -171,7 +170,7 @@ where
             if !self.tails.contains_key(&i) {
                 let tail = match self.manifest.shards[i].2.clone() {
                     Some(file) => format::decode_tail(&self.get(&file)?)
-                        .map_err(|e| SearchError::from(e).in_file(&file))?
+                        .map_err(|e| e.in_file(&file))?
                         .into_iter()
                         .collect(),
                     None => HashMap::new(),
