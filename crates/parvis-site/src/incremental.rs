@@ -1619,3 +1619,307 @@ fn same_arc<T: ?Sized>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
         (x, y) => x.is_none() && y.is_none(),
     }
 }
+
+/// The variables each kind of output's context sets (`parvis_render::variables`, filled by one
+/// builder per kind), all of which [`Diff::may_change`] accounts for: a change to what one of
+/// them is made from makes the diff say the output may change.
+///
+/// Why a checked list and not a diff derived from the builders: the builders read the model
+/// through views (members, lookups, the report) whose inputs are not declared anywhere, and
+/// declaring them would mean a second description of the model kept by hand, with the same
+/// risk. Instead, the test below builds a site with every kind of output and fails when a
+/// context sets a variable this list does not name for its kind: adding a variable to a
+/// context then fails a test until `may_change` is looked at and the variable is added here.
+/// What it cannot catch is a variable already listed that starts reading a new input; the
+/// served-output-equals-full-build tests (`tests/testsuite/incremental.rs`) are the net there.
+#[cfg(test)]
+// Every output: `lang`, `t`, `home_url`, `feeds`, `docs_nav` and the current URL are the
+// shared part of `parvis_render::context` (homes, feeds and docs trees in `may_change`).
+const COVERED: &[(&str, &[&str])] = &[
+    (
+        "404",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "ambassadors",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "ambassadors",
+            "candidates",
+            "scope",
+        ],
+    ),
+    (
+        "communities",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "community",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "community_page",
+            "events",
+            "posts",
+        ],
+    ),
+    (
+        "dashboard",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "calendar_ics",
+            "charts",
+            "report",
+        ],
+    ),
+    (
+        "home",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "paginator",
+            "recent",
+            "section",
+        ],
+    ),
+    (
+        "leaderboard",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "ranking",
+            "scope",
+        ],
+    ),
+    (
+        "member",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "jobs",
+            "member",
+            "posts",
+        ],
+    ),
+    (
+        "members",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "alumni",
+            "countries",
+            "expertise",
+            "languages",
+            "members",
+            "roles",
+        ],
+    ),
+    (
+        "page",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "authors",
+            "contacts",
+            "json_ld",
+            "page",
+            "section",
+        ],
+    ),
+    (
+        "search",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "section",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "job_filters",
+            "paginator",
+            "past",
+            "section",
+            "upcoming",
+        ],
+    ),
+    (
+        "taxonomy_list",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "taxonomy",
+            "terms",
+        ],
+    ),
+    (
+        "taxonomy_term",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "paginator",
+            "taxonomy",
+            "term",
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::COVERED;
+    use crate::{build_in_memory, BuildOptions};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every kind of output of the example site, for its widest and its innermost audience
+    /// (the dashboard is only in the latter), with the variables its context sets.
+    fn observed() -> BTreeMap<String, BTreeSet<&'static str>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../example-site");
+        let mut all: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+        for audience in [None, Some("internal".to_string())] {
+            let opts = BuildOptions {
+                root: root.clone(),
+                output: None,
+                audience,
+                drafts: true,
+                progress: false,
+                force: false,
+                deny_warnings: false,
+            };
+            let Ok((_, _, p)) = build_in_memory(&opts) else {
+                panic!("the example site builds");
+            };
+            let templates = p.templates.as_ref().expect("templates");
+            for (kind, names) in
+                parvis_render::variables(&p.site, templates, &p.strings, &p.planned, &p.feed_links)
+            {
+                all.entry(kind).or_default().extend(names);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_diff_accounts_for_every_variable_of_every_output_kind() {
+        let observed = observed();
+        let covered: BTreeMap<&str, BTreeSet<&str>> = COVERED
+            .iter()
+            .map(|(k, names)| (*k, names.iter().copied().collect()))
+            .collect();
+        let mut missing = Vec::new();
+        for (kind, names) in &observed {
+            let listed = covered.get(kind.as_str()).cloned().unwrap_or_default();
+            let new: Vec<&&str> = names.iter().filter(|n| !listed.contains(*n)).collect();
+            if !new.is_empty() {
+                missing.push(format!("{kind}: {new:?}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "contexts set variables that Diff::may_change was not checked for; make sure it \
+             covers their inputs, then add them to COVERED:\n{}",
+            missing.join("\n")
+        );
+        // Every kind listed is one the example site has, so that the check runs for each.
+        for kind in covered.keys() {
+            assert!(
+                observed.contains_key(*kind),
+                "no `{kind}` output in the example site"
+            );
+        }
+    }
+}
