@@ -1,9 +1,13 @@
 //! The `parvis` command line: parses arguments, runs a command, maps the outcome to an exit code
 //! (0 ok, 1 content errors, 2 usage).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use parvis::commands::{
-    self, build::BuildArgs, report::ReportFormat, search::SearchOptions, Format,
+    self,
+    build::BuildArgs,
+    report::ReportFormat,
+    search::{SearchFormat, SearchOptions},
+    Format,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +26,50 @@ enum Deny {
     Warnings,
 }
 
+// The flags several commands share, each defined once and flattened into the commands that
+// take it, so that they read and behave the same everywhere.
+
+/// The site folder, as a positional argument.
+#[derive(Args)]
+struct SiteArg {
+    /// The site folder (the one holding site.yaml).
+    #[arg(default_value = ".")]
+    site: PathBuf,
+}
+
+/// `--audience`.
+#[derive(Args)]
+struct AudienceArg {
+    /// The audience whose portal to use (one of `audiences` in site.yaml) [default: the widest].
+    #[arg(long)]
+    audience: Option<String>,
+}
+
+/// `--drafts`.
+#[derive(Args)]
+struct DraftsArg {
+    /// Include drafts and pages whose publish_date is in the future.
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// `--format` and `--deny`: how diagnostics are printed and what fails.
+#[derive(Args)]
+struct DiagnosticArgs {
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Fail on these as on errors (`--deny warnings` in CI).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Vec<Deny>,
+}
+
+impl DiagnosticArgs {
+    fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into a folder of static files.
@@ -30,28 +78,21 @@ enum Command {
     /// leaves the previous output untouched. Exit code 0 on success, 1 when the site has
     /// errors (all of them are listed), 2 when the command itself is wrong.
     Build {
-        /// The site folder (the one holding site.yaml).
-        #[arg(default_value = ".")]
-        site: PathBuf,
+        #[command(flatten)]
+        site: SiteArg,
         /// Output folder [default: SITE/public].
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Build the portal of this audience (one of `audiences` in site.yaml) [default: the widest].
-        #[arg(long, conflicts_with = "all_audiences")]
-        audience: Option<String>,
+        #[command(flatten)]
+        audience: AudienceArg,
         /// Build every audience's portal, each into its own folder of the output (OUTPUT/internal/,
         /// OUTPUT/public/…), swapped in together.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "audience")]
         all_audiences: bool,
-        /// Include drafts and pages whose publish_date is in the future.
-        #[arg(long)]
-        drafts: bool,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Fail on these as on errors (`--deny warnings` in CI).
-        #[arg(long, value_enum, value_name = "WHAT")]
-        deny: Vec<Deny>,
+        #[command(flatten)]
+        drafts: DraftsArg,
+        #[command(flatten)]
+        diagnostics: DiagnosticArgs,
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
@@ -65,24 +106,17 @@ enum Command {
     },
     /// Check the site (front matter, links, templates, data) without writing anything.
     Check {
-        /// The site folder (the one holding site.yaml).
-        #[arg(default_value = ".")]
-        site: PathBuf,
-        /// Check the portal of this audience [default: the widest].
-        #[arg(long)]
-        audience: Option<String>,
-        /// Check drafts too.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArg,
+        #[command(flatten)]
+        audience: AudienceArg,
+        #[command(flatten)]
+        drafts: DraftsArg,
         /// Print what each audience sees, and what opening each restricted item would change.
         #[arg(long)]
         audiences: bool,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Fail on these as on errors (`--deny warnings` in CI).
-        #[arg(long, value_enum, value_name = "WHAT")]
-        deny: Vec<Deny>,
+        #[command(flatten)]
+        diagnostics: DiagnosticArgs,
         /// Once the site has no errors, check the web addresses (http, https) its bodies and
         /// data link to as well: a few requests at a time, at most 2 per host, answers that
         /// worked cached for a day in SITE/.parvis-cache/links.json (safe to delete). A 4xx or
@@ -102,9 +136,8 @@ enum Command {
     /// browser by itself. Drafts and future pages are shown. Build errors show in the terminal
     /// and over the page; the server keeps running.
     Serve {
-        /// The site folder (the one holding site.yaml).
-        #[arg(default_value = ".")]
-        site: PathBuf,
+        #[command(flatten)]
+        site: SiteArg,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
@@ -122,15 +155,16 @@ enum Command {
     Search {
         /// What to look for; the last word is completed as in the search box.
         query: String,
-        /// The site folder (the one holding site.yaml).
-        #[arg(long, default_value = ".")]
-        site: PathBuf,
+        #[command(flatten)]
+        site: SiteArg,
+        /// The site folder, as a flag (kept for scripts written before SITE was positional).
+        #[arg(long = "site", id = "site_flag", value_name = "SITE", hide = true)]
+        site_flag: Option<PathBuf>,
         /// Where `parvis build` wrote the site [default: SITE/public].
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Search the portal of this audience [default: the widest].
-        #[arg(long)]
-        audience: Option<String>,
+        #[command(flatten)]
+        audience: AudienceArg,
         /// Keep only results with this facet value (kind=blog, tags=rust…); repeatable.
         #[arg(long = "filter", value_name = "FACET=VALUE")]
         filters: Vec<String>,
@@ -140,8 +174,11 @@ enum Command {
         /// Build the index in memory from the sources instead of reading the last build's.
         #[arg(long)]
         fresh: bool,
-        /// Print one JSON document.
-        #[arg(long)]
+        /// How to print the results.
+        #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
+        format: SearchFormat,
+        /// Same as `--format json` (kept for scripts written before `--format`).
+        #[arg(long, hide = true, conflicts_with = "format")]
         json: bool,
     },
     /// Print the community manager's report: each objective of site.yaml measured against its
@@ -150,14 +187,14 @@ enum Command {
     ///
     /// It measures what `--audience` sees, at the current time (or SOURCE_DATE_EPOCH). Exit
     /// code 0 on success, 1 when the site has errors, 2 when the command itself is wrong.
+    #[command(mut_arg("audience", |a| a.help(
+        "Measure what this audience sees [default: `report.audience` in site.yaml, the innermost circle unless set]"
+    )))]
     Report {
-        /// The site folder (the one holding site.yaml).
-        #[arg(default_value = ".")]
-        site: PathBuf,
-        /// Measure what this audience sees [default: `report.audience` in site.yaml, the
-        /// innermost circle unless set].
-        #[arg(long)]
-        audience: Option<String>,
+        #[command(flatten)]
+        site: SiteArg,
+        #[command(flatten)]
+        audience: AudienceArg,
         /// `text` for people, `json` or `csv` for other tools.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
@@ -234,13 +271,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            site,
+            site: SiteArg { site },
             output,
-            audience,
+            audience: AudienceArg { audience },
             all_audiences,
-            drafts,
-            format,
-            deny,
+            drafts: DraftsArg { drafts },
+            diagnostics,
             quiet,
             timings,
             force,
@@ -250,36 +286,35 @@ fn main() -> ExitCode {
             audience,
             all_audiences,
             drafts,
-            format,
-            deny_warnings: deny.contains(&Deny::Warnings),
+            format: diagnostics.format,
+            deny_warnings: diagnostics.deny_warnings(),
             quiet,
             timings,
             force,
         }),
         Command::Check {
-            site,
-            audience,
-            drafts,
-            format,
+            site: SiteArg { site },
+            audience: AudienceArg { audience },
+            drafts: DraftsArg { drafts },
             audiences,
-            deny,
+            diagnostics,
             external,
             timeout,
         } => {
             if audiences {
-                return commands::audiences::run(&site, drafts, format);
+                return commands::audiences::run(&site, drafts, diagnostics.format);
             }
             commands::build::check(commands::build::CheckArgs {
                 site,
                 audience,
                 drafts,
-                format,
-                deny_warnings: deny.contains(&Deny::Warnings),
+                format: diagnostics.format,
+                deny_warnings: diagnostics.deny_warnings(),
                 external: external.then(|| std::time::Duration::from_secs(timeout)),
             })
         }
         Command::Serve {
-            site,
+            site: SiteArg { site },
             bind,
             port,
             open,
@@ -299,26 +334,29 @@ fn main() -> ExitCode {
         }
         Command::Search {
             query,
-            site,
+            site: SiteArg { site },
+            site_flag,
             output,
-            audience,
+            audience: AudienceArg { audience },
             filters,
             limit,
             fresh,
+            format,
             json,
         } => commands::search::run(&SearchOptions {
-            root: site,
+            // `--site` (hidden, older) wins over the positional default.
+            root: site_flag.unwrap_or(site),
             output,
             audience,
             query,
             limit,
             filters,
             fresh,
-            json,
+            format: if json { SearchFormat::Json } else { format },
         }),
         Command::Report {
-            site,
-            audience,
+            site: SiteArg { site },
+            audience: AudienceArg { audience },
             format,
         } => commands::report::run(&site, audience.as_deref(), format),
         Command::New {

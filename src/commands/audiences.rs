@@ -3,6 +3,7 @@
 //! Read-only: it loads and filters the site once per audience and counts; it renders nothing.
 
 use super::{finish, Doing, Format};
+use parvis_core::config::Audience;
 use parvis_core::filter::{self, Visibility};
 use parvis_site::BuildError;
 use std::fmt::Write as _;
@@ -56,16 +57,15 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
         );
     }
 
-    let widest = site.config.public_audience().to_string();
+    let widest = site.config.public_audience();
+    let names = site.config.audience_names();
     let mut restricted = Vec::new();
-    let mut item = |file: String, audience: &str| {
-        let Some(rank) = site.config.audience_rank(audience) else {
-            return;
-        };
-        if audience == widest {
+    let mut item = |file: String, audience: &Audience| {
+        if !audience.is_known() || *audience == widest {
             return;
         }
-        let seen_by = audiences[..=rank].join(", ");
+        let rank = audience.rank();
+        let seen_by = names[..=rank].join(", ");
         let next = &audiences[rank + 1];
         restricted.push(format!(
             "{file}: open to `{audience}` (seen by {seen_by}); `audience: {next}` would also open it to {next}"
@@ -98,7 +98,12 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
     let _ = writeln!(
         out,
         "\nleader scores are shown to: {}",
-        audiences[..=site.config.audience_rank(private).unwrap_or(0)].join(", ")
+        names[..=if private.is_known() {
+            private.rank()
+        } else {
+            0
+        }]
+            .join(", ")
     );
     Ok(out)
 }

@@ -103,7 +103,7 @@ pub fn finish_many(
                         "built {} pages for the `{}` audience into {} in {:.2?}",
                         r.pages,
                         r.audience,
-                        output.join(&r.audience).display(),
+                        output.join(r.audience.as_str()).display(),
                         r.elapsed
                     );
                 }

@@ -402,7 +402,7 @@ fn chosen_section(site: &Site, given: &str, wanted: Option<&str>) -> Result<Path
             let mut v: Vec<PathBuf> = site
                 .sections
                 .iter()
-                .filter(|s| s.kind == kind)
+                .filter(|s| s.kind.as_str() == kind)
                 .map(|s| s.dir.clone())
                 .collect();
             v.sort();

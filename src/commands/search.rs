@@ -8,6 +8,24 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// What `parvis search` prints.
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq, Debug)]
+pub enum SearchFormat {
+    /// Numbered results with their excerpts, for people.
+    Text,
+    /// One JSON document on standard output (a failed build's diagnostics too).
+    Json,
+}
+
+impl From<SearchFormat> for Format {
+    fn from(f: SearchFormat) -> Format {
+        match f {
+            SearchFormat::Text => Format::Text,
+            SearchFormat::Json => Format::Json,
+        }
+    }
+}
+
 pub struct SearchOptions {
     pub root: PathBuf,
     /// Where `parvis build` wrote the site [default: SITE/public].
@@ -19,7 +37,7 @@ pub struct SearchOptions {
     pub filters: Vec<String>,
     /// Build the index in memory instead of reading the last build's.
     pub fresh: bool,
-    pub json: bool,
+    pub format: SearchFormat,
 }
 
 /// Runs a query and prints its results, or the site's errors.
@@ -29,12 +47,9 @@ pub fn run(o: &SearchOptions) -> ExitCode {
             print!("{text}");
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let format = if o.json { Format::Json } else { Format::Text };
-            finish(Err(e), Doing::Read, format, &o.root, false, |_| {
-                String::new()
-            })
-        }
+        Err(e) => finish(Err(e), Doing::Read, o.format.into(), &o.root, false, |_| {
+            String::new()
+        }),
     }
 }
 
@@ -62,20 +77,24 @@ pub fn results(o: &SearchOptions) -> Result<String, BuildError> {
             .cloned()
             .ok_or_else(|| format!("the index has no file {path}"))
     })
-    .map_err(BuildError::Usage)?;
+    .map_err(|e| BuildError::Usage(e.to_string()))?;
     let query = Query {
         text: o.query.clone(),
         filters,
         full: false,
     };
-    let results = reader.search(&query).map_err(BuildError::Usage)?;
+    let results = reader
+        .search(&query)
+        .map_err(|e| BuildError::Usage(e.to_string()))?;
     let mut shown = Vec::new();
     for hit in results.hits.iter().take(o.limit) {
-        let card = reader.card(hit.doc).map_err(BuildError::Usage)?;
+        let card = reader
+            .card(hit.doc)
+            .map_err(|e| BuildError::Usage(e.to_string()))?;
         let (anchor, words) = excerpt(&card, &results, &reader.manifest.fold, 24);
         shown.push((hit, card, anchor, words));
     }
-    if o.json {
+    if o.format == SearchFormat::Json {
         let results_json: Vec<_> = shown
             .iter()
             .map(|(hit, card, anchor, words)| {

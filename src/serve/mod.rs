@@ -478,8 +478,32 @@ async fn events(
     Sse::new(first.chain(changes)).keep_alive(KeepAlive::default())
 }
 
+/// Why `serve` could not start or stopped (usage errors: exit code 2). Errors of the site
+/// itself are shown and served as the error page instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The async runtime could not start.
+    #[error("{0}")]
+    Runtime(std::io::Error),
+    /// Neither the port asked for nor any free one could be bound.
+    #[error("{0}")]
+    Bind(std::io::Error),
+    /// The file watcher could not start.
+    #[error("cannot watch the site: {0}")]
+    Watcher(notify_debouncer_full::notify::Error),
+    /// A folder of the site could not be watched.
+    #[error("cannot watch {}: {source}", path.display())]
+    Watch {
+        path: PathBuf,
+        source: notify_debouncer_full::notify::Error,
+    },
+    /// The server stopped on an error.
+    #[error("{0}")]
+    Server(std::io::Error),
+}
+
 /// Builds, serves and watches until interrupted.
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
+pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let build = BuildOptions {
         root: opts.root.clone(),
         output: None,
@@ -498,16 +522,16 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(async move {
         let listener =
             match tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).await {
                 Ok(l) => l,
                 Err(_) => tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, 0))
                     .await
-                    .map_err(|e| e.to_string())?,
+                    .map_err(ServeError::Bind)?,
             };
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(ServeError::Bind)?;
         let url = format!("http://{addr}/");
         let _watcher = watch::start(
             opts.root.clone(),
@@ -532,7 +556,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| e.to_string())
+            .map_err(ServeError::Server)
     })
 }
 

@@ -1,7 +1,7 @@
 //! Watches the site's sources and rebuilds on change, debounced; editor swap and temporary files
 //! are ignored.
 
-use super::Site;
+use super::{ServeError, Site};
 use notify_debouncer_full::notify::{Config, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use parvis_site::BuildOptions;
@@ -62,7 +62,7 @@ pub fn start(
     build: BuildOptions,
     site: Arc<Site>,
     runtime: tokio::runtime::Handle,
-) -> Result<impl Drop, String> {
+) -> Result<impl Drop, ServeError> {
     let root_abs = std::fs::canonicalize(&root).unwrap_or(root.clone());
     let watch_root = root_abs.clone();
     let linked = linked_folders(&root_abs);
@@ -132,14 +132,20 @@ pub fn start(
         RecommendedCache::new(),
         Config::default().with_follow_symlinks(false),
     )
-    .map_err(|e| format!("cannot watch the site: {e}"))?;
+    .map_err(ServeError::Watcher)?;
     debouncer
         .watch(&root_abs, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root_abs.display()))?;
+        .map_err(|source| ServeError::Watch {
+            path: root_abs.clone(),
+            source,
+        })?;
     for (target, _) in &linked {
         debouncer
             .watch(target, RecursiveMode::Recursive)
-            .map_err(|e| format!("cannot watch {}: {e}", target.display()))?;
+            .map_err(|source| ServeError::Watch {
+                path: target.clone(),
+                source,
+            })?;
     }
     Ok(debouncer)
 }

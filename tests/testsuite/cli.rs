@@ -154,3 +154,145 @@ fn deny_warnings_fails_the_build_and_keeps_the_previous_output() {
         .stderr_has("warning: this file in data/ is not YAML and is ignored");
     assert!(t.exists("new-page/index.html"));
 }
+
+/// Runs `parvis ARGS` from a folder that is not the site, so that only the arguments name it.
+fn run_elsewhere(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let elsewhere = tempfile::tempdir().unwrap();
+    parvis()
+        .args(args)
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap()
+}
+
+/// The URLs of a `parvis search --format json` answer, in rank order.
+fn result_urls(out: &std::process::Output) -> Vec<String> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    v["results"]
+        .as_array()
+        .expect("a results list")
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn search_takes_the_site_as_a_positional_argument_and_format_json() {
+    let t = SiteTest::fixture("basic");
+    t.build(&[]).success();
+    let root = t.root.as_os_str();
+    let out = run_elsewhere(&[
+        "search".as_ref(),
+        "opens".as_ref(),
+        root,
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let urls = result_urls(&out);
+    assert!(
+        urls.iter().any(|u| u.ends_with("/blog/first-post/")),
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn search_keeps_site_and_json_as_hidden_aliases() {
+    let t = SiteTest::fixture("basic");
+    t.build(&[]).success();
+    let root = t.root.as_os_str();
+    let new_form = run_elsewhere(&[
+        "search".as_ref(),
+        "community".as_ref(),
+        root,
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let old_form = run_elsewhere(&[
+        "search".as_ref(),
+        "community".as_ref(),
+        "--json".as_ref(),
+        "--site".as_ref(),
+        root,
+    ]);
+    let urls = result_urls(&new_form);
+    assert!(!urls.is_empty());
+    assert_eq!(result_urls(&old_form), urls);
+    // Hidden: the help shows the new forms only.
+    let help = parvis().args(["search", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("[SITE]") && help.contains("--format"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("--json") && !help.contains("--site"),
+        "{help}"
+    );
+}
+
+#[test]
+fn search_text_format_lists_numbered_results_and_json_conflicts_with_format() {
+    let t = SiteTest::fixture("basic");
+    t.build(&[]).success();
+    let root = t.root.as_os_str();
+    let text = run_elsewhere(&[
+        "search".as_ref(),
+        "opens".as_ref(),
+        root,
+        "--format".as_ref(),
+        "text".as_ref(),
+    ]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.starts_with(" 1. First post"), "{stdout}");
+    assert!(stdout.contains("/blog/first-post/"), "{stdout}");
+    let both = run_elsewhere(&[
+        "search".as_ref(),
+        "opens".as_ref(),
+        root,
+        "--json".as_ref(),
+        "--format".as_ref(),
+        "text".as_ref(),
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    let bad = run_elsewhere(&[
+        "search".as_ref(),
+        "opens".as_ref(),
+        root,
+        "--format".as_ref(),
+        "github".as_ref(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn shared_flags_read_the_same_in_every_command_help() {
+    let help = |command: &str| {
+        let out = parvis().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let site = "The site folder (the one holding site.yaml)";
+    for command in ["build", "check", "report", "search", "serve"] {
+        let h = help(command);
+        assert!(h.contains("[SITE]") && h.contains(site), "{command}:\n{h}");
+    }
+    for command in ["build", "check", "report", "search"] {
+        assert!(help(command).contains("--audience <AUDIENCE>"), "{command}");
+    }
+    for command in ["build", "check"] {
+        let h = help(command);
+        for flag in ["--drafts", "--format <FORMAT>", "--deny <WHAT>", "github"] {
+            assert!(h.contains(flag), "{command} lacks {flag}:\n{h}");
+        }
+    }
+    assert!(help("report").contains("report.audience"));
+    // `--all-audiences` and `--audience` still exclude each other.
+    let t = SiteTest::fixture("basic");
+    t.build(&["--audience", "public", "--all-audiences"])
+        .failure(2);
+}

@@ -1,5 +1,6 @@
 //! `site.yaml`: the site's settings, validated once and resolved into plain values.
 
+pub use crate::audience::Audience;
 use crate::diagnostics::{one_of, Diagnostic};
 use crate::yaml::{from_yaml, Origin};
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,7 @@ struct RawConfig {
     #[serde(default)]
     community: Option<RawCommunitySettings>,
     #[serde(default)]
-    feeds: Option<Feeds>,
+    feeds: Option<RawFeeds>,
     #[serde(default)]
     faq_json_ld: bool,
     #[serde(default = "default_true")]
@@ -249,7 +250,7 @@ impl Indicator {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportSettings {
     /// The widest audience whose build has the dashboard.
-    pub audience: String,
+    pub audience: Audience,
     /// Root-relative, without the site root, starting and ending with `/` (`/dashboard/`).
     pub path: String,
     /// Weeks of the editorial calendar.
@@ -261,15 +262,32 @@ pub struct ReportSettings {
     pub dashboard: bool,
 }
 
-/// `feeds:` in site.yaml: what RSS and Atom feeds carry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// `feeds:` in site.yaml, as written: `content` is checked by [`Config::from_file`], which
+/// reports an unknown word at `feeds` with a hint.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Feeds {
-    /// `summary` (the text before `<!-- more -->`, or the description) or `full`.
+struct RawFeeds {
     #[serde(default = "default_feed_content")]
-    pub content: String,
-    /// Newest entries per feed.
+    content: String,
     #[serde(default = "default_feed_limit")]
+    limit: usize,
+}
+
+/// What RSS and Atom feeds carry (`feeds.content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The text before `<!-- more -->`, or the description (the default).
+    Summary,
+    /// The whole page.
+    Full,
+}
+
+/// Resolved `feeds:` settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feeds {
+    pub content: FeedContent,
+    /// Newest entries per feed.
     pub limit: usize,
 }
 
@@ -310,7 +328,7 @@ fn default_points() -> std::collections::BTreeMap<String, u32> {
 #[derive(Debug, Clone, Serialize)]
 pub struct CommunitySettings {
     pub points: std::collections::BTreeMap<String, u32>,
-    pub private_audience: String,
+    pub private_audience: Audience,
 }
 
 /// A navigation entry given by hand in `site.yaml`.
@@ -386,7 +404,7 @@ pub struct Config {
     pub language: String,
     pub languages: Vec<String>,
     /// Innermost first; the last one is the widest circle.
-    pub audiences: Vec<String>,
+    pub audiences: Vec<Audience>,
     pub theme: String,
     pub taxonomies: Vec<String>,
     pub paginate_by: usize,
@@ -409,35 +427,38 @@ pub struct Config {
 
 impl Config {
     /// The widest audience: what a build without `--audience` is for.
-    pub fn public_audience(&self) -> &str {
+    pub fn public_audience(&self) -> Audience {
         self.audiences
             .last()
-            .map(String::as_str)
-            .unwrap_or("public")
+            .cloned()
+            .unwrap_or_else(|| Audience::unknown("public"))
     }
 
     /// The audience of an item that names none.
-    pub fn default_audience(&self) -> &str {
+    pub fn default_audience(&self) -> Audience {
         self.public_audience()
     }
 
-    /// Rank of an audience, 0 for the innermost.
-    pub fn audience_rank(&self, audience: &str) -> Option<usize> {
-        self.audiences.iter().position(|a| a == audience)
+    /// The audience named `name`, if site.yaml lists it.
+    pub fn audience(&self, name: &str) -> Option<Audience> {
+        self.audiences.iter().find(|a| **a == name).cloned()
     }
 
-    /// Whether the build for circle `viewer` may show an item open to circle `item`: an item is
-    /// seen by its own circle and by every circle inside it.
-    pub fn can_see(&self, viewer: &str, item: &str) -> bool {
-        match (self.audience_rank(viewer), self.audience_rank(item)) {
-            (Some(v), Some(i)) => v <= i,
-            _ => false,
-        }
+    /// The audience named `name`, or an unknown one (which no build sees) when site.yaml does
+    /// not list it: the caller has reported that already.
+    pub fn audience_or_unknown(&self, name: &str) -> Audience {
+        self.audience(name)
+            .unwrap_or_else(|| Audience::unknown(name))
+    }
+
+    /// The audiences' names, innermost first (for hints).
+    pub fn audience_names(&self) -> Vec<&str> {
+        self.audiences.iter().map(Audience::as_str).collect()
     }
 
     /// Whether a build for `viewer` may show private member fields such as leader scores.
-    pub fn sees_private(&self, viewer: &str) -> bool {
-        self.can_see(viewer, &self.community.private_audience)
+    pub fn sees_private(&self, viewer: &Audience) -> bool {
+        viewer.sees(&self.community.private_audience)
     }
 
     /// The absolute URL of a root-relative one.
@@ -483,10 +504,22 @@ impl Config {
         languages.retain(|l| l != &language);
         languages.insert(0, language.clone());
 
-        let audiences = raw
+        let audience_names: Vec<String> = raw
             .audiences
             .clone()
             .unwrap_or_else(|| vec!["internal".into(), "public".into()]);
+        let audiences: Vec<Audience> = audience_names
+            .iter()
+            .enumerate()
+            .map(|(rank, name)| Audience::new(rank, name))
+            .collect();
+        let find = |name: &str| {
+            audiences
+                .iter()
+                .find(|a| **a == name)
+                .cloned()
+                .unwrap_or_else(|| Audience::unknown(name))
+        };
         if audiences.is_empty() {
             errors.push(
                 origin
@@ -497,7 +530,7 @@ impl Config {
             );
         }
         let mut seen = std::collections::BTreeSet::new();
-        for a in &audiences {
+        for a in &audience_names {
             if !seen.insert(a) {
                 errors.push(origin.key_error(
                     text,
@@ -541,12 +574,12 @@ impl Config {
             .as_ref()
             .and_then(|c| c.private_audience.clone())
             .unwrap_or_else(|| {
-                audiences
+                audience_names
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "internal".into())
             });
-        if !audiences.contains(&private_audience) {
+        if !audience_names.contains(&private_audience) {
             errors.push(
                 origin
                     .key_error(
@@ -558,7 +591,7 @@ impl Config {
                     )
                     .with_hint(one_of(
                         &private_audience,
-                        &audiences.iter().map(String::as_str).collect::<Vec<_>>(),
+                        &audience_names.iter().map(String::as_str).collect::<Vec<_>>(),
                     )),
             );
         }
@@ -566,19 +599,28 @@ impl Config {
             points: raw_community
                 .and_then(|c| c.points)
                 .unwrap_or_else(default_points),
-            private_audience,
+            private_audience: find(&private_audience),
         };
-        let feeds = raw.feeds.clone().unwrap_or(Feeds {
+        let raw_feeds = raw.feeds.clone().unwrap_or(RawFeeds {
             content: default_feed_content(),
             limit: default_feed_limit(),
         });
-        if feeds.content != "summary" && feeds.content != "full" {
-            errors.push(
-                origin
-                    .key_error(text, "feeds", format!("feed content `{}` is neither `summary` nor `full`", feeds.content))
-                    .with_hint("`summary` puts the text before <!-- more --> in feeds, `full` the whole page"),
-            );
-        }
+        let content = match raw_feeds.content.as_str() {
+            "summary" => FeedContent::Summary,
+            "full" => FeedContent::Full,
+            other => {
+                errors.push(
+                    origin
+                        .key_error(text, "feeds", format!("feed content `{other}` is neither `summary` nor `full`"))
+                        .with_hint("`summary` puts the text before <!-- more --> in feeds, `full` the whole page"),
+                );
+                FeedContent::Summary
+            }
+        };
+        let feeds = Feeds {
+            content,
+            limit: raw_feeds.limit,
+        };
         let objectives = objectives(&raw.objectives, text, &mut errors);
         let report = report_settings(
             raw.report.clone(),
@@ -753,7 +795,7 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
 fn report_settings(
     raw: Option<RawReport>,
     has_objectives: bool,
-    audiences: &[String],
+    audiences: &[Audience],
     text: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> ReportSettings {
@@ -765,20 +807,22 @@ fn report_settings(
         weeks: None,
         stale_after_days: None,
     });
-    let names: Vec<&str> = audiences.iter().map(String::as_str).collect();
+    let names: Vec<&str> = audiences.iter().map(Audience::as_str).collect();
     let audience = match raw.audience {
-        Some(a) if !audiences.contains(&a.value) => {
-            errors.push(
-                at(text, &a, format!("unknown audience `{}`", a.value))
-                    .with_hint(one_of(&a.value, &names)),
-            );
-            a.value
-        }
-        Some(a) => a.value,
+        Some(a) => match audiences.iter().find(|k| **k == *a.value) {
+            Some(known) => known.clone(),
+            None => {
+                errors.push(
+                    at(text, &a, format!("unknown audience `{}`", a.value))
+                        .with_hint(one_of(&a.value, &names)),
+                );
+                Audience::unknown(&a.value)
+            }
+        },
         None => audiences
             .first()
             .cloned()
-            .unwrap_or_else(|| "internal".into()),
+            .unwrap_or_else(|| Audience::unknown("internal")),
     };
     let path = match raw.path {
         Some(p) => {
@@ -826,9 +870,9 @@ fn report_settings(
     };
     let weeks = number(raw.weeks, 8, 1..=26, "weeks");
     let stale_after_days = number(raw.stale_after_days, 30, 1..=365, "stale_after_days");
-    let widest = audiences.last().map(String::as_str);
+    let widest = audiences.last();
     ReportSettings {
-        dashboard: asked && (explicit_audience || widest != Some(audience.as_str())),
+        dashboard: asked && (explicit_audience || widest != Some(&audience)),
         audience,
         path,
         weeks,

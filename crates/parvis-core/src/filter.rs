@@ -5,6 +5,7 @@
 //! hidden items stay in the model, marked, so that later stages can say why a link fails.
 //! Files beside pages follow the page or section they sit with ([`visible_assets`]).
 
+use crate::audience::Audience;
 use crate::load::AssetFile;
 use crate::model::{Hidden, Site};
 use jiff::Timestamp;
@@ -14,14 +15,13 @@ use std::path::{Path, PathBuf};
 /// What a build is for.
 #[derive(Debug, Clone)]
 pub struct Visibility {
-    pub audience: String,
+    pub audience: Audience,
     pub drafts: bool,
     pub now: Timestamp,
 }
 
 /// Marks hidden pages and sections, then rebuilds the lists from what is left.
 pub fn apply(site: &mut Site, v: &Visibility) {
-    let config = site.config.clone();
     site.now = v.now;
     site.audience = v.audience.clone();
     for page in &mut site.pages {
@@ -31,7 +31,7 @@ pub fn apply(site: &mut Site, v: &Visibility) {
             Some(Hidden::NotYetPublished)
         } else if page.expiry_date.is_some_and(|d| d.timestamp() <= v.now) {
             Some(Hidden::Expired)
-        } else if !config.can_see(&v.audience, &page.audience) {
+        } else if !v.audience.sees(&page.audience) {
             Some(Hidden::Audience(page.audience.clone()))
         } else {
             None
@@ -44,7 +44,7 @@ pub fn apply(site: &mut Site, v: &Visibility) {
     for section in &mut site.sections {
         section.hidden = if section.front.draft && !v.drafts {
             Some(Hidden::Draft)
-        } else if !config.can_see(&v.audience, &section.audience) {
+        } else if !v.audience.sees(&section.audience) {
             Some(Hidden::Audience(section.audience.clone()))
         } else {
             None
@@ -54,13 +54,13 @@ pub fn apply(site: &mut Site, v: &Visibility) {
         .community
         .members
         .iter()
-        .map(|m| m.published && config.can_see(&v.audience, &m.audience))
+        .map(|m| m.published && v.audience.sees(&m.audience))
         .collect();
     site.community_visible = site
         .community
         .communities
         .iter()
-        .map(|c| config.can_see(&v.audience, &c.audience))
+        .map(|c| v.audience.sees(&c.audience))
         .collect();
     site.attach();
 }

@@ -153,7 +153,10 @@ pub fn files(site: &Site) -> Vec<(String, String, String)> {
             p.source.display.display().to_string(),
         ));
     }
-    for (_, s) in site.visible_sections().filter(|(_, s)| s.kind == "events") {
+    for (_, s) in site
+        .visible_sections()
+        .filter(|(_, s)| s.kind == crate::vocabulary::SectionKind::Events)
+    {
         let pages: Vec<&Page> = s
             .pages
             .iter()

@@ -6,8 +6,10 @@
 //!
 //! Beside them, leaves every stage uses: [`diagnostics`] carries each error with its place,
 //! [`yaml`] parses YAML and TOML into diagnostics, [`date`] reads front matter dates, [`text`]
-//! escapes and slugs, and [`ics`] writes iCalendar text.
+//! escapes and slugs, [`ics`] writes iCalendar text, and [`vocabulary`] and [`audience`] type the
+//! words site files choose from.
 
+pub mod audience;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
@@ -16,4 +18,5 @@ pub mod ics;
 pub mod load;
 pub mod model;
 pub mod text;
+pub mod vocabulary;
 pub mod yaml;

@@ -1,6 +1,7 @@
 //! Links between pages: check every `.md` link, anchor and asset, and write the final URLs in
 //! place of the placeholders that rendering left.
 
+use parvis_core::config::Audience;
 use parvis_core::diagnostics::{suggest, Budget, Diagnostic};
 use parvis_core::load::slash_path;
 use parvis_core::model::rendered::LinkTarget;
@@ -25,11 +26,7 @@ enum Item {
 
 /// Resolves the links of every visible page and section. `assets` are the non-Markdown files
 /// under `content/`, relative to it.
-pub fn resolve(
-    site: &mut Site,
-    assets: &HashMap<PathBuf, bool>,
-    audience: &str,
-) -> Vec<Diagnostic> {
+pub fn resolve(site: &mut Site, assets: &HashMap<PathBuf, bool>) -> Vec<Diagnostic> {
     let items: Vec<Item> = site
         .visible_pages()
         .map(|(i, _)| Item::Page(i))
@@ -39,7 +36,7 @@ pub fn resolve(
                 .map(|(i, _)| Item::Section(i)),
         )
         .collect();
-    resolve_items(site, assets, audience, &items)
+    resolve_items(site, assets, &items)
 }
 
 /// Resolves the links of the pages and sections whose source is at one of `rels` (relative to
@@ -47,7 +44,6 @@ pub fn resolve(
 pub fn resolve_some(
     site: &mut Site,
     assets: &HashMap<PathBuf, bool>,
-    audience: &str,
     rels: &HashSet<&Path>,
 ) -> Vec<Diagnostic> {
     let items: Vec<Item> = site
@@ -64,7 +60,7 @@ pub fn resolve_some(
                 .map(|(i, _)| Item::Section(i)),
         )
         .collect();
-    resolve_items(site, assets, audience, &items)
+    resolve_items(site, assets, &items)
 }
 
 /// Every page and section by its path under `content/`.
@@ -105,7 +101,9 @@ enum DataRef {
 /// Turns the `.md` paths written in data (members' links and contributions, the menu of
 /// site.yaml) into their pages' URLs, and checks the charters communities name. Paths are
 /// relative to `content/`, as `@/` paths of Markdown are; errors are placed on the value.
-pub fn resolve_data(site: &mut Site, audience: &str) -> Vec<Diagnostic> {
+pub fn resolve_data(site: &mut Site) -> Vec<Diagnostic> {
+    // The build's audience, for messages; owned, since the targets borrow the pages.
+    let audience = site.audience.clone();
     let targets = targets(site);
     let mut diags = Vec::new();
     let mut replace: Vec<(DataRef, String)> = Vec::new();
@@ -133,7 +131,7 @@ pub fn resolve_data(site: &mut Site, audience: &str) -> Vec<Diagnostic> {
             Err(problem) => {
                 if let Some(place) = place {
                     let page = format!("content/{}", slash_path(&path));
-                    let d = problem.diagnostic(&targets, raw, &page, audience);
+                    let d = problem.diagnostic(&targets, raw, &page, &audience);
                     let hint = d.hint.unwrap_or_default().replace(
                         "relative to the page's folder",
                         "relative to content/ in data",
@@ -170,7 +168,7 @@ pub fn resolve_data(site: &mut Site, audience: &str) -> Vec<Diagnostic> {
         if let Err(problem) = page_url(&targets, charter, None) {
             let page = format!("content/{}", slash_path(charter));
             let raw = slash_path(charter);
-            let d = problem.diagnostic(&targets, &raw, &page, audience);
+            let d = problem.diagnostic(&targets, &raw, &page, &audience);
             let hint = d
                 .hint
                 .unwrap_or_default()
@@ -207,9 +205,10 @@ pub(crate) fn data_error(place: &Diagnostic, message: String, hint: String) -> D
 fn resolve_items(
     site: &mut Site,
     assets: &HashMap<PathBuf, bool>,
-    audience: &str,
     items: &[Item],
 ) -> Vec<Diagnostic> {
+    // The build's audience, for messages; owned, since the targets borrow the pages.
+    let audience = site.audience.clone();
     let targets = targets(site);
     let root = site.config.root.as_str();
     let resolved: Vec<(Item, Vec<String>, Vec<Diagnostic>)> = items
@@ -256,7 +255,7 @@ fn resolve_items(
                                 }
                                 _ => "this page".to_string(),
                             };
-                            let d = problem.diagnostic(&targets, &link.raw, &page, audience);
+                            let d = problem.diagnostic(&targets, &link.raw, &page, &audience);
                             diags.push(
                                 source
                                     .body_error(link.offset, d.message)
@@ -319,7 +318,7 @@ impl Problem<'_> {
         targets: &HashMap<&Path, Target<'_>>,
         raw: &str,
         page: &str,
-        audience: &str,
+        audience: &Audience,
     ) -> Diagnostic {
         let (message, hint) = match self {
             Problem::NoPage(path) => {

@@ -4,8 +4,8 @@
 //! audiences inside `community.private_audience`.
 
 use super::context::{Lookups, PageSummary};
-use parvis_core::model::community::{Community, Member};
-use parvis_core::model::Site;
+use parvis_core::model::community::{Community, Member, MemberStatus, Role};
+use parvis_core::model::{SectionKind, Site};
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
@@ -81,8 +81,8 @@ pub struct MemberCtx {
     pub languages: Vec<String>,
     pub expertise: Vec<String>,
     pub communities: Vec<Ref>,
-    pub roles: Vec<String>,
-    pub status: String,
+    pub roles: Vec<Role>,
+    pub status: MemberStatus,
     pub joined: Option<String>,
     pub joined_display: Option<String>,
     /// Sanitised HTML.
@@ -133,7 +133,6 @@ pub struct CommunityGlobal {
 
 pub struct CommunityView<'a> {
     site: &'a Site,
-    audience: &'a str,
     pub members: Vec<MemberCtx>,
     pub communities: Vec<CommunityCtx>,
 }
@@ -165,10 +164,10 @@ fn hue(id: &str) -> u32 {
 }
 
 impl<'a> CommunityView<'a> {
-    pub fn new(site: &'a Site, audience: &'a str) -> CommunityView<'a> {
+    /// The community as the filtered `site`'s audience sees it.
+    pub fn new(site: &'a Site) -> CommunityView<'a> {
         let mut view = CommunityView {
             site,
-            audience,
             members: Vec::new(),
             communities: Vec::new(),
         };
@@ -229,7 +228,7 @@ impl<'a> CommunityView<'a> {
                 })
                 .collect(),
             roles: m.roles.clone(),
-            status: m.status.clone(),
+            status: m.status,
             joined: m.joined.map(|d| d.iso()),
             joined_display: m.joined.map(|d| d.display(lang)),
             bio: m.bio_html.clone(),
@@ -268,10 +267,10 @@ impl<'a> CommunityView<'a> {
             notes: m
                 .notes_html
                 .clone()
-                .filter(|_| config.sees_private(self.audience)),
+                .filter(|_| config.sees_private(&self.site.audience)),
             leader_scores: m
                 .leader_scores
-                .filter(|_| config.sees_private(self.audience))
+                .filter(|_| config.sees_private(&self.site.audience))
                 .map(|s| ScoresCtx {
                     charisma: s.charisma,
                     known: s.known,
@@ -318,7 +317,7 @@ impl<'a> CommunityView<'a> {
             managers: self.by_ids(&c.managers),
             ambassadors: members
                 .iter()
-                .filter(|m| m.roles.iter().any(|r| r == "ambassador"))
+                .filter(|m| m.roles.contains(&Role::Ambassador))
                 .cloned()
                 .collect(),
             member_count: members.len(),
@@ -344,7 +343,7 @@ impl<'a> CommunityView<'a> {
             communities_url: format!("{root}communities/"),
             ambassadors_url: format!("{root}ambassadors/"),
             leaderboard_url: format!("{root}leaderboard/"),
-            shows_private: self.site.config.sees_private(self.audience),
+            shows_private: self.site.config.sees_private(&self.site.audience),
         }
     }
 
@@ -356,7 +355,7 @@ impl<'a> CommunityView<'a> {
             .members
             .iter()
             .filter_map(|m| self.members.iter().find(|c| c.id == m.id).map(|c| (m, c)))
-            .filter(|(m, _)| m.on_leaderboard && m.status == "active" && m.points > 0)
+            .filter(|(m, _)| m.on_leaderboard && m.status == MemberStatus::Active && m.points > 0)
             .filter(|(m, _)| community.is_none_or(|c| m.communities.iter().any(|x| x == c)))
             .collect();
         list.sort_by(|a, b| b.0.points.cmp(&a.0.points).then(a.0.name.cmp(&b.0.name)));
@@ -372,7 +371,7 @@ impl<'a> CommunityView<'a> {
             .members
             .iter()
             .filter(in_scope)
-            .filter(|m| m.roles.iter().any(|r| r == "ambassador") && m.status == "active")
+            .filter(|m| m.roles.contains(&Role::Ambassador) && m.status == MemberStatus::Active)
             .cloned()
             .collect();
         let mut candidates: Vec<MemberCtx> = self
@@ -416,7 +415,7 @@ impl<'a> CommunityView<'a> {
         &self,
         look: &Lookups<'a>,
         c: &CommunityCtx,
-        kind: &str,
+        kind: SectionKind,
         limit: usize,
     ) -> Vec<PageSummary<'a>> {
         let mut pages: Vec<usize> = self

@@ -1,9 +1,10 @@
 //! What templates see: the model turned into plain values, as documented in
 //! `themes/default/README.md`. Only visible items are ever put here.
 
+use parvis_core::config::Audience;
 use parvis_core::model::rendered::TocEntry;
 use parvis_core::model::taxonomy::values;
-use parvis_core::model::{Page, Section, Site};
+use parvis_core::model::{Page, Section, SectionKind, Site};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -37,7 +38,7 @@ pub struct PageCtx<'a> {
     pub updated: Option<String>,
     pub updated_display: Option<String>,
     pub draft: bool,
-    pub audience: &'a str,
+    pub audience: &'a Audience,
     pub kind: &'a str,
     pub url: &'a str,
     pub permalink: String,
@@ -311,7 +312,7 @@ impl<'a> Lookups<'a> {
             updated_display: p.updated.map(|d| d.display(&p.lang)),
             draft: p.front.draft,
             audience: &p.audience,
-            kind: &p.kind,
+            kind: p.kind.as_str(),
             url: &p.url,
             permalink: self.permalink(&p.url),
             path: parvis_core::load::slash_path(&p.source.rel),
@@ -426,7 +427,7 @@ impl<'a> Lookups<'a> {
             image: p.front.image.as_deref(),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
-            kind: &p.kind,
+            kind: p.kind.as_str(),
             event: self.event(p),
             job: self.job(p),
         }
@@ -438,7 +439,7 @@ impl<'a> Lookups<'a> {
         SectionCtx {
             title: &s.title,
             description: s.front.description.as_deref(),
-            kind: &s.kind,
+            kind: s.kind.as_str(),
             url: &s.url,
             permalink: self.permalink(&s.url),
             path: s
@@ -459,7 +460,7 @@ impl<'a> Lookups<'a> {
                         title: &sub.title,
                         url: &sub.url,
                         description: sub.front.description.as_deref(),
-                        kind: &sub.kind,
+                        kind: sub.kind.as_str(),
                         page_count: sub.pages.len(),
                     }
                 })
@@ -503,7 +504,7 @@ impl<'a> Lookups<'a> {
             .collect();
         let root = *chain
             .iter()
-            .find(|&&s| self.site.sections[s].kind == "docs")?;
+            .find(|&&s| self.site.sections[s].kind == SectionKind::Docs)?;
         Some(self.nav_node(root, section, &chain, current_url))
     }
 
@@ -558,8 +559,8 @@ pub struct SiteCtx<'a> {
     pub root: &'a str,
     pub language: &'a str,
     pub languages: &'a [String],
-    pub audience: &'a str,
-    pub audiences: &'a [String],
+    pub audience: &'a Audience,
+    pub audiences: &'a [Audience],
     pub taxonomies: Vec<TaxonomyRef>,
     pub menu: Vec<MenuEntry>,
     pub data: &'a Value,
@@ -583,7 +584,8 @@ pub struct MenuEntry {
     pub kind: String,
 }
 
-pub fn site_ctx<'a>(site: &'a Site, audience: &'a str) -> SiteCtx<'a> {
+/// The `site` variable: the filtered `site`, for its audience.
+pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     let c = &site.config;
     let menu = match &c.menu {
         Some(items) => items
@@ -610,7 +612,7 @@ pub fn site_ctx<'a>(site: &'a Site, audience: &'a str) -> SiteCtx<'a> {
                 .map(|s| MenuEntry {
                     title: s.title.clone(),
                     url: s.url.clone(),
-                    kind: s.kind.clone(),
+                    kind: s.kind.to_string(),
                 })
                 .collect()
         }
@@ -622,7 +624,7 @@ pub fn site_ctx<'a>(site: &'a Site, audience: &'a str) -> SiteCtx<'a> {
         root: &c.root,
         language: &c.language,
         languages: &c.languages,
-        audience,
+        audience: &site.audience,
         audiences: &c.audiences,
         taxonomies: taxonomy_refs(site),
         menu,

@@ -5,7 +5,8 @@
 //! same bytes), summaries or full content as `feeds.content` in site.yaml says.
 
 use atom_syndication as atom;
-use parvis_core::model::{Page, Site};
+use parvis_core::config::FeedContent;
+use parvis_core::model::{Page, SectionKind, Site};
 
 /// A feed to write: where, its title, and its pages newest first.
 pub struct FeedSpec {
@@ -32,7 +33,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
     let mut out = Vec::new();
     let mut all: Vec<usize> = site
         .visible_pages()
-        .filter(|(_, p)| p.kind == "blog")
+        .filter(|(_, p)| p.kind == SectionKind::Blog)
         .map(|(i, _)| i)
         .collect();
     if !all.is_empty() {
@@ -45,7 +46,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
     }
     for (_, s) in site
         .visible_sections()
-        .filter(|(_, s)| s.kind == "blog" && s.parent.is_some())
+        .filter(|(_, s)| s.kind == SectionKind::Blog && s.parent.is_some())
     {
         let mut pages = s.pages.clone();
         dated(&mut pages);
@@ -89,7 +90,7 @@ impl FeedSpec {
 fn content(site: &Site, p: &Page) -> String {
     let r = p.rendered.as_ref();
     let full = r.map(|r| r.html.clone()).unwrap_or_default();
-    let html = if site.config.feeds.content == "full" {
+    let html = if site.config.feeds.content == FeedContent::Full {
         full
     } else {
         r.and_then(|r| r.summary.clone())

@@ -7,11 +7,12 @@ pub mod community;
 pub mod context;
 pub mod feeds;
 pub mod i18n;
+mod outputs;
 pub mod site_files;
 pub mod structured;
 pub mod templates;
 
-use context::{Lookups, Paginator};
+use context::Lookups;
 use parvis_core::diagnostics::Diagnostic;
 use parvis_core::model::Site;
 use rayon::prelude::*;
@@ -185,10 +186,10 @@ struct BuildCtx<'a> {
 /// Sets what every template of the build shares: `site`, `build`, `community` and `listings`.
 /// Called before Markdown is rendered, since shortcodes are templates too. Returns their
 /// hashes, for `serve` to tell which changed.
-pub fn prepare(site: &Site, templates: &mut Templates, audience: &str, drafts: bool) -> GlobalKeys {
+pub fn prepare(site: &Site, templates: &mut Templates, drafts: bool) -> GlobalKeys {
     let generator = concat!("parvis ", env!("CARGO_PKG_VERSION"));
-    let view = community::CommunityView::new(site, audience);
-    let site_ctx = context::site_ctx(site, audience);
+    let view = community::CommunityView::new(site);
+    let site_ctx = context::site_ctx(site);
     let community = view.global();
     let listings = listings(site);
     let g = templates.tera.global_context();
@@ -277,7 +278,6 @@ pub fn render<W>(
     site: &Site,
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
-    audience: &str,
     planned: &[Planned],
     feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     write: W,
@@ -285,7 +285,7 @@ pub fn render<W>(
 where
     W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
 {
-    let view = community::CommunityView::new(site, audience);
+    let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
     planned
         .par_iter()
@@ -339,318 +339,26 @@ fn context<V: Vars>(
     let config = &site.config;
     let template = template_for(site, templates, &planned.job)?;
     ctx.begin(&template);
+    let x = outputs::Inputs {
+        site,
+        strings,
+        look,
+        view,
+    };
     let (lang, url, kind, origin) = match &planned.job {
-        Job::Page(i) => {
-            let p = &site.pages[*i];
-            let mut page = look.page(*i);
-            if !V::FULL {
-                page.content = "";
-                page.summary = None;
-                page.toc = &[];
-                ctx.insert("body", &p.rendered.as_ref().map(|r| r.fingerprint));
-            }
-            ctx.insert("page", &page);
-            ctx.insert("json_ld", &structured::json_ld(site, *i));
-            let authors: Vec<_> = p
-                .front
-                .authors
-                .iter()
-                .filter_map(|id| view.members.iter().find(|m| &m.id == id))
-                .collect();
-            ctx.insert("authors", &authors);
-            if p.job.is_some() {
-                let contacts: Vec<_> = parvis_core::model::contacts(p)
-                    .into_iter()
-                    .filter_map(|id| view.members.iter().find(|m| m.id == id))
-                    .collect();
-                ctx.insert("contacts", &contacts);
-            }
-            ctx.insert(
-                "section",
-                &look.section(site.visible_section(p.section), &[]),
-            );
-            (
-                p.lang.as_str(),
-                p.url.clone(),
-                "page",
-                p.source.display.display().to_string(),
-            )
-        }
-        Job::Section(i, n) => {
-            let s = &site.sections[*i];
-            let is_home = s.dir.as_os_str().is_empty();
-            let per = s.paginate_by.max(1);
-            let chunk: Vec<usize> = s
-                .pages
-                .iter()
-                .copied()
-                .skip((n - 1) * per)
-                .take(per)
-                .collect();
-            let total = pages_of(s.pages.len(), per);
-            ctx.insert("section", &look.section(*i, &chunk));
-            if s.kind == "careers" {
-                let t = strings
-                    .get(&s.lang)
-                    .or_else(|| strings.get(&config.language));
-                let label = |prefix: &str, v: &str| -> String {
-                    t.and_then(|t| t.get(&format!("{prefix}{v}")))
-                        .cloned()
-                        .unwrap_or_else(|| v.to_string())
-                };
-                let jobs: Vec<&parvis_core::model::kinds::Job> = s
-                    .pages
-                    .iter()
-                    .filter_map(|&p| site.pages[p].job.as_ref())
-                    .collect();
-                let values = |f: &dyn Fn(&parvis_core::model::kinds::Job) -> Vec<String>,
-                              prefix: &str| {
-                    let set: std::collections::BTreeSet<String> =
-                        jobs.iter().flat_map(|j| f(j)).collect();
-                    set.into_iter()
-                        .map(|v| serde_json::json!({ "value": v, "label": label(prefix, &v) }))
-                        .collect::<Vec<_>>()
-                };
-                ctx.insert(
-                    "job_filters",
-                    &serde_json::json!([
-                        { "name": "team", "values": values(&|j| j.team.clone().into_iter().collect(), "") },
-                        { "name": "location", "values": values(&|j| j.locations.clone(), "") },
-                        { "name": "remote", "values": values(&|j| vec![j.remote.clone()], "remote_") },
-                        { "name": "contract", "values": values(&|j| vec![j.employment_type.clone()], "employment_") },
-                    ]),
-                );
-            }
-            if s.kind == "events" {
-                let (upcoming, past): (Vec<usize>, Vec<usize>) = s.pages.iter().partition(|&&p| {
-                    site.pages[p]
-                        .event
-                        .as_ref()
-                        .is_some_and(|e| e.end.as_ref().unwrap_or(&e.start).timestamp() >= site.now)
-                });
-                let mut upcoming = upcoming;
-                upcoming.reverse();
-                ctx.insert(
-                    "upcoming",
-                    &upcoming
-                        .iter()
-                        .map(|&p| look.summary(p))
-                        .collect::<Vec<_>>(),
-                );
-                ctx.insert(
-                    "past",
-                    &past.iter().map(|&p| look.summary(p)).collect::<Vec<_>>(),
-                );
-            }
-            ctx.insert("paginator", &Paginator::new(&s.url, *n, total));
-            if is_home {
-                ctx.insert("recent", &recent(site, look, &s.lang));
-            }
-            let origin = s
-                .source
-                .as_ref()
-                .map(|src| src.display.display().to_string())
-                .unwrap_or_else(|| "the home page".into());
-            (
-                s.lang.as_str(),
-                context::pager_url(&s.url, *n),
-                if is_home { "home" } else { "section" },
-                origin,
-            )
-        }
-        Job::TaxonomyList(t) => {
-            let tax = &site.taxonomies[*t];
-            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
-            let terms: Vec<_> = tax
-                .terms
-                .iter()
-                .map(|term| {
-                    serde_json::json!({
-                        "name": term.name, "slug": term.slug, "url": term.url,
-                        "page_count": term.pages.len(),
-                    })
-                })
-                .collect();
-            ctx.insert("terms", &terms);
-            (
-                config.language.as_str(),
-                tax.url.clone(),
-                "taxonomy_list",
-                format!("the {} page", tax.name),
-            )
-        }
-        Job::TaxonomyTerm(t, k, n) => {
-            let tax = &site.taxonomies[*t];
-            let term = &tax.terms[*k];
-            let per = config.paginate_by.max(1);
-            let pages: Vec<_> = term
-                .pages
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .map(|&p| look.summary(p))
-                .collect();
-            ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
-            ctx.insert(
-                "term",
-                &serde_json::json!({
-                    "name": term.name, "slug": term.slug, "url": term.url,
-                    "page_count": term.pages.len(), "pages": pages,
-                }),
-            );
-            ctx.insert(
-                "paginator",
-                &Paginator::new(&term.url, *n, pages_of(term.pages.len(), per)),
-            );
-            (
-                config.language.as_str(),
-                context::pager_url(&term.url, *n),
-                "taxonomy_term",
-                format!("the {} page `{}`", tax.name, term.name),
-            )
-        }
-        Job::NotFound => (
-            config.language.as_str(),
-            format!("{}404.html", config.root),
-            "404",
-            "the 404 page".into(),
-        ),
-        Job::Members => {
-            let (active, alumni): (Vec<_>, Vec<_>) =
-                view.members.iter().partition(|m| m.status == "active");
-            ctx.insert("members", &active);
-            ctx.insert("alumni", &alumni);
-            let values = |f: &dyn Fn(&community::MemberCtx) -> Vec<String>| -> Vec<String> {
-                let set: std::collections::BTreeSet<String> =
-                    view.members.iter().flat_map(f).collect();
-                set.into_iter().collect()
-            };
-            ctx.insert("roles", &values(&|m| m.roles.clone()));
-            ctx.insert("expertise", &values(&|m| m.expertise.clone()));
-            ctx.insert(
-                "countries",
-                &values(&|m| m.country.clone().into_iter().collect()),
-            );
-            ctx.insert("languages", &values(&|m| m.languages.clone()));
-            (
-                config.language.as_str(),
-                format!("{}members/", config.root),
-                "members",
-                "the members directory".into(),
-            )
-        }
-        Job::Member(i) => {
-            let m = &site.community.members[*i];
-            let member = view
-                .members
-                .iter()
-                .find(|c| c.id == m.id)
-                .expect("visible member");
-            ctx.insert("member", member);
-            ctx.insert("posts", &view.posts_by(look, &m.id));
-            ctx.insert("jobs", &view.jobs_with(look, &m.id));
-            (
-                config.language.as_str(),
-                m.url.clone(),
-                "member",
-                m.file.display().to_string(),
-            )
-        }
-        Job::Search => (
-            config.language.as_str(),
-            format!("{}search/", config.root),
-            "search",
-            "the search page".into(),
-        ),
-        Job::Communities => (
-            config.language.as_str(),
-            format!("{}communities/", config.root),
-            "communities",
-            "the communities page".into(),
-        ),
-        Job::Community(i) => {
-            let c = &site.community.communities[*i];
-            let cc = view
-                .communities
-                .iter()
-                .find(|x| x.id == c.id)
-                .expect("visible community");
-            ctx.insert("community_page", cc);
-            ctx.insert("posts", &view.pages_of(look, cc, "blog", 5));
-            let now = site.now;
-            let mut events = view.pages_of(look, cc, "events", 50);
-            events.retain(|e| {
-                e.date
-                    .as_deref()
-                    .and_then(|d| parvis_core::date::DateValue::parse(d).ok())
-                    .is_some_and(|d| d.timestamp() >= now)
-            });
-            events.reverse();
-            ctx.insert("events", &events);
-            (
-                config.language.as_str(),
-                c.url.clone(),
-                "community",
-                c.file.display().to_string(),
-            )
-        }
-        Job::Ambassadors(c) => {
-            let scope = c.map(|i| &site.community.communities[i]);
-            let (ambassadors, candidates) = view.ambassadors(scope.map(|c| c.id.as_str()));
-            ctx.insert(
-                "scope",
-                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
-            );
-            ctx.insert("ambassadors", &ambassadors);
-            ctx.insert("candidates", &candidates);
-            let url = scope.map_or_else(
-                || format!("{}ambassadors/", config.root),
-                |c| format!("{}ambassadors/", c.url),
-            );
-            (
-                config.language.as_str(),
-                url,
-                "ambassadors",
-                "the ambassadors page".into(),
-            )
-        }
-        Job::Leaderboard(c) => {
-            let scope = c.map(|i| &site.community.communities[i]);
-            ctx.insert(
-                "scope",
-                &scope.and_then(|c| view.communities.iter().find(|x| x.id == c.id)),
-            );
-            ctx.insert("ranking", &view.leaderboard(scope.map(|c| c.id.as_str())));
-            let url = scope.map_or_else(
-                || format!("{}leaderboard/", config.root),
-                |c| format!("{}leaderboard/", c.url),
-            );
-            (
-                config.language.as_str(),
-                url,
-                "leaderboard",
-                "the leaderboard".into(),
-            )
-        }
-        Job::Dashboard => {
-            let report = parvis_report::measure(site);
-            let t = strings.get(&config.language);
-            let label = |key: &str| {
-                t.and_then(|t| t.get(key))
-                    .cloned()
-                    .unwrap_or_else(|| key.to_string())
-            };
-            ctx.insert("charts", &parvis_report::svg::charts(&report, &label));
-            ctx.insert("report", &report);
-            let url = parvis_report::dashboard_url(site).unwrap_or_default();
-            ctx.insert("calendar_ics", &format!("{url}calendar.ics"));
-            (
-                config.language.as_str(),
-                url,
-                "dashboard",
-                "the dashboard".into(),
-            )
-        }
+        Job::Page(i) => outputs::page(&x, ctx, i),
+        Job::Section(i, n) => outputs::section(&x, ctx, i, n),
+        Job::TaxonomyList(t) => outputs::taxonomy_list(&x, ctx, t),
+        Job::TaxonomyTerm(t, k, n) => outputs::taxonomy_term(&x, ctx, t, k, n),
+        Job::NotFound => outputs::not_found(&x, ctx),
+        Job::Members => outputs::members(&x, ctx),
+        Job::Member(i) => outputs::member(&x, ctx, i),
+        Job::Search => outputs::search(&x, ctx),
+        Job::Communities => outputs::communities(&x, ctx),
+        Job::Community(i) => outputs::community(&x, ctx, i),
+        Job::Ambassadors(c) => outputs::ambassadors(&x, ctx, c),
+        Job::Leaderboard(c) => outputs::leaderboard(&x, ctx, c),
+        Job::Dashboard => outputs::dashboard(&x, ctx),
     };
     ctx.insert("lang", lang);
     if V::FULL {
@@ -717,6 +425,50 @@ impl Vars for tera::Context {
             &section.and_then(|s| look.docs_nav(s, url)),
         );
     }
+}
+
+/// Records the names of the variables a context sets, and the output's kind.
+#[derive(Default)]
+struct Names {
+    kind: String,
+    names: std::collections::BTreeSet<&'static str>,
+}
+
+impl Vars for Names {
+    const FULL: bool = true;
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if key == "page_kind" {
+            if let Ok(serde_json::Value::String(k)) = serde_json::to_value(value) {
+                self.kind = k;
+            }
+        }
+        self.names.insert(key);
+    }
+    fn docs_nav(&mut self, _look: &Lookups<'_>, _section: Option<usize>, _url: &str) {
+        self.names.insert("docs_nav");
+    }
+}
+
+/// For each planned output that can be rendered: its kind (`page_kind`: `page`, `home`,
+/// `members`…) and the names of the variables its context sets. `serve`'s diff checks it
+/// accounts for each of them (parvis-site, `incremental`).
+pub fn variables(
+    site: &Site,
+    templates: &Templates,
+    strings: &BTreeMap<String, i18n::Strings>,
+    planned: &[Planned],
+    feeds: &HashMap<String, feeds::FeedLink>,
+) -> Vec<(String, std::collections::BTreeSet<&'static str>)> {
+    let view = community::CommunityView::new(site);
+    let look = Lookups::new(site);
+    planned
+        .iter()
+        .filter_map(|p| {
+            let mut names = Names::default();
+            context(site, templates, strings, &look, &view, feeds, p, &mut names).ok()?;
+            Some((names.kind, names.names))
+        })
+        .collect()
 }
 
 /// Hashes the variables an output's templates can read (see [`Usage`]), as JSON.
@@ -802,11 +554,10 @@ pub fn keys(
     site: &Site,
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
-    audience: &str,
     planned: &[Planned],
     feeds: &HashMap<String, feeds::FeedLink>,
 ) -> Vec<Option<OutputKey>> {
-    let view = community::CommunityView::new(site, audience);
+    let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
     let navs: HashMap<usize, u64> = site
         .visible_sections()

@@ -58,8 +58,8 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
 }
 
 /// `robots.txt`: open for the public audience, closed for every inner circle.
-pub fn robots(site: &Site, audience: &str) -> String {
-    if audience == site.config.public_audience() {
+pub fn robots(site: &Site) -> String {
+    if site.audience == site.config.public_audience() {
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
             site.config.base_url

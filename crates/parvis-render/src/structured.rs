@@ -2,17 +2,17 @@
 //! for job postings. Built as JSON values, never by pasting strings, and made safe to embed in
 //! a `<script>` element.
 
-use parvis_core::model::{Page, Site};
+use parvis_core::model::{Page, SectionKind, Site};
 use serde_json::{json, Value};
 
 /// The JSON-LD of page `i`, or `None` for kinds that have none.
 pub fn json_ld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
-    let main = match p.kind.as_str() {
-        "blog" => Some(article(site, p)),
-        "events" => event(site, p),
-        "careers" => job(site, p),
-        _ => None,
+    let main = match p.kind {
+        SectionKind::Blog => Some(article(site, p)),
+        SectionKind::Events => event(site, p),
+        SectionKind::Careers => job(site, p),
+        SectionKind::Page | SectionKind::Docs => None,
     };
     let faq = faq_page(site, p);
     let value = match (main, faq) {

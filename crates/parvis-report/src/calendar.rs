@@ -93,7 +93,7 @@ pub(super) fn weeks(scope: &Scope<'_>, n: u32) -> Vec<Week> {
             at,
             end,
         };
-        if p.kind == "blog" {
+        if p.kind == parvis_core::model::SectionKind::Blog {
             if let (Some(at), Some(t)) = (p.publish_date.or(p.date), published_at(p)) {
                 if within(t) {
                     items.push(item(ItemKind::Post, at, None, t <= now));

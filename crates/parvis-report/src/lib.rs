@@ -15,11 +15,12 @@ pub mod svg;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use parvis_core::config::{Config, Indicator, Objective};
+use parvis_core::config::{Audience, Config, Indicator, Objective};
 use parvis_core::date::DateValue;
 use parvis_core::diagnostics::{suggest, Diagnostic};
 use parvis_core::model::community::{CommunityData, Member};
-use parvis_core::model::{Page, Site};
+use parvis_core::model::community::{MemberStatus, Role};
+use parvis_core::model::{Page, SectionKind, Site};
 use parvis_core::text::slugify;
 use serde::Serialize;
 
@@ -189,7 +190,7 @@ pub struct History {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub site: String,
-    pub audience: String,
+    pub audience: Audience,
     /// The moment measured, `YYYY-MM-DD` (UTC).
     pub today: String,
     pub objectives: Vec<ObjectiveResult>,
@@ -252,7 +253,7 @@ impl<'a> Scope<'a> {
         let site = self.site;
         site.pages
             .iter()
-            .filter(move |p| !p.front.draft && site.config.can_see(&site.audience, &p.audience))
+            .filter(move |p| !p.front.draft && site.audience.sees(&p.audience))
             .map(|p| &**p)
     }
 
@@ -263,7 +264,7 @@ impl<'a> Scope<'a> {
     }
 
     fn posts(&self) -> impl Iterator<Item = &'a Page> + '_ {
-        self.pages().filter(|p| p.kind == "blog")
+        self.pages().filter(|p| p.kind == SectionKind::Blog)
     }
 
     /// Active members the audience may see.
@@ -273,7 +274,7 @@ impl<'a> Scope<'a> {
             .members
             .iter()
             .enumerate()
-            .filter(move |(i, m)| site.member_visible[*i] && m.status == "active")
+            .filter(move |(i, m)| site.member_visible[*i] && m.status == MemberStatus::Active)
             .map(|(_, m)| m)
     }
 
@@ -326,7 +327,7 @@ impl<'a> Scope<'a> {
             Indicator::ActiveAmbassadors => count(
                 self.members_at(t)
                     .filter(|m| Self::member_matches(m, o))
-                    .filter(|m| m.roles.iter().any(|r| r == "ambassador"))
+                    .filter(|m| m.roles.contains(&Role::Ambassador))
                     .count(),
             ),
             Indicator::CompleteProfiles => count(
@@ -583,7 +584,7 @@ impl<'a> Scope<'a> {
                     members: members.len() as u32,
                     ambassadors: members
                         .iter()
-                        .filter(|m| m.roles.iter().any(|r| r == "ambassador"))
+                        .filter(|m| m.roles.contains(&Role::Ambassador))
                         .count() as u32,
                     contributions: contributions as u32,
                 }
@@ -679,6 +680,6 @@ pub fn measure(site: &Site) -> Report {
 /// The dashboard's URL in this build, when its audience may see it.
 pub fn dashboard_url(site: &Site) -> Option<String> {
     let r = &site.config.report;
-    (r.dashboard && site.config.can_see(&site.audience, &r.audience))
+    (r.dashboard && site.audience.sees(&r.audience))
         .then(|| format!("{}{}", site.config.root, r.path.trim_start_matches('/')))
 }

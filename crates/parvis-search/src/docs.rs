@@ -65,14 +65,14 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             key: parvis_core::load::slash_path(&source.rel),
             url: section.url.clone(),
             title: section.title.clone(),
-            kind: section.kind.clone(),
+            kind: section.kind.to_string(),
             lang: section.lang.clone(),
             date: None,
             description: section.front.description.clone().unwrap_or_default(),
             headings,
             tags: Vec::new(),
             sections,
-            facets: vec![("kind".into(), section.kind.clone())],
+            facets: vec![("kind".into(), section.kind.to_string())],
         });
     }
     for (i, m) in site.community.members.iter().enumerate() {
@@ -93,7 +93,7 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             });
         }
         let mut facets = vec![("kind".to_string(), "member".to_string())];
-        facets.extend(m.roles.iter().map(|r| ("role".into(), r.clone())));
+        facets.extend(m.roles.iter().map(|r| ("role".into(), r.to_string())));
         for c in &m.communities {
             if let Some(ci) = site.community.communities.iter().position(|x| &x.id == c) {
                 if site.community_visible[ci] {
@@ -160,7 +160,7 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
     }
     let html = page.rendered.as_ref().map_or("", |r| r.html.as_str());
     let (sections, headings) = html_sections(html);
-    let mut facets = vec![("kind".to_string(), page.kind.clone())];
+    let mut facets = vec![("kind".to_string(), page.kind.to_string())];
     facets.extend(page.front.tags.iter().map(|t| ("tags".into(), t.clone())));
     facets.extend(
         page.front
@@ -193,7 +193,7 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
         key: parvis_core::load::slash_path(&page.source.rel),
         url: page.url.clone(),
         title: page.title.clone(),
-        kind: page.kind.clone(),
+        kind: page.kind.to_string(),
         lang: page.lang.clone(),
         date,
         description: page.front.description.clone().unwrap_or_default(),

@@ -16,6 +16,7 @@
 //! A tail file is an entry count, then for each entry the full key, a posting count and the
 //! (doc id delta, impact) pairs.
 
+use crate::error::SearchError;
 use flate2::{read::GzDecoder, write::GzEncoder, Compression};
 use std::io::{Read, Write};
 
@@ -60,7 +61,7 @@ impl<'a> Reader<'a> {
         Reader { bytes, pos: 0 }
     }
 
-    pub fn varint(&mut self) -> Result<u64, String> {
+    pub fn varint(&mut self) -> Result<u64, SearchError> {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -72,22 +73,22 @@ impl<'a> Reader<'a> {
             }
             shift += 7;
             if shift > 63 {
-                return Err("varint too long".into());
+                return Err(SearchError::Corrupt("varint too long"));
             }
         }
     }
 
-    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], String> {
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], SearchError> {
         let end = self.pos.checked_add(n).ok_or("length overflow")?;
         let s = self.bytes.get(self.pos..end).ok_or("truncated bytes")?;
         self.pos = end;
         Ok(s)
     }
 
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<String, SearchError> {
         let n = self.varint()? as usize;
         let b = self.bytes(n)?;
-        String::from_utf8(b.to_vec()).map_err(|e| e.to_string())
+        Ok(String::from_utf8(b.to_vec())?)
     }
 }
 
@@ -106,7 +107,7 @@ fn put_postings(out: &mut Vec<u8>, postings: &[(u32, u32)]) {
     }
 }
 
-fn read_postings(r: &mut Reader) -> Result<Vec<(u32, u32)>, String> {
+fn read_postings(r: &mut Reader) -> Result<Vec<(u32, u32)>, SearchError> {
     let n = r.varint()? as usize;
     let mut postings = Vec::with_capacity(n.min(1 << 16));
     let mut doc = 0u32;
@@ -146,7 +147,7 @@ pub fn encode_shard(entries: &[Entry]) -> Vec<u8> {
     out
 }
 
-pub fn decode_shard(bytes: &[u8]) -> Result<Vec<Entry>, String> {
+pub fn decode_shard(bytes: &[u8]) -> Result<Vec<Entry>, SearchError> {
     let mut r = Reader::new(bytes);
     let n = r.varint()? as usize;
     let mut entries: Vec<Entry> = Vec::with_capacity(n.min(1 << 16));
@@ -157,7 +158,7 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<Entry>, String> {
         let mut key = prev.get(..shared).ok_or("bad shared prefix")?.to_vec();
         key.extend_from_slice(r.bytes(len)?);
         let mut e = Entry {
-            key: String::from_utf8(key.clone()).map_err(|e| e.to_string())?,
+            key: String::from_utf8(key.clone())?,
             ..Entry::default()
         };
         e.surface_docs = r.varint()? as u32;
@@ -188,7 +189,7 @@ pub fn encode_tail(tails: &[(String, Postings)]) -> Vec<u8> {
     out
 }
 
-pub fn decode_tail(bytes: &[u8]) -> Result<Tails, String> {
+pub fn decode_tail(bytes: &[u8]) -> Result<Tails, SearchError> {
     let mut r = Reader::new(bytes);
     let n = r.varint()? as usize;
     let mut out = Vec::with_capacity(n.min(1 << 16));
@@ -219,14 +220,14 @@ fn gzip_level(bytes: &[u8], level: Compression) -> Vec<u8> {
 
 /// Gunzips `bytes`, or returns them as they are when they are not gzip (a host that set
 /// `Content-Encoding` already decompressed them).
-pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, SearchError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes.to_vec());
     }
     let mut out = Vec::with_capacity(bytes.len() * 3);
     GzDecoder::new(bytes)
         .read_to_end(&mut out)
-        .map_err(|e| format!("corrupt gzip data: {e}"))?;
+        .map_err(SearchError::Gzip)?;
     Ok(out)
 }
 

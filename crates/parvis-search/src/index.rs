@@ -13,6 +13,8 @@
 use super::analyze::{self, Analyzer};
 use super::docs::Doc;
 use super::format::{self, Entry};
+use crate::error::SearchError;
+use parvis_core::config::Audience;
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -142,7 +144,8 @@ pub struct SearchIndex {
     lexicon: Lexicon,
     /// The gzipped file of each document, made once.
     doc_files: Vec<Vec<u8>>,
-    audience: String,
+    /// The audience the documents were picked for (in the manifest).
+    audience: Audience,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -163,22 +166,17 @@ fn schema() -> (Schema, [Field; 5], Field) {
     (sb.build(), fields, num)
 }
 
-fn tantivy_error(e: tantivy::TantivyError) -> String {
-    format!("search index: {e}")
-}
-
 impl SearchIndex {
     /// Analyses and indexes `docs` (in doc id order).
-    pub fn new(docs: Vec<Doc>, audience: &str) -> Result<SearchIndex, String> {
+    pub fn new(docs: Vec<Doc>, audience: Audience) -> Result<SearchIndex, SearchError> {
         let (schema, fields, num) = schema();
         let index = Index::create_in_ram(schema);
         index
             .tokenizers()
             .register(STEMS, TextAnalyzer::from(WhitespaceTokenizer::default()));
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(threads, threads * 60_000_000)
-            .map_err(tantivy_error)?;
+        let mut writer: IndexWriter =
+            index.writer_with_num_threads(threads, threads * 60_000_000)?;
         let mut interner = Interner::default();
         let mut lexicon = BTreeMap::new();
         let mut all_pairs = Vec::with_capacity(docs.len());
@@ -189,9 +187,7 @@ impl SearchIndex {
                 chunk.par_iter().map_init(Analyzer::new, analyse).collect();
             for (k, mut a) in analysed.into_iter().enumerate() {
                 let id = (c * 512 + k) as u32;
-                writer
-                    .add_document(tantivy_doc(&fields, num, id, &mut a))
-                    .map_err(tantivy_error)?;
+                writer.add_document(tantivy_doc(&fields, num, id, &mut a))?;
                 add_pairs(&mut lexicon, &a.pairs);
                 chars.extend(a.chars);
                 all_pairs.push(
@@ -202,7 +198,7 @@ impl SearchIndex {
                 );
             }
         }
-        writer.commit().map_err(tantivy_error)?;
+        writer.commit()?;
         let doc_files = docs.par_iter().map(doc_file).collect();
         Ok(SearchIndex {
             index,
@@ -215,7 +211,7 @@ impl SearchIndex {
             chars,
             lexicon,
             doc_files,
-            audience: audience.to_string(),
+            audience,
         })
     }
 
@@ -231,7 +227,7 @@ impl SearchIndex {
     /// Replaces the document with `doc.key` when its URL is unchanged, without touching the
     /// others; returns `false` when the caller must index everything again (a new, moved or
     /// removed document changes the doc ids, which follow the URLs).
-    pub fn replace(&mut self, doc: Doc) -> Result<bool, String> {
+    pub fn replace(&mut self, doc: Doc) -> Result<bool, SearchError> {
         let Some(id) = self.docs.iter().position(|d| d.key == doc.key) else {
             return Ok(false);
         };
@@ -262,29 +258,27 @@ impl SearchIndex {
         self.writer
             .delete_term(Term::from_field_u64(self.num, id as u64));
         self.writer
-            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &mut a))
-            .map_err(tantivy_error)?;
-        self.writer.commit().map_err(tantivy_error)?;
+            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &mut a))?;
+        self.writer.commit()?;
         self.doc_files[id] = doc_file(&doc);
         self.docs[id] = doc;
         Ok(true)
     }
 
     /// Scores every (stem, document) pair from tantivy's postings and field lengths.
-    fn impacts(&self) -> Result<BTreeMap<String, Vec<(u32, u32)>>, String> {
+    fn impacts(&self) -> Result<BTreeMap<String, Vec<(u32, u32)>>, SearchError> {
         let reader = self
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(tantivy_error)?;
+            .try_into()?;
         let searcher = reader.searcher();
         let n = self.docs.len().max(1) as f64;
         // Average length of each field over live documents, from the field norms.
         let mut total_len = [0f64; 5];
         for seg in searcher.segment_readers() {
             for (f, field) in self.fields.iter().enumerate() {
-                let norms = seg.get_fieldnorms_reader(*field).map_err(tantivy_error)?;
+                let norms = seg.get_fieldnorms_reader(*field)?;
                 for doc in seg.doc_ids_alive() {
                     total_len[f] += f64::from(norms.fieldnorm(doc));
                 }
@@ -293,16 +287,15 @@ impl SearchIndex {
         let avg = total_len.map(|t| (t / n).max(1.0));
         let mut partial: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
         for seg in searcher.segment_readers() {
-            let nums = seg.fast_fields().u64("num").map_err(tantivy_error)?;
+            let nums = seg.fast_fields().u64("num")?;
             for (f, field) in self.fields.iter().enumerate() {
-                let inverted = seg.inverted_index(*field).map_err(tantivy_error)?;
-                let norms = seg.get_fieldnorms_reader(*field).map_err(tantivy_error)?;
-                let mut terms = inverted.terms().stream().map_err(|e| e.to_string())?;
+                let inverted = seg.inverted_index(*field)?;
+                let norms = seg.get_fieldnorms_reader(*field)?;
+                let mut terms = inverted.terms().stream()?;
                 while terms.advance() {
                     let key = String::from_utf8_lossy(terms.key()).into_owned();
                     let mut postings = inverted
-                        .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)
-                        .map_err(|e| e.to_string())?;
+                        .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
                     let list = partial.entry(key).or_default();
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
@@ -344,7 +337,7 @@ impl SearchIndex {
     }
 
     /// The static files of the index, by path under the output's `search/` folder.
-    pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+    pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         let impacts = self.impacts()?;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 

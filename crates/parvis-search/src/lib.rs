@@ -11,23 +11,25 @@
 
 pub mod analyze;
 pub mod docs;
+pub mod error;
 pub mod format;
 pub mod index;
 pub mod query;
 
+pub use error::SearchError;
 pub use index::SearchIndex;
 use parvis_core::model::Site;
 
 /// Folder of the index in the output.
 pub const DIR: &str = "search";
 
-/// Indexes what `site`'s audience may see.
-pub fn build(site: &Site, audience: &str) -> Result<SearchIndex, String> {
-    SearchIndex::new(docs::collect(site), audience)
+/// Indexes what the filtered `site`'s audience may see.
+pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
+    SearchIndex::new(docs::collect(site), site.audience.clone())
 }
 
 /// The files of `index`, with their output paths.
-pub fn files(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn files(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
     Ok(index
         .export()?
         .into_iter()

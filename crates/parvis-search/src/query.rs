@@ -8,6 +8,7 @@
 
 use super::analyze::query_tokens;
 use super::format::{self, Entry};
+use crate::error::SearchError;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -101,12 +102,16 @@ pub struct Reader<F> {
     pub bytes_fetched: usize,
 }
 
-impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
-    pub fn open(mut fetch: F) -> Result<Reader<F>, String> {
-        let raw = fetch("manifest.bin")?;
+impl<F, E> Reader<F>
+where
+    F: FnMut(&str) -> Result<Vec<u8>, E>,
+    E: std::fmt::Display,
+{
+    pub fn open(mut fetch: F) -> Result<Reader<F>, SearchError> {
+        let raw = fetch("manifest.bin").map_err(|e| SearchError::Fetch(e.to_string()))?;
         let bytes_fetched = raw.len();
         let manifest: Manifest = serde_json::from_slice(&format::gunzip(&raw)?)
-            .map_err(|e| format!("search/manifest.bin: {e}"))?;
+            .map_err(|e| SearchError::from(e).in_file("manifest.bin"))?;
         Ok(Reader {
             fetch,
             manifest,
@@ -118,8 +123,8 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         })
     }
 
-    fn get(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        let raw = (self.fetch)(path)?;
+    fn get(&mut self, path: &str) -> Result<Vec<u8>, SearchError> {
+        let raw = (self.fetch)(path).map_err(|e| SearchError::Fetch(e.to_string()))?;
         self.bytes_fetched += raw.len();
         format::gunzip(&raw)
     }
@@ -132,17 +137,16 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             .saturating_sub(1)
     }
 
-    fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, String> {
+    fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, SearchError> {
         if !self.shards.contains_key(&i) {
             let file = self.manifest.shards[i].1.clone();
-            let entries = format::decode_shard(&self.get(&file)?)
-                .map_err(|e| format!("search/{file}: {e}"))?;
+            let entries = format::decode_shard(&self.get(&file)?).map_err(|e| e.in_file(&file))?;
             self.shards.insert(i, entries);
         }
         Ok(&self.shards[&i])
     }
 
-    fn lookup(&mut self, key: &str) -> Result<Option<Entry>, String> {
+    fn lookup(&mut self, key: &str) -> Result<Option<Entry>, SearchError> {
         if self.manifest.shards.is_empty() {
             return Ok(None);
         }
@@ -155,7 +159,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
     }
 
     /// Postings of a stem: its head, and its tail when `full`; and whether some were left out.
-    fn postings(&mut self, stem: &str, full: bool) -> Result<(Vec<(u32, u32)>, bool), String> {
+    fn postings(&mut self, stem: &str, full: bool) -> Result<(Vec<(u32, u32)>, bool), SearchError> {
         let Some(entry) = self.lookup(stem)? else {
             return Ok((Vec::new(), false));
         };
@@ -166,7 +170,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             if !self.tails.contains_key(&i) {
                 let tail = match self.manifest.shards[i].2.clone() {
                     Some(file) => format::decode_tail(&self.get(&file)?)
-                        .map_err(|e| format!("search/{file}: {e}"))?
+                        .map_err(|e| e.in_file(&file))?
                         .into_iter()
                         .collect(),
                     None => HashMap::new(),
@@ -181,7 +185,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
     }
 
     /// Surface words that start with `prefix`, most frequent first.
-    fn completions(&mut self, prefix: &str) -> Result<Vec<Entry>, String> {
+    fn completions(&mut self, prefix: &str) -> Result<Vec<Entry>, SearchError> {
         let mut found = Vec::new();
         if self.manifest.shards.is_empty() {
             return Ok(found);
@@ -205,7 +209,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
     }
 
     /// Known words within one edit (two from 8 letters on) of `token`, best first.
-    fn corrections(&mut self, token: &str) -> Result<Vec<String>, String> {
+    fn corrections(&mut self, token: &str) -> Result<Vec<String>, SearchError> {
         let chars: Vec<char> = token.chars().collect();
         let max = if chars.len() >= 8 { 2 } else { 1 };
         let mut found: Vec<(usize, usize, String)> = Vec::new();
@@ -215,7 +219,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
                 continue;
             };
             if !self.vocab.contains_key(&len) {
-                let text = String::from_utf8(self.get(&file)?).map_err(|e| e.to_string())?;
+                let text = String::from_utf8(self.get(&file)?)?;
                 self.vocab
                     .insert(len, text.split('\n').map(str::to_string).collect());
             }
@@ -235,7 +239,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
             .collect())
     }
 
-    fn facet(&mut self, name: &str) -> Result<Vec<(String, BTreeSet<u32>)>, String> {
+    fn facet(&mut self, name: &str) -> Result<Vec<(String, BTreeSet<u32>)>, SearchError> {
         if !self.facets.contains_key(name) {
             let Some(file) = self.manifest.facets.get(name).cloned() else {
                 return Ok(Vec::new());
@@ -245,7 +249,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
                 values: Vec<(String, Vec<u32>)>,
             }
             let f: FacetFile = serde_json::from_slice(&self.get(&file)?)
-                .map_err(|e| format!("search/{file}: {e}"))?;
+                .map_err(|e| SearchError::from(e).in_file(&file))?;
             let values = f
                 .values
                 .into_iter()
@@ -271,7 +275,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         &mut self,
         facet: &str,
         hits: &[Hit],
-    ) -> Result<Vec<(String, usize)>, String> {
+    ) -> Result<Vec<(String, usize)>, SearchError> {
         let docs: BTreeSet<u32> = hits.iter().map(|h| h.doc).collect();
         let mut counts: Vec<(String, usize)> = self
             .facet(facet)?
@@ -283,7 +287,7 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         Ok(counts)
     }
 
-    pub fn search(&mut self, query: &Query) -> Result<Results, String> {
+    pub fn search(&mut self, query: &Query) -> Result<Results, SearchError> {
         let mut tokens = query_tokens(&query.text, &self.manifest.fold);
         tokens.truncate(MAX_TOKENS);
         let complete_last = !query.text.ends_with(char::is_whitespace);
@@ -375,9 +379,9 @@ impl<F: FnMut(&str) -> Result<Vec<u8>, String>> Reader<F> {
         })
     }
 
-    pub fn card(&mut self, doc: u32) -> Result<Card, String> {
+    pub fn card(&mut self, doc: u32) -> Result<Card, SearchError> {
         let path = format!("d/{doc}.bin");
-        serde_json::from_slice(&self.get(&path)?).map_err(|e| format!("search/{path}: {e}"))
+        serde_json::from_slice(&self.get(&path)?).map_err(|e| SearchError::from(e).in_file(&path))
     }
 }
 

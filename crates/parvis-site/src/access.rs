@@ -34,13 +34,13 @@ fn circles(config: &Config) -> Vec<Circle<'_>> {
         .audiences
         .iter()
         .map(|a| Circle {
-            audience: a,
-            host: if a == public {
+            audience: a.as_str(),
+            host: if *a == public {
                 host.clone()
             } else {
                 format!("{a}.{host}")
             },
-            private: a != public,
+            private: *a != public,
         })
         .collect()
 }

@@ -51,13 +51,13 @@ use super::{
     Prepared,
 };
 use crate::output::{Memory, Sink};
-use parvis_core::config::RawHtml;
+use parvis_core::config::{FeedContent, RawHtml};
 use parvis_core::diagnostics::{Diagnostic, Diagnostics};
 use parvis_core::filter;
 use parvis_core::load::frontmatter::FrontMatter;
 use parvis_core::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
 use parvis_core::model::rendered::{LinkTarget, Rendered};
-use parvis_core::model::{Hidden, Page, Placer, Site, Source};
+use parvis_core::model::{Hidden, Page, Placer, SectionKind, Site, Source};
 use parvis_markdown::shortcodes::Call;
 use parvis_render::templates::Templates;
 use parvis_render::{Job, OutputKey, Planned};
@@ -235,7 +235,6 @@ impl Prepared {
             &self.site,
             templates,
             &self.strings,
-            &self.audience,
             planned,
             &self.feed_links,
         )
@@ -334,7 +333,7 @@ impl Prepared {
     /// or a body that feeds carry whole).
     fn update_body(&mut self, content_rel: &Path) -> Option<Update> {
         // Full-content feeds carry every body.
-        if self.site.config.feeds.content == "full" || self.dashboard_behind() {
+        if self.site.config.feeds.content == FeedContent::Full || self.dashboard_behind() {
             return None;
         }
         let i = self
@@ -395,7 +394,6 @@ impl Prepared {
         let link_errors = parvis_markdown::links::resolve_some(
             &mut self.site,
             &self.assets,
-            &self.audience,
             &HashSet::from([content_rel]),
         );
         let restore = |me: &mut Prepared| {
@@ -463,7 +461,6 @@ impl Prepared {
             site,
             templates,
             &self.strings,
-            &self.audience,
             planned,
             feed_links,
             |path: &str, bytes: &[u8]| {
@@ -618,7 +615,7 @@ impl Prepared {
             None => None,
         };
         let globals = match owned_templates.as_mut() {
-            Some(t) => parvis_render::prepare(&site, t, &self.audience, self.visibility.drafts),
+            Some(t) => parvis_render::prepare(&site, t, self.visibility.drafts),
             None => self.globals.clone(),
         };
         let templates = owned_templates.as_ref().unwrap_or(old_templates);
@@ -680,16 +677,13 @@ impl Prepared {
         changes.stats.bodies = redone.len();
         let assets = filter::asset_map(&site, &content_assets);
         check(parvis_markdown::links::resolve_some(
-            &mut site,
-            &assets,
-            &self.audience,
-            &redone,
+            &mut site, &assets, &redone,
         ))?;
 
         // Site files.
         let planned = parvis_render::plan(&site);
         let new_files = if model_changed || !redone.is_empty() || dashboard {
-            let (extra, links, diags) = site_files(&site, &planned, &self.audience, &self.strings);
+            let (extra, links, diags) = site_files(&site, &planned, &self.strings);
             check(diags)?;
             let copied = copied_files(
                 &static_files,
@@ -736,14 +730,7 @@ impl Prepared {
             })
             .cloned()
             .collect();
-        let keys = parvis_render::keys(
-            &site,
-            templates,
-            &self.strings,
-            &self.audience,
-            &candidates,
-            feed_links,
-        );
+        let keys = parvis_render::keys(&site, templates, &self.strings, &candidates, feed_links);
         let mut stale: Vec<Planned> = Vec::new();
         let mut new_keys: HashMap<String, Option<OutputKey>> = HashMap::new();
         for (p, key) in candidates.into_iter().zip(keys) {
@@ -1468,7 +1455,9 @@ impl<'a> Diff<'a> {
         // the section. (A section that became docs or stopped being so is a changed ancestor.)
         let nav = |s: usize| {
             let chain = new.ancestors(s);
-            chain.iter().any(|&a| new.sections[a].kind == "docs")
+            chain
+                .iter()
+                .any(|&a| new.sections[a].kind == SectionKind::Docs)
                 && (chain.iter().any(|&a| self.tree[a]) || self.touched[s])
         };
         let subsections = |s: usize| {
@@ -1502,7 +1491,7 @@ impl<'a> Diff<'a> {
                     // The home page lists the newest pages of the whole site.
                     || (s.dir.as_os_str().is_empty() && !self.files.is_empty())
                     // Careers and events pages sum up the whole list.
-                    || ((s.kind == "careers" || s.kind == "events") && (self.list[*i] || self.touched[*i]))
+                    || (matches!(s.kind, SectionKind::Careers | SectionKind::Events) && (self.list[*i] || self.touched[*i]))
                     || (reads("docs_nav") && nav(*i));
                 whole
                     || match &self.old_lists[*i] {
@@ -1628,5 +1617,309 @@ fn same_arc<T: ?Sized>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => Arc::ptr_eq(x, y),
         (x, y) => x.is_none() && y.is_none(),
+    }
+}
+
+/// The variables each kind of output's context sets (`parvis_render::variables`, filled by one
+/// builder per kind), all of which [`Diff::may_change`] accounts for: a change to what one of
+/// them is made from makes the diff say the output may change.
+///
+/// Why a checked list and not a diff derived from the builders: the builders read the model
+/// through views (members, lookups, the report) whose inputs are not declared anywhere, and
+/// declaring them would mean a second description of the model kept by hand, with the same
+/// risk. Instead, the test below builds a site with every kind of output and fails when a
+/// context sets a variable this list does not name for its kind: adding a variable to a
+/// context then fails a test until `may_change` is looked at and the variable is added here.
+/// What it cannot catch is a variable already listed that starts reading a new input; the
+/// served-output-equals-full-build tests (`tests/testsuite/incremental.rs`) are the net there.
+#[cfg(test)]
+// Every output: `lang`, `t`, `home_url`, `feeds`, `docs_nav` and the current URL are the
+// shared part of `parvis_render::context` (homes, feeds and docs trees in `may_change`).
+const COVERED: &[(&str, &[&str])] = &[
+    (
+        "404",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "ambassadors",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "ambassadors",
+            "candidates",
+            "scope",
+        ],
+    ),
+    (
+        "communities",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "community",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "community_page",
+            "events",
+            "posts",
+        ],
+    ),
+    (
+        "dashboard",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "calendar_ics",
+            "charts",
+            "report",
+        ],
+    ),
+    (
+        "home",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "paginator",
+            "recent",
+            "section",
+        ],
+    ),
+    (
+        "leaderboard",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "ranking",
+            "scope",
+        ],
+    ),
+    (
+        "member",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "jobs",
+            "member",
+            "posts",
+        ],
+    ),
+    (
+        "members",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "alumni",
+            "countries",
+            "expertise",
+            "languages",
+            "members",
+            "roles",
+        ],
+    ),
+    (
+        "page",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "authors",
+            "contacts",
+            "json_ld",
+            "page",
+            "section",
+        ],
+    ),
+    (
+        "search",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+        ],
+    ),
+    (
+        "section",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "job_filters",
+            "paginator",
+            "past",
+            "section",
+            "upcoming",
+        ],
+    ),
+    (
+        "taxonomy_list",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "taxonomy",
+            "terms",
+        ],
+    ),
+    (
+        "taxonomy_term",
+        &[
+            "current_permalink",
+            "current_url",
+            "docs_nav",
+            "feeds",
+            "home_url",
+            "lang",
+            "page_kind",
+            "t",
+            "paginator",
+            "taxonomy",
+            "term",
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::COVERED;
+    use crate::{build_in_memory, BuildOptions};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every kind of output of the example site, for its widest and its innermost audience
+    /// (the dashboard is only in the latter), with the variables its context sets.
+    fn observed() -> BTreeMap<String, BTreeSet<&'static str>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../example-site");
+        let mut all: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+        for audience in [None, Some("internal".to_string())] {
+            let opts = BuildOptions {
+                root: root.clone(),
+                output: None,
+                audience,
+                drafts: true,
+                progress: false,
+                force: false,
+                deny_warnings: false,
+            };
+            let Ok((_, _, p)) = build_in_memory(&opts) else {
+                panic!("the example site builds");
+            };
+            let templates = p.templates.as_ref().expect("templates");
+            for (kind, names) in
+                parvis_render::variables(&p.site, templates, &p.strings, &p.planned, &p.feed_links)
+            {
+                all.entry(kind).or_default().extend(names);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_diff_accounts_for_every_variable_of_every_output_kind() {
+        let observed = observed();
+        let covered: BTreeMap<&str, BTreeSet<&str>> = COVERED
+            .iter()
+            .map(|(k, names)| (*k, names.iter().copied().collect()))
+            .collect();
+        let mut missing = Vec::new();
+        for (kind, names) in &observed {
+            let listed = covered.get(kind.as_str()).cloned().unwrap_or_default();
+            let new: Vec<&&str> = names.iter().filter(|n| !listed.contains(*n)).collect();
+            if !new.is_empty() {
+                missing.push(format!("{kind}: {new:?}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "contexts set variables that Diff::may_change was not checked for; make sure it \
+             covers their inputs, then add them to COVERED:\n{}",
+            missing.join("\n")
+        );
+        // Every kind listed is one the example site has, so that the check runs for each.
+        for kind in covered.keys() {
+            assert!(
+                observed.contains_key(*kind),
+                "no `{kind}` output in the example site"
+            );
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! atomically; its incremental updates bring a served site up to date after a change.
 
 use crate::output::{Memory, Sink, Staging};
+use parvis_core::config::Audience;
 use parvis_core::diagnostics::{Diagnostic, Diagnostics};
 use parvis_core::filter::{self, Visibility};
 use parvis_core::load::{self, slash_path};
@@ -50,7 +51,7 @@ pub struct BuildOptions {
 /// A finished build.
 #[derive(Debug)]
 pub struct BuildReport {
-    pub audience: String,
+    pub audience: Audience,
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
@@ -151,7 +152,7 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     for audience in &audiences {
         match run(
             opts,
-            Some(audience),
+            Some(audience.as_str()),
             Some(&staging),
             &format!("{audience}/"),
         ) {
@@ -202,7 +203,7 @@ fn model(sources: &mut load::Sources) -> (Site, Vec<Diagnostic>) {
 
 /// The usage error of `--audience A` when site.yaml does not list `A`, with the nearest one.
 pub fn unknown_audience(a: &str, config: &parvis_core::config::Config) -> String {
-    let names: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+    let names: Vec<&str> = config.audience_names();
     match parvis_core::diagnostics::suggest(a, names.iter().copied()) {
         Some(s) => format!(
             "unknown audience `{a}` (did you mean `{s}`?); site.yaml lists {}",
@@ -316,7 +317,6 @@ pub struct Prepared {
     pub site: Site,
     templates: Option<Templates>,
     strings: BTreeMap<String, i18n::Strings>,
-    audience: String,
     visibility: Visibility,
     /// Files beside pages, and whether this build shows them.
     assets: HashMap<PathBuf, bool>,
@@ -364,11 +364,11 @@ fn prepare(
     diags.extend(load_diags);
     watch.lap("load");
     let audience = match audience {
-        Some(a) if sources.config.audience_rank(a).is_none() => {
-            return Err(BuildError::Usage(unknown_audience(a, &sources.config)))
-        }
-        Some(a) => a.to_string(),
-        None => sources.config.public_audience().to_string(),
+        Some(a) => sources
+            .config
+            .audience(a)
+            .ok_or_else(|| BuildError::Usage(unknown_audience(a, &sources.config)))?,
+        None => sources.config.public_audience(),
     };
 
     let (mut site, model_diags) = model(&mut sources);
@@ -379,7 +379,7 @@ fn prepare(
     }
     watch.lap("model");
     let visibility = Visibility {
-        audience: audience.clone(),
+        audience,
         drafts: opts.drafts,
         now: parvis_core::date::now(),
     };
@@ -402,7 +402,7 @@ fn prepare(
     };
     let globals = templates
         .as_mut()
-        .map(|t| parvis_render::prepare(&site, t, &audience, opts.drafts))
+        .map(|t| parvis_render::prepare(&site, t, opts.drafts))
         .unwrap_or_default();
     let code = serving.then(highlight::Cache::default);
     diags.extend(render_markdown(
@@ -413,21 +413,19 @@ fn prepare(
     ));
     watch.lap("markdown");
     let assets = filter::asset_map(&site, &sources.content_assets);
-    diags.extend(parvis_markdown::links::resolve(
-        &mut site, &assets, &audience,
-    ));
-    diags.extend(parvis_markdown::links::resolve_data(&mut site, &audience));
+    diags.extend(parvis_markdown::links::resolve(&mut site, &assets));
+    diags.extend(parvis_markdown::links::resolve_data(&mut site));
     watch.lap("links");
 
     let planned = parvis_render::plan(&site);
-    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &audience, &strings);
+    let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &strings);
     diags.extend(file_diags);
     watch.lap("templates and site files");
     let mut search_files = Vec::new();
     // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
     // has already failed skips it, the longest stage, to report its errors sooner.
     let search = if site.config.search && !diags.has_errors() {
-        match parvis_search::build(&site, &audience) {
+        match parvis_search::build(&site) {
             Ok(index) => {
                 match parvis_search::files(&index) {
                     Ok(files) => search_files = files,
@@ -472,7 +470,6 @@ fn prepare(
         site,
         templates,
         strings,
-        audience,
         visibility,
         assets,
         planned,
@@ -495,7 +492,6 @@ fn prepare(
 fn site_files(
     site: &Site,
     planned: &[parvis_render::Planned],
-    audience: &str,
     strings: &BTreeMap<String, i18n::Strings>,
 ) -> (
     Vec<SiteFile>,
@@ -548,7 +544,7 @@ fn site_files(
     ));
     extra_files.push((
         "robots.txt".into(),
-        site_files::robots(site, audience).into_bytes(),
+        site_files::robots(site).into_bytes(),
         Origin::new("site.yaml", "robots.txt"),
     ));
     match site_files::syntax_css(site) {
@@ -561,8 +557,8 @@ fn site_files(
     (extra_files, feed_links, diags)
 }
 
-fn search_error(e: String) -> Diagnostic {
-    Diagnostic::error("site.yaml", e).with_hint(
+fn search_error(e: parvis_search::SearchError) -> Diagnostic {
+    Diagnostic::error("site.yaml", e.to_string()).with_hint(
         "report this as a parvis bug; `search: false` in site.yaml builds without search",
     )
 }
@@ -582,7 +578,6 @@ fn emit(
         site,
         templates,
         strings,
-        audience,
         planned,
         extra_files,
         feed_links,
@@ -591,6 +586,8 @@ fn emit(
         ..
     } = prepared;
     let mut diags = std::mem::take(diags);
+    let audience = site.audience.to_string();
+    let audience = audience.as_str();
     let urls = parvis_markdown::urls::Outputs::new(site, prepared_paths.iter().cloned());
     // A link already reported where it was written is not reported again from the HTML.
     let (link_errors, reported) = parvis_markdown::urls::check_site(site, &urls, audience);
@@ -626,7 +623,7 @@ fn emit(
     };
     if let Some(t) = templates.as_ref() {
         diags.extend(parvis_render::render(
-            site, t, strings, audience, planned, feed_links, write,
+            site, t, strings, planned, feed_links, write,
         ));
     }
     progress.finish_and_clear();
@@ -677,7 +674,7 @@ fn emit(
         return Err(BuildError::Content(diags));
     }
     Ok(BuildReport {
-        audience: audience.clone(),
+        audience: site.audience.clone(),
         pages: planned.len(),
         files,
         elapsed: start.elapsed(),
@@ -1102,7 +1099,7 @@ impl Prepared {
             index,
             docs,
             whole,
-            audience: self.audience.clone(),
+            audience: self.site.audience.clone(),
         })
     }
 
@@ -1129,7 +1126,7 @@ pub struct SearchJob {
     index: parvis_search::SearchIndex,
     docs: Vec<parvis_search::docs::Doc>,
     whole: bool,
-    audience: String,
+    audience: Audience,
 }
 
 impl SearchJob {
@@ -1137,7 +1134,7 @@ impl SearchJob {
     pub fn run(self) -> (parvis_search::SearchIndex, SearchFiles) {
         let mut index = self.index;
         if self.whole {
-            match parvis_search::SearchIndex::new(self.docs, &self.audience) {
+            match parvis_search::SearchIndex::new(self.docs, self.audience) {
                 Ok(fresh) => index = fresh,
                 Err(e) => return (index, Err(search_error(e))),
             }

@@ -5,6 +5,7 @@
 
 use crate::date::DateValue;
 use crate::diagnostics::Diagnostic;
+use crate::vocabulary::SectionKind;
 use crate::yaml::{from_toml, from_yaml, Origin};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -38,7 +39,8 @@ pub struct FrontMatter {
     pub image: Option<String>,
     pub lang: Option<String>,
     pub extra: Option<serde_json::Value>,
-    /// Sections only (`_index.md`).
+    /// Sections only (`_index.md`). A string here, checked against [`SectionKind`] with its
+    /// place when read; the model holds the kind.
     pub kind: Option<String>,
     /// Sections only.
     pub paginate_by: Option<usize>,
@@ -179,9 +181,9 @@ pub fn parse(
         }
     }
     if let Some(kind) = &fm.kind {
-        if !KINDS.contains(&kind.as_str()) {
+        if SectionKind::parse(kind).is_none() {
             let d = origin.key_error(front, "kind", format!("unknown section kind `{kind}`"));
-            errors.push(d.with_hint(hint_from(kind, KINDS)));
+            errors.push(d.with_hint(hint_from(kind, SectionKind::names())));
         }
     }
     if let Some(sort) = &fm.sort_by {
@@ -367,7 +369,6 @@ pub const KEYS: &[&str] = &[
     "markdown",
 ];
 
-pub const KINDS: &[&str] = &["page", "blog", "docs", "careers", "events"];
 const SORTS: &[&str] = &["date", "weight", "title"];
 
 fn hint_from(value: &str, allowed: &[&str]) -> String {

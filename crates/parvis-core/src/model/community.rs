@@ -4,10 +4,11 @@
 //! links keep only web and mail schemes, photos must be files of the site (no request to another
 //! host), and private fields (email, leader scores) stay here unless a build may show them.
 
-use crate::config::Config;
+use crate::config::{Audience, Config};
 use crate::date::DateValue;
 use crate::diagnostics::{one_of, suggest, Diagnostic};
 use crate::load::DataFile;
+pub use crate::vocabulary::{MemberStatus, Role};
 use crate::yaml::{at, Origin};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -15,16 +16,6 @@ use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-pub const ROLES: &[&str] = &[
-    "member",
-    "ambassador",
-    "leader",
-    "moderator",
-    "community-manager",
-    "employee",
-    "partner",
-];
-pub const STATUSES: &[&str] = &["active", "alumni"];
 pub const COMMUNITY_KINDS: &[&str] = &[
     "ambassadors",
     "product",
@@ -242,8 +233,8 @@ pub struct Member {
     pub languages: Vec<String>,
     pub expertise: Vec<String>,
     pub communities: Vec<String>,
-    pub roles: Vec<String>,
-    pub status: String,
+    pub roles: Vec<Role>,
+    pub status: MemberStatus,
     pub joined: Option<DateValue>,
     /// Sanitised HTML.
     pub bio_html: Option<String>,
@@ -256,7 +247,7 @@ pub struct Member {
     pub leader_scores: Option<LeaderScores>,
     pub email: Option<String>,
     pub email_public: bool,
-    pub audience: String,
+    pub audience: Audience,
     pub published: bool,
     pub on_leaderboard: bool,
     /// Sanitised HTML of the team's private notes.
@@ -306,7 +297,7 @@ pub struct Community {
     pub name: String,
     pub kind: String,
     pub description: Option<String>,
-    pub audience: String,
+    pub audience: Audience,
     /// Content path of the charter page (`community/charter.md`).
     pub charter: Option<PathBuf>,
     /// Where `charter` is written, for link errors.
@@ -511,22 +502,21 @@ impl CommunityData {
             &mut unreadable_members,
         );
         let points = config.community.points.clone();
-        let audiences: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+        let audiences = config.audience_names();
         let check_audience = |a: &Option<Spanned<String>>,
                               file: &PathBuf,
                               text: &str,
                               diags: &mut Vec<Diagnostic>|
-         -> String {
+         -> Audience {
             match a {
-                Some(a) if config.audience_rank(&a.value).is_none() => {
+                Some(a) => config.audience(&a.value).unwrap_or_else(|| {
                     diags.push(
                         at(file, text, a, format!("unknown audience `{}`", a.value))
                             .with_hint(one_of(&a.value, &audiences)),
                     );
-                    config.default_audience().to_string()
-                }
-                Some(a) => a.value.clone(),
-                None => config.default_audience().to_string(),
+                    config.default_audience()
+                }),
+                None => config.default_audience(),
             }
         };
         let check_id = |id: &Spanned<String>,
@@ -702,24 +692,26 @@ impl CommunityData {
                     );
                 }
             }
+            // Unknown roles are reported here, with their place, and left out.
+            let mut roles = Vec::with_capacity(m.roles.len());
             for r in &m.roles {
-                if !ROLES.contains(&r.value.as_str()) {
-                    diags.push(
+                match Role::parse(&r.value) {
+                    Some(role) => roles.push(role),
+                    None => diags.push(
                         at(&file, &text, r, format!("unknown role `{}`", r.value))
-                            .with_hint(one_of(&r.value, ROLES)),
-                    );
+                            .with_hint(one_of(&r.value, Role::names())),
+                    ),
                 }
             }
             let status = match &m.status {
-                Some(s) if !STATUSES.contains(&s.value.as_str()) => {
+                Some(s) => MemberStatus::parse(&s.value).unwrap_or_else(|| {
                     diags.push(
                         at(&file, &text, s, format!("unknown status `{}`", s.value))
-                            .with_hint(one_of(&s.value, STATUSES)),
+                            .with_hint(one_of(&s.value, MemberStatus::names())),
                     );
-                    "active".to_string()
-                }
-                Some(s) => s.value.clone(),
-                None => "active".to_string(),
+                    MemberStatus::Active
+                }),
+                None => MemberStatus::Active,
             };
             let date = |v: &Spanned<String>,
                         key: &str,
@@ -873,7 +865,7 @@ impl CommunityData {
                 languages: m.languages,
                 expertise: m.expertise,
                 communities: m.communities.into_iter().map(|c| c.value).collect(),
-                roles: m.roles.into_iter().map(|r| r.value).collect(),
+                roles,
                 status,
                 joined,
                 bio_html: m.bio.as_deref().map(sanitize_bio),
@@ -930,7 +922,7 @@ impl CommunityData {
         for m in self
             .members
             .iter()
-            .filter(|m| m.published && m.status == "active")
+            .filter(|m| m.published && m.status == MemberStatus::Active)
         {
             if m.is_thin() {
                 let bare = m.headline.is_none() && m.expertise.is_empty() && m.links.is_empty();

@@ -10,13 +10,14 @@ pub mod recurrence;
 pub mod rendered;
 pub mod taxonomy;
 
-use crate::config::Config;
 use crate::config::RawHtml;
+use crate::config::{Audience, Config};
 use crate::date::{self, DateValue};
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{self, FrontMatter, Split};
 use crate::load::{slash_path, ContentFile, Sources};
 use crate::text::slugify;
+pub use crate::vocabulary::SectionKind;
 use rayon::prelude::*;
 use rendered::Rendered;
 use std::collections::{BTreeMap, HashMap};
@@ -143,7 +144,7 @@ pub enum Hidden {
     NotYetPublished,
     Expired,
     /// Open to a narrower circle than the build's audience.
-    Audience(String),
+    Audience(Audience),
 }
 
 impl std::fmt::Display for Hidden {
@@ -174,11 +175,11 @@ pub struct Page {
     pub updated: Option<DateValue>,
     pub publish_date: Option<DateValue>,
     pub expiry_date: Option<DateValue>,
-    pub audience: String,
+    pub audience: Audience,
     /// The section that lists it.
     pub section: usize,
     /// Kind of that section.
-    pub kind: String,
+    pub kind: SectionKind,
     /// Folder of a `name/index.md` page, whose other files are its assets.
     pub bundle_dir: Option<PathBuf>,
     pub hidden: Option<Hidden>,
@@ -232,8 +233,8 @@ pub struct Section {
     pub dir: PathBuf,
     pub title: String,
     pub lang: String,
-    pub kind: String,
-    pub audience: String,
+    pub kind: SectionKind,
+    pub audience: Audience,
     /// What happens to HTML typed in its body and its pages': its `markdown.html`, else its
     /// parent's, else site.yaml's.
     pub raw_html: RawHtml,
@@ -266,8 +267,9 @@ pub struct Site {
     pub community: community::CommunityData,
     /// The moment the build is for (publish and expiry dates, upcoming events).
     pub now: jiff::Timestamp,
-    /// The audience the build is for (set by the filter; the widest until then).
-    pub audience: String,
+    /// The audience the build is for (set by the filter; the widest until then). Later
+    /// stages read it from here.
+    pub audience: Audience,
     /// Per member (same index): whether this build shows it.
     pub member_visible: Vec<bool>,
     /// Per community (same index): whether this build shows it.
@@ -534,25 +536,34 @@ impl Site {
             sections[i].parent = parent;
             let (p_kind, p_audience, p_html) = match parent {
                 Some(p) => (
-                    sections[p].kind.clone(),
+                    sections[p].kind,
                     sections[p].audience.clone(),
                     sections[p].raw_html,
                 ),
                 None => (
-                    "page".to_string(),
-                    config.default_audience().to_string(),
+                    SectionKind::Page,
+                    config.default_audience(),
                     config.raw_html,
                 ),
             };
             let s = &mut sections[i];
-            s.kind = s.front.kind.clone().unwrap_or(p_kind);
-            s.audience = s.front.audience.clone().unwrap_or(p_audience);
+            // An unknown kind is reported where the front matter is read.
+            s.kind = s
+                .front
+                .kind
+                .as_deref()
+                .and_then(SectionKind::parse)
+                .unwrap_or(p_kind);
+            s.audience = match &s.front.audience {
+                Some(a) => config.audience_or_unknown(a),
+                None => p_audience,
+            };
             s.raw_html = s.front.markdown.and_then(|m| m.html).unwrap_or(p_html);
             s.sort_by = s
                 .front
                 .sort_by
                 .clone()
-                .unwrap_or_else(|| default_sort(&s.kind).into());
+                .unwrap_or_else(|| s.kind.default_sort().into());
             if let Some(src) = &s.source {
                 check_audience(&config, src, &s.front, &mut diags);
             }
@@ -573,7 +584,7 @@ impl Site {
         check_people(&pages, &community, &mut diags);
         let site = Site {
             now: date::now(),
-            audience: config.public_audience().to_string(),
+            audience: config.public_audience(),
             member_visible: vec![true; community.members.len()],
             community_visible: vec![true; community.communities.len()],
             community,
@@ -805,10 +816,10 @@ impl Placer<'_> {
             v.as_ref().and_then(|d| DateValue::parse(&d.0).ok())
         };
         check_audience(config, &source, &front, diags);
-        let audience = front
-            .audience
-            .clone()
-            .unwrap_or_else(|| self.sections[section].audience.clone());
+        let audience = match &front.audience {
+            Some(a) => config.audience_or_unknown(a),
+            None => self.sections[section].audience.clone(),
+        };
         let title = match &front.title {
             Some(t) => t.clone(),
             None => {
@@ -823,7 +834,7 @@ impl Placer<'_> {
             updated: parse_date(&front.updated),
             publish_date: parse_date(&front.publish_date),
             expiry_date: parse_date(&front.expiry_date),
-            kind: self.sections[section].kind.clone(),
+            kind: self.sections[section].kind,
             source,
             front,
             title,
@@ -839,10 +850,14 @@ impl Placer<'_> {
             event: None,
             job: None,
         };
-        match page.kind.as_str() {
-            "events" => page.event = kinds::event(&page.source, page.front.extra.as_ref(), diags),
-            "careers" => page.job = kinds::job(&page.source, page.front.extra.as_ref(), diags),
-            _ => {}
+        match page.kind {
+            SectionKind::Events => {
+                page.event = kinds::event(&page.source, page.front.extra.as_ref(), diags)
+            }
+            SectionKind::Careers => {
+                page.job = kinds::job(&page.source, page.front.extra.as_ref(), diags)
+            }
+            SectionKind::Page | SectionKind::Blog | SectionKind::Docs => {}
         }
         Some(page)
     }
@@ -961,8 +976,8 @@ fn new_section(
         dir,
         title,
         lang,
-        kind: String::new(),
-        audience: String::new(),
+        kind: SectionKind::Page,
+        audience: Audience::unknown(""),
         raw_html: RawHtml::default(),
         url,
         parent: None,
@@ -971,13 +986,6 @@ fn new_section(
         pages: Vec::new(),
         subsections: Vec::new(),
         rendered: None,
-    }
-}
-
-fn default_sort(kind: &str) -> &'static str {
-    match kind {
-        "blog" | "events" | "careers" => "date",
-        _ => "weight",
     }
 }
 
@@ -1060,8 +1068,8 @@ fn check_audience(
     diags: &mut Vec<Diagnostic>,
 ) {
     if let Some(a) = &front.audience {
-        if config.audience_rank(a).is_none() {
-            let names: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+        if config.audience(a).is_none() {
+            let names = config.audience_names();
             let hint = match crate::diagnostics::suggest(a, names.iter().copied()) {
                 Some(s) => format!(
                     "did you mean `{s}`? The audiences in site.yaml are {}",
