@@ -1879,6 +1879,7 @@ mod tests {
                 progress: false,
                 force: false,
                 deny_warnings: false,
+                external_links: false,
             };
             let Ok((_, _, p)) = build_in_memory(&opts) else {
                 panic!("the example site builds");
