@@ -45,9 +45,10 @@ pub fn run(root: &Path, audience: Option<&str>, format: ReportFormat) -> ExitCod
 pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
     let mut site = parvis_site::load_model(root)?;
     let audience = match audience {
-        Some(a) => site.config.audience(a).ok_or_else(|| {
-            BuildError::Usage(parvis_site::unknown_audience(a, &site.config))
-        })?,
+        Some(a) => site
+            .config
+            .audience(a)
+            .ok_or_else(|| BuildError::Usage(parvis_site::unknown_audience(a, &site.config)))?,
         None => site.config.report.audience.clone(),
     };
     parvis_core::filter::apply(

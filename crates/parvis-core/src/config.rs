@@ -591,7 +591,10 @@ impl Config {
                     )
                     .with_hint(one_of(
                         &private_audience,
-                        &audience_names.iter().map(String::as_str).collect::<Vec<_>>(),
+                        &audience_names
+                            .iter()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>(),
                     )),
             );
         }
