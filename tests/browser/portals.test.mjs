@@ -40,10 +40,16 @@ test("the docs sidebar marks the current page and opens and closes sections", as
   const { p, close } = await page(1280, "/docs/getting-started/first-dashboard/");
   const current = await p.textContent(".docs-nav a[aria-current=page]");
   assert.equal(current.trim(), "Build your first dashboard");
-  const api = p.locator(".docs-nav details", { has: p.locator("summary >> text=API reference") }).last();
-  assert.equal(await api.evaluate((d) => d.open), false, "other sections start closed");
-  await api.locator("summary").click({ position: { x: 2, y: 8 } });
-  assert.equal(await api.evaluate((d) => d.open), true, "clicking a section opens it");
+  const api = p.locator(".docs-nav .docs-node", { has: p.locator(".docs-node-title a >> text=API reference") }).last();
+  const toggle = api.locator(".docs-toggle").first();
+  const pages = api.locator("ul").first();
+  assert.equal(await pages.isVisible(), false, "other sections start closed");
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+  await toggle.click();
+  assert.equal(await pages.isVisible(), true, "the section's button opens it");
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+  await toggle.click();
+  assert.equal(await pages.isVisible(), false, "and closes it");
   await close();
 });
 
