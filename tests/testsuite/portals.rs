@@ -278,3 +278,28 @@ fn events_and_jobs_say_their_rule_and_salary_in_the_pages_language() {
     );
     assert!(event.contains("<li>21 avril 2027, 14:00</li>"), "{event}");
 }
+
+/// A community page shows each person once (managers, then ambassadors, then the others) and
+/// counts active members as the dashboard does: alumni are listed apart, not counted.
+#[test]
+fn a_community_page_shows_each_person_once_and_counts_active_members() {
+    let t = example();
+    let page = t.read("communities/users/index.html");
+    let cards: Vec<&str> = page
+        .split("class=\"member-card")
+        .skip(1)
+        .map(|c| {
+            let href = &c[c.find("href=\"").unwrap() + 6..];
+            &href[..href.find('"').unwrap()]
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<_> = cards.iter().collect();
+    assert_eq!(unique.len(), cards.len(), "someone shows twice: {cards:?}");
+    assert!(
+        page.contains("<p class=\"meta\">18 active members</p>"),
+        "{page}"
+    );
+    assert_eq!(cards.len(), 18, "every active member shows once");
+    let alumni = &page[page.find("id=\"alumni-title\"").expect("an alumni list")..];
+    assert!(alumni.contains("<li><a href=\"/members/"), "{alumni}");
+}
