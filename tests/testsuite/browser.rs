@@ -30,10 +30,8 @@ fn pages_in_a_real_browser() {
     let community = SiteTest::fixture("community");
     community.build(&[]).success();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let example = SiteTest::from_dir(&root.join("example-site"));
-    // A fixed "now": the expired posting is closed, the events are upcoming.
-    example.build_at(1_795_392_000, &[]).success();
-    let expected = search_expectations(&example);
+    let example = crate::search::example_site();
+    let expected = crate::search::expectations_file(&example);
     let report = SiteTest::fixture("report");
     report
         .build_at(crate::report::NOW, &["--audience", "internal"])
@@ -73,77 +71,4 @@ fn pages_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "browser tests failed:\n{report}");
-}
-
-/// Queries the browser must rank exactly as `parvis search` does: French and English, accents
-/// and none, plurals, typos, prefixes, several words, names.
-const SEARCH_QUERIES: &[&str] = &[
-    "communaute",
-    "communauté",
-    "ambassadeurs",
-    "ambasador",
-    "rust guide",
-    "comm",
-    "energy",
-    "forecast api",
-    "dashboard",
-    "user club",
-    "weather data",
-    "charter",
-    "postgresql",
-    "kafka",
-    "lyon",
-    "webinar",
-    "intern",
-    "first dashboard",
-    "remote",
-    "tableau de bord",
-    "economies energie",
-    "sobriete",
-    "meter readings",
-    "ambassadors programme",
-    "changelog",
-    "sofia",
-    "heat pumps",
-    "dashbord",
-];
-
-/// Runs `parvis search --json` for each query on the built example site and writes what it
-/// answered (URL and score of the top 10) for the browser test to compare.
-fn search_expectations(example: &SiteTest) -> std::path::PathBuf {
-    let mut all = Vec::new();
-    let mut with_results = 0;
-    for q in SEARCH_QUERIES {
-        let out = crate::site_test::parvis()
-            .args(["search", q, "--json", "--limit", "10", "--site"])
-            .arg(&example.root)
-            .output()
-            .expect("run parvis search");
-        assert!(
-            out.status.success(),
-            "parvis search {q}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        assert!(
-            v["index"].as_str().unwrap().ends_with("search"),
-            "reads the built index: {}",
-            v["index"]
-        );
-        let results: Vec<serde_json::Value> = v["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| serde_json::json!([r["url"], r["score"]]))
-            .collect();
-        with_results += usize::from(!results.is_empty());
-        all.push(serde_json::json!({ "query": q, "results": results }));
-    }
-    assert!(
-        with_results >= 22,
-        "most queries find something ({with_results})"
-    );
-    let path = example.root.join("search-expected.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
-    path
 }

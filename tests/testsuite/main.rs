@@ -18,5 +18,7 @@ mod portals;
 mod regression;
 mod report;
 mod robustness;
+mod search;
 mod serve;
 mod site_test;
+mod theme_readme;

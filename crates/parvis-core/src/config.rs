@@ -814,3 +814,11 @@ fn report_settings(
         stale_after_days,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn site_yaml_keys_are_the_fields_of_the_settings() {
+        crate::yaml::assert_keys_are_fields::<super::RawConfig>("config::KEYS", super::KEYS);
+    }
+}

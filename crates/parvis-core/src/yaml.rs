@@ -179,3 +179,54 @@ pub fn at<T>(
         v.referenced.column() as usize,
     )
 }
+
+/// Checks a hand-kept list of keys (used for "did you mean" hints) against the keys the
+/// struct it stands for accepts, read from the struct's own `Deserialize` impl, so that a
+/// field added to the struct without its key (or a key left after its field went) fails a
+/// test instead of giving a wrong hint.
+#[cfg(test)]
+pub(crate) fn assert_keys_are_fields<T: serde::de::DeserializeOwned>(list: &str, keys: &[&str]) {
+    use std::collections::BTreeSet;
+    let fields: BTreeSet<&str> = serde_aux::serde_introspection::serde_introspect::<T>()
+        .iter()
+        .copied()
+        .collect();
+    let listed: BTreeSet<&str> = keys.iter().copied().collect();
+    assert_eq!(listed.len(), keys.len(), "{list} names a key twice");
+    let missing: Vec<_> = fields.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&fields).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{list} is out of step with {}: keys missing from the list {missing:?}, keys the struct \
+         does not accept {extra:?}",
+        std::any::type_name::<T>()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Two {
+        a: u8,
+        #[serde(rename = "type")]
+        kind: u8,
+    }
+
+    #[test]
+    fn key_check_accepts_the_struct_keys_in_any_order() {
+        super::assert_keys_are_fields::<Two>("TWO", &["type", "a"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "keys missing from the list [\"type\"]")]
+    fn key_check_fails_on_a_field_missing_from_the_list() {
+        super::assert_keys_are_fields::<Two>("TWO", &["a"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "keys the struct does not accept [\"b\"]")]
+    fn key_check_fails_on_a_key_the_struct_ignores() {
+        super::assert_keys_are_fields::<Two>("TWO", &["a", "type", "b"]);
+    }
+}

@@ -301,6 +301,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn front_matter_keys_are_the_fields_of_front_matter() {
+        crate::yaml::assert_keys_are_fields::<FrontMatter>("frontmatter::KEYS", KEYS);
+    }
+
+    #[test]
     fn splits_yaml_and_toml() {
         let p = Path::new("a.md");
         let s = split(p, "---\ntitle: A\n---\nBody\n").unwrap();

@@ -64,6 +64,7 @@ const MEMBER_KEYS: &[&str] = &[
     "audience",
     "published",
     "leaderboard",
+    "notes",
 ];
 const COMMUNITY_KEYS: &[&str] = &[
     "id",
@@ -898,6 +899,14 @@ impl CommunityData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_keys_are_the_fields_of_members_communities_and_badges() {
+        use crate::yaml::assert_keys_are_fields;
+        assert_keys_are_fields::<RawMember>("MEMBER_KEYS", MEMBER_KEYS);
+        assert_keys_are_fields::<RawCommunity>("COMMUNITY_KEYS", COMMUNITY_KEYS);
+        assert_keys_are_fields::<RawBadge>("BADGE_KEYS", BADGE_KEYS);
+    }
 
     #[test]
     fn bios_cannot_run_script() {
