@@ -129,3 +129,35 @@ for (const [name, url] of pages()) {
     });
   }
 }
+
+test("the colour switch pins dark or light, for the code too, and the choice survives a reload", async () => {
+  const { p, close } = await open(site.url + PAGE_TYPES["docs page"], 1280, "light");
+  const look = () => p.evaluate(() => ({
+    scheme: document.documentElement.dataset.scheme || "",
+    pressed: document.querySelector(".scheme-toggle").getAttribute("aria-pressed"),
+    body: getComputedStyle(document.body).backgroundColor,
+    code: getComputedStyle(document.querySelector("pre.code")).backgroundColor,
+  }));
+  const before = await look();
+  assert.equal(before.pressed, "false");
+  assert.equal(before.body, "rgb(255, 255, 255)");
+  await p.click(".scheme-toggle");
+  const dark = await look();
+  assert.deepEqual([dark.scheme, dark.pressed], ["dark", "true"]);
+  assert.notEqual(dark.body, before.body, "the page turns dark");
+  assert.notEqual(dark.code, before.code, "and so does the code's stylesheet");
+  await p.reload({ waitUntil: "networkidle" });
+  assert.deepEqual(await look(), dark, "the choice is kept");
+  await close();
+});
+
+test("code blocks have a copy button that copies the code", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const p = await context.newPage();
+  await p.goto(site.url + PAGE_TYPES["docs page"], { waitUntil: "networkidle" });
+  const code = await p.evaluate(() => document.querySelector("pre.code").innerText);
+  await p.click(".copy-code");
+  assert.equal((await p.textContent(".copy-code")).trim(), "Copied");
+  assert.equal(await p.evaluate(() => navigator.clipboard.readText()), code.replace(/\n$/, ""));
+  await context.close();
+});
