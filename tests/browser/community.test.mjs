@@ -52,8 +52,8 @@ test("hostile member data runs nothing and loads nothing from other hosts", asyn
     assert.deepEqual(foreign, [], `${path}: requests left for another host`);
     assert.deepEqual(handlers, [], `${path}: event handler attributes in the page`);
     assert.deepEqual(badLinks, [], `${path}: script or data URLs in the page`);
-    const theme = (u) => /\/assets\/(parvis|search)\.js$/.test(u);
-    assert.ok(scripts.length === 2 && scripts.every(theme), `${path}: only the theme's scripts: ${scripts}`);
+    const theme = (u) => /\/assets\/(parvis|search|scheme)\.js$/.test(u);
+    assert.ok(scripts.length === 3 && scripts.every(theme), `${path}: only the theme's scripts: ${scripts}`);
   }
 });
 

@@ -40,10 +40,20 @@ test("the docs sidebar marks the current page and opens and closes sections", as
   const { p, close } = await page(1280, "/docs/getting-started/first-dashboard/");
   const current = await p.textContent(".docs-nav a[aria-current=page]");
   assert.equal(current.trim(), "Build your first dashboard");
-  const api = p.locator(".docs-nav details", { has: p.locator("summary >> text=API reference") }).last();
-  assert.equal(await api.evaluate((d) => d.open), false, "other sections start closed");
-  await api.locator("summary").click({ position: { x: 2, y: 8 } });
-  assert.equal(await api.evaluate((d) => d.open), true, "clicking a section opens it");
+  // The current page's section is open; its button folds and unfolds it. Other sections are
+  // links (their pages are listed once one visits them).
+  const section = p.locator(".docs-nav .docs-node", { has: p.locator(".docs-node-title a >> text=Getting started") }).last();
+  const toggle = section.locator(".docs-toggle").first();
+  const pages = section.locator("ul").first();
+  assert.equal(await pages.isVisible(), true, "the current section starts open");
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+  await toggle.click();
+  assert.equal(await pages.isVisible(), false, "its button closes it");
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+  await toggle.click();
+  assert.equal(await pages.isVisible(), true, "and opens it again");
+  const api = p.locator(".docs-nav a >> text=API reference");
+  assert.equal(await api.getAttribute("href"), "/docs/api/");
   await close();
 });
 

@@ -68,7 +68,7 @@ for (const width of [1280, 375]) {
     }
     assert.deepEqual(facts.emptyWeeks, ["2027-02-15"], "the empty week stands out");
     assert.deepEqual(foreign, [], "nothing is requested from another host");
-    assert.ok(facts.scripts.length === 2 && facts.scripts.every((u) => /\/assets\/(parvis|search)\.js$/.test(u)),
+    assert.ok(facts.scripts.length === 3 && facts.scripts.every((u) => /\/assets\/(parvis|search|scheme)\.js$/.test(u)),
       `only the theme's own scripts: ${facts.scripts}`);
     const size = (await fs.stat(shot)).size;
     assert.ok(size > 10_000, `the screenshot was saved (${size} bytes)`);

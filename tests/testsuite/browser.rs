@@ -36,6 +36,11 @@ fn pages_in_a_real_browser() {
     report
         .build_at(crate::report::NOW, &["--audience", "internal"])
         .success();
+    // The internal circle's build of the same site: the dashboard, for the theme's checks.
+    let internal = SiteTest::from_dir(&root.join("example-site"));
+    internal
+        .build_at(1_795_392_000, &["--audience", "internal"])
+        .success();
     let screenshots = root.join("target/browser-screenshots");
     let served = SiteTest::fixture("basic");
     let server = crate::serve::start(&served);
@@ -48,11 +53,13 @@ fn pages_in_a_real_browser() {
         .arg(root.join("tests/browser/search.test.mjs"))
         .env("SEARCH_EXPECTED", &expected)
         .arg(root.join("tests/browser/report.test.mjs"))
+        .arg(root.join("tests/browser/theme.test.mjs"))
         .env("SERVE_URL", format!("http://{}/", server.addr))
         .env("SERVE_SITE", &served.root)
         .env("HOSTILE_SITE", hostile.out())
         .env("COMMUNITY_SITE", community.out())
         .env("EXAMPLE_SITE", example.out())
+        .env("DASHBOARD_SITE", internal.out())
         .env("REPORT_SITE", report.out())
         .env("SCREENSHOT_DIR", &screenshots)
         .current_dir(root)

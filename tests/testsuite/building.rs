@@ -153,7 +153,7 @@ fn code_is_highlighted_into_classes() {
     let t = SiteTest::fixture("basic");
     t.build(&[]).success();
     let page = t.read("docs/guide/install/index.html");
-    assert!(page.contains(r#"<pre class="code highlight" data-lang="rust">"#));
+    assert!(page.contains(r#"<pre class="code highlight" tabindex="0" data-lang="rust">"#));
     assert!(page.contains(r#"<span class="hl-storage hl-type hl-function hl-rust">fn</span>"#));
 }
 

@@ -228,3 +228,78 @@ fn event_and_job_mistakes_are_pointed_at() {
         .stderr_has("error: `remote` is `sometimes`, which is not one of onsite, hybrid, remote")
         .stderr_has("error: a job posting needs `apply_url` or `apply_email`");
 }
+
+/// A visitor reads the rule and the salary in words, in the page's language, never the raw
+/// `FREQ=MONTHLY;INTERVAL=3;COUNT=4` or `65000.0 EUR`; and no reading time on either.
+#[test]
+fn events_and_jobs_say_their_rule_and_salary_in_the_pages_language() {
+    let t = example();
+    let event = t.read("events/user-club-q1/index.html");
+    assert!(
+        event.contains("<dd>Every 3 months, 4 times</dd>"),
+        "{event}"
+    );
+    assert!(!event.contains("FREQ="), "no raw rule on the page");
+    assert!(
+        event.contains("<li>21 April 2027, 14:00</li>"),
+        "the next dates are listed"
+    );
+    assert!(!event.contains("min read"));
+    let job = t.read("careers/senior-rust-engineer/index.html");
+    assert!(job.contains("<dd>€65,000–€85,000 a year</dd>"), "{job}");
+    let facts = &job[job.find("<dl class=\"facts\">").unwrap()..];
+    let facts = &facts[..facts.find("</dl>").unwrap()];
+    assert!(
+        !facts.contains("65000"),
+        "no raw number in the facts: {facts}"
+    );
+    assert!(!job.contains("min read"));
+
+    // The same posting and event written in French.
+    let fr = SiteTest::from_dir(&t.root);
+    fr.file(
+        "content/careers/poste.fr.md",
+        "---\ntitle: Poste\nlang: fr\nextra:\n  team: Data\n  locations: [Lyon]\n  remote: hybrid\n  employment_type: FULL_TIME\n  salary: { currency: EUR, min: 65000, max: 85000, unit: YEAR }\n  valid_through: 2099-01-31\n  apply_url: https://example.com/apply\n---\nTexte.\n",
+    )
+    .file(
+        "content/events/club.fr.md",
+        "---\ntitle: Club\nlang: fr\nextra:\n  start: 2027-01-21T14:00:00\n  timezone: Europe/Paris\n  rrule: FREQ=MONTHLY;INTERVAL=3;COUNT=4\n---\nTexte.\n",
+    );
+    fr.build_at(NOW, &[]).success();
+    let job = fr.read("fr/careers/poste/index.html");
+    assert!(
+        job.contains("<dd>65\u{202f}000 – 85\u{202f}000\u{a0}€ par an</dd>"),
+        "{job}"
+    );
+    let event = fr.read("fr/events/club/index.html");
+    assert!(
+        event.contains("<dd>Tous les 3 mois, 4 fois</dd>"),
+        "{event}"
+    );
+    assert!(event.contains("<li>21 avril 2027, 14:00</li>"), "{event}");
+}
+
+/// A community page shows each person once (managers, then ambassadors, then the others) and
+/// counts active members as the dashboard does: alumni are listed apart, not counted.
+#[test]
+fn a_community_page_shows_each_person_once_and_counts_active_members() {
+    let t = example();
+    let page = t.read("communities/users/index.html");
+    let cards: Vec<&str> = page
+        .split("class=\"member-card")
+        .skip(1)
+        .map(|c| {
+            let href = &c[c.find("href=\"").unwrap() + 6..];
+            &href[..href.find('"').unwrap()]
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<_> = cards.iter().collect();
+    assert_eq!(unique.len(), cards.len(), "someone shows twice: {cards:?}");
+    assert!(
+        page.contains("<p class=\"meta\">18 active members</p>"),
+        "{page}"
+    );
+    assert_eq!(cards.len(), 18, "every active member shows once");
+    let alumni = &page[page.find("id=\"alumni-title\"").expect("an alumni list")..];
+    assert!(alumni.contains("<li><a href=\"/members/"), "{alumni}");
+}

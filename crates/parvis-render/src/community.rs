@@ -112,6 +112,10 @@ pub struct CommunityCtx {
     pub managers: Vec<MemberCtx>,
     pub ambassadors: Vec<MemberCtx>,
     pub members: Vec<MemberCtx>,
+    /// Active members who are neither managers nor ambassadors: each person shows once.
+    pub others: Vec<MemberCtx>,
+    pub alumni: Vec<MemberCtx>,
+    /// Active members, as the dashboard counts them (alumni left).
     pub member_count: usize,
     pub ambassadors_url: String,
     pub leaderboard_url: String,
@@ -306,6 +310,23 @@ impl<'a> CommunityView<'a> {
                     url: p.url.clone(),
                 })
         });
+        let active = |m: &&MemberCtx| m.status != MemberStatus::Alumni;
+        let ambassadors: Vec<MemberCtx> = members
+            .iter()
+            .filter(active)
+            .filter(|m| m.roles.contains(&Role::Ambassador))
+            .filter(|m| !c.managers.contains(&m.id))
+            .cloned()
+            .collect();
+        let shown_above =
+            |m: &&MemberCtx| c.managers.contains(&m.id) || ambassadors.iter().any(|a| a.id == m.id);
+        let others = members
+            .iter()
+            .filter(active)
+            .filter(|m| !shown_above(m))
+            .cloned()
+            .collect();
+        let alumni = members.iter().filter(|m| !active(m)).cloned().collect();
         CommunityCtx {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -315,12 +336,10 @@ impl<'a> CommunityView<'a> {
             charter,
             themes: c.themes.clone(),
             managers: self.by_ids(&c.managers),
-            ambassadors: members
-                .iter()
-                .filter(|m| m.roles.contains(&Role::Ambassador))
-                .cloned()
-                .collect(),
-            member_count: members.len(),
+            ambassadors,
+            member_count: members.iter().filter(active).count(),
+            others,
+            alumni,
             members,
             ambassadors_url: format!("{}ambassadors/", c.url),
             leaderboard_url: format!("{}leaderboard/", c.url),

@@ -80,6 +80,10 @@ pub struct EventCtx {
     pub online_url: Option<String>,
     pub registration_url: Option<String>,
     pub recurrence: Option<String>,
+    /// The rule in the page's language: "Every 3 months, 4 times".
+    pub recurrence_text: Option<String>,
+    /// The next occurrences from now (at most 3), as `start_display` shows them.
+    pub next_dates: Vec<String>,
     pub status: String,
     pub upcoming: bool,
     /// The event's calendar file.
@@ -92,6 +96,8 @@ pub struct SalaryCtx {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub unit: String,
+    /// The range as readers of the page's language write it: "€65,000–€85,000 a year".
+    pub display: String,
 }
 
 #[derive(Serialize)]
@@ -381,6 +387,17 @@ impl<'a> Lookups<'a> {
             online_url: e.online_url.clone(),
             registration_url: e.registration_url.clone(),
             recurrence: e.rrule.as_ref().map(ToString::to_string),
+            recurrence_text: e.rrule.as_ref().map(|r| r.describe(lang)),
+            next_dates: e
+                .rrule
+                .as_ref()
+                .map(|r| {
+                    r.next(self.site.now, 3)
+                        .into_iter()
+                        .map(|t| show(&t.to_zoned(e.start.time_zone().clone())))
+                        .collect()
+                })
+                .unwrap_or_default(),
             status: e.status.clone(),
             upcoming: e.end.as_ref().unwrap_or(&e.start).timestamp() >= self.site.now,
             ics_url: format!("{}event.ics", p.url),
@@ -399,6 +416,7 @@ impl<'a> Lookups<'a> {
                 min: s.min,
                 max: s.max,
                 unit: s.unit.clone(),
+                display: crate::money::salary(s.min, s.max, &s.currency, &s.unit, &p.lang),
             }),
             valid_through: j.valid_through.map(|d| d.iso()),
             valid_through_display: j.valid_through.map(|d| d.display(&p.lang)),

@@ -7,6 +7,7 @@ pub mod community;
 pub mod context;
 pub mod feeds;
 pub mod i18n;
+pub mod money;
 mod outputs;
 pub mod site_files;
 pub mod structured;

@@ -14,7 +14,11 @@ use std::fmt;
 /// adds the start's local day and hour as BYxxx parts: the `.ics` gives the start in UTC, where
 /// those parts would move the event.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Recurrence(rrule::RRule<rrule::Unvalidated>);
+pub struct Recurrence {
+    rule: rrule::RRule<rrule::Unvalidated>,
+    /// The validated set from the event's start, for the next dates pages show.
+    set: rrule::RRuleSet,
+}
 
 /// Why a rule was refused, in the writer's words, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +107,8 @@ impl Recurrence {
             ),
             e => error(explain(&e), EXAMPLE),
         })?;
-        let first = rrule::RRuleSet::new(dt_start).rrule(validated).all(1);
+        let set = rrule::RRuleSet::new(dt_start).rrule(validated);
+        let first = set.clone().all(1);
         if first.dates.is_empty() {
             // The crate looks 100,000 periods ahead (a second each with FREQ=SECONDLY): a
             // rule with no occurrence that far is refused too, and is a mistake for an event.
@@ -112,14 +117,180 @@ impl Recurrence {
                 "check the BYxxx parts against each other and against the start: February has no 30th, and a 13th is a Friday only in some months",
             ));
         }
-        Ok(Recurrence(parsed))
+        Ok(Recurrence { rule: parsed, set })
+    }
+
+    /// Up to `n` occurrences at or after `after`, for "next dates" on the event's page.
+    pub fn next(&self, after: jiff::Timestamp, n: u16) -> Vec<jiff::Timestamp> {
+        use chrono::TimeZone as _;
+        let after = rrule::Tz::UTC
+            .timestamp_opt(after.as_second(), 0)
+            .single()
+            .unwrap_or_else(|| rrule::Tz::UTC.timestamp_opt(0, 0).unwrap());
+        self.set
+            .clone()
+            .after(after)
+            .all(n)
+            .dates
+            .iter()
+            .filter_map(|d| jiff::Timestamp::from_second(d.timestamp()).ok())
+            .collect()
+    }
+
+    /// The rule in words, in `lang` (`fr` or English): "Every 3 months, 4 times",
+    /// "Toutes les semaines, le mardi, jusqu'au 31 décembre 2027".
+    pub fn describe(&self, lang: &str) -> String {
+        let words = if lang == "fr" { &FRENCH } else { &ENGLISH };
+        let r = &self.rule;
+        let unit = r.get_freq() as usize;
+        let interval = r.get_interval();
+        let mut text = if interval <= 1 {
+            words.every[unit].to_string()
+        } else {
+            words.every_n[unit].replace("{n}", &interval.to_string())
+        };
+        let days: Vec<String> = r
+            .get_by_weekday()
+            .iter()
+            .map(|d| match d {
+                rrule::NWeekday::Every(w) => (words.day)(w.num_days_from_monday() as usize, None),
+                rrule::NWeekday::Nth(n, w) => {
+                    (words.day)(w.num_days_from_monday() as usize, Some(*n))
+                }
+            })
+            .collect();
+        if !days.is_empty() {
+            text.push_str(words.on);
+            text.push_str(&join(&days, words.and));
+        }
+        if let Some(count) = r.get_count() {
+            text.push_str(", ");
+            text.push_str(&(words.times)(count));
+        }
+        if let Some(until) = r.get_until() {
+            let day = crate::date::DateValue::Instant(
+                jiff::Timestamp::from_second(until.timestamp()).unwrap_or_default(),
+            );
+            text.push_str(words.until);
+            text.push_str(&day.display(lang));
+        }
+        text
     }
 }
+
+fn join(items: &[String], and: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    }
+}
+
+/// The words of [`Recurrence::describe`] in one language; indexes follow `rrule::Frequency`
+/// (yearly, monthly, weekly, daily, hourly, minutely, secondly) and weekdays from Monday.
+struct Words {
+    every: [&'static str; 7],
+    every_n: [&'static str; 7],
+    on: &'static str,
+    and: &'static str,
+    until: &'static str,
+    times: fn(u32) -> String,
+    day: fn(usize, Option<i16>) -> String,
+}
+
+const ENGLISH: Words = Words {
+    every: [
+        "Every year",
+        "Every month",
+        "Every week",
+        "Every day",
+        "Every hour",
+        "Every minute",
+        "Every second",
+    ],
+    every_n: [
+        "Every {n} years",
+        "Every {n} months",
+        "Every {n} weeks",
+        "Every {n} days",
+        "Every {n} hours",
+        "Every {n} minutes",
+        "Every {n} seconds",
+    ],
+    on: " on ",
+    and: " and ",
+    until: ", until ",
+    times: |n| match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    },
+    day: |d, nth| {
+        const DAYS: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        match nth {
+            None => DAYS[d].to_string(),
+            Some(-1) => format!("the last {}", DAYS[d]),
+            Some(n @ 1..=5) => {
+                const NTH: [&str; 5] = ["first", "second", "third", "fourth", "fifth"];
+                format!("the {} {}", NTH[n as usize - 1], DAYS[d])
+            }
+            Some(n) => format!("{} (#{n})", DAYS[d]),
+        }
+    },
+};
+
+const FRENCH: Words = Words {
+    every: [
+        "Tous les ans",
+        "Tous les mois",
+        "Toutes les semaines",
+        "Tous les jours",
+        "Toutes les heures",
+        "Toutes les minutes",
+        "Toutes les secondes",
+    ],
+    every_n: [
+        "Tous les {n} ans",
+        "Tous les {n} mois",
+        "Toutes les {n} semaines",
+        "Tous les {n} jours",
+        "Toutes les {n} heures",
+        "Toutes les {n} minutes",
+        "Toutes les {n} secondes",
+    ],
+    on: ", ",
+    and: " et ",
+    until: ", jusqu’au ",
+    times: |n| match n {
+        1 => "une fois".into(),
+        n => format!("{n} fois"),
+    },
+    day: |d, nth| {
+        const DAYS: [&str; 7] = [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ];
+        match nth {
+            None => format!("le {}", DAYS[d]),
+            Some(-1) => format!("le dernier {} du mois", DAYS[d]),
+            Some(1) => format!("le premier {} du mois", DAYS[d]),
+            Some(n @ 2..=5) => format!("le {n}e {} du mois", DAYS[d]),
+            Some(n) => format!("le {} (n° {n})", DAYS[d]),
+        }
+    },
+};
 
 impl fmt::Display for Recurrence {
     /// The RRULE value, written from the parsed rule.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        self.rule.fmt(f)
     }
 }
 
@@ -158,6 +329,49 @@ mod tests {
 
     fn start() -> Zoned {
         "2027-01-21T14:00:00[Europe/Paris]".parse().unwrap()
+    }
+
+    #[test]
+    fn says_the_rule_in_words_and_gives_the_next_dates() {
+        for (rule, en, fr) in [
+            (
+                "FREQ=MONTHLY;INTERVAL=3;COUNT=4",
+                "Every 3 months, 4 times",
+                "Tous les 3 mois, 4 fois",
+            ),
+            (
+                "FREQ=WEEKLY;BYDAY=TU,TH",
+                "Every week on Tuesday and Thursday",
+                "Toutes les semaines, le mardi et le jeudi",
+            ),
+            (
+                "FREQ=MONTHLY;BYDAY=1TH;UNTIL=20271231T235959Z",
+                "Every month on the first Thursday, until 31 December 2027",
+                "Tous les mois, le premier jeudi du mois, jusqu’au 31 décembre 2027",
+            ),
+            (
+                "FREQ=YEARLY;COUNT=1",
+                "Every year, once",
+                "Tous les ans, une fois",
+            ),
+            ("FREQ=DAILY;INTERVAL=2", "Every 2 days", "Tous les 2 jours"),
+        ] {
+            let r = Recurrence::parse(rule, &start()).unwrap();
+            assert_eq!(r.describe("en"), en, "{rule}");
+            assert_eq!(r.describe("fr"), fr, "{rule}");
+        }
+        let r = Recurrence::parse("FREQ=MONTHLY;INTERVAL=3;COUNT=4", &start()).unwrap();
+        let after: jiff::Timestamp = "2027-02-01T00:00:00Z".parse().unwrap();
+        let next: Vec<String> = r.next(after, 5).iter().map(|t| t.to_string()).collect();
+        // 21 January is past; April, July and October remain, 14:00 in Paris.
+        assert_eq!(
+            next,
+            [
+                "2027-04-21T12:00:00Z",
+                "2027-07-21T12:00:00Z",
+                "2027-10-21T12:00:00Z"
+            ]
+        );
     }
 
     #[test]

@@ -15,6 +15,60 @@
     });
   }
 
+  // Colour scheme: the system's by default; the switch pins light or dark for this site.
+  var scheme = document.querySelector(".scheme-toggle");
+  if (scheme) {
+    var root = document.documentElement;
+    var dark = function () {
+      var chosen = root.dataset.scheme;
+      return chosen ? chosen === "dark" : window.matchMedia("(prefers-color-scheme: dark)").matches;
+    };
+    scheme.hidden = false;
+    scheme.setAttribute("aria-pressed", String(dark()));
+    scheme.addEventListener("click", function () {
+      var next = dark() ? "light" : "dark";
+      root.dataset.scheme = next;
+      document.querySelectorAll("link[data-scheme]").forEach(function (l) {
+        l.media = l.getAttribute("data-scheme") === next ? "all" : "not all";
+      });
+      try { localStorage.setItem("parvis-scheme", next); } catch (e) { /* private mode */ }
+      scheme.setAttribute("aria-pressed", String(next === "dark"));
+    });
+  }
+
+  // Code blocks: a copy button, for the commands and snippets readers paste.
+  var body = document.body;
+  if (navigator.clipboard) {
+    document.querySelectorAll("pre.code").forEach(function (pre) {
+      var box = document.createElement("div");
+      box.className = "code-box";
+      pre.before(box);
+      box.append(pre);
+      var copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "copy-code";
+      copy.textContent = body.getAttribute("data-copy-label") || "Copy";
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(function () {
+          copy.textContent = body.getAttribute("data-copied-label") || "Copied";
+          setTimeout(function () { copy.textContent = body.getAttribute("data-copy-label") || "Copy"; }, 1500);
+        });
+      });
+      box.append(copy);
+    });
+  }
+
+  // Docs sidebar: sections fold with a button beside their link (all open without JavaScript).
+  document.querySelectorAll(".docs-toggle").forEach(function (button) {
+    var item = button.closest("li");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      item.classList.toggle("open", open);
+    });
+  });
+
   // Member directory filters: each select narrows the cards by one data attribute.
   document.querySelectorAll("form.filters[data-filter-target]").forEach(function (form) {
     var target = document.querySelector(form.getAttribute("data-filter-target"));

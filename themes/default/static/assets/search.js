@@ -362,19 +362,22 @@ function combobox(input) {
     const top = results.hits.slice(0, 8);
     const cards = await Promise.all(top.map((h) => index.card(h.doc)));
     if (mine !== run) return;
+    // Options hold text, not links (a link inside an option is a control inside a control):
+    // choosing one, by click or Enter, goes to its data-href.
     options = cards.map((card, k) => {
       const ex = index.excerpt(card, results, 16);
-      return el("li", { role: "option", id: `${list.id}-${k}`, "aria-selected": "false" },
-        el("a", { href: target(card, ex), tabindex: "-1" },
-          el("span", { class: "search-title" }, card.t),
-          el("span", { class: "search-kind" }, card.k),
-          excerptNode(ex)));
+      return el("li", { role: "option", id: `${list.id}-${k}`, "aria-selected": "false", "data-href": target(card, ex) },
+        el("span", { class: "search-title" }, card.t),
+        el("span", { class: "search-kind" }, card.k),
+        excerptNode(ex));
     });
-    const all = el("li", { class: "search-all" },
-      el("a", { href: `${base}?q=${encodeURIComponent(text)}` },
+    if (results.hits.length) {
+      options.push(el("li", { role: "option", class: "search-all", id: `${list.id}-all`, "aria-selected": "false", "data-href": `${base}?q=${encodeURIComponent(text)}` },
         `${list.dataset.allLabel || "All results"} (${results.hits.length}${results.partial ? "+" : ""})`));
-    if (!options.length) options = [];
-    list.replaceChildren(...options, results.hits.length ? all : el("li", { class: "search-none" }, list.dataset.noneLabel || "No results"));
+      list.replaceChildren(...options);
+    } else {
+      list.replaceChildren(el("li", { role: "option", class: "search-none", "aria-disabled": "true", "aria-selected": "false" }, list.dataset.noneLabel || "No results"));
+    }
     list.hidden = false; input.setAttribute("aria-expanded", "true"); setActive(-1);
     list.dataset.query = text; // what the list shows, for tests and styles
   }, 60);
@@ -383,10 +386,14 @@ function combobox(input) {
     if (ev.key === "ArrowDown" && options.length) { ev.preventDefault(); setActive((active + 1) % options.length); }
     else if (ev.key === "ArrowUp" && options.length) { ev.preventDefault(); setActive(active <= 0 ? options.length - 1 : active - 1); }
     else if (ev.key === "Escape") { if (!list.hidden) { ev.preventDefault(); close(); } else input.value = ""; }
-    else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); location.href = options[active].querySelector("a").href; }
+    else if (ev.key === "Enter" && active >= 0) { ev.preventDefault(); location.href = options[active].dataset.href; }
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
   list.addEventListener("mousedown", (ev) => ev.preventDefault());
+  list.addEventListener("click", (ev) => {
+    const option = ev.target.closest("[role=option][data-href]");
+    if (option) location.href = option.dataset.href;
+  });
   if (form) form.addEventListener("submit", (ev) => { if (!input.value.trim()) ev.preventDefault(); });
 }
 
