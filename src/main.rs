@@ -147,6 +147,10 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Preview the portal of this audience (default: the widest one), to check what an
+        /// inner circle will see.
+        #[command(flatten)]
+        audience: AudienceArg,
     },
     /// Search the site from the terminal, with the same index and ranking as the browser.
     ///
@@ -318,12 +322,14 @@ fn main() -> ExitCode {
             bind,
             port,
             open,
+            audience: AudienceArg { audience },
         } => {
             match parvis::serve::serve(parvis::serve::ServeOptions {
                 root: site,
                 bind,
                 port,
                 open,
+                audience,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

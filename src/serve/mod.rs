@@ -36,6 +36,8 @@ pub struct ServeOptions {
     pub bind: std::net::IpAddr,
     pub port: u16,
     pub open: bool,
+    /// The audience whose portal is served; `None` for the widest one.
+    pub audience: Option<String>,
 }
 
 /// A message to every open page.
@@ -75,6 +77,15 @@ impl Site {
             generation: AtomicU64::new(0),
             search_job: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Whether a page's publish or expiry moment passed since the last build (never with
+    /// `SOURCE_DATE_EPOCH` set: "now" does not move then).
+    fn moment_passed(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state
+            .as_ref()
+            .is_some_and(parvis_site::Prepared::moment_passed)
     }
 
     /// Rebuilds from the sources; on success swaps the files in, on failure keeps the old ones.
@@ -482,6 +493,9 @@ async fn events(
 /// itself are shown and served as the error page instead.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// `--audience` names no audience of site.yaml.
+    #[error("{0}")]
+    Audience(String),
     /// The async runtime could not start.
     #[error("{0}")]
     Runtime(std::io::Error),
@@ -504,10 +518,22 @@ pub enum ServeError {
 
 /// Builds, serves and watches until interrupted.
 pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
+    // A mistyped `--audience` is a usage error, not a site to serve with an error page.
+    if let Some(a) = &opts.audience {
+        let path = opts.root.join("site.yaml");
+        let config = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| parvis_core::config::Config::from_file(&path, &text).ok());
+        if let Some(config) = config.filter(|c| c.audience(a).is_none()) {
+            return Err(ServeError::Audience(parvis_site::unknown_audience(
+                a, &config,
+            )));
+        }
+    }
     let build = BuildOptions {
         root: opts.root.clone(),
         output: None,
-        audience: None,
+        audience: opts.audience.clone(),
         drafts: true,
         progress: false,
         force: false,
@@ -516,7 +542,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     };
     let site = Site::new();
     match site.rebuild(&build, false) {
-        Ok(pages) => eprintln!("built {pages} pages (drafts and future pages shown)"),
+        Ok(pages) => match &opts.audience {
+            Some(a) => eprintln!("built {pages} pages for `{a}` (drafts and future pages shown)"),
+            None => eprintln!("built {pages} pages (drafts and future pages shown)"),
+        },
         Err(d) => eprint!("{}", d.render_text()),
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -533,12 +562,33 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
             };
         let addr = listener.local_addr().map_err(ServeError::Bind)?;
         let url = format!("http://{addr}/");
+        let clock = (site.clone(), build.clone());
         let _watcher = watch::start(
             opts.root.clone(),
             build,
             site.clone(),
             tokio::runtime::Handle::current(),
         )?;
+        // Pages close at their expiry moments (postings at `valid_through`): when one passes while
+        // serving, with no edit to wake the watcher, the site is built again for the new "now".
+        tokio::spawn(async move {
+            let (site, build) = clock;
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if site.moment_passed() {
+                    let (site, build) = (site.clone(), build.clone());
+                    let _ =
+                        tokio::task::spawn_blocking(move || match site.rebuild(&build, false) {
+                            Ok(pages) => {
+                                eprintln!("rebuilt {pages} pages: a page opened or closed")
+                            }
+                            Err(d) => eprint!("{}", d.render_text()),
+                        })
+                        .await;
+                }
+            }
+        });
         // The first line on standard output is the address, for scripts and tests: printed once
         // the watcher runs, so that an edit made right after it is seen.
         println!("serving {url}");

@@ -26,7 +26,9 @@ try {
   // The header's combobox, open, with an active option.
   await save("search-combobox.html", server.url + "/", async (p) => {
     await p.locator("#site-search-q").pressSequentially("charter", { delay: 20 });
-    await p.waitForSelector("#site-search-list:not([hidden]) [role=option]");
+    // The list of the whole word, not of a prefix typed on the way (its update would clear
+    // the active option).
+    await p.waitForSelector("#site-search-list[data-query=charter]:not([hidden]) [role=option]");
     await p.locator("#site-search-q").press("ArrowDown");
     await p.waitForSelector("#site-search-list [aria-selected=true]");
   });

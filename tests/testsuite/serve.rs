@@ -20,9 +20,15 @@ impl Drop for Server {
 }
 
 pub fn start(t: &SiteTest) -> Server {
+    start_with(t, &[])
+}
+
+/// `parvis serve SITE ARGS...` on a free port.
+pub fn start_with(t: &SiteTest, args: &[&str]) -> Server {
     let mut child = parvis()
         .args(["serve", "--port", "0"])
         .arg(&t.root)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -674,4 +680,59 @@ fn dev_server_answers_405_to_post() {
     assert!(head.contains("content-type: text/html"), "{head}");
     assert!(body.is_empty());
     assert_eq!(request(&server.addr, "GET", "/about/", &server.addr).0, 200);
+}
+
+/// `serve --audience internal` previews the inner circle's portal; without it, the widest.
+#[test]
+fn serve_previews_an_inner_circle_with_audience() {
+    let t = SiteTest::fixture("basic");
+    t.file(
+        "content/team-only.md",
+        "---\ntitle: Team only\naudience: internal\n---\nFor the team.\n",
+    );
+    let public = start(&t);
+    assert_eq!(
+        get(&public.addr, "/team-only/").0,
+        404,
+        "hidden from the public"
+    );
+    drop(public);
+    let internal = start_with(&t, &["--audience", "internal"]);
+    assert_eq!(
+        get(&internal.addr, "/team-only/").0,
+        200,
+        "shown to the team"
+    );
+    drop(internal);
+    let out = parvis()
+        .args(["serve", "--port", "0", "--audience", "intrnal"])
+        .arg(&t.root)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean `internal`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A page whose `expiry_date` passes while serving goes, with no edit to wake the watcher.
+#[test]
+fn a_page_that_expires_while_serving_goes_without_an_edit() {
+    let t = SiteTest::fixture("basic");
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+    t.file(
+        "content/flash-sale.md",
+        format!(
+            "---\ntitle: Flash sale\nexpiry_date: {}\n---\nToday only.\n",
+            soon.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let server = start(&t);
+    assert_eq!(
+        get(&server.addr, "/flash-sale/").0,
+        200,
+        "open until it expires"
+    );
+    answers(&server.addr, "/flash-sale/", 404);
 }

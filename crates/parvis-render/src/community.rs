@@ -112,6 +112,8 @@ pub struct CommunityCtx {
     pub managers: Vec<MemberCtx>,
     pub ambassadors: Vec<MemberCtx>,
     pub members: Vec<MemberCtx>,
+    /// Active ambassadors who are not managers, for a page that shows the managers above.
+    pub ambassadors_besides_managers: Vec<MemberCtx>,
     /// Active members who are neither managers nor ambassadors: each person shows once.
     pub others: Vec<MemberCtx>,
     pub alumni: Vec<MemberCtx>,
@@ -315,6 +317,10 @@ impl<'a> CommunityView<'a> {
             .iter()
             .filter(active)
             .filter(|m| m.roles.contains(&Role::Ambassador))
+            .cloned()
+            .collect();
+        let ambassadors_besides_managers = ambassadors
+            .iter()
             .filter(|m| !c.managers.contains(&m.id))
             .cloned()
             .collect();
@@ -337,6 +343,7 @@ impl<'a> CommunityView<'a> {
             themes: c.themes.clone(),
             managers: self.by_ids(&c.managers),
             ambassadors,
+            ambassadors_besides_managers,
             member_count: members.iter().filter(active).count(),
             others,
             alumni,

@@ -203,6 +203,13 @@ impl Prepared {
         }
     }
 
+    /// Whether a page's moment (publish, expiry, a posting's close) passed between the last
+    /// build or update and now: `serve` then builds again though no file changed.
+    pub fn moment_passed(&self) -> bool {
+        let now = parvis_core::date::now();
+        now != self.visibility.now && self.site.moment_between(self.visibility.now, now)
+    }
+
     /// Moves the build to "now", as a full build starting now would be: `false` when a page's
     /// moment passed since the last update (a page published or expired, a posting closed, an
     /// event over), which changes lists, feeds, globals and search: rare enough to rebuild.

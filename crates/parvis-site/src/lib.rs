@@ -627,7 +627,11 @@ fn emit(
         ));
     }
     progress.finish_and_clear();
-    if let Some(t) = templates.as_ref() {
+    // With errors in the content, a page a template links to may be missing only because of
+    // them (an events section whose one event is broken has no calendar): its link would be
+    // an echo of an error already reported, so template links wait for a clean build.
+    let content_errors = diags.has_errors();
+    if let Some(t) = templates.as_ref().filter(|_| !content_errors) {
         let found = template_links.into_inner().expect("not poisoned");
         diags.extend(template_link_errors(
             site, t, planned, &urls, found, audience,
