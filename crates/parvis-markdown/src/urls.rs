@@ -211,26 +211,39 @@ pub fn check_site(
             broken.push(vec![raw.to_string()]);
         }
     };
-    for m in site.config.menu.iter().flatten() {
-        data(&m.url, m.place.as_ref());
-    }
-    for (i, m) in site.community.members.iter().enumerate() {
-        if !site.member_visible[i] {
-            continue;
-        }
-        for l in &m.links {
-            data(&l.url, Some(&l.place));
-        }
-        for c in &m.contributions {
-            if let Some(url) = &c.url {
-                data(url, c.url_place.as_ref());
-            }
-        }
+    for (url, place) in data_urls(site) {
+        data(url, place);
     }
     (
         diags.into_iter().flatten().collect(),
         broken.into_iter().flatten().collect(),
     )
+}
+
+/// The URLs written in data this build shows, each with its place if it has one: the menu
+/// of site.yaml, and visible members' links and contributions.
+fn data_urls(site: &Site) -> impl Iterator<Item = (&str, Option<&Diagnostic>)> {
+    let menu = site
+        .config
+        .menu
+        .iter()
+        .flatten()
+        .map(|m| (m.url.as_str(), m.place.as_ref()));
+    let members = site
+        .community
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.member_visible[*i])
+        .flat_map(|(_, m)| {
+            let links = m.links.iter().map(|l| (l.url.as_str(), Some(&l.place)));
+            let contributions = m
+                .contributions
+                .iter()
+                .filter_map(|c| Some((c.url.as_deref()?, c.url_place.as_ref())));
+            links.chain(contributions)
+        });
+    menu.chain(members)
 }
 
 /// A web address the site links to, and the place it is written.
@@ -275,21 +288,8 @@ pub fn external_links(site: &Site) -> Vec<ExternalLink> {
             });
         }
     };
-    for m in site.config.menu.iter().flatten() {
-        data(&m.url, m.place.as_ref());
-    }
-    for (i, m) in site.community.members.iter().enumerate() {
-        if !site.member_visible[i] {
-            continue;
-        }
-        for l in &m.links {
-            data(&l.url, Some(&l.place));
-        }
-        for c in &m.contributions {
-            if let Some(url) = &c.url {
-                data(url, c.url_place.as_ref());
-            }
-        }
+    for (url, place) in data_urls(site) {
+        data(url, place);
     }
     out
 }
