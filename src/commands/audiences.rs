@@ -94,6 +94,26 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
             let _ = writeln!(out, "  {r}");
         }
     }
+    let openings: Vec<String> = site
+        .pages
+        .iter()
+        .filter(|p| {
+            !p.previews.is_empty() || p.publish_date.is_some_and(|d| d.timestamp() > now)
+        })
+        .map(|p| {
+            format!(
+                "{}: {}",
+                p.source.display.display(),
+                opening_text(p, &audiences, now)
+            )
+        })
+        .collect();
+    if !openings.is_empty() {
+        let _ = writeln!(out, "\nscheduled openings ({}):", openings.len());
+        for o in openings {
+            let _ = writeln!(out, "  {o}");
+        }
+    }
     let private = &site.config.community.private_audience;
     let _ = writeln!(
         out,
@@ -106,4 +126,25 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
             .join(", ")
     );
     Ok(out)
+}
+
+/// When page `p` opens to each circle that may see it, circles opening together grouped:
+/// "opens to internal, ambassadors on 2027-01-10 (open now), to partners, public on 2027-01-17".
+fn opening_text(p: &parvis_core::model::Page, audiences: &[Audience], now: jiff::Timestamp) -> String {
+    let mut groups: Vec<(Vec<&str>, parvis_core::date::DateValue)> = Vec::new();
+    for a in audiences.iter().filter(|a| a.sees(&p.audience)) {
+        let Some(d) = p.opens_to(a) else { continue };
+        match groups.last_mut() {
+            Some((names, last)) if last.timestamp() == d.timestamp() => names.push(a.as_str()),
+            _ => groups.push((vec![a.as_str()], d)),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(names, d)| {
+            let open = if d.timestamp() <= now { " (open now)" } else { "" };
+            format!("to {} on {}{open}", names.join(", "), d.iso())
+        })
+        .collect();
+    format!("opens {}", parts.join(", "))
 }

@@ -275,3 +275,161 @@ fn attachments_follow_their_page_or_section_into_each_circle() {
     let all = everything(&t, "");
     assert!(all.contains("canarydraftfile") && all.contains("canaryfuturefile"));
 }
+
+/// 2027-01-05, 2027-01-12 and 2027-01-18, 00:00 UTC.
+const BEFORE_PREVIEW: i64 = 1_799_107_200;
+const DURING_PREVIEW: i64 = 1_799_712_000;
+const AFTER_PREVIEW: i64 = 1_800_230_400;
+
+/// The circles fixture with relay kits for ambassadors, a post and an event that open to
+/// ambassadors on 10 January 2027 and to the public on the 17th, each full of canaries.
+fn previews() -> SiteTest {
+    let t = SiteTest::fixture("circles");
+    t.file(
+        "site.yaml",
+        "title: Circles\nbase_url: https://circles.example.org/\naudiences: [internal, ambassadors, partners, public]\nrelay:\n  audience: ambassadors\n  networks: [linkedin, mastodon]\n",
+    );
+    t.file(
+        "content/blog/launch.md",
+        "---\ntitle: \"Launch canarypreviewtitle\"\ndate: 2027-01-10\ndescription: \"canarypreviewdescription\"\ntags: [canarypreviewtag]\nthemes: [canarypreviewtheme]\nauthors: [member-public]\naliases: [/old/canarypreviewalias/]\npublish_date: {ambassadors: 2027-01-10, public: 2027-01-17}\nrelay:\n  linkedin: \"canarypreviewrelay on LinkedIn\"\n---\nBody canarypreviewbody. <!-- more --> More canarypreviewmore.\n",
+    );
+    t.file(
+        "content/events/meetup.md",
+        "---\ntitle: \"Meetup canarypreviewevent\"\ndate: 2027-02-01\npublish_date:\n  ambassadors: 2027-01-10\n  public: 2027-01-17\nextra:\n  start: 2027-02-01T18:00:00\n  timezone: Europe/Paris\n  location: \"canarypreviewplace\"\n---\nEvent canarypreviewevbody.\n",
+    );
+    t
+}
+
+const PREVIEW_CANARIES: [&str; 9] = [
+    "canarypreviewtitle",
+    "canarypreviewdescription",
+    "canarypreviewtag",
+    "canarypreviewtheme",
+    "canarypreviewalias",
+    "canarypreviewbody",
+    "canarypreviewmore",
+    "canarypreviewevent",
+    "canarypreviewplace",
+];
+
+fn assert_canaries(all: &str, present: bool, what: &str) {
+    for c in PREVIEW_CANARIES {
+        assert_eq!(
+            all.contains(c),
+            present,
+            "{what} {} `{c}`",
+            if present { "lacks" } else { "leaks" }
+        );
+    }
+}
+
+/// A page that opens to ambassadors a week before the public is in the ambassadors' build
+/// (marked as a preview) and in no public output file (pages, lists, feeds, sitemap, search
+/// shards decoded, JSON-LD, calendars, member pages) until its public date; then it is
+/// everywhere, no longer marked.
+#[test]
+fn a_preview_for_ambassadors_reaches_no_public_file_before_its_public_date() {
+    let t = previews();
+    for viewer in CIRCLES {
+        t.build_at(BEFORE_PREVIEW, &["--audience", viewer]).success();
+        assert_canaries(&everything(&t, ""), false, &format!("`{viewer}` before the preview"));
+    }
+    for (viewer, sees) in [
+        ("internal", true),
+        ("ambassadors", true),
+        ("partners", false),
+        ("public", false),
+    ] {
+        t.build_at(DURING_PREVIEW, &["--audience", viewer]).success();
+        let all = everything(&t, "");
+        assert_canaries(&all, sees, &format!("`{viewer}` during the preview"));
+        if viewer == "public" {
+            check_search(&all, viewer);
+        }
+    }
+    t.build_at(DURING_PREVIEW, &["--audience", "ambassadors"])
+        .success();
+    let page = t.read("blog/launch/index.html");
+    assert!(
+        page.contains("Preview, public on 17 January 2027"),
+        "the ambassadors' build marks the preview"
+    );
+    assert!(t.read("blog/index.html").contains("pill-preview"));
+    t.build_at(AFTER_PREVIEW, &["--audience", "public"]).success();
+    let all = everything(&t, "");
+    assert_canaries(&all, true, "`public` after the public date");
+    assert!(!t.read("blog/launch/index.html").contains("Preview,"));
+    t.build_at(AFTER_PREVIEW, &["--audience", "ambassadors"])
+        .success();
+    assert!(!t.read("blog/launch/index.html").contains("Preview,"));
+}
+
+/// The relay kit is on posts and events in the ambassadors' build (and the internal one),
+/// with each network's text and tracked link, and in no file of a wider circle's build.
+#[test]
+fn the_relay_kit_is_in_the_ambassadors_build_and_in_no_public_file() {
+    let t = previews();
+    t.build_at(AFTER_PREVIEW, &["--audience", "ambassadors"])
+        .success();
+    let post = t.read("blog/launch/index.html");
+    assert!(post.contains(r#"<section class="relay-kit""#), "{post}");
+    assert!(post.contains("canarypreviewrelay on LinkedIn"));
+    assert!(post.contains(
+        "https://circles.example.org/blog/launch/?utm_source=ambassador&amp;utm_medium=mastodon&amp;utm_campaign=launch"
+    ));
+    // Mastodon has no text of its own: the description stands in.
+    assert!(post.contains(">canarypreviewdescription</textarea>"), "{post}");
+    assert!(t.read("events/meetup/index.html").contains("relay-kit"));
+    assert!(
+        !t.read("careers/job-public/index.html").contains("relay-kit"),
+        "no kit on job postings"
+    );
+    for viewer in ["partners", "public"] {
+        t.build_at(AFTER_PREVIEW, &["--audience", viewer]).success();
+        let all = everything(&t, "");
+        for needle in ["canarypreviewrelay", "class=\"relay-kit\"", "utm_source"] {
+            assert!(!all.contains(needle), "`{viewer}` holds `{needle}`");
+        }
+    }
+}
+
+#[test]
+fn check_audiences_says_when_each_preview_opens_to_which_circle() {
+    let t = previews();
+    let run = t.run_at(DURING_PREVIEW, &["check", "--audiences"]);
+    run.success();
+    assert!(
+        run.stdout.contains("content/blog/launch.md: opens to internal, ambassadors on 2027-01-10 (open now), to partners, public on 2027-01-17"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_date_per_audience_is_checked_with_its_place() {
+    let t = previews();
+    t.file(
+        "content/blog/launch.md",
+        "---\ntitle: Launch\npublish_date:\n  ambasadors: 2027-01-10\n  public: 2027-01-32\n---\nBody.\n",
+    );
+    t.file(
+        "content/blog/late.md",
+        "---\ntitle: Late\npublish_date: {ambassadors: 2027-01-20, public: 2027-01-17}\n---\nBody.\n",
+    );
+    t.file(
+        "content/blog/narrow.md",
+        "---\ntitle: Narrow\naudience: ambassadors\npublish_date: {internal: 2027-01-01, public: 2027-01-17}\n---\nBody.\n",
+    );
+    t.build_at(DURING_PREVIEW, &[])
+        .failure(1)
+        .stderr_has("error: unknown audience `ambasadors` in `publish_date`")
+        .stderr_has("  --> content/blog/launch.md:4:3")
+        .stderr_has("did you mean `ambassadors`?")
+        .stderr_has("error: `publish_date` for `public` is not a valid date: `2027-01-32`")
+        .stderr_has("  --> content/blog/launch.md:5:11")
+        .stderr_has("error: `ambassadors` opens on 2027-01-20 but `public`, a wider circle, opens earlier, on 2027-01-17")
+        .stderr_has("  --> content/blog/late.md:3:16")
+        .stderr_has("error: the page is open to `ambassadors` only, so `public` never sees it, whatever its date")
+        .stderr_has("  --> content/blog/narrow.md:4:38")
+        .stderr_has("error: `publish_date` gives no date for `ambassadors`, the page's audience");
+}

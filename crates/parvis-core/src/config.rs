@@ -31,6 +31,7 @@ const KEYS: &[&str] = &[
     "search",
     "objectives",
     "report",
+    "relay",
     "extra",
 ];
 
@@ -75,7 +76,63 @@ struct RawConfig {
     #[serde(default)]
     report: Option<RawReport>,
     #[serde(default)]
+    relay: Option<RawRelay>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `relay:` in site.yaml, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelay {
+    audience: Option<Spanned<String>>,
+    networks: Option<Vec<Spanned<String>>>,
+    utm_source: Option<Spanned<String>>,
+    utm_campaign: Option<Spanned<String>>,
+}
+
+/// Relay kits (`relay:` in site.yaml): what the circles that relay the brand's news get on
+/// each post and event. No `relay:`, no kits.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelaySettings {
+    /// The widest circle whose build has the kits (never the widest of the site).
+    pub audience: Audience,
+    /// Network ids (`linkedin`, `mastodon`, ...), in the order the kit shows them.
+    pub networks: Vec<String>,
+    /// `utm_source` of the tracked links.
+    pub utm_source: String,
+    /// `utm_campaign` of the tracked links; `{slug}` is replaced by the page's slug.
+    pub utm_campaign: String,
+}
+
+impl RelaySettings {
+    /// The networks of a kit when site.yaml names none.
+    pub const DEFAULT_NETWORKS: &[&str] = &["linkedin", "mastodon", "bluesky"];
+
+    /// The link to share on `network` for the page at absolute `permalink` with `slug`.
+    pub fn tracked_link(&self, permalink: &str, network: &str, slug: &str) -> String {
+        let campaign = self.utm_campaign.replace("{slug}", slug);
+        let sep = if permalink.contains('?') { '&' } else { '?' };
+        format!(
+            "{permalink}{sep}utm_source={}&utm_medium={}&utm_campaign={}",
+            query_escape(&self.utm_source),
+            query_escape(network),
+            query_escape(&campaign)
+        )
+    }
+}
+
+/// Percent-encodes a query value: letters, digits and `-._~` stay.
+fn query_escape(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// One of `objectives:` in site.yaml, as written.
@@ -422,6 +479,8 @@ pub struct Config {
     pub search: bool,
     pub objectives: Vec<Objective>,
     pub report: ReportSettings,
+    /// Relay kits, when site.yaml asks for them.
+    pub relay: Option<RelaySettings>,
     pub extra: serde_json::Value,
 }
 
@@ -632,10 +691,15 @@ impl Config {
             text,
             &mut errors,
         );
+        let relay = raw
+            .relay
+            .clone()
+            .map(|r| relay_settings(r, &audiences, text, &mut errors));
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Config {
+            relay,
             community,
             feeds,
             objectives,
@@ -794,6 +858,95 @@ fn objectives(raw: &[RawObjective], text: &str, errors: &mut Vec<Diagnostic>) ->
     out
 }
 
+/// Resolves `relay:`: a known circle that is not the widest, network ids written as slugs and
+/// each once, plain campaign values.
+fn relay_settings(
+    raw: RawRelay,
+    audiences: &[Audience],
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> RelaySettings {
+    let names: Vec<&str> = audiences.iter().map(Audience::as_str).collect();
+    let widest = audiences.last();
+    let audience = match &raw.audience {
+        Some(a) => match audiences.iter().find(|k| **k == *a.value) {
+            Some(known) if Some(known) == widest => {
+                errors.push(
+                    at(
+                        text,
+                        a,
+                        format!("relay kits cannot go to `{}`, the widest circle", a.value),
+                    )
+                    .with_hint(format!(
+                        "relay kits hold tracked links and texts for the circles that relay the news; name an inner circle: {}",
+                        names[..names.len().saturating_sub(1)].join(", ")
+                    )),
+                );
+                Audience::unknown(&a.value)
+            }
+            Some(known) => known.clone(),
+            None => {
+                errors.push(
+                    at(text, a, format!("unknown audience `{}`", a.value))
+                        .with_hint(one_of(&a.value, &names)),
+                );
+                Audience::unknown(&a.value)
+            }
+        },
+        None => match audiences.iter().find(|a| **a == "ambassadors") {
+            Some(a) => a.clone(),
+            None => {
+                errors.push(
+                    crate::yaml::Origin::whole(Path::new("site.yaml"), text)
+                        .key_error(text, "relay", "`relay` names no `audience`")
+                        .with_hint(format!(
+                            "add `audience:` under `relay:`, the widest circle that relays the news (one of {})",
+                            names[..names.len().saturating_sub(1)].join(", ")
+                        )),
+                );
+                Audience::unknown("ambassadors")
+            }
+        },
+    };
+    let mut networks = Vec::new();
+    match &raw.networks {
+        None => networks.extend(RelaySettings::DEFAULT_NETWORKS.iter().map(|n| n.to_string())),
+        Some(list) => {
+            for n in list {
+                if crate::text::slugify(&n.value) != n.value {
+                    errors.push(
+                        at(text, n, format!("network `{}` is not a plain lowercase name", n.value))
+                            .with_hint(format!(
+                                "write it like `{}`; it goes into the links as utm_medium",
+                                crate::text::slugify(&n.value)
+                            )),
+                    );
+                } else if networks.contains(&n.value) {
+                    errors.push(at(text, n, format!("network `{}` is listed twice", n.value)));
+                } else {
+                    networks.push(n.value.clone());
+                }
+            }
+        }
+    }
+    let plain = |v: &Option<Spanned<String>>, default: &str, key: &str, errors: &mut Vec<Diagnostic>| match v {
+        Some(s) if s.value.trim().is_empty() => {
+            errors.push(at(text, s, format!("`{key}` is empty")).with_hint(format!("the default is `{default}`")));
+            default.to_string()
+        }
+        Some(s) => s.value.trim().to_string(),
+        None => default.to_string(),
+    };
+    let utm_source = plain(&raw.utm_source, "ambassador", "utm_source", errors);
+    let utm_campaign = plain(&raw.utm_campaign, "{slug}", "utm_campaign", errors);
+    RelaySettings {
+        audience,
+        networks,
+        utm_source,
+        utm_campaign,
+    }
+}
+
 /// Resolves `report:`; the dashboard is for the innermost circle unless told otherwise.
 fn report_settings(
     raw: Option<RawReport>,
@@ -888,5 +1041,19 @@ mod tests {
     #[test]
     fn site_yaml_keys_are_the_fields_of_the_settings() {
         crate::yaml::assert_keys_are_fields::<super::RawConfig>("config::KEYS", super::KEYS);
+    }
+
+    #[test]
+    fn tracked_links_carry_the_campaign() {
+        let r = super::RelaySettings {
+            audience: super::Audience::unknown("ambassadors"),
+            networks: vec!["linkedin".into()],
+            utm_source: "ambassador".into(),
+            utm_campaign: "launch-{slug}".into(),
+        };
+        assert_eq!(
+            r.tracked_link("https://x.test/blog/a/", "linkedin", "a"),
+            "https://x.test/blog/a/?utm_source=ambassador&utm_medium=linkedin&utm_campaign=launch-a"
+        );
     }
 }

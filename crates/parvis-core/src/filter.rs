@@ -1,7 +1,7 @@
 //! Filter: decide what one build shows, for one audience, at one moment.
 //!
-//! A page is left out when it is a draft (unless drafts are asked for), not yet published,
-//! expired, or open only to a narrower circle than the build's audience. Nothing is deleted:
+//! A page is left out when it is a draft (unless drafts are asked for), not yet published
+//! for this audience (a `publish_date` per audience opens it circle by circle), expired, or open only to a narrower circle than the build's audience. Nothing is deleted:
 //! hidden items stay in the model, marked, so that later stages can say why a link fails.
 //! Files beside pages follow the page or section they sit with ([`visible_assets`]).
 
@@ -27,7 +27,11 @@ pub fn apply(site: &mut Site, v: &Visibility) {
     for page in &mut site.pages {
         let hidden = if page.front.draft && !v.drafts {
             Some(Hidden::Draft)
-        } else if !v.drafts && page.publish_date.is_some_and(|d| d.timestamp() > v.now) {
+        } else if !v.drafts
+            && page
+                .opens_to(&v.audience)
+                .is_some_and(|d| d.timestamp() > v.now)
+        {
             Some(Hidden::NotYetPublished)
         } else if page.expiry_date.is_some_and(|d| d.timestamp() <= v.now) {
             Some(Hidden::Expired)

@@ -65,6 +65,20 @@ pub struct PageCtx<'a> {
     /// Previous and next pages of the section, in its order (docs reading order).
     pub previous: Option<Link<'a>>,
     pub next: Option<Link<'a>>,
+    /// Set when this build shows the page before a wider circle may see it.
+    pub preview: Option<PreviewCtx>,
+    /// The relay kit, in the builds site.yaml gives one to (posts and events only).
+    pub relay: Option<crate::relay::RelayKit>,
+}
+
+/// A page shown ahead of a wider circle: which one, and when it opens to it.
+#[derive(Serialize)]
+pub struct PreviewCtx {
+    pub audience: String,
+    /// `YYYY-MM-DD`, or RFC 3339.
+    pub date: String,
+    /// In the page's language: "17 January 2027".
+    pub date_display: String,
 }
 
 #[derive(Serialize)]
@@ -135,6 +149,8 @@ pub struct PageSummary<'a> {
     pub kind: &'a str,
     pub event: Option<EventCtx>,
     pub job: Option<JobCtx>,
+    /// As on [`PageCtx`]: lists mark a page shown ahead of a wider circle too.
+    pub preview: Option<PreviewCtx>,
 }
 
 #[derive(Serialize)]
@@ -309,7 +325,18 @@ impl<'a> Lookups<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let permalink = self.permalink(&p.url);
+        let image_permalink = p.front.image.as_deref().map(|img| {
+            if img.starts_with("https://") || img.starts_with("http://") {
+                img.to_string()
+            } else {
+                let root = &self.site.config.root;
+                self.permalink(&format!("{root}{}", img.trim_start_matches('/')))
+            }
+        });
         PageCtx {
+            relay: crate::relay::kit(self.site, p, &permalink, image_permalink.clone()),
+            preview: self.preview(p),
             title: &p.title,
             description: p.front.description.as_deref(),
             date: p.date.map(|d| d.iso()),
@@ -320,7 +347,7 @@ impl<'a> Lookups<'a> {
             audience: &p.audience,
             kind: p.kind.as_str(),
             url: &p.url,
-            permalink: self.permalink(&p.url),
+            permalink,
             path: parvis_core::load::slash_path(&p.source.rel),
             slug: &p.slug,
             lang: &p.lang,
@@ -330,14 +357,7 @@ impl<'a> Lookups<'a> {
             themes: self.terms(p, "themes"),
             weight: p.front.weight,
             image: p.front.image.as_deref(),
-            image_permalink: p.front.image.as_deref().map(|img| {
-                if img.starts_with("https://") || img.starts_with("http://") {
-                    img.to_string()
-                } else {
-                    let root = &self.site.config.root;
-                    self.permalink(&format!("{root}{}", img.trim_start_matches('/')))
-                }
-            }),
+            image_permalink,
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             content: r.map_or("", |r| r.html.as_str()),
             summary: r.and_then(|r| r.summary.as_deref()),
@@ -350,6 +370,16 @@ impl<'a> Lookups<'a> {
             previous: self.neighbour(i, -1),
             next: self.neighbour(i, 1),
         }
+    }
+
+    /// The wider circle this build shows page `p` ahead of, and when it opens to it.
+    fn preview(&self, p: &Page) -> Option<PreviewCtx> {
+        let (audience, date) = p.preview(&self.site.audience, self.site.now)?;
+        Some(PreviewCtx {
+            audience: audience.to_string(),
+            date: date.iso(),
+            date_display: date.display(&p.lang),
+        })
     }
 
     /// The page before or after `i` in its section's order.
@@ -448,6 +478,7 @@ impl<'a> Lookups<'a> {
             kind: p.kind.as_str(),
             event: self.event(p),
             job: self.job(p),
+            preview: self.preview(p),
         }
     }
 

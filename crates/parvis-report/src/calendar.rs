@@ -45,10 +45,21 @@ pub struct Item {
     pub live: bool,
     /// The file to open, `content/blog/x.md`.
     pub source: String,
+    /// For a post that opens circle by circle (`publish_date` per audience): each circle's
+    /// date, innermost first. Empty for a post with one date.
+    pub openings: Vec<Opening>,
     #[serde(skip)]
     at: DateValue,
     #[serde(skip)]
     end: Option<Timestamp>,
+}
+
+/// When a post opens to one circle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Opening {
+    pub audience: String,
+    /// `YYYY-MM-DD`, or an instant in UTC.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,11 +101,21 @@ pub(super) fn weeks(scope: &Scope<'_>, n: u32) -> Vec<Week> {
             published,
             live: p.hidden.is_none(),
             source: parvis_core::load::slash_path(&p.source.display),
+            openings: if p.previews.is_empty() || kind != ItemKind::Post {
+                Vec::new()
+            } else {
+                p.openings()
+                    .map(|(a, d)| Opening {
+                        audience: a.to_string(),
+                        date: d.iso(),
+                    })
+                    .collect()
+            },
             at,
             end,
         };
         if p.kind == parvis_core::model::SectionKind::Blog {
-            if let (Some(at), Some(t)) = (p.publish_date.or(p.date), published_at(p)) {
+            if let (Some(at), Some(t)) = (p.opens_to(&scope.site.audience).or(p.date), published_at(p, &scope.site.audience)) {
                 if within(t) {
                     items.push(item(ItemKind::Post, at, None, t <= now));
                 }

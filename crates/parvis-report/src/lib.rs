@@ -235,9 +235,10 @@ pub(crate) fn day_of(t: Timestamp) -> Date {
     DateValue::Instant(t).day()
 }
 
-/// When a page went or goes out: its `publish_date`, else its `date`.
-pub(crate) fn published_at(p: &Page) -> Option<Timestamp> {
-    p.publish_date.or(p.date).map(|d| d.timestamp())
+/// When a page went or goes out to `viewer`: its publish date for that circle, else its
+/// `date`.
+pub(crate) fn published_at(p: &Page, viewer: &Audience) -> Option<Timestamp> {
+    p.opens_to(viewer).or(p.date).map(|d| d.timestamp())
 }
 
 /// The measuring context: one site, one audience, one moment.
@@ -257,9 +258,10 @@ impl<'a> Scope<'a> {
             .map(|p| &**p)
     }
 
-    /// Whether a page was on the site at `t`: published by then and not yet expired.
-    fn on_site(p: &Page, t: Timestamp) -> bool {
-        p.publish_date.is_none_or(|d| d.timestamp() <= t)
+    /// Whether a page was on the audience's site at `t`: published by then and not yet expired.
+    fn on_site(&self, p: &Page, t: Timestamp) -> bool {
+        p.opens_to(&self.site.audience)
+            .is_none_or(|d| d.timestamp() <= t)
             && p.expiry_date.is_none_or(|d| d.timestamp() > t)
     }
 
@@ -362,7 +364,7 @@ impl<'a> Scope<'a> {
                 let n = self
                     .posts()
                     .filter(|p| self.page_matches(p, o))
-                    .filter(|p| published_at(p).is_some_and(|d| d > from && d <= t))
+                    .filter(|p| published_at(p, &self.site.audience).is_some_and(|d| d > from && d <= t))
                     .count();
                 (round2(n as f64 / 4.0), None)
             }
@@ -381,14 +383,14 @@ impl<'a> Scope<'a> {
             }
             Indicator::OpenPostings => count(
                 self.pages()
-                    .filter(|p| p.job.is_some() && Self::on_site(p, t))
+                    .filter(|p| p.job.is_some() && self.on_site(p, t))
                     .filter(|p| p.date.is_none_or(|d| d.timestamp() <= t))
                     .filter(|p| !p.job_closed(t))
                     .count(),
             ),
             Indicator::UpcomingEvents => count(
                 self.pages()
-                    .filter(|p| Self::on_site(p, t) && self.page_matches(p, o))
+                    .filter(|p| self.on_site(p, t) && self.page_matches(p, o))
                     .filter(|p| {
                         p.event
                             .as_ref()
@@ -471,7 +473,7 @@ impl<'a> Scope<'a> {
         for p in self.pages() {
             let at = match &p.event {
                 Some(e) => Some(e.start.timestamp()),
-                None => published_at(p),
+                None => published_at(p, &self.site.audience),
             }
             .filter(|&t| t <= self.now);
             for t in &p.front.themes {
@@ -524,7 +526,7 @@ impl<'a> Scope<'a> {
         let from = day_start(starts[0]);
         let posts: Vec<(Timestamp, Option<String>)> = self
             .posts()
-            .filter_map(|p| published_at(p).map(|t| (t, p.front.themes.first().cloned())))
+            .filter_map(|p| published_at(p, &self.site.audience).map(|t| (t, p.front.themes.first().cloned())))
             .filter(|(t, _)| *t >= from && *t <= self.now)
             .collect();
         let mut totals: Vec<(String, String, u32)> = Vec::new();
@@ -642,7 +644,7 @@ pub fn measure(site: &Site) -> Report {
     let horizon = add_days(calendar::monday_of(today), 7 * i64::from(weeks));
     let mut expiring_postings: Vec<Posting> = scope
         .pages()
-        .filter(|p| Scope::on_site(p, site.now) && !p.job_closed(site.now))
+        .filter(|p| scope.on_site(p, site.now) && !p.job_closed(site.now))
         .filter_map(|p| {
             let until = p.job.as_ref()?.valid_through?.day();
             (until < horizon).then(|| Posting {

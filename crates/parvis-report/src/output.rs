@@ -134,9 +134,19 @@ pub fn text(r: &Report, colour: bool) -> String {
             } else {
                 format!(" [{}]", i.themes.join(", "))
             };
+            let opens = if i.openings.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<String> = i
+                    .openings
+                    .iter()
+                    .map(|o| format!("{} {}", o.audience, o.date))
+                    .collect();
+                format!(" (opens: {})", list.join(", "))
+            };
             let _ = writeln!(
                 out,
-                "    {}  {kind:<7} {}{themes}  {}",
+                "    {}  {kind:<7} {}{themes}{opens}  {}",
                 i.day, i.title, i.url
             );
         }

@@ -22,7 +22,9 @@ pub struct FrontMatter {
     pub updated: Option<DateText>,
     #[serde(default)]
     pub draft: bool,
-    pub publish_date: Option<DateText>,
+    /// One date for every circle, or a date per audience (`{ambassadors: 2027-01-10,
+    /// public: 2027-01-17}`): see [`PublishDate`].
+    pub publish_date: Option<PublishDate>,
     pub expiry_date: Option<DateText>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -42,6 +44,8 @@ pub struct FrontMatter {
     /// Sections only (`_index.md`). A string here, checked against [`SectionKind`] with its
     /// place when read; the model holds the kind.
     pub kind: Option<String>,
+    /// Suggested texts for the relay kit: one text for every network, or one per network.
+    pub relay: Option<RelayText>,
     /// Sections only.
     pub paginate_by: Option<usize>,
     /// Sections only.
@@ -78,6 +82,72 @@ impl<'de> Deserialize<'de> for DateText {
         }
         d.deserialize_any(V)
     }
+}
+
+/// `publish_date` as written: one date, or a date per audience.
+///
+/// Per audience, a date says when the page opens to that circle. A circle that is not named
+/// opens with the nearest wider circle named (inner circles see whatever wider ones see), so
+/// `{ambassadors: 2027-01-10, public: 2027-01-17}` opens the page to `internal` and
+/// `ambassadors` on the 10th and to every other circle on the 17th.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishDate {
+    One(DateText),
+    /// Audience names and their dates, in the order written.
+    PerAudience(Vec<(String, DateText)>),
+}
+
+/// The key under which the `toml` crate hands a datetime to serde.
+const TOML_DATETIME: &str = "$__toml_private_datetime";
+
+impl<'de> Deserialize<'de> for PublishDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PublishDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a date like 2026-03-14, or a date per audience like `{ambassadors: 2027-01-10, public: 2027-01-17}`",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PublishDate, E> {
+                Ok(PublishDate::One(DateText(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PublishDate, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == TOML_DATETIME {
+                        let v: String = map.next_value()?;
+                        return Ok(PublishDate::One(DateText(v)));
+                    }
+                    out.push((key, map.next_value::<DateText>()?));
+                }
+                Ok(PublishDate::PerAudience(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl PublishDate {
+    /// Every date written, with the audience it is for (`None` for the plain form).
+    pub fn dates(&self) -> Vec<(Option<&str>, &str)> {
+        match self {
+            PublishDate::One(d) => vec![(None, d.0.as_str())],
+            PublishDate::PerAudience(list) => list
+                .iter()
+                .map(|(a, d)| (Some(a.as_str()), d.0.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// `relay` as written: one suggested text for every network, or a text per network.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RelayText {
+    All(String),
+    PerNetwork(std::collections::BTreeMap<String, String>),
 }
 
 /// A Markdown file cut in two.
@@ -199,10 +269,32 @@ pub fn parse(
                 .with_hint("remove it to use the site's `paginate_by`"),
         );
     }
+    if let Some(p) = &fm.publish_date {
+        for (audience, v) in p.dates() {
+            if let Err(why) = DateValue::parse(v) {
+                let message = match audience {
+                    None => format!("`publish_date` is not a valid date: `{v}` ({why})"),
+                    Some(a) => format!(
+                        "`publish_date` for `{a}` is not a valid date: `{v}` ({why})"
+                    ),
+                };
+                let d = match audience
+                    .and_then(|a| entry_position(front, format, MapKey::PublishDate, a))
+                {
+                    Some((line, _, column)) => Diagnostic::error(file, message).at(
+                        text,
+                        line + split.front_line,
+                        column,
+                    ),
+                    None => origin.key_error(front, "publish_date", message),
+                };
+                errors.push(d.with_hint("write dates as YYYY-MM-DD, for example 2026-02-28, or with a time as 2026-02-28T09:30:00+01:00"));
+            }
+        }
+    }
     for (key, value) in [
         ("date", &fm.date),
         ("updated", &fm.updated),
-        ("publish_date", &fm.publish_date),
         ("expiry_date", &fm.expiry_date),
     ] {
         if let Some(DateText(v)) = value {
@@ -285,6 +377,70 @@ pub fn extra_value_position(front: &str, format: Format, key: &str) -> Option<(u
     }
 }
 
+/// Where `entry` of the top-level mapping `key` (`publish_date: {ambassadors: ...}`,
+/// `relay: {mastodon: ...}`) sits in front matter `front`, so that an error about one entry
+/// points at it: its 1-based line, the column of its name and the column of its value.
+/// `None` when `key` is not a mapping holding `entry`.
+pub fn entry_position(
+    front: &str,
+    format: Format,
+    key: MapKey,
+    entry: &str,
+) -> Option<(usize, usize, usize)> {
+    use std::collections::HashMap;
+    type Y = Option<HashMap<String, serde_saphyr::Spanned<de::IgnoredAny>>>;
+    type T = Option<HashMap<String, toml::Spanned<de::IgnoredAny>>>;
+    #[derive(Deserialize)]
+    struct YPublish {
+        publish_date: Y,
+    }
+    #[derive(Deserialize)]
+    struct YRelay {
+        relay: Y,
+    }
+    #[derive(Deserialize)]
+    struct TPublish {
+        publish_date: T,
+    }
+    #[derive(Deserialize)]
+    struct TRelay {
+        relay: T,
+    }
+    let (line, column) = match format {
+        Format::Yaml => {
+            let map = match key {
+                MapKey::PublishDate => serde_saphyr::from_str::<YPublish>(front).ok()?.publish_date,
+                MapKey::Relay => serde_saphyr::from_str::<YRelay>(front).ok()?.relay,
+            };
+            let v = map?.remove(entry)?;
+            (v.referenced.line() as usize, v.referenced.column() as usize)
+        }
+        Format::Toml => {
+            let map = match key {
+                MapKey::PublishDate => toml::from_str::<TPublish>(front).ok()?.publish_date,
+                MapKey::Relay => toml::from_str::<TRelay>(front).ok()?.relay,
+            };
+            let v = map?.remove(entry)?;
+            crate::diagnostics::line_col(front, v.span().start)
+        }
+    };
+    // Point at the entry's name, on the line of its value, when it is there.
+    let text = front.lines().nth(line.checked_sub(1)?)?;
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let name = match before.rfind(entry) {
+        Some(i) => before[..i].chars().count() + 1,
+        None => column,
+    };
+    Some((line, name, column))
+}
+
+/// The top-level front matter mappings whose entries [`entry_position`] can place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapKey {
+    PublishDate,
+    Relay,
+}
+
 /// Where a list of member ids sits in front matter: `authors`, or `extra.contacts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberList {
@@ -363,6 +519,7 @@ pub const KEYS: &[&str] = &[
     "image",
     "lang",
     "extra",
+    "relay",
     "kind",
     "paginate_by",
     "sort_by",

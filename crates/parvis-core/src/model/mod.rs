@@ -101,6 +101,31 @@ impl Source {
         }
     }
 
+    /// A diagnostic pointing at entry `entry` of the front matter mapping `key`, or at the key
+    /// when the entry cannot be placed.
+    pub fn entry_error(
+        &self,
+        key: frontmatter::MapKey,
+        entry: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let name = match key {
+            frontmatter::MapKey::PublishDate => "publish_date",
+            frontmatter::MapKey::Relay => "relay",
+        };
+        let Some(range) = self.front.clone() else {
+            return self.key_error(name, message);
+        };
+        match frontmatter::entry_position(&self.text[range], self.format(), key, entry) {
+            Some((line, column, _)) => Diagnostic::error(&self.display, message).at(
+                &self.text,
+                line + self.front_line,
+                column,
+            ),
+            None => self.key_error(name, message),
+        }
+    }
+
     /// Whether the front matter is YAML or TOML.
     fn format(&self) -> frontmatter::Format {
         let start = self.front.as_ref().map_or(0, |r| r.start);
@@ -173,7 +198,12 @@ pub struct Page {
     pub url: String,
     pub date: Option<DateValue>,
     pub updated: Option<DateValue>,
+    /// When the page opens to its own audience (`publish_date`, or its entry for that
+    /// audience).
     pub publish_date: Option<DateValue>,
+    /// Earlier openings to inner circles (`publish_date: {ambassadors: ..., public: ...}`),
+    /// innermost first: the page is a preview there until `publish_date`.
+    pub previews: Vec<(Audience, DateValue)>,
     pub expiry_date: Option<DateValue>,
     pub audience: Audience,
     /// The section that lists it.
@@ -203,6 +233,35 @@ impl Page {
         Some(day.timestamp() + jiff::SignedDuration::from_hours(24))
     }
 
+    /// When the page opens to the build for `viewer`: the earliest date given to `viewer` or
+    /// to a circle it sees (an inner circle sees whatever a wider one sees). `None` when the
+    /// page has no publish date.
+    pub fn opens_to(&self, viewer: &Audience) -> Option<DateValue> {
+        self.openings()
+            .filter(|(a, _)| viewer.sees(a))
+            .map(|(_, d)| d)
+            .min_by_key(DateValue::timestamp)
+            .or(self.publish_date)
+    }
+
+    /// Every opening: the previews, innermost first, then the page's own audience.
+    pub fn openings(&self) -> impl Iterator<Item = (&Audience, DateValue)> + '_ {
+        self.previews
+            .iter()
+            .map(|(a, d)| (a, *d))
+            .chain(self.publish_date.map(|d| (&self.audience, d)))
+    }
+
+    /// In the build for `viewer` at `now`, a page shown before a wider circle may see it:
+    /// that circle's next opening. `None` when the page is not a preview there.
+    pub fn preview(&self, viewer: &Audience, now: jiff::Timestamp) -> Option<(&Audience, DateValue)> {
+        if self.opens_to(viewer).is_some_and(|d| d.timestamp() > now) {
+            return None;
+        }
+        self.openings()
+            .find(|(a, d)| a.rank() > viewer.rank() && a.is_known() && d.timestamp() > now)
+    }
+
     /// The moments at which what a build makes of this page may change: the dates a build
     /// compares with "now" (publish and expiry dates, its date, which community pages and the
     /// report count by, a posting's closing, an event's start and end). Between two moments,
@@ -218,6 +277,7 @@ impl Page {
         [self.publish_date, self.expiry_date, self.date]
             .into_iter()
             .flatten()
+            .chain(self.previews.iter().map(|(_, d)| *d))
             .map(|d| d.timestamp())
             .chain(self.closes_at())
             .chain(event.into_iter().flatten())
@@ -820,6 +880,9 @@ impl Placer<'_> {
             Some(a) => config.audience_or_unknown(a),
             None => self.sections[section].audience.clone(),
         };
+        let (publish_date, previews) =
+            publish_dates(config, &source, front.publish_date.as_ref(), &audience, diags);
+        check_relay(config, &source, &front, diags);
         let title = match &front.title {
             Some(t) => t.clone(),
             None => {
@@ -832,7 +895,8 @@ impl Placer<'_> {
         let mut page = Page {
             date: parse_date(&front.date),
             updated: parse_date(&front.updated),
-            publish_date: parse_date(&front.publish_date),
+            publish_date,
+            previews,
             expiry_date: parse_date(&front.expiry_date),
             kind: self.sections[section].kind,
             source,
@@ -1058,6 +1122,142 @@ fn resolve_lang(
         }
         Some(l) => l.clone(),
         None => fallback(),
+    }
+}
+
+/// Resolves `publish_date` for a page open to `audience`: the date for that audience, and the
+/// earlier ones for inner circles. A date per audience names known circles, no wider one than
+/// the page's own, gives the page's own audience a date, and opens no inner circle after a
+/// wider one (it would see the page with the wider one anyway).
+fn publish_dates(
+    config: &Config,
+    source: &Source,
+    written: Option<&frontmatter::PublishDate>,
+    audience: &Audience,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<DateValue>, Vec<(Audience, DateValue)>) {
+    let list = match written {
+        None => return (None, Vec::new()),
+        Some(frontmatter::PublishDate::One(d)) => return (DateValue::parse(&d.0).ok(), Vec::new()),
+        Some(frontmatter::PublishDate::PerAudience(list)) => list,
+    };
+    let names = config.audience_names();
+    let mut own = None;
+    let mut previews: Vec<(Audience, DateValue)> = Vec::new();
+    for (name, date) in list {
+        let at = |message: String| source.entry_error(frontmatter::MapKey::PublishDate, name, message);
+        let Some(a) = config.audience(name) else {
+            let hint = match crate::diagnostics::suggest(name, names.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? The audiences in site.yaml are {}",
+                    names.join(", ")
+                ),
+                None => format!("the audiences in site.yaml are {}", names.join(", ")),
+            };
+            diags.push(at(format!("unknown audience `{name}` in `publish_date`")).with_hint(hint));
+            continue;
+        };
+        let Ok(date) = DateValue::parse(&date.0) else {
+            // Reported with the front matter.
+            continue;
+        };
+        if !audience.is_known() {
+            continue;
+        }
+        if a > *audience {
+            diags.push(
+                at(format!(
+                    "the page is open to `{audience}` only, so `{a}` never sees it, whatever its date"
+                ))
+                .with_hint(format!(
+                    "remove `{a}:`, or open the page to it with `audience: {a}`"
+                )),
+            );
+        } else if a == *audience {
+            own = Some(date);
+        } else {
+            previews.push((a, date));
+        }
+    }
+    previews.sort_by(|x, y| x.0.cmp(&y.0));
+    if audience.is_known() && own.is_none() && !previews.is_empty() {
+        diags.push(
+            source
+                .key_error(
+                    "publish_date",
+                    format!("`publish_date` gives no date for `{audience}`, the page's audience"),
+                )
+                .with_hint(format!(
+                    "add `{audience}: YYYY-MM-DD`, the day the page opens to everyone who may see it, or narrow the page with `audience: {}`",
+                    previews[previews.len() - 1].0
+                )),
+        );
+    }
+    // A later date for an inner circle than for a wider one would never apply.
+    let all: Vec<(Audience, DateValue)> = previews
+        .iter()
+        .cloned()
+        .chain(own.map(|d| (audience.clone(), d)))
+        .collect();
+    for (i, (inner, d)) in all.iter().enumerate() {
+        if let Some((wider, w)) = all[i + 1..]
+            .iter()
+            .find(|(_, w)| w.timestamp() < d.timestamp())
+        {
+            diags.push(
+                source
+                    .entry_error(
+                        frontmatter::MapKey::PublishDate,
+                        inner.as_str(),
+                        format!(
+                            "`{inner}` opens on {} but `{wider}`, a wider circle, opens earlier, on {}; `{inner}` sees everything `{wider}` sees",
+                            d.iso(),
+                            w.iso()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "give `{inner}` a date on or before {}: previews open inner circles first",
+                        w.iso()
+                    )),
+            );
+        }
+    }
+    (own, previews)
+}
+
+/// `relay:` texts name networks of the site's relay kits; without kits they would be lost.
+fn check_relay(config: &Config, source: &Source, front: &FrontMatter, diags: &mut Vec<Diagnostic>) {
+    let Some(written) = &front.relay else {
+        return;
+    };
+    let Some(relay) = &config.relay else {
+        diags.push(
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..source.key_error("relay", "`relay` texts are shown in relay kits, and site.yaml has no `relay:`")
+            }
+            .with_hint("add `relay: {audience: ambassadors}` to site.yaml to give that circle a relay kit on each post and event"),
+        );
+        return;
+    };
+    if let frontmatter::RelayText::PerNetwork(map) = written {
+        let names: Vec<&str> = relay.networks.iter().map(String::as_str).collect();
+        for network in map.keys() {
+            if !names.contains(&network.as_str()) {
+                diags.push(
+                    source
+                        .entry_error(
+                            frontmatter::MapKey::Relay,
+                            network,
+                            format!("unknown network `{network}` in `relay`"),
+                        )
+                        .with_hint(format!(
+                            "{} (`relay.networks` in site.yaml)",
+                            crate::diagnostics::one_of(network, &names)
+                        )),
+                );
+            }
+        }
     }
 }
 

@@ -58,6 +58,26 @@
     });
   }
 
+  // Relay kits: each text, link and card has a button that copies the field it names.
+  if (navigator.clipboard) {
+    document.querySelectorAll("button.copy-relay[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) return;
+      var label = button.firstChild;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          label.textContent = body.getAttribute("data-copied-label") || "Copied";
+          button.classList.add("is-copied");
+          setTimeout(function () {
+            label.textContent = body.getAttribute("data-copy-label") || "Copy";
+            button.classList.remove("is-copied");
+          }, 1500);
+        });
+      });
+    });
+  }
+
   // Docs sidebar: sections fold with a button beside their link (all open without JavaScript).
   document.querySelectorAll(".docs-toggle").forEach(function (button) {
     var item = button.closest("li");
