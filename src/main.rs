@@ -261,6 +261,30 @@ enum Command {
         #[arg(long, value_name = "PAGE")]
         charter: Option<String>,
     },
+    /// Create or update member files from a spreadsheet (CSV).
+    ///
+    /// Each row is a member: data/members/ID.yaml is created, or updated where the row's
+    /// values differ. Only the fields a column fills change; other fields, comments and the
+    /// order of keys stay as written. Columns named like a field (`name`, `email`,
+    /// `communities`, `leader_scores.charisma`…) are read; --map reads others. The id comes
+    /// from an `id` column, else from the name. An empty cell leaves the field as it is; lists
+    /// are separated by `;` (or `,`).
+    ///
+    /// Every bad cell (unknown community, role, status or audience, a bad date or email, a
+    /// score outside 1 to 3) is an error with its row and column; with one, no file is
+    /// written (exit code 1). It prints what it adds, changes and leaves.
+    #[command(after_help = "Examples:
+  parvis import members crm.csv --dry-run
+  parvis import members crm.csv --map \"Full name=name\" --map \"E-mail=email\" --site example-site")]
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Write data out for another tool, holding only what one circle may see.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Create a small working portal in a new folder.
     Init {
         /// The folder to create (it must be empty or absent).
@@ -269,6 +293,45 @@ enum Command {
     /// Internal: delete a previous output folder after a build swapped in the new one.
     #[command(name = "__remove-old-output", hide = true)]
     RemoveOldOutput { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Members from a CSV file into data/members/ID.yaml.
+    Members {
+        /// The CSV file, with a header row.
+        file: PathBuf,
+        /// Read column COLUMN into member field FIELD (`--map "Full name=name"`); repeatable.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        maps: Vec<String>,
+        /// Print what would be added, changed and left, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The site folder (the one holding site.yaml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// The members the build for an audience shows, with the fields it shows: emails only
+    /// when the member made theirs public, leader scores only for `community.private_audience`
+    /// and the circles inside it.
+    Members {
+        /// The circle whose view to export [default: the widest].
+        #[arg(long)]
+        audience: Option<String>,
+        /// The file format.
+        #[arg(long, value_enum, default_value_t = parvis::commands::export::ExportFormat::Csv)]
+        format: parvis::commands::export::ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The site folder (the one holding site.yaml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -387,6 +450,34 @@ fn main() -> ExitCode {
             communities,
             managers,
             charter,
+        }),
+        Command::Import {
+            what:
+                ImportWhat::Members {
+                    file,
+                    maps,
+                    dry_run,
+                    site,
+                },
+        } => commands::import::run(&commands::import::ImportArgs {
+            site,
+            file,
+            maps,
+            dry_run,
+        }),
+        Command::Export {
+            what:
+                ExportWhat::Members {
+                    audience,
+                    format,
+                    output,
+                    site,
+                },
+        } => commands::export::run(&commands::export::ExportArgs {
+            site,
+            audience,
+            format,
+            output,
         }),
         Command::RemoveOldOutput { dir } => match parvis_site::output::remove_old_output(&dir) {
             Ok(()) => ExitCode::SUCCESS,

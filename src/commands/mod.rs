@@ -4,7 +4,9 @@
 
 pub mod audiences;
 pub mod build;
+pub mod export;
 pub mod external;
+pub mod import;
 pub mod new;
 pub mod report;
 pub mod search;

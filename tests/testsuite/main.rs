@@ -18,6 +18,7 @@ mod html;
 mod incremental;
 mod links;
 mod markdown;
+mod members_io;
 mod new;
 mod portals;
 mod regression;

@@ -20,3 +20,4 @@ pub mod model;
 pub mod text;
 pub mod vocabulary;
 pub mod yaml;
+pub mod yaml_edit;
