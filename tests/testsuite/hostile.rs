@@ -370,3 +370,70 @@ fn malformed_shortcode_is_an_error_at_its_place() {
     );
     assert!(err.contains("= help: write shortcodes as"), "{err}");
 }
+
+const BLOG: (&str, &str) = (
+    "content/blog/_index.md",
+    "---\ntitle: Blog\nkind: blog\n---\n",
+);
+const CIRCLES: &str = "audiences: [internal, ambassadors, public]\nrelay: {audience: ambassadors, networks: [linkedin]}\n";
+
+/// A relay text is the writer's, but it lands in a form field of the ambassadors' pages:
+/// quotes and tags in it stay text.
+#[test]
+fn a_relay_text_cannot_break_out_of_its_field() {
+    let t = site(
+        CIRCLES,
+        &[
+            BLOG,
+            (
+                "content/blog/news.md",
+                "---\ntitle: News\ndate: 2027-01-01\ndescription: \"\\\"><img src=x onerror=alert(2)>\"\nrelay:\n  linkedin: \"</textarea><script>alert(1)</script>\"\n---\nBody.\n",
+            ),
+        ],
+    );
+    t.build_at(1_800_000_000, &["--audience", "ambassadors"])
+        .success();
+    let html = t.read("blog/news/index.html");
+    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"), "{html}");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(!html.contains("<img src=x"));
+}
+
+/// A date per audience in TOML, and values that are not dates, never panic: each is an
+/// error at its place, or a page that opens as written.
+#[test]
+fn dates_per_audience_in_toml_and_odd_values() {
+    let t = site(
+        CIRCLES,
+        &[
+            BLOG,
+            (
+                "content/blog/toml.md",
+                "+++\ntitle = \"Toml\"\ndate = 2027-01-10\npublish_date = { ambassadors = 2027-01-10, public = 2027-01-17 }\n+++\nBody canarytoml.\n",
+            ),
+            (
+                "content/blog/list.md",
+                "---\ntitle: List\npublish_date: {ambassadors: [2027, 1], public: 2027-01-17}\n---\nBody.\n",
+            ),
+        ],
+    );
+    let stderr = reports(&t, &[]);
+    assert!(stderr.contains("content/blog/list.md:3:"), "{stderr}");
+    t.file("content/blog/list.md", "---\ntitle: List\ndate: 2026-01-01\n---\nBody.\n");
+    t.build_at(1_799_712_000, &["--audience", "ambassadors"])
+        .success();
+    assert!(t.read("blog/toml/index.html").contains("Preview, public on 17 January 2027"));
+    t.build_at(1_799_712_000, &["--audience", "public"]).success();
+    assert!(!t.exists("blog/toml/index.html"));
+    t.file(
+        "content/blog/toml.md",
+        "+++\ntitle = \"Toml\"\ndate = 2027-01-10\npublish_date = { ambassadors = 2027-01-10, publik = 2027-01-17 }\n+++\nBody.\n",
+    );
+    reports(
+        &t,
+        &[
+            "error: unknown audience `publik` in `publish_date`",
+            "  --> content/blog/toml.md:4:44",
+        ],
+    );
+}

@@ -1144,6 +1144,7 @@ fn publish_dates(
     let names = config.audience_names();
     let mut own = None;
     let mut previews: Vec<(Audience, DateValue)> = Vec::new();
+    let mut typo = false;
     for (name, date) in list {
         let at = |message: String| source.entry_error(frontmatter::MapKey::PublishDate, name, message);
         let Some(a) = config.audience(name) else {
@@ -1155,6 +1156,7 @@ fn publish_dates(
                 None => format!("the audiences in site.yaml are {}", names.join(", ")),
             };
             diags.push(at(format!("unknown audience `{name}` in `publish_date`")).with_hint(hint));
+            typo = true;
             continue;
         };
         let Ok(date) = DateValue::parse(&date.0) else {
@@ -1180,7 +1182,8 @@ fn publish_dates(
         }
     }
     previews.sort_by(|x, y| x.0.cmp(&y.0));
-    if audience.is_known() && own.is_none() && !previews.is_empty() {
+    // A misspelt circle is the one cause: the date it gives was meant for one of them.
+    if audience.is_known() && own.is_none() && !previews.is_empty() && !typo {
         diags.push(
             source
                 .key_error(
