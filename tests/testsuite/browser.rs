@@ -72,3 +72,28 @@ fn pages_in_a_real_browser() {
     );
     assert!(out.status.success(), "browser tests failed:\n{report}");
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and npm playwright-core; .ci/run installs them and runs it"]
+fn relay_kit_copy_buttons_in_a_real_browser() {
+    require_browser();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ambassadors = SiteTest::from_dir(&root.join("example-site"));
+    ambassadors
+        .build_at(crate::search::EXAMPLE_NOW, &["--audience", "ambassadors"])
+        .success();
+    let out = Command::new("node")
+        .arg("--test")
+        .arg(root.join("tests/browser/relay.test.mjs"))
+        .env("RELAY_SITE", ambassadors.out())
+        .env("SCREENSHOT_DIR", root.join("target/browser-screenshots"))
+        .current_dir(root)
+        .output()
+        .expect("node runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser tests failed:\n{report}");
+}
