@@ -736,3 +736,29 @@ fn a_page_that_expires_while_serving_goes_without_an_edit() {
     );
     answers(&server.addr, "/flash-sale/", 404);
 }
+
+/// A page's opening to a wider circle is one of the moments `serve` rebuilds at: the
+/// ambassadors' preview loses its "Preview" mark when the public date passes, with no edit.
+#[test]
+fn a_preview_ends_while_serving_without_an_edit() {
+    let t = SiteTest::fixture("basic");
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+    t.file(
+        "content/launch.md",
+        format!(
+            "---\ntitle: Launch\npublish_date:\n  ambassadors: 2026-01-01\n  public: {}\n---\nNews.\n",
+            soon.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let server = start_with(&t, &["--audience", "ambassadors"]);
+    let page = |addr: &str| String::from_utf8_lossy(&get(addr, "/launch/").2).into_owned();
+    let body = page(&server.addr);
+    assert!(body.contains("Preview, public on"), "a preview until the public date:\n{body}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while page(&server.addr).contains("Preview, public on") {
+        assert!(Instant::now() < deadline, "the preview mark never went");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(&server.addr, "/launch/").0, 200, "the page stays");
+    assert!(page(&server.addr).contains("<h1>Launch"));
+}
