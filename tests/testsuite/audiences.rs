@@ -433,3 +433,24 @@ fn a_date_per_audience_is_checked_with_its_place() {
         .stderr_has("  --> content/blog/narrow.md:4:38")
         .stderr_has("error: `publish_date` gives no date for `ambassadors`, the page's audience");
 }
+
+#[test]
+fn the_editorial_calendar_shows_both_dates_of_a_preview() {
+    let t = previews();
+    let run = t.run_at(BEFORE_PREVIEW, &["report", "--audience", "internal"]);
+    run.success();
+    assert!(
+        run.stdout.contains("post    Launch canarypreviewtitle [canarypreviewtheme] (opens: ambassadors 2027-01-10, public 2027-01-17)"),
+        "{}",
+        run.stdout
+    );
+    let json = t.run_at(BEFORE_PREVIEW, &["report", "--audience", "internal", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        report["calendar"][0]["items"][0]["openings"],
+        serde_json::json!([
+            {"audience": "ambassadors", "date": "2027-01-10"},
+            {"audience": "public", "date": "2027-01-17"}
+        ])
+    );
+}
