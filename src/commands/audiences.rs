@@ -97,9 +97,7 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
     let openings: Vec<String> = site
         .pages
         .iter()
-        .filter(|p| {
-            !p.previews.is_empty() || p.publish_date.is_some_and(|d| d.timestamp() > now)
-        })
+        .filter(|p| !p.previews.is_empty() || p.publish_date.is_some_and(|d| d.timestamp() > now))
         .map(|p| {
             format!(
                 "{}: {}",
@@ -130,7 +128,11 @@ pub fn overview(root: &Path, drafts: bool) -> Result<String, BuildError> {
 
 /// When page `p` opens to each circle that may see it, circles opening together grouped:
 /// "opens to internal, ambassadors on 2027-01-10 (open now), to partners, public on 2027-01-17".
-fn opening_text(p: &parvis_core::model::Page, audiences: &[Audience], now: jiff::Timestamp) -> String {
+fn opening_text(
+    p: &parvis_core::model::Page,
+    audiences: &[Audience],
+    now: jiff::Timestamp,
+) -> String {
     let mut groups: Vec<(Vec<&str>, parvis_core::date::DateValue)> = Vec::new();
     for a in audiences.iter().filter(|a| a.sees(&p.audience)) {
         let Some(d) = p.opens_to(a) else { continue };
@@ -142,7 +144,11 @@ fn opening_text(p: &parvis_core::model::Page, audiences: &[Audience], now: jiff:
     let parts: Vec<String> = groups
         .iter()
         .map(|(names, d)| {
-            let open = if d.timestamp() <= now { " (open now)" } else { "" };
+            let open = if d.timestamp() <= now {
+                " (open now)"
+            } else {
+                ""
+            };
             format!("to {} on {}{open}", names.join(", "), d.iso())
         })
         .collect();

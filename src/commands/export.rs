@@ -67,9 +67,24 @@ pub fn members_csv(root: &Path, audience: Option<&str>) -> Result<String, BuildE
     );
     let private = site.config.sees_private(&audience);
     let mut header = vec![
-        "id", "name", "pronouns", "headline", "company", "team", "location", "country",
-        "languages", "expertise", "communities", "roles", "status", "joined", "badges", "points",
-        "url", "email",
+        "id",
+        "name",
+        "pronouns",
+        "headline",
+        "company",
+        "team",
+        "location",
+        "country",
+        "languages",
+        "expertise",
+        "communities",
+        "roles",
+        "status",
+        "joined",
+        "badges",
+        "points",
+        "url",
+        "email",
     ];
     if private {
         header.extend([
@@ -123,7 +138,10 @@ pub fn members_csv(root: &Path, audience: Option<&str>) -> Result<String, BuildE
             m.badges.join("; "),
             m.points.to_string(),
             site.config.permalink(&m.url),
-            m.email.clone().filter(|_| m.email_public).unwrap_or_default(),
+            m.email
+                .clone()
+                .filter(|_| m.email_public)
+                .unwrap_or_default(),
         ];
         if private {
             let scores = m

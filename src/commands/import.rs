@@ -130,9 +130,8 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
             root.display()
         )));
     }
-    let text = std::fs::read_to_string(&a.file).map_err(|e| {
-        Failure::Usage(format!("cannot read {}: {e}", a.file.display()))
-    })?;
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", a.file.display())))?;
     let (mut sources, _) = parvis_core::load::load(root).map_err(|d| {
         let mut all = Diagnostics::default();
         all.extend(d);
@@ -261,7 +260,11 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
                 let col = columns
                     .iter()
                     .find(|(_, f)| f.strip_prefix("leader_scores.") == Some(missing[0]))
-                    .or_else(|| columns.iter().find(|(_, f)| f.starts_with("leader_scores.")))
+                    .or_else(|| {
+                        columns
+                            .iter()
+                            .find(|(_, f)| f.starts_with("leader_scores."))
+                    })
                     .map_or(0, |(c, _)| *c);
                 diags.push(
                     place(col, format!("leader scores come four together, and this row gives no {}", missing.join(", ")))
@@ -281,7 +284,8 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let (mut added, mut changed, mut left) = (0, 0, 0);
     for (id, cells) in &rows {
-        let rel = existing_file(root, id).unwrap_or_else(|| PathBuf::from(format!("data/members/{id}.yaml")));
+        let rel = existing_file(root, id)
+            .unwrap_or_else(|| PathBuf::from(format!("data/members/{id}.yaml")));
         let path = root.join(&rel);
         let old = std::fs::read_to_string(&path).ok();
         let (outcome, new_text) = apply(old.as_deref(), id, cells);
@@ -308,7 +312,11 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
         "{} member{}: {added} to add, {changed} to change, {left} unchanged{}\n",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
-        if a.dry_run { " (dry run: nothing written)" } else { "" }
+        if a.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
     ));
     if !a.dry_run {
         for (path, text) in writes {
@@ -325,13 +333,12 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
 
 /// The columns to read, with the field each fills: columns named like a field (`name`,
 /// `Leader scores charisma`), then those `--map COLUMN=FIELD` names.
-fn mapping(headers: &csv::StringRecord, maps: &[String]) -> Result<Vec<(usize, &'static str)>, Failure> {
+fn mapping(
+    headers: &csv::StringRecord,
+    maps: &[String],
+) -> Result<Vec<(usize, &'static str)>, Failure> {
     let fields = field_names();
-    let normal = |s: &str| {
-        s.trim()
-            .to_lowercase()
-            .replace([' ', '-'], "_")
-    };
+    let normal = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
     let mut out: BTreeMap<usize, &'static str> = BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(f) = fields.iter().find(|f| **f == normal(h)) {
@@ -396,16 +403,29 @@ impl Checks {
             .map(|m| (m.id.clone(), parvis_core::load::slash_path(&m.file)))
             .collect();
         Checks {
-            communities: c.communities.iter().map(|x| x.id.clone()).chain(c.unreadable_communities.iter().cloned()).collect(),
+            communities: c
+                .communities
+                .iter()
+                .map(|x| x.id.clone())
+                .chain(c.unreadable_communities.iter().cloned())
+                .collect(),
             badges: c.badges.iter().map(|b| b.id.clone()).collect(),
-            audiences: site.config.audience_names().iter().map(|s| s.to_string()).collect(),
+            audiences: site
+                .config
+                .audience_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             in_list_file,
         }
     }
 
     /// The cell `raw` (trimmed, not empty) of `field`, or what is wrong and a hint.
     fn cell(&self, field: &str, raw: &str) -> Result<Cell, (String, String)> {
-        let kind = FIELDS.iter().find(|(f, _)| *f == field).map_or(Kind::Text, |(_, k)| *k);
+        let kind = FIELDS
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(Kind::Text, |(_, k)| *k);
         let text = |s: &str| Cell {
             yaml: yaml_edit::scalar(s),
             value: Value::String(s.to_string()),
@@ -416,9 +436,17 @@ impl Checks {
         };
         let items = || -> Vec<String> {
             let sep = if raw.contains(';') { ';' } else { ',' };
-            raw.split(sep).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            raw.split(sep)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
         };
-        let known = |what: &str, items: Vec<String>, allowed: &[&str], hint_tail: &str| -> Result<Cell, (String, String)> {
+        let known = |what: &str,
+                     items: Vec<String>,
+                     allowed: &[&str],
+                     hint_tail: &str|
+         -> Result<Cell, (String, String)> {
             for i in &items {
                 if !allowed.contains(&i.as_str()) {
                     return Err((
@@ -448,13 +476,19 @@ impl Checks {
                 if ok {
                     Ok(text(raw))
                 } else {
-                    Err((format!("`{raw}` is not an email address"), "write it like `ana@example.com`".into()))
+                    Err((
+                        format!("`{raw}` is not an email address"),
+                        "write it like `ana@example.com`".into(),
+                    ))
                 }
             }
             Kind::Date => match parvis_core::date::DateValue::parse(raw) {
                 Ok(d) => {
                     let iso = d.iso();
-                    Ok(Cell { yaml: iso.clone(), value: Value::String(iso) })
+                    Ok(Cell {
+                        yaml: iso.clone(),
+                        value: Value::String(iso),
+                    })
                 }
                 Err(why) => Err((
                     format!("`{raw}` is not a date ({why})"),
@@ -462,20 +496,35 @@ impl Checks {
                 )),
             },
             Kind::Bool => match raw.to_lowercase().as_str() {
-                "true" | "yes" | "1" | "oui" | "x" => Ok(Cell { yaml: "true".into(), value: Value::Bool(true) }),
-                "false" | "no" | "0" | "non" => Ok(Cell { yaml: "false".into(), value: Value::Bool(false) }),
-                _ => Err((format!("`{raw}` is neither yes nor no"), "write `true` or `false` (`yes`, `no`, `1`, `0` work too)".into())),
+                "true" | "yes" | "1" | "oui" | "x" => Ok(Cell {
+                    yaml: "true".into(),
+                    value: Value::Bool(true),
+                }),
+                "false" | "no" | "0" | "non" => Ok(Cell {
+                    yaml: "false".into(),
+                    value: Value::Bool(false),
+                }),
+                _ => Err((
+                    format!("`{raw}` is neither yes nor no"),
+                    "write `true` or `false` (`yes`, `no`, `1`, `0` work too)".into(),
+                )),
             },
             Kind::Status => match MemberStatus::parse(raw) {
                 Some(_) => Ok(text(raw)),
-                None => Err((format!("unknown status `{raw}`"), one_of(raw, MemberStatus::names()))),
+                None => Err((
+                    format!("unknown status `{raw}`"),
+                    one_of(raw, MemberStatus::names()),
+                )),
             },
             Kind::Audience => {
                 let names: Vec<&str> = self.audiences.iter().map(String::as_str).collect();
                 if names.contains(&raw) {
                     Ok(text(raw))
                 } else {
-                    Err((format!("unknown audience `{raw}`"), format!("{} (the audiences of site.yaml)", one_of(raw, &names))))
+                    Err((
+                        format!("unknown audience `{raw}`"),
+                        format!("{} (the audiences of site.yaml)", one_of(raw, &names)),
+                    ))
                 }
             }
             Kind::List => Ok(list(items())),
@@ -489,7 +538,10 @@ impl Checks {
                 known("badge", items(), &ids, " (ids of data/badges)")
             }
             Kind::Score => match raw.parse::<i64>() {
-                Ok(n @ 1..=3) => Ok(Cell { yaml: n.to_string(), value: Value::from(n) }),
+                Ok(n @ 1..=3) => Ok(Cell {
+                    yaml: n.to_string(),
+                    value: Value::from(n),
+                }),
                 _ => Err((
                     format!("score `{raw}` is outside 1 to 3"),
                     "leader scores are 1 (low), 2 or 3 (high)".into(),
@@ -539,7 +591,10 @@ fn apply(old: Option<&str>, id: &str, cells: &BTreeMap<&'static str, Cell>) -> (
             }
         }
         if !scores.is_empty() {
-            text.push_str(&format!("leader_scores: {}\n", yaml_edit::flow_map(&scores)));
+            text.push_str(&format!(
+                "leader_scores: {}\n",
+                yaml_edit::flow_map(&scores)
+            ));
         }
         return (Outcome::Add, text);
     };
@@ -640,10 +695,19 @@ mod tests {
     fn an_unchanged_value_leaves_the_file_as_it_was() {
         let old = "# hand-written\nid: ana\nname: Ana # legal\nexpertise:\n  - rust\n";
         let mut cells = BTreeMap::new();
-        cells.insert("name", Cell { yaml: "Ana".into(), value: Value::String("Ana".into()) });
+        cells.insert(
+            "name",
+            Cell {
+                yaml: "Ana".into(),
+                value: Value::String("Ana".into()),
+            },
+        );
         cells.insert(
             "expertise",
-            Cell { yaml: "[rust]".into(), value: serde_json::json!(["rust"]) },
+            Cell {
+                yaml: "[rust]".into(),
+                value: serde_json::json!(["rust"]),
+            },
         );
         let (outcome, text) = apply(Some(old), "ana", &cells);
         assert_eq!(outcome, Outcome::Leave);

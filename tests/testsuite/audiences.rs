@@ -331,8 +331,13 @@ fn assert_canaries(all: &str, present: bool, what: &str) {
 fn a_preview_for_ambassadors_reaches_no_public_file_before_its_public_date() {
     let t = previews();
     for viewer in CIRCLES {
-        t.build_at(BEFORE_PREVIEW, &["--audience", viewer]).success();
-        assert_canaries(&everything(&t, ""), false, &format!("`{viewer}` before the preview"));
+        t.build_at(BEFORE_PREVIEW, &["--audience", viewer])
+            .success();
+        assert_canaries(
+            &everything(&t, ""),
+            false,
+            &format!("`{viewer}` before the preview"),
+        );
     }
     for (viewer, sees) in [
         ("internal", true),
@@ -340,7 +345,8 @@ fn a_preview_for_ambassadors_reaches_no_public_file_before_its_public_date() {
         ("partners", false),
         ("public", false),
     ] {
-        t.build_at(DURING_PREVIEW, &["--audience", viewer]).success();
+        t.build_at(DURING_PREVIEW, &["--audience", viewer])
+            .success();
         let all = everything(&t, "");
         assert_canaries(&all, sees, &format!("`{viewer}` during the preview"));
         if viewer == "public" {
@@ -355,7 +361,8 @@ fn a_preview_for_ambassadors_reaches_no_public_file_before_its_public_date() {
         "the ambassadors' build marks the preview"
     );
     assert!(t.read("blog/index.html").contains("pill-preview"));
-    t.build_at(AFTER_PREVIEW, &["--audience", "public"]).success();
+    t.build_at(AFTER_PREVIEW, &["--audience", "public"])
+        .success();
     let all = everything(&t, "");
     assert_canaries(&all, true, "`public` after the public date");
     assert!(!t.read("blog/launch/index.html").contains("Preview,"));
@@ -378,10 +385,14 @@ fn the_relay_kit_is_in_the_ambassadors_build_and_in_no_public_file() {
         "https://circles.example.org/blog/launch/?utm_source=ambassador&amp;utm_medium=mastodon&amp;utm_campaign=launch"
     ));
     // Mastodon has no text of its own: the description stands in.
-    assert!(post.contains(">canarypreviewdescription</textarea>"), "{post}");
+    assert!(
+        post.contains(">canarypreviewdescription</textarea>"),
+        "{post}"
+    );
     assert!(t.read("events/meetup/index.html").contains("relay-kit"));
     assert!(
-        !t.read("careers/job-public/index.html").contains("relay-kit"),
+        !t.read("careers/job-public/index.html")
+            .contains("relay-kit"),
         "no kit on job postings"
     );
     for viewer in ["partners", "public"] {
@@ -444,7 +455,10 @@ fn the_editorial_calendar_shows_both_dates_of_a_preview() {
         "{}",
         run.stdout
     );
-    let json = t.run_at(BEFORE_PREVIEW, &["report", "--audience", "internal", "--format", "json"]);
+    let json = t.run_at(
+        BEFORE_PREVIEW,
+        &["report", "--audience", "internal", "--format", "json"],
+    );
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         report["calendar"][0]["items"][0]["openings"],

@@ -394,7 +394,10 @@ fn a_relay_text_cannot_break_out_of_its_field() {
     t.build_at(1_800_000_000, &["--audience", "ambassadors"])
         .success();
     let html = t.read("blog/news/index.html");
-    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"), "{html}");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"),
+        "{html}"
+    );
     assert!(!html.contains("<script>alert(1)"));
     assert!(!html.contains("<img src=x"));
 }
@@ -419,11 +422,17 @@ fn dates_per_audience_in_toml_and_odd_values() {
     );
     let stderr = reports(&t, &[]);
     assert!(stderr.contains("content/blog/list.md:3:"), "{stderr}");
-    t.file("content/blog/list.md", "---\ntitle: List\ndate: 2026-01-01\n---\nBody.\n");
+    t.file(
+        "content/blog/list.md",
+        "---\ntitle: List\ndate: 2026-01-01\n---\nBody.\n",
+    );
     t.build_at(1_799_712_000, &["--audience", "ambassadors"])
         .success();
-    assert!(t.read("blog/toml/index.html").contains("Preview, public on 17 January 2027"));
-    t.build_at(1_799_712_000, &["--audience", "public"]).success();
+    assert!(t
+        .read("blog/toml/index.html")
+        .contains("Preview, public on 17 January 2027"));
+    t.build_at(1_799_712_000, &["--audience", "public"])
+        .success();
     assert!(!t.exists("blog/toml/index.html"));
     t.file(
         "content/blog/toml.md",

@@ -127,7 +127,9 @@ fn a_spreadsheet_with_bad_cells_gives_each_error_with_its_row_and_column() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("import failed: 7 errors; no member file was written"));
+    assert!(run
+        .stderr
+        .contains("import failed: 7 errors; no member file was written"));
     assert_eq!(member_files(&t), before, "nothing written");
 }
 
@@ -136,8 +138,15 @@ fn a_second_import_with_one_changed_cell_changes_one_line_of_one_file() {
     let t = SiteTest::fixture("circles");
     let dry = import(&t, &crm(&[]), &["--dry-run"]);
     dry.success();
-    assert!(dry.stdout.contains("add     data/members/member-001.yaml\n"), "{}", dry.stdout);
-    assert!(dry.stdout.ends_with("200 members: 200 to add, 0 to change, 0 unchanged (dry run: nothing written)\n"));
+    assert!(
+        dry.stdout
+            .contains("add     data/members/member-001.yaml\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.ends_with(
+        "200 members: 200 to add, 0 to change, 0 unchanged (dry run: nothing written)\n"
+    ));
     assert_eq!(member_files(&t).len(), 4, "a dry run writes nothing");
 
     import(&t, &crm(&[]), &[]).success();
@@ -152,19 +161,28 @@ fn a_second_import_with_one_changed_cell_changes_one_line_of_one_file() {
 
     let run = import(&t, &crm(&[(51, 9, "Speaker")]), &[]);
     run.success();
-    assert!(run.stdout.contains("change  data/members/member-050.yaml: headline\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("leave   data/members/member-051.yaml\n"));
-    assert!(run.stdout.ends_with("200 members: 0 to add, 1 to change, 199 unchanged\n"));
+    assert!(
+        run.stdout
+            .contains("change  data/members/member-050.yaml: headline\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("leave   data/members/member-051.yaml\n"));
+    assert!(run
+        .stdout
+        .ends_with("200 members: 0 to add, 1 to change, 199 unchanged\n"));
     let second = member_files(&t);
     let changed: Vec<&String> = first.keys().filter(|k| first[*k] != second[*k]).collect();
     assert_eq!(changed, ["member-050.yaml"]);
     let (a, b) = (&first["member-050.yaml"], &second["member-050.yaml"]);
-    let lines_changed: Vec<(&str, &str)> = a
-        .lines()
-        .zip(b.lines())
-        .filter(|(x, y)| x != y)
-        .collect();
-    assert_eq!(lines_changed, [("headline: \"Maker, number 50\"", "headline: Speaker")]);
+    let lines_changed: Vec<(&str, &str)> =
+        a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
+    assert_eq!(
+        lines_changed,
+        [("headline: \"Maker, number 50\"", "headline: Speaker")]
+    );
     assert_eq!(a.lines().count(), b.lines().count());
 }
 
@@ -185,7 +203,10 @@ fn hand_written_fields_and_comments_survive_an_import() {
     );
     let after = std::fs::read_to_string(t.root.join("data/members/member-public.yaml")).unwrap();
     let expected = hand
-        .replace("headline: \"canarypublicheadline\"", "headline: Product lead")
+        .replace(
+            "headline: \"canarypublicheadline\"",
+            "headline: Product lead",
+        )
         .replace("  known: 3\n", "  known: 2\n")
         + "company: Acme\n";
     assert_eq!(after, expected);
@@ -203,7 +224,14 @@ fn the_public_export_holds_no_private_field() {
         "data/members/member-ambassadors.yaml",
         "id: member-ambassadors\nname: \"Member canaryambassadorsname\"\nemail: shown@example.org\nemail_public: true\naudience: public\n",
     );
-    let public = t.run(&["export", "members", "--audience", "public", "--format", "csv"]);
+    let public = t.run(&[
+        "export",
+        "members",
+        "--audience",
+        "public",
+        "--format",
+        "csv",
+    ]);
     public.success();
     let text = &public.stdout;
     let header = text.lines().next().unwrap();
@@ -218,9 +246,15 @@ fn the_public_export_holds_no_private_field() {
         "circle-internal",
         "canaryinternalname",
     ] {
-        assert!(!text.contains(private), "the public export holds `{private}`:\n{text}");
+        assert!(
+            !text.contains(private),
+            "the public export holds `{private}`:\n{text}"
+        );
     }
-    assert!(text.contains("shown@example.org"), "an email made public is exported");
+    assert!(
+        text.contains("shown@example.org"),
+        "an email made public is exported"
+    );
     assert!(text.contains("member-partners,Member canarypartnersname"));
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(rows.records().count(), 3);
@@ -231,7 +265,10 @@ fn the_public_export_holds_no_private_field() {
         "email,leader_scores.charisma,leader_scores.known,leader_scores.recognized,leader_scores.available"
     ));
     assert!(internal.stdout.contains("canaryinternalname"));
-    assert!(!internal.stdout.contains("hidden@example.org"), "an email never made public stays out");
+    assert!(
+        !internal.stdout.contains("hidden@example.org"),
+        "an email never made public stays out"
+    );
     t.run(&["export", "members", "--audience", "publik"])
         .failure(2)
         .stderr_has("unknown audience `publik` (did you mean `public`?)");

@@ -753,7 +753,10 @@ fn a_preview_ends_while_serving_without_an_edit() {
     let server = start_with(&t, &["--audience", "ambassadors"]);
     let page = |addr: &str| String::from_utf8_lossy(&get(addr, "/launch/").2).into_owned();
     let body = page(&server.addr);
-    assert!(body.contains("Preview, public on"), "a preview until the public date:\n{body}");
+    assert!(
+        body.contains("Preview, public on"),
+        "a preview until the public date:\n{body}"
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     while page(&server.addr).contains("Preview, public on") {
         assert!(Instant::now() < deadline, "the preview mark never went");

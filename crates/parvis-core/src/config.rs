@@ -910,28 +910,46 @@ fn relay_settings(
     };
     let mut networks = Vec::new();
     match &raw.networks {
-        None => networks.extend(RelaySettings::DEFAULT_NETWORKS.iter().map(|n| n.to_string())),
+        None => networks.extend(
+            RelaySettings::DEFAULT_NETWORKS
+                .iter()
+                .map(|n| n.to_string()),
+        ),
         Some(list) => {
             for n in list {
                 if crate::text::slugify(&n.value) != n.value {
                     errors.push(
-                        at(text, n, format!("network `{}` is not a plain lowercase name", n.value))
-                            .with_hint(format!(
-                                "write it like `{}`; it goes into the links as utm_medium",
-                                crate::text::slugify(&n.value)
-                            )),
+                        at(
+                            text,
+                            n,
+                            format!("network `{}` is not a plain lowercase name", n.value),
+                        )
+                        .with_hint(format!(
+                            "write it like `{}`; it goes into the links as utm_medium",
+                            crate::text::slugify(&n.value)
+                        )),
                     );
                 } else if networks.contains(&n.value) {
-                    errors.push(at(text, n, format!("network `{}` is listed twice", n.value)));
+                    errors.push(at(
+                        text,
+                        n,
+                        format!("network `{}` is listed twice", n.value),
+                    ));
                 } else {
                     networks.push(n.value.clone());
                 }
             }
         }
     }
-    let plain = |v: &Option<Spanned<String>>, default: &str, key: &str, errors: &mut Vec<Diagnostic>| match v {
+    let plain = |v: &Option<Spanned<String>>,
+                 default: &str,
+                 key: &str,
+                 errors: &mut Vec<Diagnostic>| match v {
         Some(s) if s.value.trim().is_empty() => {
-            errors.push(at(text, s, format!("`{key}` is empty")).with_hint(format!("the default is `{default}`")));
+            errors.push(
+                at(text, s, format!("`{key}` is empty"))
+                    .with_hint(format!("the default is `{default}`")),
+            );
             default.to_string()
         }
         Some(s) => s.value.trim().to_string(),

@@ -5,7 +5,8 @@
 //! templates, the site build) reads the model it leaves.
 //!
 //! Beside them, leaves every stage uses: [`diagnostics`] carries each error with its place,
-//! [`yaml`] parses YAML and TOML into diagnostics, [`date`] reads front matter dates, [`text`]
+//! [`yaml`] parses YAML and TOML into diagnostics, [`yaml_edit`] rewrites one value of a YAML
+//! file where it is written, [`date`] reads front matter dates, [`text`]
 //! escapes and slugs, [`ics`] writes iCalendar text, and [`vocabulary`] and [`audience`] type the
 //! words site files choose from.
 

@@ -46,9 +46,7 @@ fn comment_start(value: &str) -> Option<usize> {
         match c {
             '\'' if !double => single = !single,
             '"' if !single && prev != '\\' => double = !double,
-            '#' if !single && !double && (prev == ' ' || prev == '\t' || i == 0) => {
-                return Some(i)
-            }
+            '#' if !single && !double && (prev == ' ' || prev == '\t' || i == 0) => return Some(i),
             _ => {}
         }
         prev = c;
@@ -131,7 +129,13 @@ pub fn set(text: &str, key: &str, value: &str) -> String {
 /// as an indented block) to `value`, keeping the other entries and comments. A flow mapping
 /// on the key line is rewritten from `current` (the mapping as parsed, with `sub` changed);
 /// a block mapping has its `sub:` line rewritten, or one added under the key.
-pub fn set_in(text: &str, key: &str, sub: &str, value: &str, current: &[(String, String)]) -> String {
+pub fn set_in(
+    text: &str,
+    key: &str,
+    sub: &str,
+    value: &str,
+    current: &[(String, String)],
+) -> String {
     let Some(e) = entries(text).into_iter().find(|e| e.key == key) else {
         return set(text, key, &flow_map(current));
     };
@@ -188,9 +192,31 @@ pub fn scalar(s: &str) -> String {
     let looks_numeric = s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o");
     let safe = !s.is_empty()
         && s.trim() == s
-        && s.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.')
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.')
         && !s.chars().any(|c| {
-            c.is_control() || matches!(c, ':' | '#' | '"' | '\'' | '{' | '}' | '[' | ']' | ',' | '&' | '*' | '!' | '|' | '>' | '%' | '@' | '`' | '\\')
+            c.is_control()
+                || matches!(
+                    c,
+                    ':' | '#'
+                        | '"'
+                        | '\''
+                        | '{'
+                        | '}'
+                        | '['
+                        | ']'
+                        | ','
+                        | '&'
+                        | '*'
+                        | '!'
+                        | '|'
+                        | '>'
+                        | '%'
+                        | '@'
+                        | '`'
+                        | '\\'
+                )
         })
         && !reserved.contains(&s.to_ascii_lowercase().as_str())
         && !looks_numeric;
@@ -222,13 +248,23 @@ mod tests {
     #[test]
     fn a_value_changes_in_place_and_its_comment_stays() {
         let out = set(FILE, "name", &scalar("Ana Lima"));
-        assert_eq!(out, FILE.replace("name: Ana  # legal name", "name: Ana Lima  # legal name"));
+        assert_eq!(
+            out,
+            FILE.replace("name: Ana  # legal name", "name: Ana Lima  # legal name")
+        );
     }
 
     #[test]
     fn a_block_list_becomes_one_line_and_the_next_comment_stays() {
-        let out = set(FILE, "expertise", &flow_list(&["rust".into(), "csv".into()]));
-        assert!(out.contains("expertise: [rust, csv]\n# scores from the club\nleader_scores:"), "{out}");
+        let out = set(
+            FILE,
+            "expertise",
+            &flow_list(&["rust".into(), "csv".into()]),
+        );
+        assert!(
+            out.contains("expertise: [rust, csv]\n# scores from the club\nleader_scores:"),
+            "{out}"
+        );
         assert!(out.starts_with("# Ana, met at the 2026 meetup\nid: ana\n"));
     }
 
@@ -247,17 +283,37 @@ mod tests {
     #[test]
     fn one_score_changes_in_a_block_mapping() {
         let out = set_in(FILE, "leader_scores", "known", "3", &[]);
-        assert!(out.contains("  charisma: 2 # voted\n  known: 3\nbio:"), "{out}");
+        assert!(
+            out.contains("  charisma: 2 # voted\n  known: 3\nbio:"),
+            "{out}"
+        );
         let out = set_in(FILE, "leader_scores", "available", "1", &[]);
         assert!(out.contains("  known: 1\n  available: 1\nbio:"), "{out}");
         let flow = "leader_scores: {charisma: 2, known: 1}  # q3\n";
-        let cur = [("charisma".to_string(), "3".to_string()), ("known".to_string(), "1".to_string())];
-        assert_eq!(set_in(flow, "leader_scores", "charisma", "3", &cur), "leader_scores: {charisma: 3, known: 1}  # q3\n");
+        let cur = [
+            ("charisma".to_string(), "3".to_string()),
+            ("known".to_string(), "1".to_string()),
+        ];
+        assert_eq!(
+            set_in(flow, "leader_scores", "charisma", "3", &cur),
+            "leader_scores: {charisma: 3, known: 1}  # q3\n"
+        );
     }
 
     #[test]
     fn scalars_read_back_as_the_same_string() {
-        for s in ["Ana", "yes", "3", "a: b", "#tag", " padded", "O'Neil", "", "line\nbreak", "Zoë"] {
+        for s in [
+            "Ana",
+            "yes",
+            "3",
+            "a: b",
+            "#tag",
+            " padded",
+            "O'Neil",
+            "",
+            "line\nbreak",
+            "Zoë",
+        ] {
             let doc = format!("v: {}\n", scalar(s));
             let back: std::collections::HashMap<String, String> =
                 serde_saphyr::from_str(&doc).unwrap();

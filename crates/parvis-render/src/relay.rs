@@ -32,7 +32,8 @@ pub struct RelayItem {
 }
 
 /// The kit of `page` in the build of `site`, or `None` when this build has no kits or the
-/// page is neither a post nor an event.
+/// page is neither a post nor an event. `image` is the absolute URL of the page's social card:
+/// its `image` today; a card drawn at build time is passed here the same way.
 pub fn kit(site: &Site, page: &Page, permalink: &str, image: Option<String>) -> Option<RelayKit> {
     let relay = site.config.relay.as_ref()?;
     if !site.audience.sees(&relay.audience) {

@@ -115,7 +115,10 @@ pub(super) fn weeks(scope: &Scope<'_>, n: u32) -> Vec<Week> {
             end,
         };
         if p.kind == parvis_core::model::SectionKind::Blog {
-            if let (Some(at), Some(t)) = (p.opens_to(&scope.site.audience).or(p.date), published_at(p, &scope.site.audience)) {
+            if let (Some(at), Some(t)) = (
+                p.opens_to(&scope.site.audience).or(p.date),
+                published_at(p, &scope.site.audience),
+            ) {
                 if within(t) {
                     items.push(item(ItemKind::Post, at, None, t <= now));
                 }

@@ -364,7 +364,9 @@ impl<'a> Scope<'a> {
                 let n = self
                     .posts()
                     .filter(|p| self.page_matches(p, o))
-                    .filter(|p| published_at(p, &self.site.audience).is_some_and(|d| d > from && d <= t))
+                    .filter(|p| {
+                        published_at(p, &self.site.audience).is_some_and(|d| d > from && d <= t)
+                    })
                     .count();
                 (round2(n as f64 / 4.0), None)
             }
@@ -526,7 +528,9 @@ impl<'a> Scope<'a> {
         let from = day_start(starts[0]);
         let posts: Vec<(Timestamp, Option<String>)> = self
             .posts()
-            .filter_map(|p| published_at(p, &self.site.audience).map(|t| (t, p.front.themes.first().cloned())))
+            .filter_map(|p| {
+                published_at(p, &self.site.audience).map(|t| (t, p.front.themes.first().cloned()))
+            })
             .filter(|(t, _)| *t >= from && *t <= self.now)
             .collect();
         let mut totals: Vec<(String, String, u32)> = Vec::new();

@@ -274,18 +274,16 @@ pub fn parse(
             if let Err(why) = DateValue::parse(v) {
                 let message = match audience {
                     None => format!("`publish_date` is not a valid date: `{v}` ({why})"),
-                    Some(a) => format!(
-                        "`publish_date` for `{a}` is not a valid date: `{v}` ({why})"
-                    ),
+                    Some(a) => {
+                        format!("`publish_date` for `{a}` is not a valid date: `{v}` ({why})")
+                    }
                 };
                 let d = match audience
                     .and_then(|a| entry_position(front, format, MapKey::PublishDate, a))
                 {
-                    Some((line, _, column)) => Diagnostic::error(file, message).at(
-                        text,
-                        line + split.front_line,
-                        column,
-                    ),
+                    Some((line, _, column)) => {
+                        Diagnostic::error(file, message).at(text, line + split.front_line, column)
+                    }
                     None => origin.key_error(front, "publish_date", message),
                 };
                 errors.push(d.with_hint("write dates as YYYY-MM-DD, for example 2026-02-28, or with a time as 2026-02-28T09:30:00+01:00"));

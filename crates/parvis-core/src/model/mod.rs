@@ -254,7 +254,11 @@ impl Page {
 
     /// In the build for `viewer` at `now`, a page shown before a wider circle may see it:
     /// that circle's next opening. `None` when the page is not a preview there.
-    pub fn preview(&self, viewer: &Audience, now: jiff::Timestamp) -> Option<(&Audience, DateValue)> {
+    pub fn preview(
+        &self,
+        viewer: &Audience,
+        now: jiff::Timestamp,
+    ) -> Option<(&Audience, DateValue)> {
         if self.opens_to(viewer).is_some_and(|d| d.timestamp() > now) {
             return None;
         }
@@ -880,8 +884,13 @@ impl Placer<'_> {
             Some(a) => config.audience_or_unknown(a),
             None => self.sections[section].audience.clone(),
         };
-        let (publish_date, previews) =
-            publish_dates(config, &source, front.publish_date.as_ref(), &audience, diags);
+        let (publish_date, previews) = publish_dates(
+            config,
+            &source,
+            front.publish_date.as_ref(),
+            &audience,
+            diags,
+        );
         check_relay(config, &source, &front, diags);
         let title = match &front.title {
             Some(t) => t.clone(),
@@ -1146,7 +1155,8 @@ fn publish_dates(
     let mut previews: Vec<(Audience, DateValue)> = Vec::new();
     let mut typo = false;
     for (name, date) in list {
-        let at = |message: String| source.entry_error(frontmatter::MapKey::PublishDate, name, message);
+        let at =
+            |message: String| source.entry_error(frontmatter::MapKey::PublishDate, name, message);
         let Some(a) = config.audience(name) else {
             let hint = match crate::diagnostics::suggest(name, names.iter().copied()) {
                 Some(s) => format!(
