@@ -36,6 +36,21 @@ pub struct Options<'a> {
     /// The moment of the build: entries older than `settings.days` before it, or after it,
     /// are left out.
     pub now: jiff::Timestamp,
+    /// Fetch every feed from this mirror instead (`PARVIS_FEEDS_BASE`): `https://host/path`
+    /// is asked as `MIRROR/host/path`. The cache, the links and the warnings keep the
+    /// address as written. For tests and staging, where the real hosts are out of reach.
+    pub mirror: Option<String>,
+}
+
+/// The address `url` is fetched from: itself, or its place on the mirror.
+fn address(url: &str, mirror: Option<&str>) -> String {
+    match mirror {
+        Some(base) => {
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            format!("{}/{rest}", base.trim_end_matches('/'))
+        }
+        None => url.to_string(),
+    }
 }
 
 /// What became of one feed.
@@ -123,7 +138,8 @@ fn one(agent: &ureq::Agent, cache: &Cache, url: &str, opts: &Options<'_>) -> Out
         };
     }
     let validators = cached.as_ref().map(|c| &c.validators);
-    match fetch::fetch(agent, url, validators, opts.settings.max_bytes) {
+    let from = address(url, opts.mirror.as_deref());
+    match fetch::fetch(agent, &from, validators, opts.settings.max_bytes) {
         Ok(Fetched::NotModified) => match from_cache(&cached) {
             Some(e) => Outcome::Entries(e),
             None => Outcome::Failed {
@@ -168,10 +184,11 @@ fn entries(raw: Vec<parse::RawEntry>, opts: &Options<'_>) -> Vec<FeedEntry> {
         .filter_map(|r| {
             let url = sanitize::link(r.link.as_deref()?)?;
             let date = r.date.filter(|d| *d >= oldest && *d <= opts.now)?;
+            // Titles are read as HTML whatever the feed says: RSS titles often carry
+            // escaped markup, and a tag left as text would be shown as code.
             let title = r
                 .title
-                .as_ref()
-                .map(sanitize::plain)
+                .map(|t| sanitize::plain(&parse::Markup { text: t.text, html: true }))
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| url.clone());
             let summary_html = r.summary.as_ref().and_then(|s| {
@@ -193,4 +210,16 @@ fn entries(raw: Vec<parse::RawEntry>, opts: &Options<'_>) -> Vec<FeedEntry> {
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
     out.truncate(settings.entries);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_mirror_keeps_host_and_path() {
+        assert_eq!(
+            super::address("https://ana.example/blog/feed.xml", Some("http://127.0.0.1:9/")),
+            "http://127.0.0.1:9/ana.example/blog/feed.xml"
+        );
+        assert_eq!(super::address("https://a.example/f", None), "https://a.example/f");
+    }
 }
