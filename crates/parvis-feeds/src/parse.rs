@@ -93,12 +93,23 @@ fn entry(e: Entry) -> RawEntry {
         date,
         summary,
         summary_is_content,
-        author: e
-            .authors
-            .into_iter()
-            .map(|p| p.name)
-            .find(|n| !n.trim().is_empty()),
+        author: e.authors.into_iter().find_map(person_name),
     }
+}
+
+/// A person's name. RSS writes `<author>email (Name)</author>`, which feed-rs keeps as the
+/// email of a person named after the element: the name is then the part in brackets, and an
+/// address alone is no name (nor shown: it would only feed spam harvesters).
+fn person_name(p: feed_rs::model::Person) -> Option<String> {
+    if let Some(email) = &p.email {
+        let bracketed = email
+            .find('(')
+            .zip(email.rfind(')'))
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| email[a + 1..b].trim().to_string());
+        return bracketed.filter(|n| !n.is_empty());
+    }
+    Some(p.name).filter(|n| !n.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -124,6 +135,7 @@ mod tests {
                 "{name}"
             );
             assert!(e.summary.as_ref().unwrap().text.contains("Hi"), "{name}");
+            assert_eq!(e.author.as_deref(), Some("Ana"), "{name}");
         }
     }
 
