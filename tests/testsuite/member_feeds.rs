@@ -8,7 +8,7 @@ use crate::site_test::{snapshot, SiteTest};
 use std::time::Duration;
 
 /// 2026-03-10T00:00:00Z: "now" for every build here.
-const NOW: i64 = 1_773_100_800;
+pub const NOW: i64 = 1_773_100_800;
 
 fn rss(items: &[(&str, &str, &str)]) -> String {
     let items: String = items
@@ -27,7 +27,7 @@ const JSON: &str = r#"{"version":"https://jsonfeed.org/version/1.1","title":"Mak
 
 /// The community fixture with feeds: Ada (RSS), Bob (Atom), the Makers community (JSON Feed)
 /// and an internal member (RSS), served by `server`.
-fn site(server: &FeedServer) -> SiteTest {
+pub fn site(server: &FeedServer) -> SiteTest {
     server.route(
         "/ada.rss",
         Route::ok(&rss(&[
@@ -215,22 +215,24 @@ fn a_member_the_audience_does_not_see_brings_no_entry_to_any_file() {
     assert!(t.read("from-the-community/rss.xml").contains("Secret plans"));
 }
 
+/// A feed whose entries try everything: script in the title and the summary, event handlers,
+/// `javascript:` links, a tracking pixel from another host, an image with `onerror`.
+pub fn hostile_feed() -> String {
+    r#"<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><link>https://ada.example/</link><description>d</description>
+<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Evil &lt;img src=x onerror=alert(2)&gt;</title><link>https://ada.example/evil</link><pubDate>Mon, 02 Mar 2026 10:00:00 +0000</pubDate>
+<description>&lt;p onclick="alert(3)" onmouseover="alert(7)"&gt;Hi&lt;script&gt;alert(4)&lt;/script&gt;&lt;a href="javascript:alert(5)"&gt;click&lt;/a&gt;&lt;img src="https://tracker.example.net/pixel.gif" width="1" height="1"&gt;&lt;img src="x" onerror="alert(8)"&gt;&lt;iframe src="https://evil.example.net/"&gt;&lt;/iframe&gt;&lt;/p&gt;</description></item>
+<item><title>Scripted link</title><link>javascript:alert(6)</link><pubDate>Mon, 02 Mar 2026 11:00:00 +0000</pubDate></item></channel></rss>"#.to_string()
+}
+
 #[test]
 fn hostile_entries_lose_script_handlers_scripted_links_and_pixels() {
     let server = FeedServer::start(None);
     let t = site(&server);
-    let hostile = format!(
-        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><link>https://ada.example/</link><description>d</description>
-<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Evil &lt;img src=x onerror=alert(2)&gt;</title><link>https://ada.example/evil</link><pubDate>Mon, 02 Mar 2026 10:00:00 +0000</pubDate>
-<description>&lt;p onclick="alert(3)"&gt;Hi&lt;script&gt;alert(4)&lt;/script&gt;&lt;a href="javascript:alert(5)"&gt;click&lt;/a&gt;&lt;img src="{pixel}" width="1" height="1"&gt;&lt;img src="{pixel}"&gt;&lt;/p&gt;</description></item>
-<item><title>Scripted link</title><link>javascript:alert(6)</link><pubDate>Mon, 02 Mar 2026 11:00:00 +0000</pubDate></item></channel></rss>"#,
-        pixel = server.url("/pixel.gif")
-    );
-    server.route("/ada.rss", Route::ok(&hostile));
+    server.route("/ada.rss", Route::ok(&hostile_feed()));
     t.build_at(NOW, &[]).success();
     for path in ["members/ada/index.html", "from-the-community/index.html", "from-the-community/rss.xml", "index.html"] {
         let html = t.read(path);
-        for bad in ["<script>alert", "onerror=", "onclick", "javascript:", "pixel.gif", "Scripted link"] {
+        for bad in ["<script>alert", "onerror=", "onclick", "javascript:", "pixel.gif", "evil.example.net", "Scripted link"] {
             assert!(!html.contains(bad), "{bad} survived in {path}");
         }
     }
