@@ -238,7 +238,6 @@ fn ask_once(agent: &ureq::Agent, url: &str) -> Answer {
     last
 }
 
-
 /// `to`, a `Location` header, made absolute against `base`.
 fn join(base: &str, to: &str) -> String {
     if to.contains("://") {

@@ -28,13 +28,22 @@ fn example_site_shows_what_its_members_publish() {
     ] {
         assert!(page.contains(title), "{title}");
     }
-    assert!(page.contains("Hugo Lefèvre"), "the club's post names its author");
+    assert!(
+        page.contains("Hugo Lefèvre"),
+        "the club's post names its author"
+    );
     assert!(!page.contains("tracker.example.net"), "no tracking pixel");
-    assert!(t.read("members/erik-lund/index.html").contains(r#"href="https://erik-lund.example.org/posts/winter-report""#));
-    assert!(t.read("communities/users/index.html").contains("Club meetup in Lyon"));
+    assert!(t
+        .read("members/erik-lund/index.html")
+        .contains(r#"href="https://erik-lund.example.org/posts/winter-report""#));
+    assert!(t
+        .read("communities/users/index.html")
+        .contains("Club meetup in Lyon"));
     assert!(t.read("index.html").contains("From the community"));
     assert!(t.exists("from-the-community/users/index.html"));
-    assert!(t.read("from-the-community/atom.xml").contains("An energy data pipeline"));
+    assert!(t
+        .read("from-the-community/atom.xml")
+        .contains("An energy data pipeline"));
 }
 
 #[test]
@@ -47,7 +56,8 @@ fn example_site_builds_without_network_from_its_cache() {
         let run = t.build_at(FEEDS_NOW, args);
         run.success();
         if args.is_empty() {
-            run.stderr_has("data/members/ana-costa.yaml:").stderr_has("last good copy");
+            run.stderr_has("data/members/ana-costa.yaml:")
+                .stderr_has("last good copy");
         }
     }
 }

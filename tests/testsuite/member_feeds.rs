@@ -17,7 +17,9 @@ fn rss(items: &[(&str, &str, &str)]) -> String {
             format!("<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate><description>&lt;p&gt;About {title}.&lt;/p&gt;</description></item>")
         })
         .collect();
-    format!(r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Ada's blog</title><link>https://ada.example/</link><description>d</description>{items}</channel></rss>"#)
+    format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Ada's blog</title><link>https://ada.example/</link><description>d</description>{items}</channel></rss>"#
+    )
 }
 
 const ATOM: &str = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Bob</title><id>urn:bob</id><updated>2026-03-05T08:00:00Z</updated>
@@ -31,16 +33,32 @@ pub fn site(server: &FeedServer) -> SiteTest {
     server.route(
         "/ada.rss",
         Route::ok(&rss(&[
-            ("Notes on engines", "https://ada.example/engines", "Mon, 02 Mar 2026 10:00:00 +0000"),
-            ("Loops explained", "https://ada.example/loops", "Wed, 04 Mar 2026 10:00:00 +0000"),
-            ("An old post", "https://ada.example/old", "Mon, 01 Jan 2024 10:00:00 +0000"),
+            (
+                "Notes on engines",
+                "https://ada.example/engines",
+                "Mon, 02 Mar 2026 10:00:00 +0000",
+            ),
+            (
+                "Loops explained",
+                "https://ada.example/loops",
+                "Wed, 04 Mar 2026 10:00:00 +0000",
+            ),
+            (
+                "An old post",
+                "https://ada.example/old",
+                "Mon, 01 Jan 2024 10:00:00 +0000",
+            ),
         ])),
     );
     server.route("/bob.atom", Route::ok(ATOM));
     server.route("/makers.json", Route::ok(JSON));
     server.route(
         "/insider.rss",
-        Route::ok(&rss(&[("Secret plans", "https://insider.example/plans", "Tue, 03 Mar 2026 10:00:00 +0000")])),
+        Route::ok(&rss(&[(
+            "Secret plans",
+            "https://insider.example/plans",
+            "Tue, 03 Mar 2026 10:00:00 +0000",
+        )])),
     );
     let t = SiteTest::fixture("community");
     let append = |rel: &str, extra: String| {
@@ -48,15 +66,27 @@ pub fn site(server: &FeedServer) -> SiteTest {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text + &extra).unwrap();
     };
-    append("data/members/ada.yaml", format!("feeds:\n  - {}\n", server.url("/ada.rss")));
-    append("data/members/bob.yaml", format!("feeds: [{}]\n", server.url("/bob.atom")));
-    append("data/members/insider.yaml", format!("feeds: [{}]\n", server.url("/insider.rss")));
+    append(
+        "data/members/ada.yaml",
+        format!("feeds:\n  - {}\n", server.url("/ada.rss")),
+    );
+    append(
+        "data/members/bob.yaml",
+        format!("feeds: [{}]\n", server.url("/bob.atom")),
+    );
+    append(
+        "data/members/insider.yaml",
+        format!("feeds: [{}]\n", server.url("/insider.rss")),
+    );
     let communities = std::fs::read_to_string(t.root.join("data/communities.yaml")).unwrap();
     t.file(
         "data/communities.yaml",
         communities.replace(
             "  themes: [making]\n",
-            &format!("  themes: [making]\n  feeds: [{}]\n", server.url("/makers.json")),
+            &format!(
+                "  themes: [making]\n  feeds: [{}]\n",
+                server.url("/makers.json")
+            ),
         ),
     );
     t.file(
@@ -79,31 +109,76 @@ fn rss_atom_and_json_feed_entries_show_on_profiles_the_community_page_and_its_fe
     t.build_at(NOW, &[]).success();
 
     let ada = t.read("members/ada/index.html");
-    assert!(ada.contains(r#"href="https://ada.example/engines""#), "{ada}");
+    assert!(
+        ada.contains(r#"href="https://ada.example/engines""#),
+        "{ada}"
+    );
     assert!(ada.contains("Loops explained"));
-    assert!(!ada.contains("An old post"), "entries older than 90 days are left out");
+    assert!(
+        !ada.contains("An old post"),
+        "entries older than 90 days are left out"
+    );
     let bob = t.read("members/bob/index.html");
     assert!(bob.contains("Bob builds a shed"), "HTML titles become text");
 
     let page = t.read("from-the-community/index.html");
-    for title in ["Notes on engines", "Loops explained", "Bob builds a shed", "Makers meetup recap"] {
-        assert!(page.contains(title), "{title} missing from the community page");
+    for title in [
+        "Notes on engines",
+        "Loops explained",
+        "Bob builds a shed",
+        "Makers meetup recap",
+    ] {
+        assert!(
+            page.contains(title),
+            "{title} missing from the community page"
+        );
     }
-    assert!(page.contains("Mo Maker"), "a community entry names its author");
-    assert!(page.contains(r#"href="/members/ada/">Ada Lovelace</a>"#), "a member entry names the member");
+    assert!(
+        page.contains("Mo Maker"),
+        "a community entry names its author"
+    );
+    assert!(
+        page.contains(r#"href="/members/ada/">Ada Lovelace</a>"#),
+        "a member entry names the member"
+    );
     let newest = page.find("Makers meetup recap").unwrap();
-    assert!(newest < page.find("Bob builds a shed").unwrap(), "newest first");
+    assert!(
+        newest < page.find("Bob builds a shed").unwrap(),
+        "newest first"
+    );
     // Filters: one page per community and per theme.
     let makers = t.read("from-the-community/makers/index.html");
     assert!(makers.contains("Loops explained") && makers.contains("Makers meetup recap"));
-    assert!(t.read("from-the-community/themes/making/index.html").contains("Bob builds a shed"));
-    assert!(t.read("communities/makers/index.html").contains("Makers meetup recap"));
-    assert!(t.read("index.html").contains("From the community"), "the home page block");
+    assert!(t
+        .read("from-the-community/themes/making/index.html")
+        .contains("Bob builds a shed"));
+    assert!(t
+        .read("communities/makers/index.html")
+        .contains("Makers meetup recap"));
+    assert!(
+        t.read("index.html").contains("From the community"),
+        "the home page block"
+    );
 
     let feed = feed_rs::parser::parse(t.read("from-the-community/rss.xml").as_bytes()).unwrap();
-    let titles: Vec<String> = feed.entries.iter().map(|e| e.title.clone().unwrap().content).collect();
-    assert_eq!(titles, ["Makers meetup recap", "Bob builds a shed", "Loops explained", "Notes on engines"]);
-    assert_eq!(feed.entries[0].links[0].href, "https://makers.example/meetup");
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.clone().unwrap().content)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Makers meetup recap",
+            "Bob builds a shed",
+            "Loops explained",
+            "Notes on engines"
+        ]
+    );
+    assert_eq!(
+        feed.entries[0].links[0].href,
+        "https://makers.example/meetup"
+    );
     let atom = feed_rs::parser::parse(t.read("from-the-community/atom.xml").as_bytes()).unwrap();
     assert_eq!(atom.entries[2].authors[0].name, "Ada Lovelace");
 }
@@ -115,7 +190,10 @@ fn a_fetched_post_is_an_article_contribution_in_points_and_the_report() {
     t.build_at(NOW, &[]).success();
     // Ada wrote one article by hand; her feed brings two more, 10 points each.
     let ada = t.read("members/ada/index.html");
-    assert!(ada.contains("<strong>34</strong>"), "2 + 2 + 10 + 2 × 10 points: {ada}");
+    assert!(
+        ada.contains("<strong>34</strong>"),
+        "2 + 2 + 10 + 2 × 10 points: {ada}"
+    );
     let report = t.run_at(NOW, &["report", "--format", "json"]);
     report.success();
     let json: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
@@ -143,7 +221,11 @@ fn a_304_answer_reuses_the_cache() {
     let again = &server.hits()[before..];
     let mut paths: Vec<&str> = again.iter().map(|h| h.path.as_str()).collect();
     paths.sort();
-    assert_eq!(paths, ["/ada.rss", "/bob.atom", "/insider.rss", "/makers.json"], "each feed asked once");
+    assert_eq!(
+        paths,
+        ["/ada.rss", "/bob.atom", "/insider.rss", "/makers.json"],
+        "each feed asked once"
+    );
     for h in again {
         assert!(h.if_none_match.is_some(), "asked conditionally: {h:?}");
         assert_eq!((h.status, h.bytes), (304, 0), "{h:?}");
@@ -164,7 +246,10 @@ fn a_timeout_a_500_and_invalid_xml_warn_at_the_feed_and_the_cache_is_used() {
             ..Route::ok(ATOM)
         },
     );
-    server.route("/makers.json", Route::ok("<rss><channel><item><title>broken"));
+    server.route(
+        "/makers.json",
+        Route::ok("<rss><channel><item><title>broken"),
+    );
     let run = t.build_at(NOW, &[]);
     run.success();
     let ada_line = line_of(&t, "data/members/ada.yaml", "/ada.rss");
@@ -178,7 +263,11 @@ fn a_timeout_a_500_and_invalid_xml_warn_at_the_feed_and_the_cache_is_used() {
         .stderr_has("invalid feed")
         .stderr_has("last good copy");
     let page = t.read("from-the-community/index.html");
-    for title in ["Notes on engines", "Bob builds a shed", "Makers meetup recap"] {
+    for title in [
+        "Notes on engines",
+        "Bob builds a shed",
+        "Makers meetup recap",
+    ] {
         assert!(page.contains(title), "{title}: the cached copy is shown");
     }
 }
@@ -188,14 +277,18 @@ fn offline_builds_read_only_the_cache() {
     let server = FeedServer::start(None);
     let t = site(&server);
     let fresh = t.build_at(NOW, &["--offline"]);
-    fresh.success().stderr_has("offline, and nothing of it is cached yet");
+    fresh
+        .success()
+        .stderr_has("offline, and nothing of it is cached yet");
     assert_eq!(server.hits().len(), 0, "offline asks no server");
     assert!(!t.exists("from-the-community/index.html"));
     t.build_at(NOW, &[]).success();
     let asked = server.hits().len();
     t.build_at(NOW, &["--offline"]).success();
     assert_eq!(server.hits().len(), asked, "offline asks no server");
-    assert!(t.read("from-the-community/index.html").contains("Notes on engines"));
+    assert!(t
+        .read("from-the-community/index.html")
+        .contains("Notes on engines"));
     let check = t.run_at(NOW, &["check", "--offline"]);
     check.success();
     assert_eq!(server.hits().len(), asked);
@@ -208,11 +301,18 @@ fn a_member_the_audience_does_not_see_brings_no_entry_to_any_file() {
     t.build_at(NOW, &[]).success();
     for (path, bytes) in snapshot(&t.out()) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("Secret plans") && !text.contains("insider.example"), "{path} leaks an internal member's entry");
+        assert!(
+            !text.contains("Secret plans") && !text.contains("insider.example"),
+            "{path} leaks an internal member's entry"
+        );
     }
     t.build_at(NOW, &["--audience", "internal"]).success();
-    assert!(t.read("members/insider/index.html").contains("Secret plans"));
-    assert!(t.read("from-the-community/rss.xml").contains("Secret plans"));
+    assert!(t
+        .read("members/insider/index.html")
+        .contains("Secret plans"));
+    assert!(t
+        .read("from-the-community/rss.xml")
+        .contains("Secret plans"));
 }
 
 /// A feed whose entries try everything: script in the title and the summary, event handlers,
@@ -230,9 +330,22 @@ fn hostile_entries_lose_script_handlers_scripted_links_and_pixels() {
     let t = site(&server);
     server.route("/ada.rss", Route::ok(&hostile_feed()));
     t.build_at(NOW, &[]).success();
-    for path in ["members/ada/index.html", "from-the-community/index.html", "from-the-community/rss.xml", "index.html"] {
+    for path in [
+        "members/ada/index.html",
+        "from-the-community/index.html",
+        "from-the-community/rss.xml",
+        "index.html",
+    ] {
         let html = t.read(path);
-        for bad in ["<script>alert", "onerror=", "onclick", "javascript:", "pixel.gif", "evil.example.net", "Scripted link"] {
+        for bad in [
+            "<script>alert",
+            "onerror=",
+            "onclick",
+            "javascript:",
+            "pixel.gif",
+            "evil.example.net",
+            "Scripted link",
+        ] {
             assert!(!html.contains(bad), "{bad} survived in {path}");
         }
     }

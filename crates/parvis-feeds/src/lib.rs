@@ -177,7 +177,9 @@ fn entries(raw: Vec<parse::RawEntry>, opts: &Options<'_>) -> Vec<FeedEntry> {
     let settings = opts.settings;
     let oldest = opts
         .now
-        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(settings.days)))
+        .checked_sub(jiff::SignedDuration::from_hours(
+            24 * i64::from(settings.days),
+        ))
         .unwrap_or(jiff::Timestamp::MIN);
     let mut out: Vec<FeedEntry> = raw
         .into_iter()
@@ -188,7 +190,12 @@ fn entries(raw: Vec<parse::RawEntry>, opts: &Options<'_>) -> Vec<FeedEntry> {
             // escaped markup, and a tag left as text would be shown as code.
             let title = r
                 .title
-                .map(|t| sanitize::plain(&parse::Markup { text: t.text, html: true }))
+                .map(|t| {
+                    sanitize::plain(&parse::Markup {
+                        text: t.text,
+                        html: true,
+                    })
+                })
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| url.clone());
             let summary_html = r.summary.as_ref().and_then(|s| {
@@ -196,7 +203,12 @@ fn entries(raw: Vec<parse::RawEntry>, opts: &Options<'_>) -> Vec<FeedEntry> {
             });
             let author = r
                 .author
-                .map(|a| sanitize::plain(&parse::Markup { text: a, html: true }))
+                .map(|a| {
+                    sanitize::plain(&parse::Markup {
+                        text: a,
+                        html: true,
+                    })
+                })
                 .filter(|a| !a.is_empty());
             Some(FeedEntry {
                 title,
@@ -217,9 +229,15 @@ mod tests {
     #[test]
     fn a_mirror_keeps_host_and_path() {
         assert_eq!(
-            super::address("https://ana.example/blog/feed.xml", Some("http://127.0.0.1:9/")),
+            super::address(
+                "https://ana.example/blog/feed.xml",
+                Some("http://127.0.0.1:9/")
+            ),
             "http://127.0.0.1:9/ana.example/blog/feed.xml"
         );
-        assert_eq!(super::address("https://a.example/f", None), "https://a.example/f");
+        assert_eq!(
+            super::address("https://a.example/f", None),
+            "https://a.example/f"
+        );
     }
 }

@@ -41,12 +41,7 @@ pub fn plain(m: &Markup) -> String {
 
 /// The safe HTML of a summary, relative links resolved against `base` (the post's address);
 /// `None` when nothing is left.
-pub fn summary(
-    m: &Markup,
-    is_content: bool,
-    base: &str,
-    image_hosts: &[String],
-) -> Option<String> {
+pub fn summary(m: &Markup, is_content: bool, base: &str, image_hosts: &[String]) -> Option<String> {
     if !m.html {
         return excerpt(&m.text, is_content);
     }
@@ -71,7 +66,10 @@ pub fn summary(
     .collect();
     let attributes: HashMap<&str, HashSet<&str>> = [
         ("a", ["href", "title"].into_iter().collect()),
-        ("img", ["src", "alt", "width", "height"].into_iter().collect()),
+        (
+            "img",
+            ["src", "alt", "width", "height"].into_iter().collect(),
+        ),
     ]
     .into_iter()
     .collect();
@@ -100,7 +98,10 @@ pub fn summary(
         .to_string();
     let html = without_bare_images(&html);
     if is_content || html.len() > MAX_SUMMARY_BYTES {
-        let text = plain(&Markup { text: html, html: true });
+        let text = plain(&Markup {
+            text: html,
+            html: true,
+        });
         return excerpt(&text, true);
     }
     (!plain(&Markup {
@@ -177,17 +178,42 @@ mod tests {
         let bad = r#"<p onclick="alert(1)">Hi <script>alert(2)</script><a href="javascript:alert(3)">x</a>
 <img src="https://tracker.example/p.gif" width="1" height="1"><img src="https://img.example/a.png" onerror="alert(4)">
 <img src="https://img.example/pixel.gif" width="1"><a href="/post">rel</a><style>body{}</style><iframe src="https://e.example"></iframe></p>"#;
-        let out = summary(&html(bad), false, "https://blog.example/x/", &["img.example".into()]).unwrap();
-        for gone in ["script", "onclick", "onerror", "javascript:", "tracker.example", "pixel.gif", "style", "iframe", "alert"] {
+        let out = summary(
+            &html(bad),
+            false,
+            "https://blog.example/x/",
+            &["img.example".into()],
+        )
+        .unwrap();
+        for gone in [
+            "script",
+            "onclick",
+            "onerror",
+            "javascript:",
+            "tracker.example",
+            "pixel.gif",
+            "style",
+            "iframe",
+            "alert",
+        ] {
             assert!(!out.contains(gone), "{gone} survived: {out}");
         }
-        assert!(out.contains(r#"<img src="https://img.example/a.png">"#), "{out}");
+        assert!(
+            out.contains(r#"<img src="https://img.example/a.png">"#),
+            "{out}"
+        );
         assert!(out.contains(r#"href="https://blog.example/post""#), "{out}");
     }
 
     #[test]
     fn images_from_hosts_not_allowed_are_removed() {
-        let out = summary(&html(r#"<p>a <img src="https://img.example/a.png" alt="x"></p>"#), false, "https://b.example/", &[]).unwrap();
+        let out = summary(
+            &html(r#"<p>a <img src="https://img.example/a.png" alt="x"></p>"#),
+            false,
+            "https://b.example/",
+            &[],
+        )
+        .unwrap();
         assert_eq!(out, "<p>a </p>");
     }
 
@@ -200,8 +226,14 @@ mod tests {
 
     #[test]
     fn titles_are_plain_text_and_links_web_addresses() {
-        assert_eq!(plain(&html("<b>Hi</b> &amp; <script>x</script>bye")), "Hi & bye");
+        assert_eq!(
+            plain(&html("<b>Hi</b> &amp; <script>x</script>bye")),
+            "Hi & bye"
+        );
         assert_eq!(link("javascript:alert(1)"), None);
-        assert_eq!(link("https://b.example/p").as_deref(), Some("https://b.example/p"));
+        assert_eq!(
+            link("https://b.example/p").as_deref(),
+            Some("https://b.example/p")
+        );
     }
 }

@@ -64,34 +64,35 @@ pub fn entries(site: &Site) -> Vec<FeedEntryCtx> {
         url: url.to_string(),
     };
     let mut out: Vec<FeedEntryCtx> = Vec::new();
-    let mut push = |e: &parvis_core::model::fetched::FeedEntry,
-                    author: String,
-                    source: Ref,
-                    source_kind: &'static str,
-                    communities: Vec<&parvis_core::model::community::Community>| {
-        let mut themes: Vec<String> = communities
-            .iter()
-            .flat_map(|c| c.themes.iter().cloned())
-            .collect();
-        themes.sort();
-        themes.dedup();
-        let day = parvis_core::date::DateValue::Instant(e.date);
-        out.push(FeedEntryCtx {
-            title: e.title.clone(),
-            url: e.url.clone(),
-            date: day.iso(),
-            date_display: parvis_core::date::DateValue::Day(day.day()).display(lang),
-            summary: e.summary_html.clone(),
-            author,
-            source,
-            source_kind,
-            communities: communities
+    let mut push =
+        |e: &parvis_core::model::fetched::FeedEntry,
+         author: String,
+         source: Ref,
+         source_kind: &'static str,
+         communities: Vec<&parvis_core::model::community::Community>| {
+            let mut themes: Vec<String> = communities
                 .iter()
-                .map(|c| reference(&c.id, &c.name, &c.url))
-                .collect(),
-            themes,
-        });
-    };
+                .flat_map(|c| c.themes.iter().cloned())
+                .collect();
+            themes.sort();
+            themes.dedup();
+            let day = parvis_core::date::DateValue::Instant(e.date);
+            out.push(FeedEntryCtx {
+                title: e.title.clone(),
+                url: e.url.clone(),
+                date: day.iso(),
+                date_display: parvis_core::date::DateValue::Day(day.day()).display(lang),
+                summary: e.summary_html.clone(),
+                author,
+                source,
+                source_kind,
+                communities: communities
+                    .iter()
+                    .map(|c| reference(&c.id, &c.name, &c.url))
+                    .collect(),
+                themes,
+            });
+        };
     for (i, m) in c.members.iter().enumerate() {
         if !site.member_visible[i] {
             continue;
@@ -141,7 +142,11 @@ pub fn filter_url(site: &Site, filter: &Filter) -> String {
 pub fn filters(site: &Site, entries: &[FeedEntryCtx]) -> Vec<Filter> {
     let mut out = Vec::new();
     for (i, c) in site.community.communities.iter().enumerate() {
-        if site.community_visible[i] && entries.iter().any(|e| e.communities.iter().any(|r| r.id == c.id)) {
+        if site.community_visible[i]
+            && entries
+                .iter()
+                .any(|e| e.communities.iter().any(|r| r.id == c.id))
+        {
             out.push(Filter::Community(i));
         }
     }
@@ -256,9 +261,7 @@ pub fn rss(site: &Site, entries: &[FeedEntryCtx], heading: &str) -> String {
 pub fn atom(site: &Site, entries: &[FeedEntryCtx], heading: &str) -> String {
     let c = &site.config;
     let feed_url = c.permalink(&format!("{}{DIR}atom.xml", c.root));
-    let date = |d: &str| {
-        atom::FixedDateTime::parse_from_rfc3339(d).unwrap_or_default()
-    };
+    let date = |d: &str| atom::FixedDateTime::parse_from_rfc3339(d).unwrap_or_default();
     let items: Vec<atom::Entry> = entries
         .iter()
         .take(c.feeds.limit)

@@ -5,8 +5,8 @@
 //! input one of these reads changed: keep the two side by side when adding a variable.
 
 use super::community::CommunityView;
-use super::from_community::{self, FeedEntryCtx};
 use super::context::{self, Lookups, Paginator};
+use super::from_community::{self, FeedEntryCtx};
 use super::{i18n, pages_of, recent, structured, Vars};
 use parvis_core::model::community::{MemberStatus, Role};
 use parvis_core::model::{SectionKind, Site};
@@ -464,9 +464,10 @@ pub(crate) fn from_community<'s, V: Vars>(
     ctx.insert("filters", &from_community::filter_list(site, all, filter));
     let (kind, name) = match filter {
         from_community::Filter::All => ("all", None),
-        from_community::Filter::Community(i) => {
-            ("community", Some(site.community.communities[*i].name.clone()))
-        }
+        from_community::Filter::Community(i) => (
+            "community",
+            Some(site.community.communities[*i].name.clone()),
+        ),
         from_community::Filter::Theme(t) => ("theme", Some(t.clone())),
     };
     ctx.insert("filter_kind", kind);

@@ -566,8 +566,14 @@ fn site_files(
     if let Some(url) = parvis_render::from_community::url(site, &entries) {
         let heading = from_community_heading(site, strings);
         for (name, xml) in [
-            ("rss.xml", parvis_render::from_community::rss(site, &entries, heading)),
-            ("atom.xml", parvis_render::from_community::atom(site, &entries, heading)),
+            (
+                "rss.xml",
+                parvis_render::from_community::rss(site, &entries, heading),
+            ),
+            (
+                "atom.xml",
+                parvis_render::from_community::atom(site, &entries, heading),
+            ),
         ] {
             let path = parvis_render::path_of_url(&site.config.root, &format!("{url}{name}"));
             let origin = Origin::new("data/members", "the feed of \"From the community\"");
@@ -598,7 +604,11 @@ fn site_files(
         .collect();
     if let Some(url) = parvis_render::from_community::url(site, &entries) {
         let link = parvis_render::feeds::FeedLink {
-            title: format!("{} · {}", from_community_heading(site, strings), site.config.title),
+            title: format!(
+                "{} · {}",
+                from_community_heading(site, strings),
+                site.config.title
+            ),
             rss: format!("{url}rss.xml"),
             atom: format!("{url}atom.xml"),
         };
@@ -625,7 +635,10 @@ fn site_files(
 }
 
 /// The title of "From the community" in the site's language, for its feeds.
-fn from_community_heading<'a>(site: &Site, strings: &'a BTreeMap<String, i18n::Strings>) -> &'a str {
+fn from_community_heading<'a>(
+    site: &Site,
+    strings: &'a BTreeMap<String, i18n::Strings>,
+) -> &'a str {
     strings
         .get(&site.config.language)
         .and_then(|t| t.get("from_the_community"))

@@ -463,9 +463,21 @@ fn feed_sources(
             && !url.contains(char::is_whitespace);
         if !web {
             diags.push(
-                Diagnostic::warning(file, format!("feed `{}` is not a web address, so it is not fetched", f.value))
-                    .at(text, f.referenced.line() as usize, f.referenced.column() as usize)
-                    .with_hint("write the whole address of the RSS, Atom or JSON feed, starting with https://"),
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "feed `{}` is not a web address, so it is not fetched",
+                        f.value
+                    ),
+                )
+                .at(
+                    text,
+                    f.referenced.line() as usize,
+                    f.referenced.column() as usize,
+                )
+                .with_hint(
+                    "write the whole address of the RSS, Atom or JSON feed, starting with https://",
+                ),
             );
             continue;
         }
