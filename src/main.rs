@@ -53,6 +53,15 @@ struct DraftsArg {
     drafts: bool,
 }
 
+/// `--offline`.
+#[derive(Args)]
+struct OfflineArg {
+    /// Fetch no feed: show what members' and communities' feeds had when last fetched
+    /// (SITE/.parvis-cache/feeds/).
+    #[arg(long)]
+    offline: bool,
+}
+
 /// `--format` and `--deny`: how diagnostics are printed and what fails.
 #[derive(Args)]
 struct DiagnosticArgs {
@@ -103,6 +112,8 @@ enum Command {
         /// .parvis-output file). Without it, such a folder is refused, and a file never replaced.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        offline: OfflineArg,
     },
     /// Check the site (front matter, links, templates, data) without writing anything.
     Check {
@@ -131,6 +142,8 @@ enum Command {
             requires = "external"
         )]
         timeout: u64,
+        #[command(flatten)]
+        offline: OfflineArg,
     },
     /// Serve the site from memory on 127.0.0.1, rebuild when a file changes, and reload the
     /// browser by itself. Drafts and future pages are shown. Build errors show in the terminal
@@ -151,6 +164,8 @@ enum Command {
         /// inner circle will see.
         #[command(flatten)]
         audience: AudienceArg,
+        #[command(flatten)]
+        offline: OfflineArg,
     },
     /// Search the site from the terminal, with the same index and ranking as the browser.
     ///
@@ -347,6 +362,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             force,
+            offline: OfflineArg { offline },
         } => commands::build::build(BuildArgs {
             output: output.unwrap_or_else(|| site.join("public")),
             site,
@@ -358,6 +374,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             force,
+            offline,
         }),
         Command::Check {
             site: SiteArg { site },
@@ -367,6 +384,7 @@ fn main() -> ExitCode {
             diagnostics,
             external,
             timeout,
+            offline: OfflineArg { offline },
         } => {
             if audiences {
                 return commands::audiences::run(&site, drafts, diagnostics.format);
@@ -378,6 +396,7 @@ fn main() -> ExitCode {
                 format: diagnostics.format,
                 deny_warnings: diagnostics.deny_warnings(),
                 external: external.then(|| std::time::Duration::from_secs(timeout)),
+                offline,
             })
         }
         Command::Serve {
@@ -386,6 +405,7 @@ fn main() -> ExitCode {
             port,
             open,
             audience: AudienceArg { audience },
+            offline: OfflineArg { offline },
         } => {
             match parvis::serve::serve(parvis::serve::ServeOptions {
                 root: site,
@@ -393,6 +413,7 @@ fn main() -> ExitCode {
                 port,
                 open,
                 audience,
+                offline,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -17,6 +17,8 @@ pub struct BuildArgs {
     pub quiet: bool,
     pub timings: bool,
     pub force: bool,
+    /// Read the members' feeds from the cache only (`--offline`).
+    pub offline: bool,
 }
 
 /// Builds the site into `output`, for one audience or every one.
@@ -30,6 +32,7 @@ pub fn build(a: BuildArgs) -> ExitCode {
         force: a.force,
         deny_warnings: a.deny_warnings,
         external_links: false,
+        offline: a.offline,
     };
     let root = opts.root.clone();
     if a.all_audiences {
@@ -71,6 +74,8 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
     /// Ask the web addresses too, each request waiting at most this long (`--external`).
     pub external: Option<std::time::Duration>,
+    /// Read the members' feeds from the cache only (`--offline`).
+    pub offline: bool,
 }
 
 /// Checks the site for one audience, writing nothing; with `--external`, once the site is
@@ -85,6 +90,7 @@ pub fn check(a: CheckArgs) -> ExitCode {
         force: false,
         deny_warnings: a.deny_warnings,
         external_links: a.external.is_some(),
+        offline: a.offline,
     };
     let root = opts.root.clone();
     let mut result = run_build(&opts);

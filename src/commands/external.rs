@@ -200,7 +200,7 @@ fn ask_once(agent: &ureq::Agent, url: &str) -> Answer {
         }
         let response = match result {
             Ok(r) => r,
-            Err(e) => return Answer::Failed(describe(&e)),
+            Err(e) => return Answer::Failed(parvis_feeds::fetch::describe(&e)),
         };
         let code = response.status().as_u16();
         if (300..400).contains(&code) {
@@ -236,17 +236,6 @@ fn ask_once(agent: &ureq::Agent, url: &str) -> Answer {
         }
     }
     last
-}
-
-fn describe(e: &ureq::Error) -> String {
-    match e {
-        ureq::Error::Timeout(_) => "no answer in time".into(),
-        ureq::Error::HostNotFound => "the host name does not resolve".into(),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "the connection was refused".into()
-        }
-        other => other.to_string(),
-    }
 }
 
 /// `to`, a `Location` header, made absolute against `base`.

@@ -194,6 +194,7 @@ fn in_memory(o: &SearchOptions) -> Result<IndexFiles, BuildError> {
         force: false,
         deny_warnings: false,
         external_links: false,
+        offline: false,
     };
     parvis_site::search_files(&opts)
 }

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// The audience whose portal is served; `None` for the widest one.
     pub audience: Option<String>,
+    /// Read the members' feeds from the cache only.
+    pub offline: bool,
 }
 
 /// A message to every open page.
@@ -539,6 +541,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         force: false,
         deny_warnings: false,
         external_links: false,
+        offline: opts.offline,
     };
     let site = Site::new();
     match site.rebuild(&build, false) {

@@ -33,28 +33,44 @@ async function open(dir, path) {
   return { page, dialogs, foreign, close: async () => { await page.close(); await server.close(); } };
 }
 
+/// Opens `path` of the site in `dir`, hovers and focuses everything, and asserts that no script
+/// ran, nothing loaded from another host, and no handler or script URL is in the page.
+async function assertInert(dir, path) {
+  const { page, dialogs, foreign, close } = await open(dir, path);
+  // Hover and focus everything, in case a handler slipped into an attribute.
+  for (const el of await page.$$("body *")) { await el.hover({ force: true, timeout: 200 }).catch(() => {}); }
+  await page.keyboard.press("Tab");
+  const ran = await page.evaluate(() => window.__ran);
+  const handlers = await page.evaluate(() =>
+    [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => a.name)));
+  const badLinks = await page.evaluate(() =>
+    [...document.querySelectorAll("[href],[src],[action],[data]")].map((el) => el.getAttribute("href") || el.getAttribute("src") || el.getAttribute("action") || el.getAttribute("data"))
+      .filter((u) => /^\s*(javascript|data|vbscript):/i.test(u)));
+  const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.src || "inline"));
+  await close();
+  assert.deepEqual(dialogs, [], `${path}: a dialog fired`);
+  assert.deepEqual(ran, [], `${path}: a script called a dialog function`);
+  assert.deepEqual(foreign, [], `${path}: requests left for another host`);
+  assert.deepEqual(handlers, [], `${path}: event handler attributes in the page`);
+  assert.deepEqual(badLinks, [], `${path}: script or data URLs in the page`);
+  const theme = (u) => /\/assets\/(parvis|search|scheme)\.js$/.test(u);
+  assert.ok(scripts.length === 3 && scripts.every(theme), `${path}: only the theme's scripts: ${scripts}`);
+}
+
 test("hostile member data runs nothing and loads nothing from other hosts", async () => {
   for (const path of ["/", "/members/", "/members/mallory/", "/communities/crew/", "/ambassadors/", "/leaderboard/"]) {
-    const { page, dialogs, foreign, close } = await open(process.env.HOSTILE_SITE, path);
-    // Hover and focus everything, in case a handler slipped into an attribute.
-    for (const el of await page.$$("body *")) { await el.hover({ force: true, timeout: 200 }).catch(() => {}); }
-    await page.keyboard.press("Tab");
-    const ran = await page.evaluate(() => window.__ran);
-    const handlers = await page.evaluate(() =>
-      [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => a.name)));
-    const badLinks = await page.evaluate(() =>
-      [...document.querySelectorAll("[href],[src],[action],[data]")].map((el) => el.getAttribute("href") || el.getAttribute("src") || el.getAttribute("action") || el.getAttribute("data"))
-        .filter((u) => /^\s*(javascript|data|vbscript):/i.test(u)));
-    const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.src || "inline"));
-    await close();
-    assert.deepEqual(dialogs, [], `${path}: a dialog fired`);
-    assert.deepEqual(ran, [], `${path}: a script called a dialog function`);
-    assert.deepEqual(foreign, [], `${path}: requests left for another host`);
-    assert.deepEqual(handlers, [], `${path}: event handler attributes in the page`);
-    assert.deepEqual(badLinks, [], `${path}: script or data URLs in the page`);
-    const theme = (u) => /\/assets\/(parvis|search|scheme)\.js$/.test(u);
-    assert.ok(scripts.length === 3 && scripts.every(theme), `${path}: only the theme's scripts: ${scripts}`);
+    await assertInert(process.env.HOSTILE_SITE, path);
   }
+});
+
+test("hostile entries of a member's feed run nothing and load nothing from other hosts", async () => {
+  for (const path of ["/", "/from-the-community/", "/members/ada/", "/communities/makers/"]) {
+    await assertInert(process.env.FEEDS_SITE, path);
+  }
+  const { page, close } = await open(process.env.FEEDS_SITE, "/from-the-community/");
+  const text = await page.textContent("main");
+  await close();
+  assert.match(text, /Evil/, "the hostile entry is shown, inert");
 });
 
 test("the member directory filters narrow the cards", async () => {

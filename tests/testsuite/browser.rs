@@ -29,6 +29,12 @@ fn pages_in_a_real_browser() {
     hostile.build(&[]).success();
     let community = SiteTest::fixture("community");
     community.build(&[]).success();
+    // The same community with members' feeds, one of them hostile.
+    let feed_server = crate::feed_server::FeedServer::start(None);
+    let feeds = crate::member_feeds::site(&feed_server);
+    let hostile_feed = crate::member_feeds::hostile_feed();
+    feed_server.route("/ada.rss", crate::feed_server::Route::ok(&hostile_feed));
+    feeds.build_at(crate::member_feeds::NOW, &[]).success();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let example = crate::search::example_site();
     let expected = crate::search::expectations_file(&example);
@@ -37,7 +43,7 @@ fn pages_in_a_real_browser() {
         .build_at(crate::report::NOW, &["--audience", "internal"])
         .success();
     // The internal circle's build of the same site: the dashboard, for the theme's checks.
-    let internal = SiteTest::from_dir(&root.join("example-site"));
+    let internal = crate::example_site::example();
     internal
         .build_at(1_795_392_000, &["--audience", "internal"])
         .success();
@@ -58,6 +64,7 @@ fn pages_in_a_real_browser() {
         .env("SERVE_SITE", &served.root)
         .env("HOSTILE_SITE", hostile.out())
         .env("COMMUNITY_SITE", community.out())
+        .env("FEEDS_SITE", feeds.out())
         .env("EXAMPLE_SITE", example.out())
         .env("DASHBOARD_SITE", internal.out())
         .env("REPORT_SITE", report.out())

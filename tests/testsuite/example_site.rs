@@ -1,11 +1,65 @@
 //! The example portal builds, and a crawl of its output finds no broken internal link.
 
+use crate::feed_server::FeedServer;
 use crate::site_test::{snapshot, SiteTest};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn example() -> SiteTest {
-    SiteTest::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"))
+/// The example site, its members' feeds served from `example-site/feeds/` by a local server.
+pub fn example() -> SiteTest {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+    let server = FeedServer::start(Some(dir.join("feeds")));
+    SiteTest::from_dir(&dir).with_env("PARVIS_FEEDS_BASE", &server.url("/"))
+}
+
+/// 2026-12-01T00:00:00Z: the example feeds' entries are from the weeks before.
+const FEEDS_NOW: i64 = 1_796_083_200;
+
+#[test]
+fn example_site_shows_what_its_members_publish() {
+    let t = example();
+    t.build_at(FEEDS_NOW, &[]).success();
+    let page = t.read("from-the-community/index.html");
+    for title in [
+        "Mapping BACnet objects to Lumen Grid meters",
+        "Heat pumps and demand response: a winter report",
+        "An energy data pipeline in an afternoon",
+        "Club meetup in Lyon: the slides",
+    ] {
+        assert!(page.contains(title), "{title}");
+    }
+    assert!(
+        page.contains("Hugo Lefèvre"),
+        "the club's post names its author"
+    );
+    assert!(!page.contains("tracker.example.net"), "no tracking pixel");
+    assert!(t
+        .read("members/erik-lund/index.html")
+        .contains(r#"href="https://erik-lund.example.org/posts/winter-report""#));
+    assert!(t
+        .read("communities/users/index.html")
+        .contains("Club meetup in Lyon"));
+    assert!(t.read("index.html").contains("From the community"));
+    assert!(t.exists("from-the-community/users/index.html"));
+    assert!(t
+        .read("from-the-community/atom.xml")
+        .contains("An energy data pipeline"));
+}
+
+#[test]
+fn example_site_builds_without_network_from_its_cache() {
+    let t = example();
+    t.build_at(FEEDS_NOW, &[]).success();
+    // No mirror: the feeds' hosts do not resolve (or, offline, are not asked).
+    let t = SiteTest::from_dir(&t.root);
+    for args in [&[][..], &["--offline"][..]] {
+        let run = t.build_at(FEEDS_NOW, args);
+        run.success();
+        if args.is_empty() {
+            run.stderr_has("data/members/ana-costa.yaml:")
+                .stderr_has("last good copy");
+        }
+    }
 }
 
 /// Every `href` and `src` value in an HTML file.

@@ -213,6 +213,7 @@ fn whole_check_of_a_hostile_page_never_panics() {
             force: false,
             deny_warnings: false,
             external_links: false,
+            offline: false,
         });
     });
 }

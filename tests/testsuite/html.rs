@@ -26,7 +26,7 @@ fn every_page_is_valid_html() {
     let vnu = root.join("node_modules/vnu-jar/build/dist/vnu.jar");
     assert!(vnu.exists(), "run `npm ci` to install vnu-jar");
 
-    let example = SiteTest::from_dir(&root.join("example-site"));
+    let example = crate::example_site::example();
     example.build_at(NOW, &["--all-audiences"]).success();
     // Where each checked folder comes from, to name it in errors.
     let mut dirs = vec![("example-site".to_string(), example.out())];

@@ -116,6 +116,7 @@ fn options(root: &Path) -> BuildOptions {
         force: false,
         deny_warnings: false,
         external_links: false,
+        offline: false,
     }
 }
 

@@ -2,7 +2,6 @@
 //! an archetype, in the right place, and the site still checks cleanly.
 
 use crate::site_test::{parvis, Run, SiteTest};
-use std::path::Path;
 
 /// 2026-12-02T10:00:00Z.
 const NOW: i64 = 1_796_205_600;
@@ -136,7 +135,7 @@ fn new_writes_every_kind_into_a_fresh_init_site_that_checks_clean() {
 /// and the community is appended to its list without touching a byte of what was there.
 #[test]
 fn new_on_the_example_site_adds_to_its_sections_and_lists() {
-    let t = SiteTest::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    let t = crate::example_site::example();
     checks_clean(&t, &[]);
     let communities_before = std::fs::read_to_string(t.root.join("data/communities.yaml")).unwrap();
     for args in [

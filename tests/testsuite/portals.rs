@@ -2,13 +2,12 @@
 //! iCalendar parser and a recurrence expander, JSON-LD as JSON with schema.org's properties.
 
 use crate::site_test::SiteTest;
-use std::path::Path;
 
 /// 2026-11-23T00:00:00Z: after the expired posting, before the events.
 const NOW: i64 = 1_795_392_000;
 
 fn example() -> SiteTest {
-    let t = SiteTest::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"));
+    let t = crate::example_site::example();
     t.build_at(NOW, &[]).success();
     t
 }

@@ -4,7 +4,7 @@
 //! JavaScript client ranks exactly as the CLI does.
 
 use crate::site_test::SiteTest;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// "Now" for the example site: the expired posting is closed, the events are upcoming.
 pub const EXAMPLE_NOW: i64 = 1_795_392_000;
@@ -50,8 +50,7 @@ pub struct Ranking {
 
 /// The example site, built at [`EXAMPLE_NOW`].
 pub fn example_site() -> SiteTest {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let example = SiteTest::from_dir(&root.join("example-site"));
+    let example = crate::example_site::example();
     example.build_at(EXAMPLE_NOW, &[]).success();
     example
 }

@@ -12,6 +12,8 @@ pub fn fixtures() -> PathBuf {
 pub struct SiteTest {
     _tmp: tempfile::TempDir,
     pub root: PathBuf,
+    /// Environment variables every run of parvis on this site gets.
+    env: Vec<(String, String)>,
 }
 
 /// The result of one `parvis` run.
@@ -78,7 +80,24 @@ impl SiteTest {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");
         copy_dir(dir, &root);
-        SiteTest { _tmp: tmp, root }
+        SiteTest {
+            _tmp: tmp,
+            root,
+            env: Vec::new(),
+        }
+    }
+
+    /// The same site, with `name=value` in the environment of every run.
+    pub fn with_env(mut self, name: &str, value: &str) -> SiteTest {
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// `parvis` with this site's environment.
+    fn parvis(&self) -> Command {
+        let mut c = parvis();
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
+        c
     }
 
     /// Writes (or replaces) a file of the site.
@@ -91,14 +110,14 @@ impl SiteTest {
 
     /// Runs `parvis build` on the site with extra arguments.
     pub fn build(&self, args: &[&str]) -> Run {
-        let mut c = parvis();
+        let mut c = self.parvis();
         c.arg("build").arg(&self.root).args(args);
         Run::from(c.output().expect("run parvis"))
     }
 
     /// Runs `parvis build` as if "now" were the Unix time `epoch` (SOURCE_DATE_EPOCH).
     pub fn build_at(&self, epoch: i64, args: &[&str]) -> Run {
-        let mut c = parvis();
+        let mut c = self.parvis();
         c.env("SOURCE_DATE_EPOCH", epoch.to_string())
             .arg("build")
             .arg(&self.root)
@@ -109,7 +128,7 @@ impl SiteTest {
     /// Runs `parvis ARGS` in the site's folder as if "now" were the Unix time `epoch`.
     pub fn run_at(&self, epoch: i64, args: &[&str]) -> Run {
         Run::from(
-            parvis()
+            self.parvis()
                 .env("SOURCE_DATE_EPOCH", epoch.to_string())
                 .args(args)
                 .current_dir(&self.root)
@@ -120,7 +139,7 @@ impl SiteTest {
 
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(
-            parvis()
+            self.parvis()
                 .args(args)
                 .current_dir(&self.root)
                 .output()

@@ -3,7 +3,6 @@
 //! site, by one that writes out the names in its context, and those names are compared with
 //! the ones the README documents for it.
 
-use crate::site_test::SiteTest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -23,6 +22,7 @@ const TEMPLATES: &[&str] = &[
     "community.html",
     "ambassadors.html",
     "leaderboard.html",
+    "from_the_community.html",
 ];
 
 /// A template that writes each name in its context (`page`) and each key of a mapping in it
@@ -38,8 +38,7 @@ fn dumper(template: &str) -> String {
 /// Names in the context of each template, over every output of the example site's internal
 /// build (which has every kind of output, the dashboard included).
 fn provided() -> BTreeMap<String, BTreeSet<String>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let site = SiteTest::from_dir(&root.join("example-site"));
+    let site = crate::example_site::example();
     for t in TEMPLATES {
         site.file(&format!("templates/{t}"), dumper(t));
     }

@@ -363,6 +363,57 @@ struct RawCommunitySettings {
     points: Option<std::collections::BTreeMap<String, u32>>,
     /// The widest audience that may see private member fields (leader scores).
     private_audience: Option<String>,
+    /// How the feeds members and communities list are fetched and kept.
+    feeds: Option<MemberFeeds>,
+}
+
+/// `community.feeds` in site.yaml: how the feeds that members and communities list under
+/// `feeds:` are fetched, bounded and kept. Every bound keeps a slow or hostile feed from
+/// stalling a build or filling the cache.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFeeds {
+    /// Entries older than this many days are left out.
+    #[serde(default = "default_feed_days")]
+    pub days: u32,
+    /// Newest entries kept per feed.
+    #[serde(default = "default_feed_entries")]
+    pub entries: usize,
+    /// Seconds a feed may take to answer, body included.
+    #[serde(default = "default_feed_timeout")]
+    pub timeout: u64,
+    /// Bytes a feed may weigh; a bigger one is refused.
+    #[serde(default = "default_feed_bytes")]
+    pub max_bytes: u64,
+    /// Hosts whose images an entry may show (`images.example.org`); images from any other
+    /// host are removed, so that no feed makes visitors' browsers call a third party.
+    #[serde(default)]
+    pub image_hosts: Vec<String>,
+}
+
+fn default_feed_days() -> u32 {
+    90
+}
+fn default_feed_entries() -> usize {
+    20
+}
+fn default_feed_timeout() -> u64 {
+    10
+}
+fn default_feed_bytes() -> u64 {
+    2 * 1024 * 1024
+}
+
+impl Default for MemberFeeds {
+    fn default() -> MemberFeeds {
+        MemberFeeds {
+            days: default_feed_days(),
+            entries: default_feed_entries(),
+            timeout: default_feed_timeout(),
+            max_bytes: default_feed_bytes(),
+            image_hosts: Vec::new(),
+        }
+    }
 }
 
 /// Contribution points when `community.points` in site.yaml gives none.
@@ -386,6 +437,7 @@ fn default_points() -> std::collections::BTreeMap<String, u32> {
 pub struct CommunitySettings {
     pub points: std::collections::BTreeMap<String, u32>,
     pub private_audience: Audience,
+    pub feeds: MemberFeeds,
 }
 
 /// A navigation entry given by hand in `site.yaml`.
@@ -659,9 +711,13 @@ impl Config {
         }
         let community = CommunitySettings {
             points: raw_community
-                .and_then(|c| c.points)
+                .as_ref()
+                .and_then(|c| c.points.clone())
                 .unwrap_or_else(default_points),
             private_audience: find(&private_audience),
+            feeds: raw_community
+                .and_then(|c| c.feeds.clone())
+                .unwrap_or_default(),
         };
         let raw_feeds = raw.feeds.clone().unwrap_or(RawFeeds {
             content: default_feed_content(),

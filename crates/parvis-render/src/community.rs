@@ -4,6 +4,7 @@
 //! audiences inside `community.private_audience`.
 
 use super::context::{Lookups, PageSummary};
+use crate::from_community::FeedEntryCtx;
 use parvis_core::model::community::{Community, Member, MemberStatus, Role};
 use parvis_core::model::{SectionKind, Site};
 use serde::Serialize;
@@ -135,12 +136,19 @@ pub struct CommunityGlobal {
     pub leaderboard_url: String,
     /// Whether leader scores are shown in this build.
     pub shows_private: bool,
+    /// What members and communities published in their own feeds, newest first (for the
+    /// home block: `community.feed_entries | slice(end=5)`).
+    pub feed_entries: Vec<FeedEntryCtx>,
+    /// The "From the community" page, when this build shows any entry.
+    pub feed_entries_url: Option<String>,
 }
 
 pub struct CommunityView<'a> {
     site: &'a Site,
     pub members: Vec<MemberCtx>,
     pub communities: Vec<CommunityCtx>,
+    /// The entries of members' and communities' feeds this build shows.
+    pub feed_entries: Vec<FeedEntryCtx>,
 }
 
 fn initials(name: &str) -> String {
@@ -176,6 +184,7 @@ impl<'a> CommunityView<'a> {
             site,
             members: Vec::new(),
             communities: Vec::new(),
+            feed_entries: crate::from_community::entries(site),
         };
         view.members = site
             .community
@@ -370,6 +379,8 @@ impl<'a> CommunityView<'a> {
             ambassadors_url: format!("{root}ambassadors/"),
             leaderboard_url: format!("{root}leaderboard/"),
             shows_private: self.site.config.sees_private(&self.site.audience),
+            feed_entries: self.feed_entries.clone(),
+            feed_entries_url: crate::from_community::url(self.site, &self.feed_entries),
         }
     }
 

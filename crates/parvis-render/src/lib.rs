@@ -6,6 +6,7 @@
 pub mod community;
 pub mod context;
 pub mod feeds;
+pub mod from_community;
 pub mod i18n;
 pub mod money;
 mod outputs;
@@ -49,6 +50,8 @@ pub enum Job {
     Search,
     /// The community manager's dashboard (`report:` in site.yaml), in builds that may see it.
     Dashboard,
+    /// "From the community": the entries of members' and communities' feeds, all or filtered.
+    FromCommunity(from_community::Filter),
 }
 
 /// A planned output: its path in the output folder and what produces it.
@@ -174,6 +177,16 @@ pub fn plan(site: &Site) -> Vec<Planned> {
             path: path_of_url(root, &url),
             job: Job::Dashboard,
         });
+    }
+    let entries = from_community::entries(site);
+    if from_community::url(site, &entries).is_some() {
+        let all = std::iter::once(from_community::Filter::All);
+        for f in all.chain(from_community::filters(site, &entries)) {
+            out.push(Planned {
+                path: path_of_url(root, &from_community::filter_url(site, &f)),
+                job: Job::FromCommunity(f),
+            });
+        }
     }
     out
 }
@@ -361,6 +374,7 @@ fn context<V: Vars>(
         Job::Ambassadors(c) => outputs::ambassadors(&x, ctx, c),
         Job::Leaderboard(c) => outputs::leaderboard(&x, ctx, c),
         Job::Dashboard => outputs::dashboard(&x, ctx),
+        Job::FromCommunity(f) => outputs::from_community(&x, ctx, f),
     };
     ctx.insert("lang", lang);
     if V::FULL {
@@ -380,6 +394,7 @@ fn context<V: Vars>(
         Job::Page(i) => Some(site.sections[site.pages[*i].section].url.clone()),
         Job::Section(i, _) => Some(site.sections[*i].url.clone()),
         Job::TaxonomyTerm(t, k, _) => Some(site.taxonomies[*t].terms[*k].url.clone()),
+        Job::FromCommunity(_) => Some(format!("{}{}", config.root, from_community::DIR)),
         _ => None,
     };
     let mut links: Vec<&feeds::FeedLink> = feeds.get(&config.root).into_iter().collect();
@@ -636,6 +651,7 @@ pub fn template_for(site: &Site, templates: &Templates, job: &Job) -> Result<Str
         Job::Leaderboard(_) => "leaderboard.html".into(),
         Job::Search => "search.html".into(),
         Job::Dashboard => "dashboard.html".into(),
+        Job::FromCommunity(_) => "from_the_community.html".into(),
     })
 }
 

@@ -6,6 +6,7 @@
 
 use super::community::CommunityView;
 use super::context::{self, Lookups, Paginator};
+use super::from_community::{self, FeedEntryCtx};
 use super::{i18n, pages_of, recent, structured, Vars};
 use parvis_core::model::community::{MemberStatus, Role};
 use parvis_core::model::{SectionKind, Site};
@@ -284,6 +285,12 @@ pub(crate) fn member<'s, V: Vars>(x: &Inputs<'_, 's>, ctx: &mut V, i: &usize) ->
         .expect("visible member");
     ctx.insert("member", member);
     ctx.insert("posts", &view.posts_by(look, &m.id));
+    let own: Vec<&FeedEntryCtx> = view
+        .feed_entries
+        .iter()
+        .filter(|e| e.source_kind == "member" && e.source.id == m.id)
+        .collect();
+    ctx.insert("feed_entries", &own);
     ctx.insert("jobs", &view.jobs_with(look, &m.id));
     (
         config.language.as_str(),
@@ -328,6 +335,18 @@ pub(crate) fn community<'s, V: Vars>(x: &Inputs<'_, 's>, ctx: &mut V, i: &usize)
         .find(|x| x.id == c.id)
         .expect("visible community");
     ctx.insert("community_page", cc);
+    let filter = from_community::Filter::Community(*i);
+    let entries: Vec<&FeedEntryCtx> = view
+        .feed_entries
+        .iter()
+        .filter(|e| from_community::matches(site, e, &filter))
+        .take(10)
+        .collect();
+    ctx.insert("feed_entries", &entries);
+    ctx.insert(
+        "feed_entries_url",
+        &(!entries.is_empty()).then(|| from_community::filter_url(site, &filter)),
+    );
     ctx.insert("posts", &view.pages_of(look, cc, SectionKind::Blog, 5));
     let now = site.now;
     let mut events = view.pages_of(look, cc, SectionKind::Events, 50);
@@ -424,5 +443,43 @@ pub(crate) fn dashboard<'s, V: Vars>(x: &Inputs<'_, 's>, ctx: &mut V) -> Identit
         url,
         "dashboard",
         "the dashboard".into(),
+    )
+}
+
+/// The variables of a "From the community" page: its entries, the filters (one page per
+/// community and per theme), and its feeds.
+pub(crate) fn from_community<'s, V: Vars>(
+    x: &Inputs<'_, 's>,
+    ctx: &mut V,
+    filter: &from_community::Filter,
+) -> Identity<'s> {
+    let site = x.site;
+    let config = &site.config;
+    let all = &x.view.feed_entries;
+    let entries: Vec<&FeedEntryCtx> = all
+        .iter()
+        .filter(|e| from_community::matches(site, e, filter))
+        .collect();
+    ctx.insert("entries", &entries);
+    ctx.insert("filters", &from_community::filter_list(site, all, filter));
+    let (kind, name) = match filter {
+        from_community::Filter::All => ("all", None),
+        from_community::Filter::Community(i) => (
+            "community",
+            Some(site.community.communities[*i].name.clone()),
+        ),
+        from_community::Filter::Theme(t) => ("theme", Some(t.clone())),
+    };
+    ctx.insert("filter_kind", kind);
+    ctx.insert("filter_name", &name);
+    let base = from_community::filter_url(site, &from_community::Filter::All);
+    ctx.insert("all_url", &base);
+    ctx.insert("rss_url", &format!("{base}rss.xml"));
+    ctx.insert("atom_url", &format!("{base}atom.xml"));
+    (
+        config.language.as_str(),
+        from_community::filter_url(site, filter),
+        "from_the_community",
+        "the \"From the community\" page".into(),
     )
 }

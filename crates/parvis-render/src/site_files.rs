@@ -35,6 +35,7 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
             Job::TaxonomyTerm(t, k, 1) => (site.taxonomies[*t].terms[*k].url.clone(), None),
             Job::Member(i) => (site.community.members[*i].url.clone(), None),
             Job::Community(i) => (site.community.communities[*i].url.clone(), None),
+            Job::FromCommunity(f) => (super::from_community::filter_url(site, f), None),
             Job::Members | Job::Communities | Job::Ambassadors(None) | Job::Leaderboard(None) => (
                 format!(
                     "{}{}",

@@ -916,8 +916,9 @@ impl Prepared {
             }
         };
         if let Some((data_files, static_files)) = data {
-            let (data, community) =
+            let (data, mut community) =
                 Site::load_data(&site.config, data_files, static_files, &mut diags);
+            community.attach_feeds(&self.fetched, &site.config);
             site.data = data;
             site.community = community;
         }
@@ -1527,6 +1528,8 @@ impl<'a> Diff<'a> {
             | Job::Community(_)
             | Job::Ambassadors(_)
             | Job::Leaderboard(_) => self.community || !self.files.is_empty(),
+            // The entries hang on members and communities (`data/`).
+            Job::FromCommunity(_) => self.community,
         }
     }
 
@@ -1887,6 +1890,7 @@ mod tests {
                 force: false,
                 deny_warnings: false,
                 external_links: false,
+                offline: false,
             };
             let Ok((_, _, p)) = build_in_memory(&opts) else {
                 panic!("the example site builds");

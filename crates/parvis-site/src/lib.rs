@@ -11,6 +11,7 @@ use parvis_core::config::Audience;
 use parvis_core::diagnostics::{Diagnostic, Diagnostics};
 use parvis_core::filter::{self, Visibility};
 use parvis_core::load::{self, slash_path};
+use parvis_core::model::fetched::FetchedFeeds;
 use parvis_core::model::Site;
 use parvis_markdown::{
     highlight,
@@ -46,6 +47,8 @@ pub struct BuildOptions {
     /// Gather the web addresses the site links to, with their places, in
     /// [`BuildReport::external_links`] (`check --external`).
     pub external_links: bool,
+    /// Read the feeds members and communities list from the cache only (`--offline`).
+    pub offline: bool,
 }
 
 /// A finished build.
@@ -106,11 +109,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })?),
         None => None,
     };
-    let mut report = run(
+    let (mut report, _) = run(
         opts,
         opts.audience.as_deref(),
         staging.as_ref().map(|s| s as &dyn Sink),
         "",
+        None,
     )?;
     if let Some(s) = staging {
         let start = Instant::now();
@@ -147,16 +151,23 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
     let mut failed = Diagnostics::default();
     if audiences.is_empty() {
         // Let the normal path report what is wrong with site.yaml.
-        run(opts, None, None, "")?;
+        run(opts, None, None, "", None)?;
     }
+    // The members' feeds are fetched once, by the first audience's build, and their warnings
+    // given once.
+    let mut fetched = None;
     for audience in &audiences {
         match run(
             opts,
             Some(audience.as_str()),
             Some(&staging),
             &format!("{audience}/"),
+            fetched.as_ref(),
         ) {
-            Ok(r) => reports.push(r),
+            Ok((r, f)) => {
+                reports.push(r);
+                fetched.get_or_insert(f);
+            }
             Err(BuildError::Content(d)) => failed.extend(d.sorted()),
             Err(e) => return Err(e),
         }
@@ -176,14 +187,17 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
 }
 
 /// Loads the site and builds its model, without filtering or rendering: for the read-only
-/// commands (`check --audiences`, `report`). Warnings are dropped; errors fail.
+/// commands (`check --audiences`, `report`). Warnings are dropped; errors fail. The members'
+/// feeds are read from the cache, as the last build left it: these commands ask no network.
 pub fn load_model(root: &Path) -> Result<Site, BuildError> {
     let (mut sources, load_diags) = load::load(root).map_err(|d| {
         let mut all = Diagnostics::default();
         all.extend(d);
         BuildError::Content(all)
     })?;
-    let (site, model_diags) = model(&mut sources);
+    let (mut site, model_diags) = model(&mut sources);
+    let (fetched, _) = fetch_feeds(&site, root, true);
+    site.community.attach_feeds(&fetched, &site.config);
     let mut diags = Diagnostics::default();
     diags.extend(load_diags);
     diags.extend(model_diags);
@@ -199,6 +213,24 @@ fn model(sources: &mut load::Sources) -> (Site, Vec<Diagnostic>) {
     let (site, mut diags) = Site::build(sources);
     diags.extend(parvis_report::check(&site.config, &site.community));
     (site, diags)
+}
+
+/// The entries of the feeds members and communities list: fetched, or only read from the cache
+/// when `offline`; and a warning for each feed that failed.
+fn fetch_feeds(site: &Site, root: &Path, offline: bool) -> (FetchedFeeds, Vec<Diagnostic>) {
+    let sources = site.community.feed_sources();
+    parvis_feeds::gather(
+        &sources,
+        &parvis_feeds::Options {
+            root,
+            offline,
+            settings: &site.config.community.feeds,
+            now: parvis_core::date::now(),
+            mirror: std::env::var("PARVIS_FEEDS_BASE")
+                .ok()
+                .filter(|m| !m.is_empty()),
+        },
+    )
 }
 
 /// The usage error of `--audience A` when site.yaml does not list `A`, with the nearest one.
@@ -223,7 +255,7 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// to update single pages from.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true)?;
+    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true, None)?;
     let report = emit(&mut prepared, opts, Some(&memory), "")?;
     prepared.outputs = prepared.keys(&prepared.planned);
     Ok((report, memory.into_files(), prepared))
@@ -232,7 +264,7 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepa
 /// The search index files of one audience, by path under `search/`, built in memory without
 /// rendering the pages (for `parvis search` when no build output has an index).
 pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
-    let prepared = prepare(opts, opts.audience.as_deref(), false, false)?;
+    let prepared = prepare(opts, opts.audience.as_deref(), false, false, None)?;
     if prepared.diags.has_errors() {
         return Err(BuildError::Content(prepared.diags));
     }
@@ -249,15 +281,18 @@ pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
         .collect())
 }
 
-/// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`).
+/// The stages, for one audience, writing into `staging` under `prefix` (nothing when `None`),
+/// with the members' feeds `fetched` by an earlier run, or fetched now. Returns the feeds too.
 fn run(
     opts: &BuildOptions,
     audience: Option<&str>,
     staging: Option<&dyn Sink>,
     prefix: &str,
-) -> Result<BuildReport, BuildError> {
-    let mut prepared = prepare(opts, audience, staging.is_none(), false)?;
-    emit(&mut prepared, opts, staging, prefix)
+    fetched: Option<&FetchedFeeds>,
+) -> Result<(BuildReport, FetchedFeeds), BuildError> {
+    let mut prepared = prepare(opts, audience, staging.is_none(), false, fetched)?;
+    let report = emit(&mut prepared, opts, staging, prefix)?;
+    Ok((report, std::mem::take(&mut prepared.fetched)))
 }
 
 /// A generated file that is not a template's output: (output path, bytes, what writes it).
@@ -343,15 +378,19 @@ pub struct Prepared {
     /// Every file the build writes, relative to the output folder: what root-absolute links
     /// are checked against.
     output_paths: Vec<String>,
+    /// The members' feeds as fetched for this build, attached again when `serve` reloads
+    /// `data/` (they are not fetched again until the next full build).
+    fetched: FetchedFeeds,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
-/// updates.
+/// updates. The members' feeds are fetched unless `fetched` gives them.
 fn prepare(
     opts: &BuildOptions,
     audience: Option<&str>,
     checking: bool,
     serving: bool,
+    fetched: Option<&FetchedFeeds>,
 ) -> Result<Prepared, BuildError> {
     let start = Instant::now();
     let mut watch = Stopwatch::new();
@@ -378,6 +417,13 @@ fn prepare(
         diags.extend(site.community.health_warnings());
     }
     watch.lap("model");
+    let (fetched, feed_diags) = match fetched {
+        Some(f) => (f.clone(), Vec::new()),
+        None => fetch_feeds(&site, &opts.root, opts.offline),
+    };
+    diags.extend(feed_diags);
+    site.community.attach_feeds(&fetched, &site.config);
+    watch.lap("feeds");
     let visibility = Visibility {
         audience,
         drafts: opts.drafts,
@@ -484,6 +530,7 @@ fn prepare(
         globals,
         pending: Vec::new(),
         output_paths,
+        fetched,
     })
 }
 
@@ -515,6 +562,24 @@ fn site_files(
             extra_files.push((path, xml.into_bytes(), origin));
         }
     }
+    let entries = parvis_render::from_community::entries(site);
+    if let Some(url) = parvis_render::from_community::url(site, &entries) {
+        let heading = from_community_heading(site, strings);
+        for (name, xml) in [
+            (
+                "rss.xml",
+                parvis_render::from_community::rss(site, &entries, heading),
+            ),
+            (
+                "atom.xml",
+                parvis_render::from_community::atom(site, &entries, heading),
+            ),
+        ] {
+            let path = parvis_render::path_of_url(&site.config.root, &format!("{url}{name}"));
+            let origin = Origin::new("data/members", "the feed of \"From the community\"");
+            extra_files.push((path, xml.into_bytes(), origin));
+        }
+    }
     for (url, ics, origin) in parvis_core::ics::files(site) {
         let path = parvis_render::path_of_url(&site.config.root, &url);
         let origin = Origin::new(&origin, format!("the calendar of {origin}"));
@@ -533,10 +598,22 @@ fn site_files(
         let origin = Origin::new("site.yaml", "the dashboard's calendar (`report.path`)");
         extra_files.push((path, ics.into_bytes(), origin));
     }
-    let feed_links = feed_specs
+    let mut feed_links: HashMap<String, parvis_render::feeds::FeedLink> = feed_specs
         .iter()
         .map(|s| (s.url.clone(), s.link()))
         .collect();
+    if let Some(url) = parvis_render::from_community::url(site, &entries) {
+        let link = parvis_render::feeds::FeedLink {
+            title: format!(
+                "{} · {}",
+                from_community_heading(site, strings),
+                site.config.title
+            ),
+            rss: format!("{url}rss.xml"),
+            atom: format!("{url}atom.xml"),
+        };
+        feed_links.insert(url, link);
+    }
     extra_files.push((
         "sitemap.xml".into(),
         site_files::sitemap(site, planned).into_bytes(),
@@ -555,6 +632,17 @@ fn site_files(
         Err(d) => diags.push(d),
     }
     (extra_files, feed_links, diags)
+}
+
+/// The title of "From the community" in the site's language, for its feeds.
+fn from_community_heading<'a>(
+    site: &Site,
+    strings: &'a BTreeMap<String, i18n::Strings>,
+) -> &'a str {
+    strings
+        .get(&site.config.language)
+        .and_then(|t| t.get("from_the_community"))
+        .map_or("From the community", String::as_str)
 }
 
 fn search_error(e: parvis_search::SearchError) -> Diagnostic {
@@ -944,6 +1032,7 @@ fn job_origin(site: &Site, job: &parvis_render::Job) -> Origin {
         Job::Search => data("site.yaml", "the search page (`search`)"),
         Job::NotFound => data("content", "the 404 page"),
         Job::Dashboard => data("site.yaml", "the dashboard (`report.path`)"),
+        Job::FromCommunity(_) => data("data/members", "the \"From the community\" pages"),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::config::{Audience, Config};
 use crate::date::DateValue;
 use crate::diagnostics::{one_of, suggest, Diagnostic};
 use crate::load::DataFile;
+use crate::model::fetched::{entries_of, FeedEntry, FeedSource, FetchedFeeds};
 pub use crate::vocabulary::{MemberStatus, Role};
 use crate::yaml::{at, Origin};
 use serde::de::DeserializeOwned;
@@ -57,6 +58,7 @@ pub const MEMBER_KEYS: &[&str] = &[
     "published",
     "leaderboard",
     "notes",
+    "feeds",
 ];
 /// The keys of a community entry: for suggestions, and what `parvis new community` must write.
 pub const COMMUNITY_KEYS: &[&str] = &[
@@ -68,6 +70,7 @@ pub const COMMUNITY_KEYS: &[&str] = &[
     "charter",
     "managers",
     "themes",
+    "feeds",
 ];
 const BADGE_KEYS: &[&str] = &[
     "id",
@@ -118,6 +121,9 @@ struct RawMember {
     leaderboard: Option<bool>,
     /// Private notes of the community team, shown only inside `private_audience`.
     notes: Option<String>,
+    /// RSS, Atom or JSON feeds of what the member publishes.
+    #[serde(default)]
+    feeds: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +165,8 @@ struct RawCommunity {
     managers: Vec<S<String>>,
     #[serde(default)]
     themes: Vec<String>,
+    #[serde(default)]
+    feeds: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +206,8 @@ pub struct Contribution {
     /// Where `url` is written, for link errors.
     pub url_place: Option<Diagnostic>,
     pub points: u32,
+    /// Counted from an entry of the member's feeds rather than written in their file.
+    pub from_feed: bool,
 }
 
 /// The four criteria a user club scores a leader candidate on, 1 to 3 each.
@@ -252,6 +262,10 @@ pub struct Member {
     pub on_leaderboard: bool,
     /// Sanitised HTML of the team's private notes.
     pub notes_html: Option<String>,
+    /// The feeds the member lists.
+    pub feeds: Vec<FeedSource>,
+    /// What was fetched from them, newest first (empty until [`CommunityData::attach_feeds`]).
+    pub feed_entries: Vec<FeedEntry>,
     pub file: PathBuf,
     pub url: String,
 }
@@ -304,6 +318,10 @@ pub struct Community {
     pub charter_place: Option<Diagnostic>,
     pub managers: Vec<String>,
     pub themes: Vec<String>,
+    /// The feeds the community lists.
+    pub feeds: Vec<FeedSource>,
+    /// What was fetched from them, newest first (empty until [`CommunityData::attach_feeds`]).
+    pub feed_entries: Vec<FeedEntry>,
     pub file: PathBuf,
     pub url: String,
 }
@@ -409,6 +427,69 @@ pub fn safe_url(url: &str) -> bool {
         && !u.starts_with("//")
         && !u.contains(':')
         && !u.chars().any(|c| c.is_control())
+}
+
+/// The badges a member has, in badge file order: those given by hand (`manual`) and those
+/// earned by points or by a count of contributions of one type.
+fn badges_of(badges: &[Badge], manual: &[&str], contributions: &[Contribution]) -> Vec<String> {
+    let points: u32 = contributions.iter().map(|c| c.points).sum();
+    badges
+        .iter()
+        .filter(|b| {
+            let by_points = b.points.is_some_and(|p| points >= p);
+            let by_count = b.contributions.as_ref().is_some_and(|(kind, n)| {
+                contributions.iter().filter(|c| &c.kind == kind).count() as u32 >= *n
+            });
+            manual.contains(&b.id.as_str()) || by_points || by_count
+        })
+        .map(|b| b.id.clone())
+        .collect()
+}
+
+/// The feeds of a `feeds:` list: web addresses only; anything else is a warning at its place
+/// and left out.
+fn feed_sources(
+    feeds: &[Spanned<String>],
+    file: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FeedSource> {
+    let mut out: Vec<FeedSource> = Vec::new();
+    for f in feeds {
+        let url = f.value.trim();
+        let lower = url.to_ascii_lowercase();
+        let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && safe_url(url)
+            && !url.contains(char::is_whitespace);
+        if !web {
+            diags.push(
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "feed `{}` is not a web address, so it is not fetched",
+                        f.value
+                    ),
+                )
+                .at(
+                    text,
+                    f.referenced.line() as usize,
+                    f.referenced.column() as usize,
+                )
+                .with_hint(
+                    "write the whole address of the RSS, Atom or JSON feed, starting with https://",
+                ),
+            );
+            continue;
+        }
+        if out.iter().any(|o| o.url == url) {
+            continue;
+        }
+        out.push(FeedSource {
+            url: url.to_string(),
+            place: place(file, text, f),
+        });
+    }
+    out
 }
 
 /// Renders a member bio from Markdown and removes anything that could run or load.
@@ -643,6 +724,8 @@ impl CommunityData {
                     .map(|ch| PathBuf::from(ch.value.trim_start_matches('/'))),
                 managers: c.managers.into_iter().map(|m| m.value).collect(),
                 themes: c.themes,
+                feeds: feed_sources(&c.feeds, &file, &text, &mut diags),
+                feed_entries: Vec::new(),
                 file,
             });
         }
@@ -794,6 +877,7 @@ impl CommunityData {
                     url,
                     url_place,
                     points: pts,
+                    from_feed: false,
                 });
             }
             contributions.sort_by(|a, b| {
@@ -803,17 +887,8 @@ impl CommunityData {
                     .then(a.title.cmp(&b.title))
             });
             let points_total: u32 = contributions.iter().map(|c| c.points).sum();
-            let mut member_badges: Vec<String> = Vec::new();
-            for b in &badges {
-                let manual = m.badges.iter().any(|mb| mb.value == b.id);
-                let by_points = b.points.is_some_and(|p| points_total >= p);
-                let by_count = b.contributions.as_ref().is_some_and(|(kind, n)| {
-                    contributions.iter().filter(|c| &c.kind == kind).count() as u32 >= *n
-                });
-                if manual || by_points || by_count {
-                    member_badges.push(b.id.clone());
-                }
-            }
+            let manual: Vec<&str> = m.badges.iter().map(|b| b.value.as_str()).collect();
+            let member_badges = badges_of(&badges, &manual, &contributions);
             let mut links = Vec::new();
             for l in &m.links {
                 if safe_url(&l.url.value) {
@@ -880,6 +955,8 @@ impl CommunityData {
                 published: m.published.unwrap_or(true),
                 on_leaderboard: m.leaderboard.unwrap_or(true),
                 notes_html: m.notes.as_deref().map(sanitize_bio),
+                feeds: feed_sources(&m.feeds, &file, &text, &mut diags),
+                feed_entries: Vec::new(),
                 file,
             });
         }
@@ -909,6 +986,56 @@ impl CommunityData {
             },
             diags,
         )
+    }
+
+    /// Gives each member and community the entries fetched from the feeds it lists; each
+    /// entry of a member's feed is also a contribution of type `article`, dated from the feed,
+    /// so points, badges and the report count what members publish. Attaching again replaces
+    /// what an earlier call attached.
+    pub fn attach_feeds(&mut self, fetched: &FetchedFeeds, config: &Config) {
+        let points = config.community.points.get("article").copied().unwrap_or(0);
+        for m in &mut self.members {
+            m.feed_entries = entries_of(&m.feeds, fetched);
+            m.contributions.retain(|c| !c.from_feed);
+            m.contributions
+                .extend(m.feed_entries.iter().map(|e| Contribution {
+                    date: DateValue::Instant(e.date),
+                    kind: "article".into(),
+                    title: e.title.clone(),
+                    url: Some(e.url.clone()),
+                    url_place: None,
+                    points,
+                    from_feed: true,
+                }));
+            m.contributions.sort_by(|a, b| {
+                b.date
+                    .timestamp()
+                    .cmp(&a.date.timestamp())
+                    .then(a.title.cmp(&b.title))
+            });
+            m.points = m.contributions.iter().map(|c| c.points).sum();
+            // Badges only grow with contributions: those given by hand are kept.
+            let earned = badges_of(&self.badges, &[], &m.contributions);
+            let had = std::mem::take(&mut m.badges);
+            m.badges = self
+                .badges
+                .iter()
+                .filter(|b| had.contains(&b.id) || earned.contains(&b.id))
+                .map(|b| b.id.clone())
+                .collect();
+        }
+        for c in &mut self.communities {
+            c.feed_entries = entries_of(&c.feeds, fetched);
+        }
+    }
+
+    /// Every feed listed, with its places, in file order: what to fetch.
+    pub fn feed_sources(&self) -> Vec<&FeedSource> {
+        self.members
+            .iter()
+            .flat_map(|m| &m.feeds)
+            .chain(self.communities.iter().flat_map(|c| &c.feeds))
+            .collect()
     }
 
     pub fn member(&self, id: &str) -> Option<&Member> {

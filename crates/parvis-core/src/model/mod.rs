@@ -5,6 +5,7 @@
 //! that a link to a hidden page can be reported as such rather than as a missing file.
 
 pub mod community;
+pub mod fetched;
 pub mod kinds;
 pub mod recurrence;
 pub mod rendered;
