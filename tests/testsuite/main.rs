@@ -16,6 +16,7 @@ mod fuzz;
 mod hostile;
 mod html;
 mod incremental;
+mod languages;
 mod links;
 mod markdown;
 mod new;

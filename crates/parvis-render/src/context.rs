@@ -8,7 +8,7 @@ use parvis_core::model::{Page, Section, SectionKind, Site};
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Serialize)]
 pub struct Link<'a> {
@@ -155,6 +155,8 @@ pub struct SectionCtx<'a> {
     pub permalink: String,
     pub path: String,
     pub lang: &'a str,
+    /// The same section in every language it has, this one included (none when one only).
+    pub translations: Vec<Translation<'a>>,
     pub content: &'a str,
     pub extra: &'a Value,
     pub ancestors: Vec<Link<'a>>,
@@ -215,6 +217,8 @@ pub struct Lookups<'a> {
     /// Position of each listed page in its section's order, by page.
     positions: Vec<Option<usize>>,
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// Visible sections by folder, in each language.
+    section_translations: HashMap<&'a std::path::Path, Vec<(&'a str, &'a str)>>,
     /// The slug of every tag and theme: pages share a few, and slugs are slow to make.
     slugs: HashMap<&'a str, String>,
 }
@@ -229,6 +233,16 @@ impl<'a> Lookups<'a> {
                 .push((p.lang.as_str(), p.url.as_str()));
         }
         for list in translations.values_mut() {
+            list.sort();
+        }
+        let mut section_translations: HashMap<&std::path::Path, Vec<(&str, &str)>> = HashMap::new();
+        for (_, s) in site.visible_sections() {
+            section_translations
+                .entry(s.dir.as_path())
+                .or_default()
+                .push((s.lang.as_str(), s.url.as_str()));
+        }
+        for list in section_translations.values_mut() {
             list.sort();
         }
         let mut positions = vec![None; site.pages.len()];
@@ -249,6 +263,7 @@ impl<'a> Lookups<'a> {
             site,
             positions,
             translations,
+            section_translations,
             slugs,
         }
     }
@@ -291,14 +306,21 @@ impl<'a> Lookups<'a> {
             .collect()
     }
 
-    pub fn page(&self, i: usize) -> PageCtx<'a> {
+    /// Page `i` in every language it has (none when one only).
+    pub fn page_translations(&self, i: usize) -> Vec<Translation<'a>> {
         let p = &self.site.pages[i];
-        let r = p.rendered.as_ref();
-        let words = r.map_or(0, |r| r.word_count);
-        let translations = self
-            .translations
-            .get(p.translation_key.as_str())
-            .filter(|l| l.len() > 1)
+        self.translation_list(self.translations.get(p.translation_key.as_str()))
+    }
+
+    /// Section `i` in every language it has (none when one only).
+    pub fn section_translations(&self, i: usize) -> Vec<Translation<'a>> {
+        let s = &self.site.sections[i];
+        self.translation_list(self.section_translations.get(s.dir.as_path()))
+    }
+
+    /// A list of translations, when there are two or more.
+    fn translation_list(&self, list: Option<&Vec<(&'a str, &'a str)>>) -> Vec<Translation<'a>> {
+        list.filter(|l| l.len() > 1)
             .map(|l| {
                 l.iter()
                     .map(|&(lang, url)| Translation {
@@ -308,7 +330,14 @@ impl<'a> Lookups<'a> {
                     })
                     .collect()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub fn page(&self, i: usize) -> PageCtx<'a> {
+        let p = &self.site.pages[i];
+        let r = p.rendered.as_ref();
+        let words = r.map_or(0, |r| r.word_count);
+        let translations = self.translation_list(self.translations.get(p.translation_key.as_str()));
         PageCtx {
             title: &p.title,
             description: p.front.description.as_deref(),
@@ -466,6 +495,7 @@ impl<'a> Lookups<'a> {
                 .map(|src| parvis_core::load::slash_path(&src.rel))
                 .unwrap_or_default(),
             lang: &s.lang,
+            translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
             content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
             ancestors: self.ancestors(i),
@@ -581,6 +611,9 @@ pub struct SiteCtx<'a> {
     pub audiences: &'a [Audience],
     pub taxonomies: Vec<TaxonomyRef>,
     pub menu: Vec<MenuEntry>,
+    /// `menu` for each language: an entry leads to the section in that language where there
+    /// is one (`/fr/blog/`), else to the site language's.
+    pub menus: BTreeMap<&'a str, Vec<MenuEntry>>,
     pub data: &'a Value,
     pub repo_url: Option<&'a str>,
     pub extra: &'a Value,
@@ -605,7 +638,7 @@ pub struct MenuEntry {
 /// The `site` variable: the filtered `site`, for its audience.
 pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     let c = &site.config;
-    let menu = match &c.menu {
+    let menu: Vec<MenuEntry> = match &c.menu {
         Some(items) => items
             .iter()
             .map(|m| MenuEntry {
@@ -635,7 +668,41 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
                 .collect()
         }
     };
+    let by_url: HashMap<&str, &Section> = site
+        .visible_sections()
+        .map(|(_, s)| (s.url.as_str(), s))
+        .collect();
+    let in_lang: HashMap<(&std::path::Path, &str), &Section> = site
+        .visible_sections()
+        .map(|(_, s)| ((s.dir.as_path(), s.lang.as_str()), s))
+        .collect();
+    let menus = c
+        .languages
+        .iter()
+        .map(|lang| {
+            let entries = menu
+                .iter()
+                .map(|m| {
+                    let own = by_url
+                        .get(m.url.as_str())
+                        .and_then(|s| in_lang.get(&(s.dir.as_path(), lang.as_str())));
+                    let (title, url) = match (own, &c.menu) {
+                        (Some(s), None) => (s.title.clone(), s.url.clone()),
+                        (Some(s), Some(_)) => (m.title.clone(), s.url.clone()),
+                        (None, _) => (m.title.clone(), m.url.clone()),
+                    };
+                    MenuEntry {
+                        title,
+                        url,
+                        kind: m.kind.clone(),
+                    }
+                })
+                .collect();
+            (lang.as_str(), entries)
+        })
+        .collect();
     SiteCtx {
+        menus,
         title: &c.title,
         description: c.description.as_deref(),
         base_url: &c.base_url,

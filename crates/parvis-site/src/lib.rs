@@ -539,9 +539,13 @@ fn site_files(
         .collect();
     extra_files.push((
         "sitemap.xml".into(),
-        site_files::sitemap(site, planned).into_bytes(),
+        site_files::sitemap(site, planned, None).into_bytes(),
         Origin::new("site.yaml", "the sitemap"),
     ));
+    for (name, xml) in site_files::language_sitemaps(site, planned) {
+        let origin = Origin::new("site.yaml", format!("the sitemap `{name}`"));
+        extra_files.push((name, xml.into_bytes(), origin));
+    }
     extra_files.push((
         "robots.txt".into(),
         site_files::robots(site).into_bytes(),
