@@ -157,7 +157,8 @@ test("code blocks have a copy button that copies the code", async () => {
   await p.goto(site.url + PAGE_TYPES["docs page"], { waitUntil: "networkidle" });
   const code = await p.evaluate(() => document.querySelector("pre.code").innerText);
   await p.click(".copy-code");
-  assert.equal((await p.textContent(".copy-code")).trim(), "Copied");
+  // The label changes once the clipboard took the text (a promise), for a second and a half.
+  await p.waitForFunction(() => document.querySelector(".copy-code").textContent.trim() === "Copied", null, { timeout: 1400 });
   assert.equal(await p.evaluate(() => navigator.clipboard.readText()), code.replace(/\n$/, ""));
   await context.close();
 });

@@ -130,6 +130,8 @@ pub struct PageSummary<'a> {
     pub reading_time: usize,
     pub draft: bool,
     pub image: Option<&'a str>,
+    /// `image` as a root-relative URL (or the URL written).
+    pub image_url: Option<String>,
     pub extra: &'a Value,
     pub lang: &'a str,
     pub kind: &'a str,
@@ -142,6 +144,8 @@ pub struct Subsection<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub description: Option<&'a str>,
+    /// Its front matter's `image` as a URL, for cards.
+    pub image_url: Option<String>,
     pub kind: &'a str,
     pub page_count: usize,
 }
@@ -155,6 +159,8 @@ pub struct SectionCtx<'a> {
     pub permalink: String,
     pub path: String,
     pub lang: &'a str,
+    /// Its front matter's `image` as a URL (the home page's hero picture).
+    pub image_url: Option<String>,
     /// The same section in every language it has, this one included (none when one only).
     pub translations: Vec<Translation<'a>>,
     pub content: &'a str,
@@ -270,6 +276,17 @@ impl<'a> Lookups<'a> {
 
     pub fn permalink(&self, url: &str) -> String {
         self.site.config.permalink(url)
+    }
+
+    /// The URL of a front matter `image`: a URL as written, else a path under the site root.
+    pub fn image_url(&self, image: Option<&str>) -> Option<String> {
+        image.map(|img| {
+            if img.starts_with("https://") || img.starts_with("http://") {
+                img.to_string()
+            } else {
+                format!("{}{}", self.site.config.root, img.trim_start_matches('/'))
+            }
+        })
     }
 
     fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {
@@ -472,6 +489,7 @@ impl<'a> Lookups<'a> {
             reading_time: reading_time(r.map_or(0, |r| r.word_count)),
             draft: p.front.draft,
             image: p.front.image.as_deref(),
+            image_url: self.image_url(p.front.image.as_deref()),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: p.kind.as_str(),
@@ -495,6 +513,7 @@ impl<'a> Lookups<'a> {
                 .map(|src| parvis_core::load::slash_path(&src.rel))
                 .unwrap_or_default(),
             lang: &s.lang,
+            image_url: self.image_url(s.front.image.as_deref()),
             translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
             content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
@@ -508,6 +527,7 @@ impl<'a> Lookups<'a> {
                         title: &sub.title,
                         url: &sub.url,
                         description: sub.front.description.as_deref(),
+                        image_url: self.image_url(sub.front.image.as_deref()),
                         kind: sub.kind.as_str(),
                         page_count: sub.pages.len(),
                     }
@@ -619,6 +639,8 @@ pub struct SiteCtx<'a> {
     pub extra: &'a Value,
     /// The search page, when the site has search.
     pub search_url: Option<String>,
+    /// The logo of `site.yaml`, `{url, width, height}`, or null.
+    pub logo: Option<crate::palette::Logo>,
 }
 
 #[derive(Serialize, Clone)]
@@ -717,6 +739,8 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         repo_url: c.repo_url.as_deref(),
         extra: &c.extra,
         search_url: c.search.then(|| format!("{}search/", c.root)),
+        // A logo that cannot be read is reported with the generated files.
+        logo: crate::palette::logo(site).ok().flatten(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod money;
 mod outputs;
+pub mod palette;
 pub mod site_files;
 pub mod structured;
 pub mod templates;

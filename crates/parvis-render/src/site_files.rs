@@ -175,7 +175,7 @@ pub fn aliases(site: &Site) -> (Vec<(String, String, Diagnostic)>, Vec<Diagnosti
 }
 
 /// The light and dark stylesheets for highlighted code.
-pub fn syntax_css(site: &Site) -> Result<[(String, String); 2], Diagnostic> {
+pub fn syntax_css(site: &Site) -> Result<[(String, String); 3], Diagnostic> {
     let h = &site.config.highlighting;
     let mut files = Vec::new();
     for (name, file) in [(&h.light, "syntax-light.css"), (&h.dark, "syntax-dark.css")] {
@@ -193,5 +193,7 @@ pub fn syntax_css(site: &Site) -> Result<[(String, String); 2], Diagnostic> {
     }
     let dark = files.pop().expect("two files");
     let light = files.pop().expect("two files");
-    Ok([light, dark])
+    // The accent colours, from the brand colour: beside the highlighting, as generated CSS.
+    let palette = ("assets/palette.css".to_string(), super::palette::css(site));
+    Ok([light, dark, palette])
 }

@@ -551,6 +551,9 @@ fn site_files(
         site_files::robots(site).into_bytes(),
         Origin::new("site.yaml", "robots.txt"),
     ));
+    if let Err(d) = parvis_render::palette::logo(site) {
+        diags.push(d);
+    }
     match site_files::syntax_css(site) {
         Ok(files) => extra_files.extend(files.into_iter().map(|(p, css)| {
             let origin = Origin::new("site.yaml", "the code highlighting stylesheet");
