@@ -27,4 +27,5 @@ mod robustness;
 mod search;
 mod serve;
 mod site_test;
+mod theme;
 mod theme_readme;
