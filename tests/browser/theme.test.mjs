@@ -34,6 +34,8 @@ export const PAGE_TYPES = {
   "tag page": "/tags/community/",
   search: "/search/?q=energy",
   "french page": "/fr/about/",
+  "french home": "/fr/",
+  "french blog list": "/fr/blog/",
   "french blog post": "/fr/blog/sobriete-energetique-pme/",
   "not found": "/404.html",
 };

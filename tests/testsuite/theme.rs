@@ -28,9 +28,15 @@ fn the_logo_and_the_brand_colour_reach_every_page() {
     );
     assert!(home.contains("href=\"/assets/palette.css\""));
     let palette = t.read("assets/palette.css");
-    assert!(palette.contains("--accent: light-dark(#0a57e0, "), "{palette}");
+    assert!(
+        palette.contains("--accent: light-dark(#0a57e0, "),
+        "{palette}"
+    );
     // The dark accent is derived from it, lighter.
-    let dark = palette.split("--accent: light-dark(#0a57e0, ").nth(1).unwrap();
+    let dark = palette
+        .split("--accent: light-dark(#0a57e0, ")
+        .nth(1)
+        .unwrap();
     assert!(dark.starts_with('#') && &dark[..7] != "#0a57e0");
 }
 
@@ -86,9 +92,16 @@ fn spacing_type_and_colours_are_tokens() {
     let decls = declarations(&css);
     assert!(decls.len() > 300, "the stylesheet is read: {}", decls.len());
     let spacing = |p: &str| {
-        ["margin", "padding", "gap", "row-gap", "column-gap", "font-size"]
-            .iter()
-            .any(|s| p == *s || p.starts_with(&format!("{s}-")))
+        [
+            "margin",
+            "padding",
+            "gap",
+            "row-gap",
+            "column-gap",
+            "font-size",
+        ]
+        .iter()
+        .any(|s| p == *s || p.starts_with(&format!("{s}-")))
     };
     let rem = regex_lite_rem;
     let loose: Vec<String> = decls
@@ -96,7 +109,10 @@ fn spacing_type_and_colours_are_tokens() {
         .filter(|(p, v)| spacing(p) && !rem(v).is_empty())
         .map(|(p, v)| format!("{p}: {v}"))
         .collect();
-    assert!(loose.is_empty(), "spacing and font sizes off the scale: {loose:#?}");
+    assert!(
+        loose.is_empty(),
+        "spacing and font sizes off the scale: {loose:#?}"
+    );
     let fonts: Vec<String> = decls
         .iter()
         .filter(|(p, v)| p == "font" && !rem(v).is_empty())
@@ -105,13 +121,20 @@ fn spacing_type_and_colours_are_tokens() {
     assert!(fonts.is_empty(), "font sizes off the scale: {fonts:#?}");
     // What is left in rem: widths, heights and breakpoints, a few.
     let distinct: BTreeSet<String> = decls.iter().flat_map(|(_, v)| rem(v)).collect();
-    assert!(distinct.len() <= 32, "{} distinct rem values: {distinct:?}", distinct.len());
+    assert!(
+        distinct.len() <= 32,
+        "{} distinct rem values: {distinct:?}",
+        distinct.len()
+    );
     let colours: Vec<String> = decls
         .iter()
         .filter(|(_, v)| !v.contains("data:image") && v.contains('#'))
         .map(|(p, v)| format!("{p}: {v}"))
         .collect();
-    assert!(colours.is_empty(), "colours that are not tokens: {colours:#?}");
+    assert!(
+        colours.is_empty(),
+        "colours that are not tokens: {colours:#?}"
+    );
 }
 
 /// The `…rem` lengths of a CSS value.

@@ -96,7 +96,9 @@ mod tests {
     #[test]
     fn darkening_reaches_the_ratio() {
         let light = Rgb::parse("#7cb3ff").unwrap();
-        let fixed = light.until_contrast(BLACK, &[WHITE], TEXT_CONTRAST).unwrap();
+        let fixed = light
+            .until_contrast(BLACK, &[WHITE], TEXT_CONTRAST)
+            .unwrap();
         assert!(fixed.contrast(WHITE) >= TEXT_CONTRAST);
         assert!(light.contrast(WHITE) < TEXT_CONTRAST);
     }

@@ -711,8 +711,12 @@ fn brand_color(text: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>) ->
     use crate::colour::{Rgb, BLACK, TEXT_CONTRAST};
     let Some(c) = Rgb::parse(&v.value) else {
         errors.push(
-            at(text, v, format!("`brand_color` `{}` is not a colour", v.value))
-                .with_hint("write it as a hex colour in quotes, like `brand_color: \"#0b5fff\"`"),
+            at(
+                text,
+                v,
+                format!("`brand_color` `{}` is not a colour", v.value),
+            )
+            .with_hint("write it as a hex colour in quotes, like `brand_color: \"#0b5fff\"`"),
         );
         return None;
     };

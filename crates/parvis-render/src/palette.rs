@@ -68,8 +68,11 @@ pub fn logo(site: &Site) -> Result<Option<Logo>, Diagnostic> {
     };
     let file = site.root.join("static").join(path);
     let bytes = std::fs::read(&file).map_err(|e| {
-        Diagnostic::error("site.yaml", format!("the logo `static/{path}` cannot be read: {e}"))
-            .with_hint("put the file under `static/`, or fix `logo:` in site.yaml")
+        Diagnostic::error(
+            "site.yaml",
+            format!("the logo `static/{path}` cannot be read: {e}"),
+        )
+        .with_hint("put the file under `static/`, or fix `logo:` in site.yaml")
     })?;
     let size = if path.to_ascii_lowercase().ends_with(".png") {
         png_size(&bytes)
@@ -106,7 +109,11 @@ fn svg_size(text: &str) -> Option<(u32, u32)> {
         Some(&tag[at..at + tag[at..].find('"')?])
     };
     let px = |v: &str| -> Option<f64> {
-        v.trim().trim_end_matches("px").parse::<f64>().ok().filter(|n| *n > 0.0)
+        v.trim()
+            .trim_end_matches("px")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| *n > 0.0)
     };
     let (w, h) = match (attr("width").and_then(px), attr("height").and_then(px)) {
         (Some(w), Some(h)) => (w, h),
@@ -131,8 +138,14 @@ mod tests {
 
     #[test]
     fn sizes_of_svg_and_png() {
-        assert_eq!(svg_size(r#"<svg xmlns="x" viewBox="0 0 120 40">"#), Some((120, 40)));
-        assert_eq!(svg_size(r#"<?xml?><svg width="64px" height="32" viewBox="0 0 1 1">"#), Some((64, 32)));
+        assert_eq!(
+            svg_size(r#"<svg xmlns="x" viewBox="0 0 120 40">"#),
+            Some((120, 40))
+        );
+        assert_eq!(
+            svg_size(r#"<?xml?><svg width="64px" height="32" viewBox="0 0 1 1">"#),
+            Some((64, 32))
+        );
         assert_eq!(svg_size("<svg>"), None);
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
         png.extend(300u32.to_be_bytes());

@@ -452,7 +452,9 @@ function searchPage(root) {
           if (set.size) filters[name] = [...set]; else delete filters[name];
           render();
         });
-        return el("label", {}, box, ` ${v} `, el("span", { class: "count" }, `(${n})`));
+        // A language by its name (data-lang-fr="Français"), other values as they are.
+        const shown = (name === "lang" && root.dataset[`lang${v[0].toUpperCase()}${v.slice(1)}`]) || v;
+        return el("label", {}, box, ` ${shown} `, el("span", { class: "count" }, `(${n})`));
       })));
     }
     if (mine === run) facetsBox.replaceChildren(...groups);
