@@ -34,8 +34,9 @@ async function typeQuery(p, text) {
   })));
 }
 
+// French queries from a French page: the header's search shows the page's language first.
 test("a French query without accents finds the accented word", async () => {
-  const { p, close } = await page("/");
+  const { p, close } = await page("/fr/");
   const options = await typeQuery(p, "communaute");
   assert.ok(options.length > 0, "results shown");
   const marks = options.flatMap((o) => o.marks).join(" ");
@@ -45,7 +46,7 @@ test("a French query without accents finds the accented word", async () => {
 });
 
 test("a plural finds the singular", async () => {
-  const { p, close } = await page("/");
+  const { p, close } = await page("/fr/");
   const options = await typeQuery(p, "ambassadeurs ");
   const top = options[0];
   assert.equal(top.title, "Le programme ambassadeurs");
@@ -104,6 +105,25 @@ test("a facet narrows the results on the search page", async () => {
   await p.waitForFunction((n) => document.querySelector(".search-page [role=status]").textContent.startsWith(String(n)), expected);
   const kinds = await p.$$eval(".search-result .search-kind", (k) => k.map((x) => x.textContent));
   assert.ok(kinds.length > 0 && kinds.every((k) => k.startsWith("blog")), `kinds: ${kinds}`);
+  await close();
+});
+
+test("the header's search shows the page's language first, and the search page filters by it", async () => {
+  // The same word from an English and a French page: the French post only from the latter.
+  const { p, close } = await page("/");
+  const english = await typeQuery(p, "sobriete");
+  assert.ok(!english.some((o) => o.href.startsWith("/fr/")) || english.every((o) => o.href.startsWith("/fr/")),
+    `English results first, French ones only when there are none: ${JSON.stringify(english)}`);
+  await p.goto(server.url + "/fr/");
+  const french = await typeQuery(p, "tableau de bord");
+  assert.ok(french.length > 0 && french.every((o) => o.href.startsWith("/fr/")), JSON.stringify(french));
+  // The search page, reached from a French page, ticks French; unticked, every language.
+  await p.goto(server.url + "/search/?q=energie&lang=fr");
+  const lang = p.locator(".search-facets input[name=lang][value=fr]");
+  await lang.waitFor();
+  assert.ok(await lang.isChecked());
+  const label = await p.locator(".search-facets label", { has: lang }).textContent();
+  assert.match(label, /Français/);
   await close();
 });
 

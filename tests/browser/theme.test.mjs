@@ -34,6 +34,8 @@ export const PAGE_TYPES = {
   "tag page": "/tags/community/",
   search: "/search/?q=energy",
   "french page": "/fr/about/",
+  "french home": "/fr/",
+  "french blog list": "/fr/blog/",
   "french blog post": "/fr/blog/sobriete-energetique-pme/",
   "not found": "/404.html",
 };
@@ -157,7 +159,8 @@ test("code blocks have a copy button that copies the code", async () => {
   await p.goto(site.url + PAGE_TYPES["docs page"], { waitUntil: "networkidle" });
   const code = await p.evaluate(() => document.querySelector("pre.code").innerText);
   await p.click(".copy-code");
-  assert.equal((await p.textContent(".copy-code")).trim(), "Copied");
+  // The label changes once the clipboard took the text (a promise), for a second and a half.
+  await p.waitForFunction(() => document.querySelector(".copy-code").textContent.trim() === "Copied", null, { timeout: 1400 });
   assert.equal(await p.evaluate(() => navigator.clipboard.readText()), code.replace(/\n$/, ""));
   await context.close();
 });

@@ -104,3 +104,36 @@ fn relay_kit_copy_buttons_in_a_real_browser() {
     );
     assert!(out.status.success(), "browser tests failed:\n{report}");
 }
+
+/// Lighthouse on the example site's home page, a post, a docs page, a member page and a job
+/// posting, on a phone and a desktop: accessibility 100, the other categories 95 or more.
+/// The scores go to `lighthouse.json` in the target's tmp folder.
+#[test]
+#[ignore = "needs Debian's chromium and npm lighthouse; .ci/run installs them and runs it"]
+fn lighthouse_scores() {
+    require_browser();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        root.join("node_modules/lighthouse").exists(),
+        "the Lighthouse test needs npm lighthouse: npm ci (.ci/run does)"
+    );
+    let example = crate::search::example_site();
+    let out = Command::new("node")
+        .arg("--test")
+        .arg("--test-concurrency=1")
+        .arg(root.join("tests/browser/lighthouse.test.mjs"))
+        .env("EXAMPLE_SITE", example.out())
+        .env(
+            "LIGHTHOUSE_REPORT",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lighthouse.json"),
+        )
+        .current_dir(root)
+        .output()
+        .expect("node runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "Lighthouse scores too low:\n{report}");
+}

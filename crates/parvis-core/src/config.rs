@@ -22,6 +22,8 @@ const KEYS: &[&str] = &[
     "taxonomies",
     "paginate_by",
     "repo_url",
+    "logo",
+    "brand_color",
     "menu",
     "highlighting",
     "markdown",
@@ -57,6 +59,10 @@ struct RawConfig {
     paginate_by: Option<usize>,
     #[serde(default)]
     repo_url: Option<String>,
+    #[serde(default)]
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    brand_color: Option<Spanned<String>>,
     #[serde(default)]
     menu: Option<Vec<RawMenuItem>>,
     #[serde(default)]
@@ -518,6 +524,11 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     pub paginate_by: usize,
     pub repo_url: Option<String>,
+    /// The logo, a path under `static/` (`images/logo.svg`), shown in the header.
+    pub logo: Option<String>,
+    /// The brand colour the theme's palette is derived from, as `#rrggbb`; checked to be
+    /// readable as text on the page background and behind white text.
+    pub brand_color: Option<String>,
     pub menu: Option<Vec<MenuItem>>,
     pub highlighting: Highlighting,
     /// What happens to HTML typed in page bodies, unless a section says otherwise.
@@ -739,6 +750,11 @@ impl Config {
             content,
             limit: raw_feeds.limit,
         };
+        let brand_color = raw
+            .brand_color
+            .as_ref()
+            .and_then(|c| brand_color(text, c, &mut errors));
+        let logo = raw.logo.as_ref().and_then(|l| logo(text, l, &mut errors));
         let objectives = objectives(&raw.objectives, text, &mut errors);
         let report = report_settings(
             raw.report.clone(),
@@ -773,6 +789,8 @@ impl Config {
             taxonomies,
             paginate_by,
             repo_url: raw.repo_url,
+            logo,
+            brand_color,
             menu: raw.menu.map(|items| {
                 items
                     .into_iter()
@@ -798,6 +816,79 @@ impl Config {
 /// A diagnostic at a spanned value of site.yaml.
 fn at<T>(text: &str, v: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
     crate::yaml::at("site.yaml", text, v, message)
+}
+
+/// The background colours the brand colour is written on as text (links, the current menu
+/// item on its tint); white text is written on it (buttons).
+pub fn brand_backgrounds(brand: crate::colour::Rgb) -> [crate::colour::Rgb; 3] {
+    use crate::colour::{Rgb, WHITE};
+    [WHITE, Rgb([0xf5, 0xf7, 0xfa]), brand.mix(WHITE, 0.9)]
+}
+
+/// `brand_color`: a colour, readable as text on the light backgrounds and behind white text.
+/// (The dark scheme's accent is derived from it, lighter, and always readable.)
+fn brand_color(text: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    use crate::colour::{Rgb, BLACK, TEXT_CONTRAST};
+    let Some(c) = Rgb::parse(&v.value) else {
+        errors.push(
+            at(
+                text,
+                v,
+                format!("`brand_color` `{}` is not a colour", v.value),
+            )
+            .with_hint("write it as a hex colour in quotes, like `brand_color: \"#0b5fff\"`"),
+        );
+        return None;
+    };
+    let backgrounds = brand_backgrounds(c);
+    let ratio = backgrounds
+        .iter()
+        .map(|&b| c.contrast(b))
+        .fold(f64::INFINITY, f64::min);
+    if ratio < TEXT_CONTRAST {
+        let hint = match c.until_contrast(BLACK, &backgrounds, TEXT_CONTRAST) {
+            Some(dark) => format!(
+                "links and buttons are written in this colour on white: use a darker shade, like `\"{}\"` ({:.2}:1)",
+                dark.hex(),
+                backgrounds.iter().map(|&b| dark.contrast(b)).fold(f64::INFINITY, f64::min)
+            ),
+            None => "links and buttons are written in this colour on white: use a darker shade".into(),
+        };
+        errors.push(
+            at(
+                text,
+                v,
+                format!(
+                    "brand colour `{}` has a contrast of {ratio:.2}:1 with the page background, under the {TEXT_CONTRAST}:1 text needs (WCAG AA)",
+                    v.value
+                ),
+            )
+            .with_hint(hint),
+        );
+        return None;
+    }
+    Some(c.hex())
+}
+
+/// `logo`: a file of `static/`, an SVG or a PNG (the theme reads its size from it).
+fn logo(text: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<String> {
+    let path = v.value.trim().trim_start_matches('/');
+    let lower = path.to_ascii_lowercase();
+    if v.value.contains("://") || v.value.starts_with("//") {
+        errors.push(
+            at(text, v, format!("the logo `{}` is on another host", v.value))
+                .with_hint("put the file in `static/` and give its path there, like `logo: images/logo.svg`: pages make no request to another host"),
+        );
+        return None;
+    }
+    if !(lower.ends_with(".svg") || lower.ends_with(".png")) || path.contains("..") {
+        errors.push(
+            at(text, v, format!("the logo `{}` is not an SVG or PNG file of `static/`", v.value))
+                .with_hint("give the path of an `.svg` or `.png` file under `static/`, like `logo: images/logo.svg`"),
+        );
+        return None;
+    }
+    Some(path.to_string())
 }
 
 /// Checks `objectives:`: known indicators, filters the indicator can use, unique ids, a

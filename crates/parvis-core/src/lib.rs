@@ -11,6 +11,7 @@
 //! words site files choose from.
 
 pub mod audience;
+pub mod colour;
 pub mod config;
 pub mod date;
 pub mod diagnostics;

@@ -8,7 +8,7 @@ use parvis_core::model::{Page, Section, SectionKind, Site};
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Serialize)]
 pub struct Link<'a> {
@@ -144,6 +144,8 @@ pub struct PageSummary<'a> {
     pub reading_time: usize,
     pub draft: bool,
     pub image: Option<&'a str>,
+    /// `image` as a root-relative URL (or the URL written).
+    pub image_url: Option<String>,
     pub extra: &'a Value,
     pub lang: &'a str,
     pub kind: &'a str,
@@ -158,6 +160,8 @@ pub struct Subsection<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub description: Option<&'a str>,
+    /// Its front matter's `image` as a URL, for cards.
+    pub image_url: Option<String>,
     pub kind: &'a str,
     pub page_count: usize,
 }
@@ -171,6 +175,10 @@ pub struct SectionCtx<'a> {
     pub permalink: String,
     pub path: String,
     pub lang: &'a str,
+    /// Its front matter's `image` as a URL (the home page's hero picture).
+    pub image_url: Option<String>,
+    /// The same section in every language it has, this one included (none when one only).
+    pub translations: Vec<Translation<'a>>,
     pub content: &'a str,
     pub extra: &'a Value,
     pub ancestors: Vec<Link<'a>>,
@@ -231,6 +239,8 @@ pub struct Lookups<'a> {
     /// Position of each listed page in its section's order, by page.
     positions: Vec<Option<usize>>,
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// Visible sections by folder, in each language.
+    section_translations: HashMap<&'a std::path::Path, Vec<(&'a str, &'a str)>>,
     /// The slug of every tag and theme: pages share a few, and slugs are slow to make.
     slugs: HashMap<&'a str, String>,
 }
@@ -245,6 +255,16 @@ impl<'a> Lookups<'a> {
                 .push((p.lang.as_str(), p.url.as_str()));
         }
         for list in translations.values_mut() {
+            list.sort();
+        }
+        let mut section_translations: HashMap<&std::path::Path, Vec<(&str, &str)>> = HashMap::new();
+        for (_, s) in site.visible_sections() {
+            section_translations
+                .entry(s.dir.as_path())
+                .or_default()
+                .push((s.lang.as_str(), s.url.as_str()));
+        }
+        for list in section_translations.values_mut() {
             list.sort();
         }
         let mut positions = vec![None; site.pages.len()];
@@ -265,12 +285,24 @@ impl<'a> Lookups<'a> {
             site,
             positions,
             translations,
+            section_translations,
             slugs,
         }
     }
 
     pub fn permalink(&self, url: &str) -> String {
         self.site.config.permalink(url)
+    }
+
+    /// The URL of a front matter `image`: a URL as written, else a path under the site root.
+    pub fn image_url(&self, image: Option<&str>) -> Option<String> {
+        image.map(|img| {
+            if img.starts_with("https://") || img.starts_with("http://") {
+                img.to_string()
+            } else {
+                format!("{}{}", self.site.config.root, img.trim_start_matches('/'))
+            }
+        })
     }
 
     fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {
@@ -307,14 +339,21 @@ impl<'a> Lookups<'a> {
             .collect()
     }
 
-    pub fn page(&self, i: usize) -> PageCtx<'a> {
+    /// Page `i` in every language it has (none when one only).
+    pub fn page_translations(&self, i: usize) -> Vec<Translation<'a>> {
         let p = &self.site.pages[i];
-        let r = p.rendered.as_ref();
-        let words = r.map_or(0, |r| r.word_count);
-        let translations = self
-            .translations
-            .get(p.translation_key.as_str())
-            .filter(|l| l.len() > 1)
+        self.translation_list(self.translations.get(p.translation_key.as_str()))
+    }
+
+    /// Section `i` in every language it has (none when one only).
+    pub fn section_translations(&self, i: usize) -> Vec<Translation<'a>> {
+        let s = &self.site.sections[i];
+        self.translation_list(self.section_translations.get(s.dir.as_path()))
+    }
+
+    /// A list of translations, when there are two or more.
+    fn translation_list(&self, list: Option<&Vec<(&'a str, &'a str)>>) -> Vec<Translation<'a>> {
+        list.filter(|l| l.len() > 1)
             .map(|l| {
                 l.iter()
                     .map(|&(lang, url)| Translation {
@@ -324,7 +363,14 @@ impl<'a> Lookups<'a> {
                     })
                     .collect()
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub fn page(&self, i: usize) -> PageCtx<'a> {
+        let p = &self.site.pages[i];
+        let r = p.rendered.as_ref();
+        let words = r.map_or(0, |r| r.word_count);
+        let translations = self.translation_list(self.translations.get(p.translation_key.as_str()));
         let permalink = self.permalink(&p.url);
         let image_permalink = p.front.image.as_deref().map(|img| {
             if img.starts_with("https://") || img.starts_with("http://") {
@@ -473,6 +519,7 @@ impl<'a> Lookups<'a> {
             reading_time: reading_time(r.map_or(0, |r| r.word_count)),
             draft: p.front.draft,
             image: p.front.image.as_deref(),
+            image_url: self.image_url(p.front.image.as_deref()),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: p.kind.as_str(),
@@ -497,6 +544,8 @@ impl<'a> Lookups<'a> {
                 .map(|src| parvis_core::load::slash_path(&src.rel))
                 .unwrap_or_default(),
             lang: &s.lang,
+            image_url: self.image_url(s.front.image.as_deref()),
+            translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
             content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
             ancestors: self.ancestors(i),
@@ -509,6 +558,7 @@ impl<'a> Lookups<'a> {
                         title: &sub.title,
                         url: &sub.url,
                         description: sub.front.description.as_deref(),
+                        image_url: self.image_url(sub.front.image.as_deref()),
                         kind: sub.kind.as_str(),
                         page_count: sub.pages.len(),
                     }
@@ -612,11 +662,16 @@ pub struct SiteCtx<'a> {
     pub audiences: &'a [Audience],
     pub taxonomies: Vec<TaxonomyRef>,
     pub menu: Vec<MenuEntry>,
+    /// `menu` for each language: an entry leads to the section in that language where there
+    /// is one (`/fr/blog/`), else to the site language's.
+    pub menus: BTreeMap<&'a str, Vec<MenuEntry>>,
     pub data: &'a Value,
     pub repo_url: Option<&'a str>,
     pub extra: &'a Value,
     /// The search page, when the site has search.
     pub search_url: Option<String>,
+    /// The logo of `site.yaml`, `{url, width, height}`, or null.
+    pub logo: Option<crate::palette::Logo>,
 }
 
 #[derive(Serialize, Clone)]
@@ -636,7 +691,7 @@ pub struct MenuEntry {
 /// The `site` variable: the filtered `site`, for its audience.
 pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     let c = &site.config;
-    let menu = match &c.menu {
+    let menu: Vec<MenuEntry> = match &c.menu {
         Some(items) => items
             .iter()
             .map(|m| MenuEntry {
@@ -666,7 +721,41 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
                 .collect()
         }
     };
+    let by_url: HashMap<&str, &Section> = site
+        .visible_sections()
+        .map(|(_, s)| (s.url.as_str(), s))
+        .collect();
+    let in_lang: HashMap<(&std::path::Path, &str), &Section> = site
+        .visible_sections()
+        .map(|(_, s)| ((s.dir.as_path(), s.lang.as_str()), s))
+        .collect();
+    let menus = c
+        .languages
+        .iter()
+        .map(|lang| {
+            let entries = menu
+                .iter()
+                .map(|m| {
+                    let own = by_url
+                        .get(m.url.as_str())
+                        .and_then(|s| in_lang.get(&(s.dir.as_path(), lang.as_str())));
+                    let (title, url) = match (own, &c.menu) {
+                        (Some(s), None) => (s.title.clone(), s.url.clone()),
+                        (Some(s), Some(_)) => (m.title.clone(), s.url.clone()),
+                        (None, _) => (m.title.clone(), m.url.clone()),
+                    };
+                    MenuEntry {
+                        title,
+                        url,
+                        kind: m.kind.clone(),
+                    }
+                })
+                .collect();
+            (lang.as_str(), entries)
+        })
+        .collect();
     SiteCtx {
+        menus,
         title: &c.title,
         description: c.description.as_deref(),
         base_url: &c.base_url,
@@ -681,6 +770,8 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         repo_url: c.repo_url.as_deref(),
         extra: &c.extra,
         search_url: c.search.then(|| format!("{}search/", c.root)),
+        // A logo that cannot be read is reported with the generated files.
+        logo: crate::palette::logo(site).ok().flatten(),
     }
 }
 

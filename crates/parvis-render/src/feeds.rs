@@ -13,6 +13,8 @@ pub struct FeedSpec {
     /// Root-relative URL of the page the feed follows (`/blog/`).
     pub url: String,
     pub title: String,
+    /// The language of its pages (a tag's feed: the site's language).
+    pub lang: String,
     pub pages: Vec<usize>,
 }
 
@@ -31,16 +33,27 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
         site.newest_first(pages);
     };
     let mut out = Vec::new();
-    let mut all: Vec<usize> = site
+    // The whole site's posts, one feed per language, at that language's home page.
+    let mut by_lang: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, p) in site
         .visible_pages()
         .filter(|(_, p)| p.kind == SectionKind::Blog)
-        .map(|(i, _)| i)
-        .collect();
-    if !all.is_empty() {
+    {
+        by_lang.entry(p.lang.as_str()).or_default().push(i);
+    }
+    for (lang, mut all) in by_lang {
         dated(&mut all);
+        let url = match site.homes.get(lang) {
+            Some(&h) if lang != site.config.language => site.sections[h].url.clone(),
+            _ => site.config.root.clone(),
+        };
+        if all.is_empty() || (url == site.config.root && lang != site.config.language) {
+            continue;
+        }
         out.push(FeedSpec {
-            url: site.config.root.clone(),
+            url,
             title: site.config.title.clone(),
+            lang: lang.to_string(),
             pages: all,
         });
     }
@@ -56,6 +69,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
         out.push(FeedSpec {
             url: s.url.clone(),
             title: format!("{} · {}", s.title, site.config.title),
+            lang: s.lang.clone(),
             pages,
         });
     }
@@ -67,6 +81,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
                 out.push(FeedSpec {
                     url: term.url.clone(),
                     title: format!("{} · {}", term.name, site.config.title),
+                    lang: site.config.language.clone(),
                     pages,
                 });
             }
@@ -178,7 +193,7 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> String {
     channel.set_title(spec.title.clone());
     channel.set_link(c.permalink(&spec.url));
     channel.set_description(c.description.clone().unwrap_or_else(|| c.title.clone()));
-    channel.set_language(Some(c.language.clone()));
+    channel.set_language(Some(spec.lang.clone()));
     channel.set_generator(Some(
         concat!("parvis ", env!("CARGO_PKG_VERSION")).to_string(),
     ));
@@ -284,7 +299,7 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> String {
     if let Some(d) = newest {
         feed.set_updated(atom_date(d));
     }
-    feed.set_lang(Some(c.language.clone()));
+    feed.set_lang(Some(spec.lang.clone()));
     feed.set_generator(Some(atom::Generator {
         value: "parvis".into(),
         uri: None,

@@ -46,6 +46,18 @@ pub fn load(
         }
         out.insert(lang.clone(), strings);
     }
+    // Each language's name as it writes it (`language_name` in its file), in every
+    // language's strings as `language_<code>`: a language switcher names each language in
+    // its own words, and adding a language stays one file.
+    let names: Vec<(String, String)> = out
+        .iter()
+        .filter_map(|(lang, s)| Some((format!("language_{lang}"), s.get("language_name")?.clone())))
+        .collect();
+    for strings in out.values_mut() {
+        for (key, name) in &names {
+            strings.entry(key.clone()).or_insert_with(|| name.clone());
+        }
+    }
     if errors.is_empty() {
         Ok(out)
     } else {

@@ -10,6 +10,7 @@ pub mod from_community;
 pub mod i18n;
 pub mod money;
 mod outputs;
+pub mod palette;
 pub mod relay;
 pub mod site_files;
 pub mod structured;
@@ -389,6 +390,13 @@ fn context<V: Vars>(
         .filter(|&&h| site.sections[h].hidden.is_none())
         .map_or(config.root.as_str(), |&h| site.sections[h].url.as_str());
     ctx.insert("home_url", home);
+    // The output in every language it has, for the language switcher and `hreflang`.
+    let translations = match &planned.job {
+        Job::Page(i) => look.page_translations(*i),
+        Job::Section(i, _) => look.section_translations(*i),
+        _ => Vec::new(),
+    };
+    ctx.insert("translations", &translations);
     // The site's feed, and the feed of the list this page belongs to.
     let own = match &planned.job {
         Job::Page(i) => Some(site.sections[site.pages[*i].section].url.clone()),
@@ -397,11 +405,9 @@ fn context<V: Vars>(
         Job::FromCommunity(_) => Some(format!("{}{}", config.root, from_community::DIR)),
         _ => None,
     };
-    let mut links: Vec<&feeds::FeedLink> = feeds.get(&config.root).into_iter().collect();
-    if let Some(l) = own
-        .filter(|u| u != &config.root)
-        .and_then(|u| feeds.get(&u))
-    {
+    // The site's feed in the page's language, where it has one.
+    let mut links: Vec<&feeds::FeedLink> = feeds.get(home).into_iter().collect();
+    if let Some(l) = own.filter(|u| u != home).and_then(|u| feeds.get(&u)) {
         links.push(l);
     }
     ctx.insert("feeds", &links);

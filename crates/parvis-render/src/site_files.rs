@@ -5,20 +5,43 @@ use super::{path_of_url, Job, Planned};
 use parvis_core::diagnostics::Diagnostic;
 use parvis_core::model::Site;
 use parvis_core::text::escape;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// `sitemap.xml` over the planned HTML pages (first pagination pages only), in plan order.
-pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
+/// `sitemap.xml` over the planned HTML pages (first pagination pages only), in plan order,
+/// each with its translations as `xhtml:link` alternates; with `lang`, only the pages in that
+/// language (`sitemap-fr.xml`: one sitemap per language of a site that has several).
+pub fn sitemap(site: &Site, planned: &[Planned], lang: Option<&str>) -> String {
+    let default = site.config.language.as_str();
+    // Translations, by page translation key and by section folder.
+    let mut alternates: HashMap<(bool, String), Vec<(&str, &str)>> = HashMap::new();
+    for (_, p) in site.visible_pages() {
+        alternates
+            .entry((true, p.translation_key.clone()))
+            .or_default()
+            .push((p.lang.as_str(), p.url.as_str()));
+    }
+    for (_, s) in site.visible_sections() {
+        alternates
+            .entry((false, s.dir.to_string_lossy().into_owned()))
+            .or_default()
+            .push((s.lang.as_str(), s.url.as_str()));
+    }
+    for list in alternates.values_mut() {
+        list.sort();
+    }
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for p in planned {
-        let (url, lastmod) = match &p.job {
+        let (url, lastmod, item_lang, key) = match &p.job {
             Job::Page(i) => {
                 let page = &site.pages[*i];
                 (
                     page.url.clone(),
                     page.updated.or(page.date).map(|d| d.day().to_string()),
+                    page.lang.as_str(),
+                    Some((true, page.translation_key.clone())),
                 )
             }
             Job::Section(i, 1) => {
@@ -29,13 +52,33 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
                     .filter_map(|&p| site.pages[p].updated.or(site.pages[p].date))
                     .map(|d| d.day())
                     .max();
-                (s.url.clone(), newest.map(|d| d.to_string()))
+                (
+                    s.url.clone(),
+                    newest.map(|d| d.to_string()),
+                    s.lang.as_str(),
+                    Some((false, s.dir.to_string_lossy().into_owned())),
+                )
             }
-            Job::TaxonomyList(t) => (site.taxonomies[*t].url.clone(), None),
-            Job::TaxonomyTerm(t, k, 1) => (site.taxonomies[*t].terms[*k].url.clone(), None),
-            Job::Member(i) => (site.community.members[*i].url.clone(), None),
-            Job::Community(i) => (site.community.communities[*i].url.clone(), None),
-            Job::FromCommunity(f) => (super::from_community::filter_url(site, f), None),
+            Job::TaxonomyList(t) => (site.taxonomies[*t].url.clone(), None, default, None),
+            Job::TaxonomyTerm(t, k, 1) => (
+                site.taxonomies[*t].terms[*k].url.clone(),
+                None,
+                default,
+                None,
+            ),
+            Job::Member(i) => (site.community.members[*i].url.clone(), None, default, None),
+            Job::Community(i) => (
+                site.community.communities[*i].url.clone(),
+                None,
+                default,
+                None,
+            ),
+            Job::FromCommunity(f) => (
+                super::from_community::filter_url(site, f),
+                None,
+                default,
+                None,
+            ),
             Job::Members | Job::Communities | Job::Ambassadors(None) | Job::Leaderboard(None) => (
                 format!(
                     "{}{}",
@@ -43,14 +86,27 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
                     p.path.trim_end_matches("index.html")
                 ),
                 None,
+                default,
+                None,
             ),
             _ => continue,
         };
+        if lang.is_some_and(|l| l != item_lang) {
+            continue;
+        }
         out.push_str("  <url><loc>");
         out.push_str(&escape(&site.config.permalink(&url)));
         out.push_str("</loc>");
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        let others = key.and_then(|k| alternates.get(&k)).filter(|l| l.len() > 1);
+        for (l, u) in others.into_iter().flatten() {
+            let _ = write!(
+                out,
+                "<xhtml:link rel=\"alternate\" hreflang=\"{l}\" href=\"{}\"/>",
+                escape(&site.config.permalink(u))
+            );
         }
         out.push_str("</url>\n");
     }
@@ -58,13 +114,31 @@ pub fn sitemap(site: &Site, planned: &[Planned]) -> String {
     out
 }
 
+/// The per-language sitemaps of a site in several languages, as (file name, XML).
+pub fn language_sitemaps(site: &Site, planned: &[Planned]) -> Vec<(String, String)> {
+    if site.config.languages.len() < 2 {
+        return Vec::new();
+    }
+    site.config
+        .languages
+        .iter()
+        .map(|l| (format!("sitemap-{l}.xml"), sitemap(site, planned, Some(l))))
+        .collect()
+}
+
 /// `robots.txt`: open for the public audience, closed for every inner circle.
 pub fn robots(site: &Site) -> String {
     if site.audience == site.config.public_audience() {
-        format!(
+        let mut out = format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
             site.config.base_url
-        )
+        );
+        if site.config.languages.len() > 1 {
+            for l in &site.config.languages {
+                let _ = writeln!(out, "Sitemap: {}sitemap-{l}.xml", site.config.base_url);
+            }
+        }
+        out
     } else {
         "User-agent: *\nDisallow: /\n".to_string()
     }
@@ -107,7 +181,7 @@ pub fn aliases(site: &Site) -> (Vec<(String, String, Diagnostic)>, Vec<Diagnosti
 }
 
 /// The light and dark stylesheets for highlighted code.
-pub fn syntax_css(site: &Site) -> Result<[(String, String); 2], Diagnostic> {
+pub fn syntax_css(site: &Site) -> Result<[(String, String); 3], Diagnostic> {
     let h = &site.config.highlighting;
     let mut files = Vec::new();
     for (name, file) in [(&h.light, "syntax-light.css"), (&h.dark, "syntax-dark.css")] {
@@ -125,5 +199,7 @@ pub fn syntax_css(site: &Site) -> Result<[(String, String); 2], Diagnostic> {
     }
     let dark = files.pop().expect("two files");
     let light = files.pop().expect("two files");
-    Ok([light, dark])
+    // The accent colours, from the brand colour: beside the highlighting, as generated CSS.
+    let palette = ("assets/palette.css".to_string(), super::palette::css(site));
+    Ok([light, dark, palette])
 }

@@ -145,6 +145,15 @@ pub fn collect(site: &Site) -> Vec<Doc> {
             facets,
         });
     }
+    // A `lang` facet on a site in several languages: search defaults to the page's language.
+    if site.config.languages.len() > 1 {
+        for d in docs
+            .iter_mut()
+            .filter(|d| !d.facets.iter().any(|(f, _)| f == "lang"))
+        {
+            d.facets.push(("lang".into(), d.lang.clone()));
+        }
+    }
     docs.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.key.cmp(&b.key)));
     docs
 }
@@ -189,6 +198,9 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
     }
     let mut tags = page.front.tags.clone();
     tags.extend(page.front.themes.iter().cloned());
+    if site.config.languages.len() > 1 {
+        facets.push(("lang".into(), page.lang.clone()));
+    }
     Some(Doc {
         key: parvis_core::load::slash_path(&page.source.rel),
         url: page.url.clone(),

@@ -863,6 +863,14 @@ impl Prepared {
                     .filter(|_| parsed.contains_key(rel))
             })
             .collect();
+        // A page that changed language may need a section of its new language, or leave an
+        // empty one behind: the model is assembled again.
+        let in_place = in_place.filter(|indices| {
+            indices
+                .iter()
+                .zip(parsed.values())
+                .all(|(&i, (_, front))| self.site.pages[i].front.lang == front.lang)
+        });
         let mut site = match in_place {
             Some(indices) => {
                 let mut site = self.site.clone();
@@ -1199,6 +1207,21 @@ fn moved_targets<'a>(
     moved
 }
 
+/// Per folder, the languages and URLs of its visible sections: a section's `translations`
+/// (its language switcher and `hreflang` links).
+fn section_languages(site: &Site) -> HashMap<&Path, Vec<(&str, &str)>> {
+    let mut out: HashMap<&Path, Vec<(&str, &str)>> = HashMap::new();
+    for (_, s) in site.visible_sections() {
+        out.entry(s.dir.as_path())
+            .or_default()
+            .push((s.lang.as_str(), s.url.as_str()));
+    }
+    for list in out.values_mut() {
+        list.sort();
+    }
+    out
+}
+
 /// A section's identity across models: its folder and language.
 type SectionKey<'a> = (&'a Path, &'a str);
 
@@ -1321,6 +1344,8 @@ impl<'a> Diff<'a> {
         let mut section = vec![true; new.sections.len()];
         let mut list = vec![true; new.sections.len()];
         let mut old_lists = vec![None; new.sections.len()];
+        let old_languages = section_languages(old);
+        let new_languages = section_languages(new);
         for (j, b) in new.sections.iter().enumerate() {
             let Some(&i) = old_sections.get(&section_key(new, j)) else {
                 continue;
@@ -1338,7 +1363,8 @@ impl<'a> Diff<'a> {
                 && a.paginate_by == b.paginate_by
                 && a.parent.map(|p| section_key(old, p)) == b.parent.map(|p| section_key(new, p))
                 && same_body(&a.rendered, &b.rendered)
-                && keys(old, &a.subsections) == keys(new, &b.subsections));
+                && keys(old, &a.subsections) == keys(new, &b.subsections)
+                && old_languages.get(a.dir.as_path()) == new_languages.get(b.dir.as_path()));
             list[j] = old_lists[j].as_ref().is_none_or(|before| {
                 before.len() != b.pages.len()
                     || before.iter().zip(&b.pages).any(|(o, &n)| *o != Some(n))
@@ -1655,6 +1681,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
         ],
@@ -1668,6 +1695,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "ambassadors",
@@ -1684,6 +1712,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
         ],
@@ -1697,6 +1726,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "community_page",
@@ -1713,6 +1743,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "calendar_ics",
@@ -1729,6 +1760,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "paginator",
@@ -1745,6 +1777,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "ranking",
@@ -1760,6 +1793,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "jobs",
@@ -1776,6 +1810,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "alumni",
@@ -1795,6 +1830,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "authors",
@@ -1813,6 +1849,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
         ],
@@ -1826,6 +1863,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "job_filters",
@@ -1844,6 +1882,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "taxonomy",
@@ -1859,6 +1898,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "feeds",
             "home_url",
             "lang",
+            "translations",
             "page_kind",
             "t",
             "paginator",

@@ -616,14 +616,21 @@ fn site_files(
     }
     extra_files.push((
         "sitemap.xml".into(),
-        site_files::sitemap(site, planned).into_bytes(),
+        site_files::sitemap(site, planned, None).into_bytes(),
         Origin::new("site.yaml", "the sitemap"),
     ));
+    for (name, xml) in site_files::language_sitemaps(site, planned) {
+        let origin = Origin::new("site.yaml", format!("the sitemap `{name}`"));
+        extra_files.push((name, xml.into_bytes(), origin));
+    }
     extra_files.push((
         "robots.txt".into(),
         site_files::robots(site).into_bytes(),
         Origin::new("site.yaml", "robots.txt"),
     ));
+    if let Err(d) = parvis_render::palette::logo(site) {
+        diags.push(d);
+    }
     match site_files::syntax_css(site) {
         Ok(files) => extra_files.extend(files.into_iter().map(|(p, css)| {
             let origin = Origin::new("site.yaml", "the code highlighting stylesheet");

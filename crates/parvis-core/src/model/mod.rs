@@ -578,6 +578,8 @@ impl Site {
             ));
         }
 
+        add_language_sections(&config, &page_files, &mut sections, &mut by_key);
+
         // Parents and inherited settings, shallowest first so parents are resolved before
         // their children.
         let mut order: Vec<usize> = (0..sections.len()).collect();
@@ -1075,6 +1077,67 @@ fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_b
         };
         (primary, titles[i].as_str(), p.source.rel.as_path())
     });
+}
+
+/// A page in another language than the site's is listed with the pages of its language only:
+/// where its folder (or a folder above it) has an `_index` in the site's language but none
+/// in the page's, a section in the page's language is made for it, with the same settings
+/// and no text of its own (`/fr/blog/` for `blog/post.fr.md`), up to that language's home.
+/// Sections are made only where a page needs one, so a language has no empty lists.
+fn add_language_sections(
+    config: &Config,
+    page_files: &[(Source, FrontMatter)],
+    sections: &mut Vec<Section>,
+    by_key: &mut HashMap<(PathBuf, String), usize>,
+) {
+    let mut wanted: std::collections::BTreeSet<(PathBuf, String)> = Default::default();
+    for (source, front) in page_files {
+        let stem = source
+            .rel
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (base, file_lang) = split_lang(&stem, config);
+        let lang = match &front.lang {
+            Some(l) if config.knows_language(l) => l.as_str(),
+            _ => file_lang.unwrap_or(&config.language),
+        };
+        if lang == config.language {
+            continue;
+        }
+        let parent = source.rel.parent().unwrap_or(Path::new(""));
+        let dir = if base == "index" {
+            parent.parent().unwrap_or(Path::new(""))
+        } else {
+            parent
+        };
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            wanted.insert((d.to_path_buf(), lang.to_string()));
+            cur = d.parent();
+        }
+    }
+    for (dir, lang) in wanted {
+        if by_key.contains_key(&(dir.clone(), lang.clone())) {
+            continue;
+        }
+        let front = match by_key.get(&(dir.clone(), config.language.clone())) {
+            Some(&i) => FrontMatter {
+                // The site language's words would be in the wrong language here.
+                description: None,
+                aliases: Vec::new(),
+                ..sections[i].front.clone()
+            },
+            None if dir.as_os_str().is_empty() => FrontMatter {
+                title: Some(config.title.clone()),
+                ..FrontMatter::default()
+            },
+            None => continue,
+        };
+        by_key.insert((dir.clone(), lang.clone()), sections.len());
+        sections.push(new_section(config, None, front, dir, lang));
+    }
 }
 
 /// The section that lists items of `dir` in `lang`: the nearest folder upwards with an

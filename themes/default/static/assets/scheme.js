@@ -1,3 +1,6 @@
+// Scripts run: the `js` class before the first paint, so that the header is drawn once, as
+// the deferred parvis.js leaves it (its menu button and colour switch), with no layout shift.
+document.documentElement.classList.add("js");
 // The colour scheme the visitor pinned with the header's switch (parvis.js), applied before
 // the first paint so that a dark page never flashes light.
 try {

@@ -358,7 +358,10 @@ function combobox(input) {
     const text = input.value, mine = ++run;
     if (!text.trim()) { list.replaceChildren(); delete list.dataset.query; close(); return; }
     const index = await open(base);
-    const results = await index.search({ text });
+    // The page's language first; every language when it has nothing.
+    const lang = document.documentElement.lang;
+    let results = index.m.facets && index.m.facets.lang ? await index.search({ text, filters: { lang: [lang] } }) : null;
+    if (!results || !results.hits.length) results = await index.search({ text });
     const top = results.hits.slice(0, 8);
     const cards = await Promise.all(top.map((h) => index.card(h.doc)));
     if (mine !== run) return;
@@ -408,11 +411,16 @@ function searchPage(root) {
   const filters = {};
   let shown = 10, full = false, run = 0;
   const params = new URLSearchParams(location.search);
+  // Results in the language of the page searched from (`lang=`), else this page's; the
+  // visitor unticks it to see every language.
+  const lang = params.get("lang") || document.documentElement.lang;
+  if (names.includes("lang") && lang && lang !== "all") filters.lang = lang.split(",");
   input.value = params.get("q") || "";
   const render = async () => {
     const text = input.value, mine = ++run;
     const url = new URL(location.href);
     if (text) url.searchParams.set("q", text); else url.searchParams.delete("q");
+    if (names.includes("lang")) url.searchParams.set("lang", (filters.lang || ["all"]).join(","));
     history.replaceState(null, "", url);
     if (!text.trim()) { list.replaceChildren(); facetsBox.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
     const index = await open(base);
@@ -444,7 +452,9 @@ function searchPage(root) {
           if (set.size) filters[name] = [...set]; else delete filters[name];
           render();
         });
-        return el("label", {}, box, ` ${v} `, el("span", { class: "count" }, `(${n})`));
+        // A language by its name (data-lang-fr="Français"), other values as they are.
+        const shown = (name === "lang" && root.dataset[`lang${v[0].toUpperCase()}${v.slice(1)}`]) || v;
+        return el("label", {}, box, ` ${shown} `, el("span", { class: "count" }, `(${n})`));
       })));
     }
     if (mine === run) facetsBox.replaceChildren(...groups);
