@@ -308,6 +308,9 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
             writes.push((path, new_text));
         }
     }
+    if added > 0 && !columns.iter().any(|(_, f)| *f == "published") {
+        out.push_str("new members stay unpublished (`published: false`) until they agree to their profile; a `published` column sets it\n");
+    }
     out.push_str(&format!(
         "{} member{}: {added} to add, {changed} to change, {left} unchanged{}\n",
         rows.len(),
@@ -595,6 +598,10 @@ fn apply(old: Option<&str>, id: &str, cells: &BTreeMap<&'static str, Cell>) -> (
                 "leader_scores: {}\n",
                 yaml_edit::flow_map(&scores)
             ));
+        }
+        // As with `parvis new member`: a profile goes out once the member has agreed to it.
+        if !cells.contains_key("published") {
+            text.push_str("published: false\n");
         }
         return (Outcome::Add, text);
     };

@@ -468,3 +468,36 @@ fn the_editorial_calendar_shows_both_dates_of_a_preview() {
         ])
     );
 }
+
+#[test]
+fn relay_settings_and_texts_are_checked_with_their_place() {
+    let t = previews();
+    t.file(
+        "content/blog/launch.md",
+        "---\ntitle: Launch\ndate: 2027-01-10\nrelay:\n  linkdin: \"Read this\"\n---\nBody.\n",
+    );
+    t.build_at(DURING_PREVIEW, &[])
+        .failure(1)
+        .stderr_has("error: unknown network `linkdin` in `relay`")
+        .stderr_has("  --> content/blog/launch.md:5:3")
+        .stderr_has("did you mean `linkedin`?");
+    t.file(
+        "site.yaml",
+        "title: Circles\nbase_url: https://circles.example.org/\naudiences: [internal, ambassadors, partners, public]\nrelay:\n  audience: public\n",
+    );
+    t.build_at(DURING_PREVIEW, &[])
+        .failure(1)
+        .stderr_has("error: relay kits cannot go to `public`, the widest circle")
+        .stderr_has("  --> site.yaml:5:13");
+    t.file(
+        "site.yaml",
+        "title: Circles\nbase_url: https://circles.example.org/\naudiences: [internal, ambassadors, partners, public]\n",
+    );
+    t.file(
+        "content/blog/launch.md",
+        "---\ntitle: Launch\ndate: 2027-01-10\nrelay: \"Read this\"\n---\nBody.\n",
+    );
+    t.build_at(DURING_PREVIEW, &[]).success().stderr_has(
+        "warning: `relay` texts are shown in relay kits, and site.yaml has no `relay:`",
+    );
+}

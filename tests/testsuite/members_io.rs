@@ -154,7 +154,7 @@ fn a_second_import_with_one_changed_cell_changes_one_line_of_one_file() {
     assert_eq!(first.len(), 204);
     assert_eq!(
         first["member-007.yaml"],
-        "id: member-007\nname: Member 007\nheadline: \"Maker, number 7\"\ncommunities: [circle-public, circle-partners]\nroles: [member]\njoined: 2026-03-01\nemail: \"member7@example.org\"\nleader_scores: {charisma: 2, known: 2, recognized: 3, available: 1}\n"
+        "id: member-007\nname: Member 007\nheadline: \"Maker, number 7\"\ncommunities: [circle-public, circle-partners]\nroles: [member]\njoined: 2026-03-01\nemail: \"member7@example.org\"\nleader_scores: {charisma: 2, known: 2, recognized: 3, available: 1}\npublished: false\n"
     );
     // The members it wrote are members the site reads.
     t.run(&["check"]).success();
