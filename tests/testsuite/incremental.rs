@@ -434,6 +434,49 @@ fn a_member_edit_renders_again_without_rendering_markdown() {
     s.matches_a_full_build();
 }
 
+/// `serve` fetches the members' feeds once: an edit of `data/` attaches the entries it has
+/// again, without asking the feeds, and the served site stays what a full build gives.
+#[test]
+fn a_member_edit_keeps_the_entries_of_the_members_feeds() {
+    use crate::feed_server::{FeedServer, Route};
+    let server = FeedServer::start(None);
+    let day = |days_ago: i64| {
+        jiff::Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * days_ago))
+            .unwrap()
+            .strftime("%a, %d %b %Y 10:00:00 +0000")
+            .to_string()
+    };
+    server.route(
+        "/ada.rss",
+        Route::ok(&format!(
+            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>A</title><link>https://ada.example/</link><description>d</description>
+<item><title>Fresh from Ada</title><link>https://ada.example/fresh</link><pubDate>{}</pubDate></item></channel></rss>"#,
+            day(2)
+        )),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    crate::site_test::copy_dir(&crate::site_test::fixtures().join("community"), dir.path());
+    let ada = dir.path().join("data/members/ada.yaml");
+    let text = std::fs::read_to_string(&ada).unwrap();
+    std::fs::write(&ada, format!("{text}feeds: [{}]\n", server.url("/ada.rss"))).unwrap();
+    let mut s = Served::start_in(dir, true);
+    assert!(s.files["from-the-community/index.html"]
+        .windows(14)
+        .any(|w| w == b"Fresh from Ada"));
+    let asked = server.hits().len();
+    s.write(
+        "data/members/ada.yaml",
+        &s.read("data/members/ada.yaml")
+            .replace("headline: Analyst", "headline: Engine analyst"),
+    );
+    s.change(&["data/members/ada.yaml"]);
+    assert_eq!(server.hits().len(), asked, "an edit asks no feed again");
+    let member = String::from_utf8_lossy(&s.files["members/ada/index.html"]).into_owned();
+    assert!(member.contains("Engine analyst") && member.contains("Fresh from Ada"));
+    s.matches_a_full_build();
+}
+
 #[test]
 fn a_new_title_renders_the_page_its_neighbours_and_the_lists_that_show_it() {
     let mut s = Served::start();

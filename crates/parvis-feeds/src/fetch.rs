@@ -115,6 +115,10 @@ pub fn describe(e: &ureq::Error) -> String {
     match e {
         ureq::Error::Timeout(_) => "no answer in time".into(),
         ureq::Error::HostNotFound => "the host name does not resolve".into(),
+        // The resolver's failure comes as an I/O error of no particular kind.
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => {
+            "the host name does not resolve".into()
+        }
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             "the connection was refused".into()
         }

@@ -1732,6 +1732,8 @@ const COVERED: &[(&str, &[&str])] = &[
             "community_page",
             "events",
             "posts",
+            "feed_entries",
+            "feed_entries_url",
         ],
     ),
     (
@@ -1799,6 +1801,7 @@ const COVERED: &[(&str, &[&str])] = &[
             "jobs",
             "member",
             "posts",
+            "feed_entries",
         ],
     ),
     (
@@ -1930,7 +1933,8 @@ mod tests {
                 force: false,
                 deny_warnings: false,
                 external_links: false,
-                offline: false,
+                // The members' feeds come from the cache, or not at all: no network here.
+                offline: true,
             };
             let Ok((_, _, p)) = build_in_memory(&opts) else {
                 panic!("the example site builds");

@@ -1138,6 +1138,44 @@ mod tests {
     }
 
     #[test]
+    fn feed_entries_are_article_contributions_once_however_often_attached() {
+        let config = Config::from_file(
+            Path::new("site.yaml"),
+            "title: T\nbase_url: https://x.example/\ncommunity:\n  points: { article: 10 }\n",
+        )
+        .unwrap();
+        let member = DataFile {
+            rel: PathBuf::from("members/ana.yaml"),
+            display: PathBuf::from("data/members/ana.yaml"),
+            text: "id: ana\nname: Ana\nfeeds:\n  - https://ana.example/feed.xml\n  - javascript:alert(1)\ncontributions:\n  - { date: 2026-01-01, type: article, title: By hand }\n".into(),
+        };
+        let (mut data, diags) = CommunityData::load(&config, &[member], &BTreeSet::new());
+        assert_eq!(diags.len(), 1, "the script address is a warning: {diags:?}");
+        assert_eq!((diags[0].line, diags[0].column), (5, 5));
+        let m = &data.members[0];
+        assert_eq!(m.feeds.len(), 1);
+        assert_eq!((m.feeds[0].place.line, m.feeds[0].place.column), (4, 5));
+        let entry = FeedEntry {
+            title: "Fetched".into(),
+            url: "https://ana.example/p".into(),
+            date: "2026-02-01T10:00:00Z".parse().unwrap(),
+            summary_html: None,
+            author: None,
+        };
+        let fetched: FetchedFeeds = [("https://ana.example/feed.xml".to_string(), vec![entry])]
+            .into_iter()
+            .collect();
+        for _ in 0..2 {
+            data.attach_feeds(&fetched, &config);
+            let m = &data.members[0];
+            assert_eq!(m.points, 20);
+            let titles: Vec<&str> = m.contributions.iter().map(|c| c.title.as_str()).collect();
+            assert_eq!(titles, ["Fetched", "By hand"]);
+            assert_eq!(m.feed_entries.len(), 1);
+        }
+    }
+
+    #[test]
     fn leader_candidates_need_eight_points() {
         let s = |c, k, r, a| LeaderScores {
             charisma: c,

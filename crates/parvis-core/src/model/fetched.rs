@@ -47,7 +47,6 @@ pub fn entries_of(feeds: &[FeedSource], fetched: &FetchedFeeds) -> Vec<FeedEntry
         .cloned()
         .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
-    out.dedup_by(|a, b| a.url == b.url);
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|e| seen.insert(e.url.clone()));
     out
