@@ -89,6 +89,8 @@ pub struct MemberCtx {
     /// Sanitised HTML.
     pub bio: Option<String>,
     pub links: Vec<LinkCtx>,
+    /// Contributions written in the member's file; those counted from their feeds are the
+    /// `feed_entries` of the member page.
     pub contributions: Vec<ContributionCtx>,
     pub badges: Vec<BadgeCtx>,
     pub points: u32,
@@ -255,9 +257,12 @@ impl<'a> CommunityView<'a> {
                     url: l.url.clone(),
                 })
                 .collect(),
+            // Posts from the member's feeds count in points, but show once: as the cards of
+            // `feed_entries`, with their summary, not again as lines of this timeline.
             contributions: m
                 .contributions
                 .iter()
+                .filter(|c| !c.from_feed)
                 .map(|c| ContributionCtx {
                     date: c.date.iso(),
                     date_display: c.date.display(lang),
