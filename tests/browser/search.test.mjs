@@ -122,7 +122,7 @@ test("the header's search shows the page's language first, and the search page f
   const lang = p.locator(".search-facets input[name=lang][value=fr]");
   await lang.waitFor();
   assert.ok(await lang.isChecked());
-  const label = await p.locator(".search-facets label", { has: lang }).textContent();
+  const label = await p.locator(".search-facets label", { has: p.locator("input[name=lang][value=fr]") }).textContent();
   assert.match(label, /Français/);
   await close();
 });

@@ -51,6 +51,9 @@ fn each_language_lists_its_own_pages() {
         home.contains("Aller au contenu"),
         "interface strings in French"
     );
+    // No English text of the English home page on the French one: the site's title instead.
+    assert!(home.contains("<h1>Lumen Grid Community</h1>"));
+    assert!(!home.contains("Energy software is better") && !home.contains("Get started"));
     // The menu of a French page leads to the French sections where there are some.
     assert!(french.contains("<li><a href=\"/fr/blog/\" aria-current=\"page\">"));
     assert!(

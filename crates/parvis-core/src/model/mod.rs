@@ -1081,8 +1081,9 @@ fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_b
 
 /// A page in another language than the site's is listed with the pages of its language only:
 /// where its folder (or a folder above it) has an `_index` in the site's language but none
-/// in the page's, a section in the page's language is made for it, with the same settings
-/// and no text of its own (`/fr/blog/` for `blog/post.fr.md`), up to that language's home.
+/// in the page's, a section in the page's language is made for it, with the same settings and
+/// title, and no text of its own (`/fr/blog/` for `blog/post.fr.md`), up to that language's
+/// home (titled with the site's title).
 /// Sections are made only where a page needs one, so a language has no empty lists.
 fn add_language_sections(
     config: &Config,
@@ -1124,8 +1125,15 @@ fn add_language_sections(
         }
         let front = match by_key.get(&(dir.clone(), config.language.clone())) {
             Some(&i) => FrontMatter {
-                // The site language's words would be in the wrong language here.
+                // The site language's words would be in the wrong language here: a folder's
+                // title is kept (a name, like "Blog"), the home page's headline is not.
+                title: if dir.as_os_str().is_empty() {
+                    Some(config.title.clone())
+                } else {
+                    sections[i].front.title.clone()
+                },
                 description: None,
+                extra: None,
                 aliases: Vec::new(),
                 ..sections[i].front.clone()
             },

@@ -426,6 +426,9 @@ function searchPage(root) {
     const index = await open(base);
     const unfiltered = await index.search({ text, full });
     const results = Object.keys(filters).length ? await index.search({ text, filters, full }) : unfiltered;
+    // Facet counts among the results in the chosen languages (the language facet itself
+    // counts every language), so that ticking a value shows as many results as it says.
+    const inLanguage = filters.lang ? await index.search({ text, filters: { lang: filters.lang }, full }) : unfiltered;
     const cards = await Promise.all(results.hits.slice(0, shown).map((h) => index.card(h.doc)));
     if (mine !== run) return;
     list.replaceChildren(...cards.map((card) => {
@@ -440,7 +443,7 @@ function searchPage(root) {
     more.hidden = results.hits.length <= shown && !results.partial;
     const groups = [];
     for (const name of names) {
-      const counts = await index.facetCounts(name, unfiltered.hits);
+      const counts = await index.facetCounts(name, (name === "lang" ? unfiltered : inLanguage).hits);
       if (counts.length < 2 && !filters[name]) continue;
       const label = root.dataset[`facet${name[0].toUpperCase()}${name.slice(1)}`] || name;
       groups.push(el("fieldset", {}, el("legend", {}, label), ...counts.map(([v, n]) => {
