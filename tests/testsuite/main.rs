@@ -15,6 +15,7 @@ mod feeds;
 mod fuzz;
 mod hostile;
 mod html;
+mod images;
 mod incremental;
 mod links;
 mod markdown;

@@ -31,6 +31,8 @@ const KEYS: &[&str] = &[
     "search",
     "objectives",
     "report",
+    "logo",
+    "images",
     "extra",
 ];
 
@@ -75,7 +77,46 @@ struct RawConfig {
     #[serde(default)]
     report: Option<RawReport>,
     #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
+    images: Option<ImageSettings>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `images:` of site.yaml: how pictures are resized and encoded.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    /// The widths, in pixels, a picture in a page is resized to (never larger than it is).
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// Quality of WebP and JPEG files, 1 to 100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// The `sizes` attribute written with the widths: how wide a picture shows.
+    #[serde(default = "default_sizes")]
+    pub sizes: String,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+fn default_quality() -> u8 {
+    80
+}
+fn default_sizes() -> String {
+    "(max-width: 48rem) 100vw, 48rem".into()
+}
+
+impl Default for ImageSettings {
+    fn default() -> ImageSettings {
+        ImageSettings {
+            widths: default_widths(),
+            quality: default_quality(),
+            sizes: default_sizes(),
+        }
+    }
 }
 
 /// One of `objectives:` in site.yaml, as written.
@@ -422,6 +463,10 @@ pub struct Config {
     pub search: bool,
     pub objectives: Vec<Objective>,
     pub report: ReportSettings,
+    /// The site's logo, a path under `static/` (SVG or PNG): the header, the favicons and
+    /// the social cards.
+    pub logo: Option<String>,
+    pub images: ImageSettings,
     pub extra: serde_json::Value,
 }
 
@@ -569,6 +614,15 @@ impl Config {
                     .with_hint("10 is a good default"),
             );
         }
+        if let Some(i) = &raw.images {
+            if i.widths.is_empty() || i.widths.contains(&0) || !(1..=100).contains(&i.quality) {
+                errors.push(
+                    origin
+                        .key_error(text, "images", "`images` needs at least one width above 0 and a quality from 1 to 100")
+                        .with_hint("for example `images: { widths: [480, 960, 1600], quality: 80 }`"),
+                );
+            }
+        }
         let raw_community = raw.community.clone();
         let private_audience = raw_community
             .as_ref()
@@ -642,6 +696,11 @@ impl Config {
             report,
             faq_json_ld: raw.faq_json_ld,
             search: raw.search,
+            logo: raw
+                .logo
+                .map(|l| l.trim().trim_start_matches('/').to_string())
+                .filter(|l| !l.is_empty()),
+            images: raw.images.unwrap_or_default(),
             title: raw.title,
             description: raw.description,
             base_url,
