@@ -46,11 +46,15 @@ pub(crate) fn store(cache: &Path, key: &str, out: Encoded) -> Result<Processed, 
     if std::fs::rename(&tmp, &dir).is_err() {
         // Another build (or thread) stored the same entry first, or a broken one is in the
         // way: keep a whole one.
-        if load(cache, key).is_none() {
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::rename(&tmp, &dir).map_err(io)?;
-        } else {
-            let _ = std::fs::remove_dir_all(&tmp);
+        match load(cache, key) {
+            Some(theirs) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Ok(theirs);
+            }
+            None => {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::rename(&tmp, &dir).map_err(io)?;
+            }
         }
     }
     Ok(processed)

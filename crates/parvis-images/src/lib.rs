@@ -232,7 +232,7 @@ impl Images {
         stem: &str,
         kind: Kind,
     ) -> Result<Processed, ImageError> {
-        let key = self.key(bytes, kind);
+        let key = self.key(bytes, stem, kind);
         if let Some(hit) = cache::load(&self.cache, &key) {
             return Ok(hit);
         }
@@ -252,9 +252,12 @@ impl Images {
         cache::store(&self.cache, &key, out)
     }
 
-    fn key(&self, bytes: &[u8], kind: Kind) -> String {
+    /// The cache key: the source's bytes, the file names' stem, the kind and the settings.
+    fn key(&self, bytes: &[u8], stem: &str, kind: Kind) -> String {
         let mut h = blake3::Hasher::new();
         h.update(&CACHE_VERSION.to_le_bytes());
+        h.update(stem.as_bytes());
+        h.update(b"\0");
         h.update(format!("{kind:?}").as_bytes());
         h.update(serde_json::to_string(&self.settings).unwrap_or_default().as_bytes());
         h.update(bytes);

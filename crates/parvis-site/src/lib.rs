@@ -407,6 +407,9 @@ fn prepare(
             None
         }
     };
+    let images = Arc::new(image_stage(&opts.root, &site.config));
+    let avatars = pictures::members(&mut site, &images);
+    diags.extend(avatars.diags);
     let globals = templates
         .as_mut()
         .map(|t| parvis_render::prepare(&site, t, opts.drafts))
@@ -423,10 +426,10 @@ fn prepare(
     diags.extend(parvis_markdown::links::resolve(&mut site, &assets));
     diags.extend(parvis_markdown::links::resolve_data(&mut site));
     watch.lap("links");
-    let images = Arc::new(image_stage(&opts.root, &site.config));
     let pictures = pictures::run(&mut site, &images, opts.progress && !checking);
     diags.extend(pictures.diags);
-    let media_files = pictures.files;
+    let mut media_files = avatars.files;
+    media_files.extend(pictures.files);
     watch.lap("images");
 
     let planned = parvis_render::plan(&site);

@@ -49,7 +49,71 @@ enum Place {
     Logo,
 }
 
-/// Runs the stage: processes, rewrites the bodies and fills `site.media`.
+/// Processes member photos (avatars) and the logo (favicons) into `site.media`: before the
+/// Markdown stage, whose shortcodes show members.
+pub fn members(site: &mut Site, images: &Images) -> Outcome {
+    let mut out = Outcome::default();
+    let root_dir = site.root.clone();
+    let url_root = site.config.root.clone();
+    let mut wants: Vec<Want> = Vec::new();
+    // Member photos: square avatars.
+    for (i, m) in site.community.members.iter().enumerate() {
+        if !site.member_visible.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(rel) = m.photo.as_deref().and_then(|u| u.strip_prefix(url_root.as_str())) else {
+            continue;
+        };
+        wants.push(Want {
+            source: root_dir.join("static").join(rel),
+            kind: Kind::Avatar,
+            place: Place::Member(i),
+        });
+    }
+    if let Some(logo) = &site.config.logo {
+        wants.push(Want {
+            source: root_dir.join("static").join(logo),
+            kind: Kind::Icon,
+            place: Place::Logo,
+        });
+    }
+
+
+    let results: Vec<Result<Processed, ImageError>> =
+        wants.par_iter().map(|w| images.get(&w.source, w.kind)).collect();
+    let media_url = format!("{url_root}{MEDIA_DIR}");
+    let mut media = Media::default();
+    for (w, r) in wants.iter().zip(results) {
+        let p = match r {
+            Ok(p) => p,
+            Err(e) => {
+                out.diags.push(diagnostic(site, &w.place, &w.source, &e));
+                continue;
+            }
+        };
+        for (v, file) in p.files() {
+            out.files.insert(format!("{MEDIA_DIR}{}", v.name), file);
+        }
+        match &w.place {
+            Place::Member(i) => {
+                let id = site.community.members[*i].id.clone();
+                media.avatars.insert(id, picture(&p, &media_url));
+            }
+            _ => {
+                media.favicon = p.fallback.first().map(|v| format!("{media_url}{}", v.name));
+                media.touch_icon = p.fallback.last().map(|v| format!("{media_url}{}", v.name));
+            }
+        }
+    }
+    if let Some(logo) = &site.config.logo {
+        media.logo = Some(format!("{url_root}{logo}"));
+    }
+    site.media = media;
+    out
+}
+
+/// Runs the rest of the stage, after links: processes the pages' pictures, rewrites the
+/// bodies and draws the social cards, into `site.media`.
 pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     let mut out = Outcome::default();
     let root_dir = site.root.clone();
@@ -125,28 +189,6 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             place: Place::Front(i),
         });
     }
-    // Member photos: square avatars.
-    for (i, m) in site.community.members.iter().enumerate() {
-        if !site.member_visible.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        let Some(rel) = m.photo.as_deref().and_then(|u| u.strip_prefix(url_root.as_str())) else {
-            continue;
-        };
-        wants.push(Want {
-            source: root_dir.join("static").join(rel),
-            kind: Kind::Avatar,
-            place: Place::Member(i),
-        });
-    }
-    if let Some(logo) = &site.config.logo {
-        wants.push(Want {
-            source: root_dir.join("static").join(logo),
-            kind: Kind::Icon,
-            place: Place::Logo,
-        });
-    }
-
     // Each source once per kind, in parallel.
     let mut unique: Vec<(PathBuf, Kind)> = wants.iter().map(|w| (w.source.clone(), w.kind)).collect();
     unique.sort_by(|a, b| a.0.cmp(&b.0).then(format!("{:?}", a.1).cmp(&format!("{:?}", b.1))));
@@ -163,7 +205,9 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     bar.finish_and_clear();
 
     let media_url = format!("{url_root}{MEDIA_DIR}");
-    let mut media = Media::default();
+    let mut media = std::mem::take(&mut site.media);
+    media.cards.clear();
+    media.site_card = None;
     let mut by_url: HashMap<String, Picture> = HashMap::new();
     let mut reported = std::collections::HashSet::new();
     for w in &wants {
@@ -202,17 +246,8 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
                     );
                 }
             }
-            Place::Member(i) => {
-                media.avatars.insert(site.community.members[*i].id.clone(), picture);
-            }
-            Place::Logo => {
-                media.favicon = p.fallback.first().map(|v| format!("{media_url}{}", v.name));
-                media.touch_icon = p.fallback.last().map(|v| format!("{media_url}{}", v.name));
-            }
+            Place::Member(_) | Place::Logo => {}
         }
-    }
-    if let Some(logo) = &site.config.logo {
-        media.logo = Some(format!("{url_root}{logo}"));
     }
 
     // `<picture>` in place of each processed Markdown `<img>`.
