@@ -16,7 +16,12 @@ fn main() {
     let out = std::path::PathBuf::from(args.next().expect("N OUTDIR"));
     let parvis = out.join("parvis");
     let hugo = out.join("hugo");
-    for d in [parvis.join("static/photos"), parvis.join("content"), hugo.join("assets/photos"), hugo.join("layouts")] {
+    for d in [
+        parvis.join("static/photos"),
+        parvis.join("content"),
+        hugo.join("assets/photos"),
+        hugo.join("layouts"),
+    ] {
         std::fs::create_dir_all(d).unwrap();
     }
     (0..n).into_par_iter().for_each(|i| {

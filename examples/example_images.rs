@@ -15,7 +15,12 @@ fn main() {
     let mut ids: Vec<String> = std::fs::read_dir(&members)
         .expect("run from the repository root")
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(str::to_string))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".yaml")
+                .map(str::to_string)
+        })
         .collect();
     ids.sort();
     std::fs::create_dir_all(site.join("static/members")).unwrap();
@@ -26,7 +31,11 @@ fn main() {
         if id == "hidden-tester" || id == "yanis-benali" {
             continue;
         }
-        write_jpeg(&site.join(format!("static/members/{id}.jpg")), &portrait(id, 320), 72);
+        write_jpeg(
+            &site.join(format!("static/members/{id}.jpg")),
+            &portrait(id, 320),
+            72,
+        );
         if !text.lines().any(|l| l.starts_with("photo:")) {
             let with = add_after_first_line(&text, "name:", &format!("photo: members/{id}.jpg"));
             std::fs::write(&file, with).unwrap();
@@ -44,11 +53,16 @@ fn main() {
         pages.sort();
         for page in pages {
             let stem = page.file_stem().unwrap().to_string_lossy().into_owned();
-            write_jpeg(&site.join(format!("static/covers/{stem}.jpg")), &cover(&stem, 1600, 900), 70);
+            write_jpeg(
+                &site.join(format!("static/covers/{stem}.jpg")),
+                &cover(&stem, 1600, 900),
+                70,
+            );
             let text = std::fs::read_to_string(&page).unwrap();
             let front_end = text[3..].find("\n---").map(|i| i + 3).unwrap_or(0);
             if !text[..front_end].lines().any(|l| l.starts_with("image:")) {
-                let with = add_after_first_line(&text, "title:", &format!("image: covers/{stem}.jpg"));
+                let with =
+                    add_after_first_line(&text, "title:", &format!("image: covers/{stem}.jpg"));
                 std::fs::write(&page, with).unwrap();
             }
         }
@@ -71,7 +85,9 @@ fn add_after_first_line(text: &str, key: &str, line: &str) -> String {
 
 /// A number from a name (FNV-1a), the same on every machine.
 fn seed(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    s.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
 }
 
 fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {

@@ -68,14 +68,26 @@ fn pages_get_resized_pictures_and_a_second_build_encodes_nothing() {
     let html = t.read("blog/launch/index.html");
     let picture = html.find("<picture>").expect("a <picture> in the post");
     let tag = &html[picture..html[picture..].find("</picture>").unwrap() + picture];
-    assert!(tag.contains(r#"<source type="image/webp" srcset="/media/cover-"#), "{tag}");
+    assert!(
+        tag.contains(r#"<source type="image/webp" srcset="/media/cover-"#),
+        "{tag}"
+    );
     assert!(tag.contains(" 480w, "), "{tag}");
     assert!(tag.contains(r#"width="1600" height="800""#), "{tag}");
     assert!(tag.contains(r#"alt="The team on stage""#), "{tag}");
-    assert!(tag.contains(r#"loading="eager""#), "first image eager: {tag}");
-    assert!(html.contains(r#"loading="lazy" decoding="async""#), "second lazy");
+    assert!(
+        tag.contains(r#"loading="eager""#),
+        "first image eager: {tag}"
+    );
+    assert!(
+        html.contains(r#"loading="lazy" decoding="async""#),
+        "second lazy"
+    );
     // Every variant is written, at the size it says.
-    for url in tag.split(['"', ' ', ',']).filter(|s| s.starts_with("/media/")) {
+    for url in tag
+        .split(['"', ' ', ','])
+        .filter(|s| s.starts_with("/media/"))
+    {
         let bytes = std::fs::read(t.out().join(url.trim_start_matches('/'))).unwrap();
         let img = image::load_from_memory(&bytes).unwrap();
         assert!(img.width() <= 1600, "{url}");
@@ -83,8 +95,16 @@ fn pages_get_resized_pictures_and_a_second_build_encodes_nothing() {
 
     let again = t.build(&["--timings"]);
     again.success();
-    assert_eq!(encoded(&again.stdout, &again.stderr), 0, "the cache serves every image");
-    assert_eq!(t.read("blog/launch/index.html"), html, "same output from the cache");
+    assert_eq!(
+        encoded(&again.stdout, &again.stderr),
+        0,
+        "the cache serves every image"
+    );
+    assert_eq!(
+        t.read("blog/launch/index.html"),
+        html,
+        "same output from the cache"
+    );
 }
 
 /// Every HTML page announces a social card: absolute URL, 1200×630, a real image of that
@@ -105,10 +125,23 @@ fn every_page_has_a_social_card_of_the_right_size() {
         if html.contains("http-equiv=\"refresh\"") {
             continue; // an alias
         }
-        let rel = entry.path().strip_prefix(&out).unwrap().display().to_string();
+        let rel = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .display()
+            .to_string();
         let url = meta(&html, "og:image").unwrap_or_else(|| panic!("{rel} has no og:image"));
-        assert_eq!(meta(&html, "og:image:width").as_deref(), Some("1200"), "{rel}");
-        assert_eq!(meta(&html, "og:image:height").as_deref(), Some("630"), "{rel}");
+        assert_eq!(
+            meta(&html, "og:image:width").as_deref(),
+            Some("1200"),
+            "{rel}"
+        );
+        assert_eq!(
+            meta(&html, "og:image:height").as_deref(),
+            Some("630"),
+            "{rel}"
+        );
         assert!(html.contains(&format!(r#"<meta name="twitter:image" content="{url}">"#)));
         let path = url
             .strip_prefix("https://club.example.org/")
@@ -127,7 +160,10 @@ fn every_page_has_a_social_card_of_the_right_size() {
     let home = t.read("index.html");
     assert_ne!(meta(&ada, "og:image"), meta(&home, "og:image"));
     // The logo makes the favicons.
-    assert!(home.contains(r#"<link rel="icon" href="/media/logo-"#), "favicon");
+    assert!(
+        home.contains(r#"<link rel="icon" href="/media/logo-"#),
+        "favicon"
+    );
     assert!(home.contains(r#"<link rel="apple-touch-icon" href="/media/logo-"#));
 }
 
@@ -150,15 +186,23 @@ fn member_photos_are_square_avatars_never_the_upload() {
         r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
     );
     let bob = std::fs::read_to_string(t.root.join("data/members/bob.yaml")).unwrap();
-    t.file("data/members/bob.yaml", format!("{bob}\nphoto: members/bob.svg\n"));
+    t.file(
+        "data/members/bob.yaml",
+        format!("{bob}\nphoto: members/bob.svg\n"),
+    );
     let run = t.build(&[]);
     run.success();
     run.stderr_has("member `bob`");
     run.stderr_has("an SVG cannot be used here");
     let html = t.read("members/index.html");
-    assert!(!html.contains("ada.png"), "the upload itself is never shown");
+    assert!(
+        !html.contains("ada.png"),
+        "the upload itself is never shown"
+    );
     assert!(!html.contains("bob.svg"), "an SVG photo is never shown");
-    let at = html.find(r#"<img class="avatar" src="/media/ada-"#).expect("ada's avatar");
+    let at = html
+        .find(r#"<img class="avatar" src="/media/ada-"#)
+        .expect("ada's avatar");
     let tag = &html[at..at + html[at..].find('>').unwrap()];
     assert!(tag.contains("-96.jpg 96w"), "{tag}");
     assert!(tag.contains(r#"sizes="64px""#), "{tag}");
@@ -192,10 +236,11 @@ fn bad_pictures_are_errors_at_their_reference() {
 #[test]
 fn a_decompression_bomb_fails_fast_under_a_memory_cap() {
     let t = site();
-    t.file("content/blog/launch/bomb.png", bomb_png(30_000, 30_000)).file(
-        "content/blog/bomb.md",
-        "---\ntitle: Bomb\ndate: 2026-01-12\n---\n\nSee ![a bomb](launch/bomb.png).\n",
-    );
+    t.file("content/blog/launch/bomb.png", bomb_png(30_000, 30_000))
+        .file(
+            "content/blog/bomb.md",
+            "---\ntitle: Bomb\ndate: 2026-01-12\n---\n\nSee ![a bomb](launch/bomb.png).\n",
+        );
     let start = std::time::Instant::now();
     let out = std::process::Command::new("sh")
         .arg("-c")

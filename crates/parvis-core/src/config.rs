@@ -618,8 +618,14 @@ impl Config {
             if i.widths.is_empty() || i.widths.contains(&0) || !(1..=100).contains(&i.quality) {
                 errors.push(
                     origin
-                        .key_error(text, "images", "`images` needs at least one width above 0 and a quality from 1 to 100")
-                        .with_hint("for example `images: { widths: [480, 960, 1600], quality: 80 }`"),
+                        .key_error(
+                            text,
+                            "images",
+                            "`images` needs at least one width above 0 and a quality from 1 to 100",
+                        )
+                        .with_hint(
+                            "for example `images: { widths: [480, 960, 1600], quality: 80 }`",
+                        ),
                 );
             }
         }

@@ -41,7 +41,8 @@ pub(crate) fn store(cache: &Path, key: &str, out: Encoded) -> Result<Processed, 
             list.push(v);
         }
     }
-    let manifest = serde_json::to_vec_pretty(&processed).map_err(|e| ImageError::Io(e.to_string()))?;
+    let manifest =
+        serde_json::to_vec_pretty(&processed).map_err(|e| ImageError::Io(e.to_string()))?;
     std::fs::write(tmp.join("manifest.json"), manifest).map_err(io)?;
     if std::fs::rename(&tmp, &dir).is_err() {
         // Another build (or thread) stored the same entry first, or a broken one is in the

@@ -98,7 +98,9 @@ pub(crate) fn draw(
         let round = circle(&p);
         image::imageops::overlay(&mut img, &round, 1200 - 80 - d as i64, (630 - d as i64) / 2);
     }
-    Ok(DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(img).to_rgb8()))
+    Ok(DynamicImage::ImageRgb8(
+        DynamicImage::ImageRgba8(img).to_rgb8(),
+    ))
 }
 
 /// `img` cut to a disc (anti-aliased edge).
@@ -126,10 +128,9 @@ pub(crate) fn rasterize_svg(
         font_family: "DejaVu Sans".into(),
         ..usvg::Options::default()
     };
-    let tree =
-        usvg::Tree::from_data(svg, &opt).map_err(|e| ImageError::Corrupt(e.to_string()))?;
-    let mut pixmap = tiny_skia::Pixmap::new(w, h)
-        .ok_or_else(|| ImageError::TooLarge(format!("{w}×{h}")))?;
+    let tree = usvg::Tree::from_data(svg, &opt).map_err(|e| ImageError::Corrupt(e.to_string()))?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| ImageError::TooLarge(format!("{w}×{h}")))?;
     let size = tree.size();
     let scale = (w as f32 / size.width()).min(h as f32 / size.height());
     let dx = (w as f32 - size.width() * scale) / 2.0;

@@ -15,8 +15,8 @@
 //! hash and settings: the encoded files and a `manifest.json`. It is safe to delete at any
 //! time; CI can keep it between runs.
 
-mod card;
 mod cache;
+mod card;
 
 pub use card::{Card, CardStyle};
 
@@ -259,7 +259,11 @@ impl Images {
         h.update(stem.as_bytes());
         h.update(b"\0");
         h.update(format!("{kind:?}").as_bytes());
-        h.update(serde_json::to_string(&self.settings).unwrap_or_default().as_bytes());
+        h.update(
+            serde_json::to_string(&self.settings)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         h.update(bytes);
         h.finalize().to_hex()[..16].to_string()
     }
@@ -423,7 +427,8 @@ impl Images {
     ) -> Result<(Variant, Vec<u8>), ImageError> {
         let mut buf = Vec::new();
         let ext = if mime == "image/png" {
-            let enc = PngEncoder::new_with_quality(&mut buf, CompressionType::Fast, PngFilter::Adaptive);
+            let enc =
+                PngEncoder::new_with_quality(&mut buf, CompressionType::Fast, PngFilter::Adaptive);
             img.write_with_encoder(enc)
                 .map_err(|e| ImageError::Io(e.to_string()))?;
             "png"
@@ -550,8 +555,8 @@ pub(crate) fn resize(
         return Ok(img.clone());
     }
     let mut dst = DynamicImage::new(w, h, img.color());
-    let mut opts = fr::ResizeOptions::new()
-        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    let mut opts =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
     if crop {
         opts = opts.fit_into_destination(Some((0.5, 0.5)));
     }

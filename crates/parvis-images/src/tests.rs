@@ -2,7 +2,8 @@ use super::*;
 use image::{ImageBuffer, Rgb, RgbImage};
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img: RgbImage = ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let img: RgbImage =
+        ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut buf = Vec::new();
     DynamicImage::ImageRgb8(img)
         .write_with_encoder(JpegEncoder::new_with_quality(&mut buf, 85))
@@ -15,7 +16,9 @@ fn resizes_to_the_widths_never_up_and_caches() {
     let dir = tempfile::tempdir().unwrap();
     let images = Images::new(dir.path(), Settings::default());
     let src = jpeg(1000, 500);
-    let p = images.process_bytes(&src, "cover", Kind::Responsive).unwrap();
+    let p = images
+        .process_bytes(&src, "cover", Kind::Responsive)
+        .unwrap();
     let widths: Vec<u32> = p.webp.iter().map(|v| v.width).collect();
     assert_eq!(widths, vec![480, 960, 1000]);
     assert_eq!(p.fallback[1].height, 480);
@@ -27,7 +30,12 @@ fn resizes_to_the_widths_never_up_and_caches() {
     assert_eq!(images.encoded(), 6);
     // A new build with the same cache encodes nothing.
     let again = Images::new(dir.path(), Settings::default());
-    assert_eq!(again.process_bytes(&src, "cover", Kind::Responsive).unwrap(), p);
+    assert_eq!(
+        again
+            .process_bytes(&src, "cover", Kind::Responsive)
+            .unwrap(),
+        p
+    );
     assert_eq!(again.encoded(), 0);
 }
 
@@ -35,11 +43,16 @@ fn resizes_to_the_widths_never_up_and_caches() {
 fn avatars_are_square_and_svg_photos_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let images = Images::new(dir.path(), Settings::default());
-    let p = images.process_bytes(&jpeg(400, 600), "ana", Kind::Avatar).unwrap();
+    let p = images
+        .process_bytes(&jpeg(400, 600), "ana", Kind::Avatar)
+        .unwrap();
     let sizes: Vec<(u32, u32)> = p.webp.iter().map(|v| (v.width, v.height)).collect();
     assert_eq!(sizes, vec![(96, 96), (320, 320)]);
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
-    assert_eq!(images.process_bytes(svg, "x", Kind::Avatar), Err(ImageError::Svg));
+    assert_eq!(
+        images.process_bytes(svg, "x", Kind::Avatar),
+        Err(ImageError::Svg)
+    );
 }
 
 #[test]

@@ -42,7 +42,11 @@ struct Want {
 #[derive(Clone)]
 enum Place {
     /// Byte offset in the body of page `i` (or section, when `section`).
-    Body { page: Option<usize>, section: Option<usize>, offset: usize },
+    Body {
+        page: Option<usize>,
+        section: Option<usize>,
+        offset: usize,
+    },
     /// Front matter `image:` of page `i`.
     Front(usize),
     Member(usize),
@@ -61,7 +65,11 @@ pub fn members(site: &mut Site, images: &Images) -> Outcome {
         if !site.member_visible.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let Some(rel) = m.photo.as_deref().and_then(|u| u.strip_prefix(url_root.as_str())) else {
+        let Some(rel) = m
+            .photo
+            .as_deref()
+            .and_then(|u| u.strip_prefix(url_root.as_str()))
+        else {
             continue;
         };
         wants.push(Want {
@@ -78,9 +86,10 @@ pub fn members(site: &mut Site, images: &Images) -> Outcome {
         });
     }
 
-
-    let results: Vec<Result<Processed, ImageError>> =
-        wants.par_iter().map(|w| images.get(&w.source, w.kind)).collect();
+    let results: Vec<Result<Processed, ImageError>> = wants
+        .par_iter()
+        .map(|w| images.get(&w.source, w.kind))
+        .collect();
     let media_url = format!("{url_root}{MEDIA_DIR}");
     let mut media = Media::default();
     for (w, r) in wants.iter().zip(results) {
@@ -134,7 +143,9 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             let source = match &l.target {
                 LinkTarget::Asset(p) => root_dir.join("content").join(p),
                 LinkTarget::Root(u) => match u.strip_prefix(url_root.as_str()) {
-                    Some(rel) => root_dir.join("static").join(rel.split(['?', '#']).next().unwrap_or(rel)),
+                    Some(rel) => root_dir
+                        .join("static")
+                        .join(rel.split(['?', '#']).next().unwrap_or(rel)),
                     None => continue,
                 },
                 _ => continue,
@@ -179,7 +190,10 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             continue;
         }
         let rel = img.trim_start_matches('/');
-        let beside = p.bundle_dir.as_ref().map(|d| root_dir.join("content").join(d).join(rel));
+        let beside = p
+            .bundle_dir
+            .as_ref()
+            .map(|d| root_dir.join("content").join(d).join(rel));
         let source = beside
             .filter(|b| b.is_file())
             .unwrap_or_else(|| root_dir.join("static").join(rel));
@@ -190,8 +204,12 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
         });
     }
     // Each source once per kind, in parallel.
-    let mut unique: Vec<(PathBuf, Kind)> = wants.iter().map(|w| (w.source.clone(), w.kind)).collect();
-    unique.sort_by(|a, b| a.0.cmp(&b.0).then(format!("{:?}", a.1).cmp(&format!("{:?}", b.1))));
+    let mut unique: Vec<(PathBuf, Kind)> =
+        wants.iter().map(|w| (w.source.clone(), w.kind)).collect();
+    unique.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(format!("{:?}", a.1).cmp(&format!("{:?}", b.1)))
+    });
     unique.dedup();
     let bar = crate::progress_bar(progress, unique.len() as u64);
     let results: HashMap<(PathBuf, Kind), Result<Processed, ImageError>> = unique
@@ -254,7 +272,11 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     let sizes = site.config.images.sizes.clone();
     if !by_url.is_empty() {
         let rewrite = |html: &str| rewrite_images(html, &by_url, &sizes);
-        for (i, _) in site.visible_pages().map(|(i, p)| (i, p.clone())).collect::<Vec<_>>() {
+        for (i, _) in site
+            .visible_pages()
+            .map(|(i, p)| (i, p.clone()))
+            .collect::<Vec<_>>()
+        {
             let page = Arc::make_mut(&mut site.pages[i]);
             if let Some(r) = page.rendered.as_mut() {
                 let r = Arc::make_mut(r);
@@ -281,12 +303,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
 /// Draws the cards: one per post, event, job posting, member and home; the site's card for
 /// every other page (docs and lists): drawing one per page of a 10,000-page manual would
 /// cost more than the rest of the build.
-fn cards(
-    site: &Site,
-    images: &Images,
-    media: &mut Media,
-    out: &mut Outcome,
-) {
+fn cards(site: &Site, images: &Images, media: &mut Media, out: &mut Outcome) {
     let style = card_style(site);
     let logo = site
         .config
@@ -306,7 +323,10 @@ fn cards(
     let mut todo: Vec<(String, Card)> = vec![(
         String::new(),
         base(
-            site.config.description.as_deref().unwrap_or(&site.config.title),
+            site.config
+                .description
+                .as_deref()
+                .unwrap_or(&site.config.title),
             None,
         ),
     )];
@@ -314,7 +334,10 @@ fn cards(
         if media.cards.contains_key(&p.url) {
             continue;
         }
-        if matches!(p.kind, SectionKind::Blog | SectionKind::Events | SectionKind::Careers) {
+        if matches!(
+            p.kind,
+            SectionKind::Blog | SectionKind::Events | SectionKind::Careers
+        ) {
             let section = site.sections.get(p.section).map(|s| s.title.clone());
             todo.push((p.url.clone(), base(&p.title, section)));
         }
@@ -344,7 +367,9 @@ fn cards(
     for (url, r) in drawn {
         match r {
             Ok(p) => {
-                let Some(v) = p.fallback.first() else { continue };
+                let Some(v) = p.fallback.first() else {
+                    continue;
+                };
                 for (v, file) in p.files() {
                     out.files.insert(format!("{MEDIA_DIR}{}", v.name), file);
                 }
@@ -361,8 +386,14 @@ fn cards(
                 }
             }
             Err(e) => out.diags.push(
-                Diagnostic::warning("site.yaml", format!("the social card of {} could not be drawn: {e}", if url.is_empty() { "the site" } else { &url }))
-                    .with_hint(e.hint()),
+                Diagnostic::warning(
+                    "site.yaml",
+                    format!(
+                        "the social card of {} could not be drawn: {e}",
+                        if url.is_empty() { "the site" } else { &url }
+                    ),
+                )
+                .with_hint(e.hint()),
             ),
         }
     }
@@ -389,7 +420,11 @@ fn card_style(site: &Site) -> CardStyle {
 
 fn place_key(p: &Place) -> String {
     match p {
-        Place::Body { page, section, offset } => format!("b{page:?}{section:?}{offset}"),
+        Place::Body {
+            page,
+            section,
+            offset,
+        } => format!("b{page:?}{section:?}{offset}"),
         Place::Front(i) => format!("f{i}"),
         Place::Member(i) => format!("m{i}"),
         Place::Logo => "l".into(),
@@ -398,11 +433,23 @@ fn place_key(p: &Place) -> String {
 
 /// The message for a picture that could not be processed, at the place that asked for it.
 fn diagnostic(site: &Site, place: &Place, source: &Path, e: &ImageError) -> Diagnostic {
-    let shown = source.strip_prefix(&site.root).unwrap_or(source).display().to_string();
+    let shown = source
+        .strip_prefix(&site.root)
+        .unwrap_or(source)
+        .display()
+        .to_string();
     let message = format!("`{shown}`: {e}");
     let d = match place {
-        Place::Body { page: Some(i), offset, .. } => site.pages[*i].source.body_error(*offset, message),
-        Place::Body { section: Some(i), offset, .. } => match &site.sections[*i].source {
+        Place::Body {
+            page: Some(i),
+            offset,
+            ..
+        } => site.pages[*i].source.body_error(*offset, message),
+        Place::Body {
+            section: Some(i),
+            offset,
+            ..
+        } => match &site.sections[*i].source {
             Some(s) => s.body_error(*offset, message),
             None => Diagnostic::error(&shown, message),
         },
@@ -411,7 +458,10 @@ fn diagnostic(site: &Site, place: &Place, source: &Path, e: &ImageError) -> Diag
         // A member's photo falls back to initials: a warning at the member's file.
         Place::Member(i) => {
             let m = &site.community.members[*i];
-            let msg = format!("the photo of member `{}`, {message}; an initials avatar is shown instead", m.id);
+            let msg = format!(
+                "the photo of member `{}`, {message}; an initials avatar is shown instead",
+                m.id
+            );
             return Diagnostic::warning(format!("data/members/{}", m.id), msg).with_hint(e.hint());
         }
         Place::Logo => Diagnostic::error("site.yaml", format!("the logo {message}")),
@@ -424,7 +474,9 @@ fn source_url(root_dir: &Path, url_root: &str, source: &Path) -> Option<String> 
     let rel = source.strip_prefix(root_dir).ok()?;
     let mut parts = rel.components();
     parts.next()?;
-    let rest: Vec<String> = parts.map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let rest: Vec<String> = parts
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Some(format!("{url_root}{}", rest.join("/")))
 }
 
@@ -433,8 +485,14 @@ fn picture(p: &Processed, media_url: &str) -> Picture {
     Picture {
         width: largest.map_or(p.width, |v| v.width),
         height: largest.map_or(p.height, |v| v.height),
-        src: largest.map(|v| format!("{media_url}{}", v.name)).unwrap_or_default(),
-        small: p.fallback.first().map(|v| format!("{media_url}{}", v.name)).unwrap_or_default(),
+        src: largest
+            .map(|v| format!("{media_url}{}", v.name))
+            .unwrap_or_default(),
+        small: p
+            .fallback
+            .first()
+            .map(|v| format!("{media_url}{}", v.name))
+            .unwrap_or_default(),
         srcset: p.srcset(&p.fallback, media_url),
         webp_srcset: p.srcset(&p.webp, media_url),
     }
@@ -452,12 +510,17 @@ fn rewrite_images(html: &str, pictures: &HashMap<String, Picture>, sizes: &str) 
         let tag = &rest[at..at + tag_len];
         rest = &rest[at + tag_len..];
         let src = attr(tag, "src").map(|s| html_unescape(&s));
-        let Some(p) = src.as_deref().and_then(|s| pictures.get(&percent_decode(s))) else {
+        let Some(p) = src
+            .as_deref()
+            .and_then(|s| pictures.get(&percent_decode(s)))
+        else {
             out.push_str(tag);
             continue;
         };
         let alt = attr(tag, "alt").unwrap_or_default();
-        let title = attr(tag, "title").map(|t| format!(" title=\"{t}\"")).unwrap_or_default();
+        let title = attr(tag, "title")
+            .map(|t| format!(" title=\"{t}\""))
+            .unwrap_or_default();
         let loading = if first { "eager" } else { "lazy" };
         first = false;
         out.push_str(&format!(
@@ -482,7 +545,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 fn percent_decode(s: &str) -> String {
@@ -504,5 +570,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
