@@ -204,11 +204,11 @@ fn member_photos_are_square_avatars_never_the_upload() {
         .find(r#"<img class="avatar" src="/media/ada-"#)
         .expect("ada's avatar");
     let tag = &html[at..at + html[at..].find('>').unwrap()];
-    assert!(tag.contains("-96.jpg 96w"), "{tag}");
+    assert!(tag.contains("-128.jpg 128w"), "{tag}");
     assert!(tag.contains(r#"sizes="64px""#), "{tag}");
     let src = tag.split('"').nth(3).unwrap();
     let img = image::open(t.out().join(src.trim_start_matches('/'))).unwrap();
-    assert_eq!((img.width(), img.height()), (96, 96));
+    assert_eq!((img.width(), img.height()), (128, 128));
 }
 
 #[test]

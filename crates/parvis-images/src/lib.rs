@@ -70,7 +70,7 @@ impl Default for Settings {
         Settings {
             widths: vec![480, 960, 1600],
             quality: 80,
-            avatar_sizes: [96, 320],
+            avatar_sizes: [128, 320],
         }
     }
 }

@@ -47,7 +47,7 @@ fn avatars_are_square_and_svg_photos_are_refused() {
         .process_bytes(&jpeg(400, 600), "ana", Kind::Avatar)
         .unwrap();
     let sizes: Vec<(u32, u32)> = p.webp.iter().map(|v| (v.width, v.height)).collect();
-    assert_eq!(sizes, vec![(96, 96), (320, 320)]);
+    assert_eq!(sizes, vec![(128, 128), (320, 320)]);
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
     assert_eq!(
         images.process_bytes(svg, "x", Kind::Avatar),
