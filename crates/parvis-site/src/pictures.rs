@@ -281,7 +281,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             if let Some(r) = page.rendered.as_mut() {
                 let r = Arc::make_mut(r);
                 r.html = rewrite(&r.html);
-                r.summary = r.summary.as_deref().map(|s| rewrite(s));
+                r.summary = r.summary.as_deref().map(&rewrite);
             }
         }
         let sections: Vec<usize> = site.visible_sections().map(|(i, _)| i).collect();
@@ -289,7 +289,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             if let Some(r) = site.sections[i].rendered.as_mut() {
                 let r = Arc::make_mut(r);
                 r.html = rewrite(&r.html);
-                r.summary = r.summary.as_deref().map(|s| rewrite(s));
+                r.summary = r.summary.as_deref().map(&rewrite);
             }
         }
     }
