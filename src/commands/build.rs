@@ -51,6 +51,7 @@ pub fn build(a: BuildArgs) -> ExitCode {
                 for (stage, d) in &r.timings {
                     lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
                 }
+                lines.push_str(&format!("images encoded: {}\n", r.images_encoded));
             }
             lines
                 + &format!(

@@ -3,7 +3,7 @@ import http from "node:http";
 import fs from "node:fs/promises";
 import path from "node:path";
 
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png", ".xml": "application/xml", ".json": "application/json" };
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".xml": "application/xml", ".json": "application/json" };
 
 export async function serve(root) {
   const server = http.createServer(async (req, res) => {

@@ -60,6 +60,7 @@ fn pages_in_a_real_browser() {
         .env("SEARCH_EXPECTED", &expected)
         .arg(root.join("tests/browser/report.test.mjs"))
         .arg(root.join("tests/browser/theme.test.mjs"))
+        .arg(root.join("tests/browser/images.test.mjs"))
         .env("SERVE_URL", format!("http://{}/", server.addr))
         .env("SERVE_SITE", &served.root)
         .env("HOSTILE_SITE", hostile.out())

@@ -133,9 +133,10 @@ fn page_bundles_carry_their_images() {
     let t = SiteTest::fixture("basic");
     t.build(&[]).success();
     assert!(t.exists("team/photo-page/team.png"));
-    assert!(t
-        .read("team/photo-page/index.html")
-        .contains(r#"src="/team/photo-page/team.png""#));
+    // Shown through the image stage: resized copies with their size.
+    let html = t.read("team/photo-page/index.html");
+    assert!(html.contains(r#"<img src="/media/team-"#), "{html}");
+    assert!(html.contains(r#"width="64" height="64""#), "{html}");
 }
 
 #[test]

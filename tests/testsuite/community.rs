@@ -153,7 +153,10 @@ fn community_pages_and_shortcodes() {
             "Olga Alumna"
         ]
     );
-    assert!(home.contains("src=\"/members/ada.png\""));
+    assert!(
+        home.contains("src=\"/media/ada-"),
+        "ada's photo as an avatar"
+    );
     assert!(
         home.contains("<text x=\"32\""),
         "initials avatar for members without a photo"

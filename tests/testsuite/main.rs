@@ -16,6 +16,7 @@ mod feeds;
 mod fuzz;
 mod hostile;
 mod html;
+mod images;
 mod incremental;
 mod languages;
 mod links;

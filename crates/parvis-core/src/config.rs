@@ -34,6 +34,7 @@ const KEYS: &[&str] = &[
     "objectives",
     "report",
     "relay",
+    "images",
     "extra",
 ];
 
@@ -83,6 +84,8 @@ struct RawConfig {
     report: Option<RawReport>,
     #[serde(default)]
     relay: Option<RawRelay>,
+    #[serde(default)]
+    images: Option<ImageSettings>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -139,6 +142,41 @@ fn query_escape(v: &str) -> String {
         }
     }
     out
+}
+
+/// `images:` of site.yaml: how pictures are resized and encoded.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    /// The widths, in pixels, a picture in a page is resized to (never larger than it is).
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// Quality of WebP and JPEG files, 1 to 100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// The `sizes` attribute written with the widths: how wide a picture shows.
+    #[serde(default = "default_sizes")]
+    pub sizes: String,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+fn default_quality() -> u8 {
+    80
+}
+fn default_sizes() -> String {
+    "(max-width: 48rem) 100vw, 48rem".into()
+}
+
+impl Default for ImageSettings {
+    fn default() -> ImageSettings {
+        ImageSettings {
+            widths: default_widths(),
+            quality: default_quality(),
+            sizes: default_sizes(),
+        }
+    }
 }
 
 /// One of `objectives:` in site.yaml, as written.
@@ -544,6 +582,7 @@ pub struct Config {
     pub report: ReportSettings,
     /// Relay kits, when site.yaml asks for them.
     pub relay: Option<RelaySettings>,
+    pub images: ImageSettings,
     pub extra: serde_json::Value,
 }
 
@@ -691,6 +730,21 @@ impl Config {
                     .with_hint("10 is a good default"),
             );
         }
+        if let Some(i) = &raw.images {
+            if i.widths.is_empty() || i.widths.contains(&0) || !(1..=100).contains(&i.quality) {
+                errors.push(
+                    origin
+                        .key_error(
+                            text,
+                            "images",
+                            "`images` needs at least one width above 0 and a quality from 1 to 100",
+                        )
+                        .with_hint(
+                            "for example `images: { widths: [480, 960, 1600], quality: 80 }`",
+                        ),
+                );
+            }
+        }
         let raw_community = raw.community.clone();
         let private_audience = raw_community
             .as_ref()
@@ -778,6 +832,7 @@ impl Config {
             report,
             faq_json_ld: raw.faq_json_ld,
             search: raw.search,
+            images: raw.images.unwrap_or_default(),
             title: raw.title,
             description: raw.description,
             base_url,

@@ -87,6 +87,9 @@ pub fn render_with_shortcodes(
     for link in &mut rendered.links {
         link.offset = expanded.original_offset(link.offset);
     }
+    for offset in &mut rendered.images_without_alt {
+        *offset = expanded.original_offset(*offset);
+    }
     (rendered, errors)
 }
 
@@ -266,7 +269,14 @@ fn render_body(
                 title,
                 id,
             }) => {
+                let before = out.links.len();
                 let dest = note_link(&dest_url, range.start, dir, &mut out.links);
+                if out.links.len() > before {
+                    out.links[before].image = true;
+                }
+                if body[range.clone()].starts_with("![]") {
+                    out.images_without_alt.push(range.start);
+                }
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -410,6 +420,7 @@ fn note_link<'a>(
     let n = links.len();
     links.push(PendingLink {
         drop_if_hidden: false,
+        image: false,
         offset,
         raw,
         target,

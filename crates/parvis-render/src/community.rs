@@ -70,6 +70,8 @@ pub struct MemberCtx {
     pub url: String,
     pub pronouns: Option<String>,
     pub photo: Option<String>,
+    /// The photo as square avatars (two sizes), when it could be processed.
+    pub avatar: Option<parvis_core::model::media::Picture>,
     /// Up to two letters, for the generated avatar.
     pub initials: String,
     /// A hue (0-359) derived from the id, so a member's avatar keeps its colour.
@@ -218,13 +220,16 @@ impl<'a> CommunityView<'a> {
 
     fn member(&self, m: &Member) -> MemberCtx {
         let config = &self.site.config;
+        let avatar = self.site.media.avatars.get(&m.id).cloned();
         let lang = &config.language;
         MemberCtx {
             id: m.id.clone(),
             name: m.name.clone(),
             url: m.url.clone(),
             pronouns: m.pronouns.clone(),
-            photo: m.photo.clone(),
+            // Only the processed avatar is shown: the photo as uploaded may be huge, or an SVG.
+            photo: avatar.as_ref().map(|a| a.small.clone()),
+            avatar,
             initials: initials(&m.name),
             avatar_hue: hue(&m.id),
             headline: m.headline.clone(),

@@ -418,6 +418,15 @@ fn context<V: Vars>(
     };
     ctx.docs_nav(look, nav_section, &url);
     ctx.insert("current_permalink", &look.permalink(&url));
+    ctx.insert("og_image", &site.media.card(&url));
+    ctx.insert(
+        "icons",
+        &serde_json::json!({
+            "favicon": site.media.favicon,
+            "touch_icon": site.media.touch_icon,
+            "logo": site.media.logo,
+        }),
+    );
     ctx.insert("current_url", &url);
     ctx.insert("page_kind", kind);
     Ok((template, origin))

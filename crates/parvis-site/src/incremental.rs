@@ -382,6 +382,10 @@ impl Prepared {
             ));
             return Some(Update::Failed(all));
         }
+        // Pictures go through the image stage, which the whole update runs.
+        if rendered.links.iter().any(|l| l.image) || !rendered.images_without_alt.is_empty() {
+            return None;
+        }
         let minutes = |words: usize| words.div_ceil(200);
         // Without a summary or a description, feeds carry the whole body of a dated page.
         let whole_in_feeds = rendered.summary.is_none() && front.description.is_none();
@@ -615,6 +619,10 @@ impl Prepared {
             }
         }
 
+        // Avatars and favicons, which shortcodes and templates show (from memory unless new).
+        let mut avatars = super::pictures::members(&mut site, &self.images);
+        check(std::mem::take(&mut avatars.diags))?;
+
         // The globals every template reads.
         let mut owned_templates = match new_templates {
             Some(t) => Some(t),
@@ -686,6 +694,26 @@ impl Prepared {
         check(parvis_markdown::links::resolve_some(
             &mut site, &assets, &redone,
         ))?;
+        // Pictures: what is new is processed (the rest comes from memory), the bodies get
+        // their `<picture>`s, and new files are served.
+        let pictures = super::pictures::run(&mut site, &self.images, false);
+        check(pictures.diags)?;
+        let mut media_files = avatars.files;
+        media_files.extend(pictures.files);
+        for (out, file) in &media_files {
+            if !self.media_files.contains_key(out) {
+                if let Ok(bytes) = std::fs::read(file) {
+                    changes.written.insert(out.clone(), bytes);
+                }
+            }
+        }
+        changes.removed.extend(
+            self.media_files
+                .keys()
+                .filter(|k| !media_files.contains_key(*k))
+                .cloned(),
+        );
+        self.media_files = media_files;
 
         // Site files.
         let planned = parvis_render::plan(&site);

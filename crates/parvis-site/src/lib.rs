@@ -22,6 +22,7 @@ use parvis_render::{i18n, site_files, templates::Templates, templates::THEME};
 pub mod access;
 mod incremental;
 pub mod output;
+pub mod pictures;
 pub use incremental::{Changes, PageChanges, Stats, Update};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -63,6 +64,8 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     /// The web addresses the site links to, when [`BuildOptions::external_links`] asked.
     pub external_links: Vec<parvis_markdown::urls::ExternalLink>,
+    /// Image files encoded by this build (none when every picture came from the cache).
+    pub images_encoded: usize,
 }
 
 /// Records how long each stage took.
@@ -381,6 +384,10 @@ pub struct Prepared {
     /// The members' feeds as fetched for this build, attached again when `serve` reloads
     /// `data/` (they are not fetched again until the next full build).
     fetched: FetchedFeeds,
+    /// The image stage, kept by `serve` so that an update processes only what changed.
+    images: Arc<parvis_images::Images>,
+    /// Processed pictures: output path, file in the cache.
+    media_files: BTreeMap<String, PathBuf>,
 }
 
 /// Every stage up to rendering the templates. `serving` keeps highlighted code for later
@@ -446,6 +453,9 @@ fn prepare(
             None
         }
     };
+    let images = Arc::new(image_stage(&opts.root, &site.config));
+    let avatars = pictures::members(&mut site, &images);
+    diags.extend(avatars.diags);
     let globals = templates
         .as_mut()
         .map(|t| parvis_render::prepare(&site, t, opts.drafts))
@@ -462,6 +472,11 @@ fn prepare(
     diags.extend(parvis_markdown::links::resolve(&mut site, &assets));
     diags.extend(parvis_markdown::links::resolve_data(&mut site));
     watch.lap("links");
+    let pictures = pictures::run(&mut site, &images, opts.progress && !checking);
+    diags.extend(pictures.diags);
+    let mut media_files = avatars.files;
+    media_files.extend(pictures.files);
+    watch.lap("images");
 
     let planned = parvis_render::plan(&site);
     let (extra_files, feed_links, file_diags) = site_files(&site, &planned, &strings);
@@ -506,6 +521,7 @@ fn prepare(
         .chain(search_files.iter().map(|f| f.0.clone()))
         .chain(copied.into_iter().map(|c| c.0))
         .chain(theme_assets().into_iter().map(|a| a.0))
+        .chain(media_files.keys().cloned())
         .collect();
 
     Ok(Prepared {
@@ -531,7 +547,27 @@ fn prepare(
         pending: Vec::new(),
         output_paths,
         fetched,
+        images,
+        media_files,
     })
+}
+
+/// The image stage of the site at `root`: its cache is `.parvis-cache/images/` of the site
+/// (safe to delete; CI can keep it between runs), or `PARVIS_CACHE_DIR/images/` when set.
+pub fn image_stage(root: &Path, config: &parvis_core::config::Config) -> parvis_images::Images {
+    let cache = match std::env::var_os("PARVIS_CACHE_DIR") {
+        Some(dir) => PathBuf::from(dir).join("images"),
+        None => root.join(".parvis-cache").join("images"),
+    };
+    let defaults = parvis_images::Settings::default();
+    parvis_images::Images::new(
+        cache,
+        parvis_images::Settings {
+            widths: config.images.widths.clone(),
+            quality: config.images.quality,
+            avatar_sizes: defaults.avatar_sizes,
+        },
+    )
 }
 
 /// The generated files besides the templates' outputs: aliases, feeds, calendars, sitemap,
@@ -678,6 +714,8 @@ fn emit(
         feed_links,
         search_files,
         output_paths: prepared_paths,
+        images,
+        media_files,
         ..
     } = prepared;
     let mut diags = std::mem::take(diags);
@@ -761,6 +799,15 @@ fn emit(
             }
             files += 1;
         }
+        media_files.par_iter().for_each(|(rel, src)| {
+            if let Err(e) = s.copy(src, &format!("{prefix}{rel}")) {
+                errors
+                    .lock()
+                    .expect("no panic while holding")
+                    .push(write_error(rel, e));
+            }
+        });
+        files += media_files.len();
         diags.extend(errors.into_inner().expect("not poisoned"));
     }
     files += extra_files.len() + search_files.len();
@@ -779,6 +826,7 @@ fn emit(
         elapsed: start.elapsed(),
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
+        images_encoded: images.encoded(),
         external_links: if opts.external_links {
             parvis_markdown::urls::external_links(site)
         } else {

@@ -7,6 +7,7 @@
 pub mod community;
 pub mod fetched;
 pub mod kinds;
+pub mod media;
 pub mod recurrence;
 pub mod rendered;
 pub mod taxonomy;
@@ -339,6 +340,8 @@ pub struct Site {
     pub member_visible: Vec<bool>,
     /// Per community (same index): whether this build shows it.
     pub community_visible: Vec<bool>,
+    /// The processed pictures (filled by the image stage, after the filter).
+    pub media: media::Media,
 }
 
 /// The root-relative URL of a content path, e.g. `["docs", "api"]` → `/docs/api/`.
@@ -650,6 +653,7 @@ impl Site {
 
         check_people(&pages, &community, &mut diags);
         let site = Site {
+            media: media::Media::default(),
             now: date::now(),
             audience: config.public_audience(),
             member_visible: vec![true; community.members.len()],

@@ -21,6 +21,8 @@ pub struct PendingLink {
     /// Written `[text](page.md "if-visible")`: dropped, keeping its text, when the target is
     /// not in the build.
     pub drop_if_hidden: bool,
+    /// An image (`![alt](src)`), not a link: the image stage resizes it.
+    pub image: bool,
     /// Byte offset of the link in the body, for errors.
     pub offset: usize,
     /// As written.
@@ -74,6 +76,8 @@ pub struct Rendered {
     /// Whether the writer's HTML was kept or sanitised: `serve` renders the body again when
     /// its section's setting changes.
     pub raw_html: RawHtml,
+    /// Byte offsets in the body of images written without alternative text.
+    pub images_without_alt: Vec<usize>,
 }
 
 impl Rendered {
