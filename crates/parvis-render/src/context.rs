@@ -305,6 +305,18 @@ impl<'a> Lookups<'a> {
         })
     }
 
+    /// The URL of a page's front matter `image`: in a page bundle a relative path is the file
+    /// beside the page (as the image stage reads it), elsewhere a path under the site root.
+    pub fn page_image_url(&self, page: &Page) -> Option<String> {
+        let img = page.front.image.as_deref()?;
+        let relative = !img.starts_with('/') && !img.contains("://");
+        if relative && page.bundle_dir.is_some() {
+            Some(format!("{}{img}", page.url))
+        } else {
+            self.image_url(Some(img))
+        }
+    }
+
     fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {
         if !self.site.config.taxonomies.iter().any(|t| t == taxonomy) {
             return Vec::new();
@@ -372,16 +384,26 @@ impl<'a> Lookups<'a> {
         let words = r.map_or(0, |r| r.word_count);
         let translations = self.translation_list(self.translations.get(p.translation_key.as_str()));
         let permalink = self.permalink(&p.url);
-        let image_permalink = p.front.image.as_deref().map(|img| {
-            if img.starts_with("https://") || img.starts_with("http://") {
-                img.to_string()
+        let image_permalink = self.page_image_url(p).map(|u| {
+            if u.contains("://") {
+                u
             } else {
-                let root = &self.site.config.root;
-                self.permalink(&format!("{root}{}", img.trim_start_matches('/')))
+                self.permalink(&u)
             }
         });
         PageCtx {
-            relay: crate::relay::kit(self.site, p, &permalink, image_permalink.clone()),
+            // The kit offers the page's social card (its own, drawn at build time), else its image.
+            relay: crate::relay::kit(
+                self.site,
+                p,
+                &permalink,
+                self.site
+                    .media
+                    .cards
+                    .get(&p.url)
+                    .map(|c| c.url.clone())
+                    .or_else(|| image_permalink.clone()),
+            ),
             preview: self.preview(p),
             title: &p.title,
             description: p.front.description.as_deref(),
@@ -519,7 +541,7 @@ impl<'a> Lookups<'a> {
             reading_time: reading_time(r.map_or(0, |r| r.word_count)),
             draft: p.front.draft,
             image: p.front.image.as_deref(),
-            image_url: self.image_url(p.front.image.as_deref()),
+            image_url: self.page_image_url(p),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: p.kind.as_str(),

@@ -1710,6 +1710,8 @@ const COVERED: &[(&str, &[&str])] = &[
             "docs_nav",
             "feeds",
             "home_url",
+            "icons",
+            "og_image",
             "lang",
             "translations",
             "page_kind",
