@@ -38,7 +38,10 @@ test("each copy button of the relay kit copies its field", async () => {
     "Preview, public on 27 November 2026",
   );
   const buttons = await p.$$("button.copy-relay");
-  assert.equal(buttons.length, 6, "a text and a link for each of three networks");
+  assert.equal(buttons.length, 7, "a text and a link for each of three networks, and the social card");
+  const card = await p.$eval(".relay-image img", (i) => ({ w: i.naturalWidth, h: i.naturalHeight }));
+  assert.deepEqual(card, { w: 1200, h: 630 }, "the kit shows the page's social card, loaded from this site");
+  assert.match(await p.$eval("#relay-image", (f) => f.value), /^https:\/\/community\.lumengrid\.example\/media\/.+\.(png|jpg)$/);
   for (const button of buttons) {
     assert.ok(await button.isVisible(), "the script shows the buttons");
     const id = await button.getAttribute("data-copy");

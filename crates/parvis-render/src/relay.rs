@@ -13,8 +13,12 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct RelayKit {
     pub networks: Vec<RelayItem>,
-    /// Absolute URL of the social card image (the page's `image`), when it has one.
+    /// Absolute URL of the social card image (the card drawn for the page, else its `image`),
+    /// the address to paste into a post.
     pub image: Option<String>,
+    /// The same image as this site's pages load it (root-relative when it is on the site), so
+    /// that the preview in the kit works wherever the build is served.
+    pub image_src: Option<String>,
 }
 
 /// What to post on one network.
@@ -32,8 +36,7 @@ pub struct RelayItem {
 }
 
 /// The kit of `page` in the build of `site`, or `None` when this build has no kits or the
-/// page is neither a post nor an event. `image` is the absolute URL of the page's social card:
-/// its `image` today; a card drawn at build time is passed here the same way.
+/// page is neither a post nor an event. `image` is the absolute URL of the page's social card.
 pub fn kit(site: &Site, page: &Page, permalink: &str, image: Option<String>) -> Option<RelayKit> {
     let relay = site.config.relay.as_ref()?;
     if !site.audience.sees(&relay.audience) {
@@ -67,7 +70,23 @@ pub fn kit(site: &Site, page: &Page, permalink: &str, image: Option<String>) -> 
             }
         })
         .collect();
-    Some(RelayKit { networks, image })
+    let image_src = image.as_ref().map(|url| {
+        url.strip_prefix(site.config.base_url.trim_end_matches('/'))
+            .filter(|rest| rest.starts_with('/'))
+            .map(|rest| {
+                format!(
+                    "{}{}",
+                    site.config.root.trim_end_matches('/'),
+                    rest
+                )
+            })
+            .unwrap_or_else(|| url.clone())
+    });
+    Some(RelayKit {
+        networks,
+        image,
+        image_src,
+    })
 }
 
 /// The network's name as its users write it; an id parvis does not know is capitalised.
