@@ -281,8 +281,8 @@ impl SearchIndex {
         let mut out = Vec::new();
         while terms.advance() {
             let key = String::from_utf8_lossy(terms.key()).into_owned();
-            let mut postings =
-                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
+            let mut postings = inverted
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
             let mut list = Vec::new();
             let mut doc = postings.doc();
             while doc != TERMINATED {
@@ -498,9 +498,11 @@ impl SearchIndex {
             facets.insert(facet.to_string(), name);
         }
 
-        // One small file per document, fetched only for results shown.
-        for (id, bytes) in self.doc_files.iter().enumerate() {
-            files.push((format!("d/{id}.bin"), bytes.clone()));
+        // The documents' files, DOC_GROUP to a file (one file per document made the search
+        // folder hold as many files as the site has pages); a reader fetches the group's
+        // offsets, then only its document's bytes (see `format::encode_doc_group`).
+        for (g, group) in self.doc_files.chunks(format::DOC_GROUP).enumerate() {
+            files.push((format!("d/{g}.bin"), format::encode_doc_group(group)));
         }
 
         let mut analyzer = Analyzer::new();
@@ -514,7 +516,8 @@ impl SearchIndex {
             format!("{:016x}", h.0)
         };
         let manifest = json!({
-            "format": 1,
+            "format": 2,
+            "group": format::DOC_GROUP,
             "audience": self.audience,
             "analysis": analyze::VERSION,
             "docs": self.docs.len(),
