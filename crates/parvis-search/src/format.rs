@@ -258,7 +258,7 @@ pub fn decode_doc_group(bytes: &[u8]) -> Result<Vec<&[u8]>, SearchError> {
         .get(..4)
         .ok_or(SearchError::Corrupt("truncated document group header"))?;
     let header = u32::from_le_bytes([first[0], first[1], first[2], first[3]]) as usize;
-    if header < 4 || header % 4 != 0 {
+    if header < 4 || !header.is_multiple_of(4) {
         return Err(SearchError::Corrupt("bad document group header"));
     }
     let n = header / 4 - 1;

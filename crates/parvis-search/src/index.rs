@@ -272,7 +272,7 @@ impl SearchIndex {
         seg: &tantivy::SegmentReader,
         f: usize,
         avg: f64,
-    ) -> Result<Vec<(String, Vec<(u32, f64)>)>, SearchError> {
+    ) -> Result<Vec<TermScores>, SearchError> {
         let field = self.fields[f];
         let nums = seg.fast_fields().u64("num")?;
         let inverted = seg.inverted_index(field)?;
@@ -328,7 +328,7 @@ impl SearchIndex {
         let jobs: Vec<(usize, usize)> = (0..segments.len())
             .flat_map(|s| (0..self.fields.len()).map(move |f| (s, f)))
             .collect();
-        let per_job: Vec<Vec<(String, Vec<(u32, f64)>)>> = jobs
+        let per_job: Vec<Vec<TermScores>> = jobs
             .par_iter()
             .map(|&(s, f)| self.field_scores(&segments[s], f, avg[f]))
             .collect::<Result<_, _>>()?;
@@ -550,6 +550,9 @@ fn doc_file(d: &Doc) -> Vec<u8> {
     });
     format::gzip_fast(card.to_string().as_bytes())
 }
+
+/// A term and its (doc id, field score) pairs in one field of one segment.
+type TermScores = (String, Vec<(u32, f64)>);
 
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 
