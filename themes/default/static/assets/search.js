@@ -280,14 +280,17 @@ export class Index {
     return this.cache.get(key);
   }
 
-  // A result's card: its group's offsets, then its own gzipped bytes.
+  // A result's card: its group's offsets, then its own gzipped bytes (gunzipped once).
   async card(doc) {
-    const size = this.m.group, g = Math.floor(doc / size), i = doc % size;
-    const n = Math.min(size, this.m.docs - g * size);
-    const head = new DataView((await this.range(`d/${g}.bin`, 0, 4 * (n + 1))).slice().buffer);
-    const start = head.getUint32(4 * i, true), end = head.getUint32(4 * i + 4, true);
-    const bytes = await gunzip(await this.range(`d/${g}.bin`, start, end));
-    return JSON.parse(utf8.decode(bytes));
+    if (!this.cache.has(`card ${doc}`)) {
+      const size = this.m.group, g = Math.floor(doc / size), i = doc % size;
+      const n = Math.min(size, this.m.docs - g * size);
+      this.cache.set(`card ${doc}`, this.range(`d/${g}.bin`, 0, 4 * (n + 1)).then((h) => {
+        const head = new DataView(h.slice().buffer);
+        return this.range(`d/${g}.bin`, head.getUint32(4 * i, true), head.getUint32(4 * i + 4, true));
+      }).then(gunzip));
+    }
+    return JSON.parse(utf8.decode(await this.cache.get(`card ${doc}`)));
   }
 
   // The window of `width` words with the most matches, and the heading anchor before it.
