@@ -31,6 +31,15 @@ const server = http.createServer(async (req, res) => {
       body = zlib.gzipSync(body, { level: 9 });
       headers["content-encoding"] = "gzip";
     }
+    // One byte range, as static hosts answer it (parvis reads result cards so).
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
+    const start = m ? Number(m[1]) : 0, end = m ? Math.min(m[2] ? Number(m[2]) + 1 : body.length, body.length) : 0;
+    if (m && start < end && !headers["content-encoding"]) {
+      const part = body.subarray(start, end);
+      sent += part.length;
+      res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${end - 1}/${body.length}` }).end(part);
+      return;
+    }
     sent += body.length;
     res.writeHead(200, headers).end(body);
   } catch { res.writeHead(404).end(); }

@@ -411,8 +411,27 @@ async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Bod
     } else {
         body
     };
-    Response::builder()
-        .status(status)
+    // One byte range, as static hosts answer it: the search client reads a result's card
+    // from its document group this way.
+    let range = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| status == StatusCode::OK)
+        .and_then(|v| byte_range(v, body.len()));
+    let (status, body, content_range) = match range {
+        Some((start, end)) => (
+            StatusCode::PARTIAL_CONTENT,
+            body.slice(start..end),
+            Some(format!("bytes {start}-{}/{}", end - 1, body.len())),
+        ),
+        None => (status, body, None),
+    };
+    let mut res = Response::builder().status(status);
+    if let Some(r) = content_range {
+        res = res.header(header::CONTENT_RANGE, r);
+    }
+    res.header(header::ACCEPT_RANGES, "bytes")
         .header(
             header::CONTENT_TYPE,
             HeaderValue::from_str(&content_type(&mime)).expect("a MIME type"),
@@ -421,6 +440,18 @@ async fn page(State(site): State<Arc<Site>>, req: Request<Body>) -> Response<Bod
         .header("X-Content-Type-Options", "nosniff")
         .body(Body::from(body))
         .expect("valid response")
+}
+
+/// The bytes [start, end) that a `Range: bytes=a-b` header asks of a body of `len` bytes, when
+/// it is one satisfiable range (anything else is answered with the whole body).
+fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let (a, b) = header.strip_prefix("bytes=")?.split_once('-')?;
+    let start: usize = a.trim().parse().ok()?;
+    let end = match b.trim() {
+        "" => len,
+        b => b.parse::<usize>().ok()?.saturating_add(1).min(len),
+    };
+    (start < end).then_some((start, end))
 }
 
 fn content_type(mime: &mime_guess::Mime) -> String {
@@ -616,6 +647,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-3", 10), Some((0, 4)));
+        assert_eq!(byte_range("bytes=4-", 10), Some((4, 10)));
+        assert_eq!(byte_range("bytes=8-20", 10), Some((8, 10)));
+        assert_eq!(byte_range("bytes=10-12", 10), None);
+        assert_eq!(byte_range("bytes=5-2", 10), None);
+        assert_eq!(byte_range("bytes=-5", 10), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 10), None);
+        assert_eq!(byte_range("items=0-1", 10), None);
+    }
 
     #[test]
     fn paths_stay_inside_the_site() {

@@ -13,7 +13,15 @@ export async function serve(root) {
     if (!file.startsWith(path.resolve(root))) { res.writeHead(403).end(); return; }
     try {
       const body = await fs.readFile(file);
-      res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" }).end(body);
+      const type = { "content-type": types[path.extname(file)] || "application/octet-stream" };
+      // One byte range, as static hosts answer it (the search client reads result cards so).
+      const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
+      const start = m ? Number(m[1]) : 0, end = m ? Math.min(m[2] ? Number(m[2]) + 1 : body.length, body.length) : 0;
+      if (m && start < end) {
+        res.writeHead(206, { ...type, "content-range": `bytes ${start}-${end - 1}/${body.length}` }).end(body.subarray(start, end));
+        return;
+      }
+      res.writeHead(200, type).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }

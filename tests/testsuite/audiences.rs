@@ -37,6 +37,13 @@ fn readable(path: &str, bytes: &[u8]) -> String {
     if !path.contains("search/") || !path.ends_with(".bin") {
         return String::from_utf8_lossy(bytes).into_owned();
     }
+    if path.contains("search/d/") {
+        let docs = format::decode_doc_group(bytes).expect("a document group");
+        return docs
+            .into_iter()
+            .map(|d| String::from_utf8(format::gunzip(d).expect("gzip")).expect("JSON") + "\n")
+            .collect();
+    }
     let plain = format::gunzip(bytes).expect("search files are gzip");
     if path.contains("search/t/") {
         let entries = format::decode_shard(&plain).expect("a term shard");

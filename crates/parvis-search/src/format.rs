@@ -15,6 +15,14 @@
 //!
 //! A tail file is an entry count, then for each entry the full key, a posting count and the
 //! (doc id delta, impact) pairs.
+//!
+//! A document group file (`d/{g}.bin`) holds documents `g * DOC_GROUP` onwards: a header of
+//! n + 1 little-endian u32 offsets from the start of the file (n, the documents in the group,
+//! follows from the manifest's `docs` and `group`), then each document's own gzip stream, the
+//! i-th from offset i to offset i + 1. The browser fetches the header, then the document's
+//! bytes with an HTTP `Range` request, so a result costs the bytes of its own document (plus
+//! 4 bytes a document of header) and not of the group; it reads the whole file when a host
+//! ignores `Range`.
 
 use crate::error::SearchError;
 use flate2::{read::GzDecoder, write::GzEncoder, Compression};
@@ -200,6 +208,70 @@ pub fn decode_tail(bytes: &[u8]) -> Result<Tails, SearchError> {
     Ok(out)
 }
 
+/// Documents a document group file holds (the last one holds the rest).
+pub const DOC_GROUP: usize = 32;
+
+/// The header of a document group of `n` documents, in bytes.
+pub fn doc_group_header_len(n: usize) -> usize {
+    4 * (n + 1)
+}
+
+/// Encodes a document group: its offsets header, then each document's gzipped bytes.
+pub fn encode_doc_group(docs: &[Vec<u8>]) -> Vec<u8> {
+    let header = doc_group_header_len(docs.len());
+    let total = header + docs.iter().map(Vec::len).sum::<usize>();
+    let mut out = Vec::with_capacity(total);
+    let mut offset = header;
+    out.extend_from_slice(&(offset as u32).to_le_bytes());
+    for d in docs {
+        offset += d.len();
+        out.extend_from_slice(&(offset as u32).to_le_bytes());
+    }
+    for d in docs {
+        out.extend_from_slice(d);
+    }
+    out
+}
+
+/// The byte range (start, end) of document `i` of a group of `n`, from the group's header.
+pub fn doc_group_range(header: &[u8], n: usize, i: usize) -> Result<(usize, usize), SearchError> {
+    if i >= n {
+        return Err(SearchError::Corrupt("document not in its group"));
+    }
+    let at = |k: usize| -> Result<usize, SearchError> {
+        let b = header
+            .get(4 * k..4 * k + 4)
+            .ok_or(SearchError::Corrupt("truncated document group header"))?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let (start, end) = (at(i)?, at(i + 1)?);
+    if start < doc_group_header_len(n) || end < start {
+        return Err(SearchError::Corrupt("bad document group offsets"));
+    }
+    Ok((start, end))
+}
+
+/// Splits a whole document group into its documents' gzipped bytes (the header's first offset
+/// is its own length, so the count needs no manifest).
+pub fn decode_doc_group(bytes: &[u8]) -> Result<Vec<&[u8]>, SearchError> {
+    let first = bytes
+        .get(..4)
+        .ok_or(SearchError::Corrupt("truncated document group header"))?;
+    let header = u32::from_le_bytes([first[0], first[1], first[2], first[3]]) as usize;
+    if header < 4 || !header.is_multiple_of(4) {
+        return Err(SearchError::Corrupt("bad document group header"));
+    }
+    let n = header / 4 - 1;
+    (0..n)
+        .map(|i| {
+            let (start, end) = doc_group_range(bytes, n, i)?;
+            bytes
+                .get(start..end)
+                .ok_or(SearchError::Corrupt("document past the end of its group"))
+        })
+        .collect()
+}
+
 /// Gzip at the best level, for the files every query fetches (manifest, term shards): they
 /// are written once and fetched many times.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -263,6 +335,22 @@ mod tests {
         assert_eq!(decode_tail(&encode_tail(&tail)).unwrap(), tail);
         assert_eq!(gunzip(&gzip(b"abc")).unwrap(), b"abc");
         assert_eq!(gunzip(b"plain").unwrap(), b"plain");
+    }
+
+    #[test]
+    fn doc_group_round_trip() {
+        let docs = vec![b"first".to_vec(), Vec::new(), b"third doc".to_vec()];
+        let group = encode_doc_group(&docs);
+        for (i, d) in docs.iter().enumerate() {
+            let (start, end) = doc_group_range(&group, docs.len(), i).unwrap();
+            assert_eq!(&group[start..end], &d[..]);
+        }
+        assert!(doc_group_range(&group, docs.len(), 3).is_err());
+        assert_eq!(decode_doc_group(&group).unwrap(), docs);
+        for cut in 0..group.len() {
+            assert!(decode_doc_group(&group[..cut]).is_err(), "cut at {cut}");
+        }
+        assert!(doc_group_range(&group[..6], docs.len(), 2).is_err());
     }
 
     #[test]

@@ -265,6 +265,42 @@ impl SearchIndex {
         Ok(true)
     }
 
+    /// The weighted BM25 term-frequency part of field `f` in one segment, per term: (doc id,
+    /// score) pairs in postings order, without the idf (which needs every field).
+    fn field_scores(
+        &self,
+        seg: &tantivy::SegmentReader,
+        f: usize,
+        avg: f64,
+    ) -> Result<Vec<TermScores>, SearchError> {
+        let field = self.fields[f];
+        let nums = seg.fast_fields().u64("num")?;
+        let inverted = seg.inverted_index(field)?;
+        let norms = seg.get_fieldnorms_reader(field)?;
+        let mut terms = inverted.terms().stream()?;
+        let mut out = Vec::new();
+        while terms.advance() {
+            let key = String::from_utf8_lossy(terms.key()).into_owned();
+            let mut postings = inverted
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
+            let mut list = Vec::new();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if !seg.is_deleted(doc) {
+                    if let Some(id) = nums.first(doc) {
+                        let tf = f64::from(postings.term_freq());
+                        let len = f64::from(norms.fieldnorm(doc));
+                        let norm = K1 * (1.0 - B + B * len / avg);
+                        list.push((id as u32, FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm)));
+                    }
+                }
+                doc = postings.advance();
+            }
+            out.push((key, list));
+        }
+        Ok(out)
+    }
+
     /// Scores every (stem, document) pair from tantivy's postings and field lengths.
     fn impacts(&self) -> Result<BTreeMap<String, Vec<(u32, u32)>>, SearchError> {
         let reader = self
@@ -285,54 +321,46 @@ impl SearchIndex {
             }
         }
         let avg = total_len.map(|t| (t / n).max(1.0));
+        // Each (segment, field) is read on its own core; the lists are then joined in
+        // (segment, field) order so that a document's field scores are summed in the same
+        // order as on one core (floating-point sums depend on it, and so the impacts).
+        let segments = searcher.segment_readers();
+        let jobs: Vec<(usize, usize)> = (0..segments.len())
+            .flat_map(|s| (0..self.fields.len()).map(move |f| (s, f)))
+            .collect();
+        let per_job: Vec<Vec<TermScores>> = jobs
+            .par_iter()
+            .map(|&(s, f)| self.field_scores(&segments[s], f, avg[f]))
+            .collect::<Result<_, _>>()?;
         let mut partial: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
-        for seg in searcher.segment_readers() {
-            let nums = seg.fast_fields().u64("num")?;
-            for (f, field) in self.fields.iter().enumerate() {
-                let inverted = seg.inverted_index(*field)?;
-                let norms = seg.get_fieldnorms_reader(*field)?;
-                let mut terms = inverted.terms().stream()?;
-                while terms.advance() {
-                    let key = String::from_utf8_lossy(terms.key()).into_owned();
-                    let mut postings = inverted
-                        .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
-                    let list = partial.entry(key).or_default();
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        if !seg.is_deleted(doc) {
-                            if let Some(id) = nums.first(doc) {
-                                let tf = f64::from(postings.term_freq());
-                                let len = f64::from(norms.fieldnorm(doc));
-                                let norm = K1 * (1.0 - B + B * len / avg[f]);
-                                list.push((id as u32, FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm)));
-                            }
-                        }
-                        doc = postings.advance();
+        for lists in per_job {
+            for (key, list) in lists {
+                partial.entry(key).or_default().extend(list);
+            }
+        }
+        let out = partial
+            .into_par_iter()
+            .filter_map(|(key, mut list)| {
+                list.sort_by_key(|&(id, _)| id);
+                let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
+                for (id, s) in list {
+                    match merged.last_mut() {
+                        Some((last, acc)) if *last == id => *acc += s,
+                        _ => merged.push((id, s)),
                     }
                 }
-            }
-        }
-        let mut out = BTreeMap::new();
-        for (key, mut list) in partial {
-            list.sort_by_key(|&(id, _)| id);
-            let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
-            for (id, s) in list {
-                match merged.last_mut() {
-                    Some((last, acc)) if *last == id => *acc += s,
-                    _ => merged.push((id, s)),
+                if merged.is_empty() {
+                    return None;
                 }
-            }
-            if merged.is_empty() {
-                continue;
-            }
-            let df: f64 = merged.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let scored = merged
-                .into_iter()
-                .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
-                .collect();
-            out.insert(key, scored);
-        }
+                let df: f64 = merged.len() as f64;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let scored = merged
+                    .into_iter()
+                    .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
+                    .collect();
+                Some((key, scored))
+            })
+            .collect();
         Ok(out)
     }
 
@@ -470,9 +498,11 @@ impl SearchIndex {
             facets.insert(facet.to_string(), name);
         }
 
-        // One small file per document, fetched only for results shown.
-        for (id, bytes) in self.doc_files.iter().enumerate() {
-            files.push((format!("d/{id}.bin"), bytes.clone()));
+        // The documents' files, DOC_GROUP to a file (one file per document made the search
+        // folder hold as many files as the site has pages); a reader fetches the group's
+        // offsets, then only its document's bytes (see `format::encode_doc_group`).
+        for (g, group) in self.doc_files.chunks(format::DOC_GROUP).enumerate() {
+            files.push((format!("d/{g}.bin"), format::encode_doc_group(group)));
         }
 
         let mut analyzer = Analyzer::new();
@@ -486,7 +516,8 @@ impl SearchIndex {
             format!("{:016x}", h.0)
         };
         let manifest = json!({
-            "format": 1,
+            "format": 2,
+            "group": format::DOC_GROUP,
             "audience": self.audience,
             "analysis": analyze::VERSION,
             "docs": self.docs.len(),
@@ -519,6 +550,9 @@ fn doc_file(d: &Doc) -> Vec<u8> {
     });
     format::gzip_fast(card.to_string().as_bytes())
 }
+
+/// A term and its (doc id, field score) pairs in one field of one segment.
+type TermScores = (String, Vec<(u32, f64)>);
 
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 

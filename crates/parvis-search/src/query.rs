@@ -28,6 +28,8 @@ const MAX_TOKENS: usize = 10;
 #[derive(Debug, Deserialize)]
 pub struct Manifest {
     pub docs: u32,
+    /// Documents per document group file.
+    pub group: usize,
     #[serde(rename = "minPrefix")]
     pub min_prefix: usize,
     pub v: String,
@@ -100,6 +102,8 @@ pub struct Reader<F> {
     facets: HashMap<String, Vec<(String, BTreeSet<u32>)>>,
     /// Bytes fetched so far, compressed, as the browser would transfer them.
     pub bytes_fetched: usize,
+    /// Document groups whose header was counted in `bytes_fetched`.
+    headers_fetched: BTreeSet<usize>,
 }
 
 impl<F, E> Reader<F>
@@ -120,6 +124,7 @@ where
             vocab: HashMap::new(),
             facets: HashMap::new(),
             bytes_fetched,
+            headers_fetched: BTreeSet::new(),
         })
     }
 
@@ -379,9 +384,27 @@ where
         })
     }
 
+    /// The card of document `doc`, from its group file. The bytes counted are those the
+    /// browser fetches: the group's header (once) and the document's range.
     pub fn card(&mut self, doc: u32) -> Result<Card, SearchError> {
-        let path = format!("d/{doc}.bin");
-        serde_json::from_slice(&self.get(&path)?).map_err(|e| SearchError::from(e).in_file(&path))
+        let group = self.manifest.group.max(1);
+        let (g, i) = (doc as usize / group, doc as usize % group);
+        let n = (self.manifest.docs as usize)
+            .saturating_sub(g * group)
+            .min(group);
+        let path = format!("d/{g}.bin");
+        let raw = (self.fetch)(&path).map_err(|e| SearchError::Fetch(e.to_string()))?;
+        let (start, end) = format::doc_group_range(&raw, n, i).map_err(|e| e.in_file(&path))?;
+        let bytes = raw
+            .get(start..end)
+            .ok_or(SearchError::Corrupt("document past the end of its group"))
+            .map_err(|e| e.in_file(&path))?;
+        if self.headers_fetched.insert(g) {
+            self.bytes_fetched += format::doc_group_header_len(n);
+        }
+        self.bytes_fetched += bytes.len();
+        serde_json::from_slice(&format::gunzip(bytes)?)
+            .map_err(|e| SearchError::from(e).in_file(&path))
     }
 }
 

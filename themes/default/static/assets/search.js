@@ -261,8 +261,36 @@ export class Index {
     return { hits, stems: [...allStems].sort(cmp), tokens: toks, partial };
   }
 
+  // Bytes [start, end) of `path`, with an HTTP Range request; a host that ignores Range sends
+  // the whole file, which is kept and sliced (format.rs: document groups).
+  range(path, start, end) {
+    const key = `${path}#${start}-${end}`;
+    if (!this.cache.has(key)) {
+      const whole = this.cache.get(path);
+      this.cache.set(key, whole ? whole.then((b) => b.subarray(start, end)) :
+        fetch(`${this.base}${path}?v=${this.m.v}`, { headers: { Range: `bytes=${start}-${end - 1}` } }).then(async (res) => {
+          if (!res.ok) throw new Error(`search: ${path}: ${res.status}`);
+          const buf = new Uint8Array(await res.arrayBuffer());
+          this.bytes += buf.byteLength;
+          if (res.status === 206) return buf;
+          this.cache.set(path, Promise.resolve(buf));
+          return buf.subarray(start, end);
+        }));
+    }
+    return this.cache.get(key);
+  }
+
+  // A result's card: its group's offsets, then its own gzipped bytes (gunzipped once).
   async card(doc) {
-    return this.get(`d/${doc}.bin`).then((b) => JSON.parse(utf8.decode(b)));
+    if (!this.cache.has(`card ${doc}`)) {
+      const size = this.m.group, g = Math.floor(doc / size), i = doc % size;
+      const n = Math.min(size, this.m.docs - g * size);
+      this.cache.set(`card ${doc}`, this.range(`d/${g}.bin`, 0, 4 * (n + 1)).then((h) => {
+        const head = new DataView(h.slice().buffer);
+        return this.range(`d/${g}.bin`, head.getUint32(4 * i, true), head.getUint32(4 * i + 4, true));
+      }).then(gunzip));
+    }
+    return JSON.parse(utf8.decode(await this.cache.get(`card ${doc}`)));
   }
 
   // The window of `width` words with the most matches, and the heading anchor before it.
