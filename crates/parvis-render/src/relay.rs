@@ -73,13 +73,7 @@ pub fn kit(site: &Site, page: &Page, permalink: &str, image: Option<String>) -> 
     let image_src = image.as_ref().map(|url| {
         url.strip_prefix(site.config.base_url.trim_end_matches('/'))
             .filter(|rest| rest.starts_with('/'))
-            .map(|rest| {
-                format!(
-                    "{}{}",
-                    site.config.root.trim_end_matches('/'),
-                    rest
-                )
-            })
+            .map(|rest| format!("{}{}", site.config.root.trim_end_matches('/'), rest))
             .unwrap_or_else(|| url.clone())
     });
     Some(RelayKit {
