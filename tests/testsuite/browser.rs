@@ -21,6 +21,28 @@ fn require_browser() {
     );
 }
 
+/// Runs the node test scripts of `tests/browser/` one at a time with `env`, from the
+/// repository's root, and fails with node's whole report (`what` says which check it was).
+fn run_node_tests(scripts: &[&str], env: &[(&str, &std::ffi::OsStr)], what: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut node = Command::new("node");
+    node.arg("--test").arg("--test-concurrency=1");
+    for script in scripts {
+        node.arg(root.join("tests/browser").join(script));
+    }
+    let out = node
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .output()
+        .expect("node runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what}:\n{report}");
+}
+
 #[test]
 #[ignore = "needs Debian's chromium and npm playwright-core; .ci/run installs them and runs it"]
 fn pages_in_a_real_browser() {
@@ -50,35 +72,31 @@ fn pages_in_a_real_browser() {
     let screenshots = root.join("target/browser-screenshots");
     let served = SiteTest::fixture("basic");
     let server = crate::serve::start(&served);
-    let out = Command::new("node")
-        .arg("--test")
-        .arg("--test-concurrency=1")
-        .arg(root.join("tests/browser/community.test.mjs"))
-        .arg(root.join("tests/browser/portals.test.mjs"))
-        .arg(root.join("tests/browser/serve.test.mjs"))
-        .arg(root.join("tests/browser/search.test.mjs"))
-        .env("SEARCH_EXPECTED", &expected)
-        .arg(root.join("tests/browser/report.test.mjs"))
-        .arg(root.join("tests/browser/theme.test.mjs"))
-        .arg(root.join("tests/browser/images.test.mjs"))
-        .env("SERVE_URL", format!("http://{}/", server.addr))
-        .env("SERVE_SITE", &served.root)
-        .env("HOSTILE_SITE", hostile.out())
-        .env("COMMUNITY_SITE", community.out())
-        .env("FEEDS_SITE", feeds.out())
-        .env("EXAMPLE_SITE", example.out())
-        .env("DASHBOARD_SITE", internal.out())
-        .env("REPORT_SITE", report.out())
-        .env("SCREENSHOT_DIR", &screenshots)
-        .current_dir(root)
-        .output()
-        .expect("node runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let serve_url = format!("http://{}/", server.addr);
+    run_node_tests(
+        &[
+            "community.test.mjs",
+            "portals.test.mjs",
+            "serve.test.mjs",
+            "search.test.mjs",
+            "report.test.mjs",
+            "theme.test.mjs",
+            "images.test.mjs",
+        ],
+        &[
+            ("SEARCH_EXPECTED", expected.as_os_str()),
+            ("SERVE_URL", serve_url.as_ref()),
+            ("SERVE_SITE", served.root.as_os_str()),
+            ("HOSTILE_SITE", hostile.out().as_os_str()),
+            ("COMMUNITY_SITE", community.out().as_os_str()),
+            ("FEEDS_SITE", feeds.out().as_os_str()),
+            ("EXAMPLE_SITE", example.out().as_os_str()),
+            ("DASHBOARD_SITE", internal.out().as_os_str()),
+            ("REPORT_SITE", report.out().as_os_str()),
+            ("SCREENSHOT_DIR", screenshots.as_os_str()),
+        ],
+        "browser tests failed",
     );
-    assert!(out.status.success(), "browser tests failed:\n{report}");
 }
 
 #[test]
@@ -90,20 +108,15 @@ fn relay_kit_copy_buttons_in_a_real_browser() {
     ambassadors
         .build_at(crate::search::EXAMPLE_NOW, &["--audience", "ambassadors"])
         .success();
-    let out = Command::new("node")
-        .arg("--test")
-        .arg(root.join("tests/browser/relay.test.mjs"))
-        .env("RELAY_SITE", ambassadors.out())
-        .env("SCREENSHOT_DIR", root.join("target/browser-screenshots"))
-        .current_dir(root)
-        .output()
-        .expect("node runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let screenshots = root.join("target/browser-screenshots");
+    run_node_tests(
+        &["relay.test.mjs"],
+        &[
+            ("RELAY_SITE", ambassadors.out().as_os_str()),
+            ("SCREENSHOT_DIR", screenshots.as_os_str()),
+        ],
+        "browser tests failed",
     );
-    assert!(out.status.success(), "browser tests failed:\n{report}");
 }
 
 /// Lighthouse on the example site's home page, a post, a docs page, a member page and a job
@@ -119,22 +132,13 @@ fn lighthouse_scores() {
         "the Lighthouse test needs npm lighthouse: npm ci (.ci/run does)"
     );
     let example = crate::search::example_site();
-    let out = Command::new("node")
-        .arg("--test")
-        .arg("--test-concurrency=1")
-        .arg(root.join("tests/browser/lighthouse.test.mjs"))
-        .env("EXAMPLE_SITE", example.out())
-        .env(
-            "LIGHTHOUSE_REPORT",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lighthouse.json"),
-        )
-        .current_dir(root)
-        .output()
-        .expect("node runs");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let report = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lighthouse.json");
+    run_node_tests(
+        &["lighthouse.test.mjs"],
+        &[
+            ("EXAMPLE_SITE", example.out().as_os_str()),
+            ("LIGHTHOUSE_REPORT", report.as_os_str()),
+        ],
+        "Lighthouse scores too low",
     );
-    assert!(out.status.success(), "Lighthouse scores too low:\n{report}");
 }
