@@ -9,12 +9,7 @@ use parvis_core::model::community::{Community, Member, MemberStatus, Role};
 use parvis_core::model::{SectionKind, Site};
 use serde::Serialize;
 
-#[derive(Serialize, Clone)]
-pub struct Ref {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-}
+pub use crate::refs::Ref;
 
 #[derive(Serialize, Clone)]
 pub struct BadgeCtx {

@@ -5,7 +5,7 @@
 //! block (`community.feed_entries`), the "From the community" page with one page per community
 //! and per theme as filters, and its own RSS and Atom feeds so the brand relays its community.
 
-use crate::community::Ref;
+use crate::refs::Ref;
 use atom_syndication as atom;
 use parvis_core::model::Site;
 use parvis_core::text::slugify;

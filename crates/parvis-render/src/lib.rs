@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod money;
 mod outputs;
 pub mod palette;
+mod refs;
 pub mod relay;
 pub mod site_files;
 pub mod structured;
