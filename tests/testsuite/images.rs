@@ -200,6 +200,13 @@ fn member_photos_are_square_avatars_never_the_upload() {
         "the upload itself is never shown"
     );
     assert!(!html.contains("bob.svg"), "an SVG photo is never shown");
+    // Nor published: only the avatars (resized, metadata such as GPS dropped) leave the site.
+    for upload in ["members/ada.png", "members/bob.svg"] {
+        assert!(
+            !t.out().join(upload).exists(),
+            "{upload} is copied into the output"
+        );
+    }
     let at = html
         .find(r#"<img class="avatar" src="/media/ada-"#)
         .expect("ada's avatar");

@@ -82,6 +82,23 @@ pub fn visible_assets<'a>(site: &Site, assets: &'a [AssetFile]) -> Vec<&'a Asset
         .collect()
 }
 
+/// The files of `static/` this build copies: every one but the members' photo uploads. A photo
+/// is published only as the avatars the image stage makes of it (square, resized, without its
+/// metadata such as GPS), and the upload of a member this build hides must not ship at all.
+pub fn visible_static<'a>(site: &Site, static_files: &'a [AssetFile]) -> Vec<&'a AssetFile> {
+    let root = site.config.root.as_str();
+    let photos: std::collections::HashSet<&str> = site
+        .community
+        .members
+        .iter()
+        .filter_map(|m| m.photo.as_deref()?.strip_prefix(root))
+        .collect();
+    static_files
+        .iter()
+        .filter(|f| !photos.contains(crate::load::slash_path(&f.rel).as_str()))
+        .collect()
+}
+
 /// Every file beside pages, with whether this build shows it ([`visible_assets`]): links to
 /// a hidden one can say why it is missing.
 pub fn asset_map(site: &Site, assets: &[AssetFile]) -> HashMap<PathBuf, bool> {

@@ -505,7 +505,7 @@ impl Prepared {
             }
         }
         let copies = static_copies(
-            &static_files,
+            &filter::visible_static(&self.site, &static_files),
             &filter::visible_assets(&self.site, &content_assets),
         );
         let generated = |path: &str| {
@@ -721,7 +721,7 @@ impl Prepared {
             let (extra, links, diags) = site_files(&site, &planned, &self.strings);
             check(diags)?;
             let copied = copied_files(
-                &static_files,
+                &filter::visible_static(&site, &static_files),
                 &filter::visible_assets(&site, &content_assets),
             );
             check(collisions(

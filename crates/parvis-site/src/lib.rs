@@ -504,7 +504,7 @@ fn prepare(
     };
     watch.lap("search index");
     let copied = copied_files(
-        &sources.static_files,
+        &filter::visible_static(&site, &sources.static_files),
         &filter::visible_assets(&site, &sources.content_assets),
     );
     diags.extend(collisions(
@@ -786,7 +786,8 @@ fn emit(
             }
         });
         let content_assets = filter::visible_assets(site, &sources.content_assets);
-        for (rel, copy) in static_copies(&sources.static_files, &content_assets) {
+        let static_files = filter::visible_static(site, &sources.static_files);
+        for (rel, copy) in static_copies(&static_files, &content_assets) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
                 Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
@@ -946,14 +947,14 @@ enum Copy {
 /// Theme assets, then the site's `static/` (which overrides them), then the files beside pages
 /// that this build shows ([`filter::visible_assets`]).
 fn static_copies(
-    static_files: &[load::AssetFile],
+    static_files: &[&load::AssetFile],
     content_assets: &[&load::AssetFile],
 ) -> BTreeMap<String, Copy> {
     let mut out: BTreeMap<String, Copy> = theme_assets()
         .into_iter()
         .map(|(rel, bytes)| (rel, Copy::Embedded(bytes)))
         .collect();
-    for f in static_files.iter().chain(content_assets.iter().copied()) {
+    for f in static_files.iter().chain(content_assets.iter()).copied() {
         out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
     }
     out
@@ -1110,7 +1111,7 @@ fn theme_assets() -> Vec<(String, &'static [u8])> {
 /// The files `static/` and the pages' folders copy, by output path, with their source as the
 /// writer knows it (`static/x.png`): what [`collisions`] checks besides the generated files.
 fn copied_files(
-    static_files: &[load::AssetFile],
+    static_files: &[&load::AssetFile],
     content_assets: &[&load::AssetFile],
 ) -> Vec<(String, PathBuf)> {
     let static_dir = Path::new("static");
