@@ -490,7 +490,9 @@ fn has_scheme(s: &str) -> bool {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%xx` escapes of a URL path decoded, byte-wise (so a `%` before a multi-byte character
+/// stays as written); invalid UTF-8 becomes U+FFFD.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -512,7 +512,7 @@ fn rewrite_images(html: &str, pictures: &HashMap<String, Picture>, sizes: &str) 
         let src = attr(tag, "src").map(|s| html_unescape(&s));
         let Some(p) = src
             .as_deref()
-            .and_then(|s| pictures.get(&percent_decode(s)))
+            .and_then(|s| pictures.get(&parvis_markdown::percent_decode(s)))
         else {
             out.push_str(tag);
             continue;
@@ -549,24 +549,6 @@ fn html_unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn esc(s: &str) -> String {
