@@ -50,13 +50,7 @@ pub fn run(a: &ExportArgs) -> ExitCode {
 /// The CSV of the members the build for `audience` (default: the widest circle) shows.
 pub fn members_csv(root: &Path, audience: Option<&str>) -> Result<String, BuildError> {
     let mut site = parvis_site::load_model(root)?;
-    let audience = match audience {
-        Some(a) => site
-            .config
-            .audience(a)
-            .ok_or_else(|| BuildError::Usage(parvis_site::unknown_audience(a, &site.config)))?,
-        None => site.config.public_audience(),
-    };
+    let audience = parvis_site::audience_or(&site.config, audience, site.config.public_audience())?;
     parvis_core::filter::apply(
         &mut site,
         &Visibility {

@@ -44,13 +44,8 @@ pub fn run(root: &Path, audience: Option<&str>, format: ReportFormat) -> ExitCod
 /// Loads the site at `root` and measures it for `audience` (default `report.audience`), now.
 pub fn load(root: &Path, audience: Option<&str>) -> Result<Report, BuildError> {
     let mut site = parvis_site::load_model(root)?;
-    let audience = match audience {
-        Some(a) => site
-            .config
-            .audience(a)
-            .ok_or_else(|| BuildError::Usage(parvis_site::unknown_audience(a, &site.config)))?,
-        None => site.config.report.audience.clone(),
-    };
+    let audience =
+        parvis_site::audience_or(&site.config, audience, site.config.report.audience.clone())?;
     parvis_core::filter::apply(
         &mut site,
         &Visibility {

@@ -236,6 +236,21 @@ fn fetch_feeds(site: &Site, root: &Path, offline: bool) -> (FetchedFeeds, Vec<Di
     )
 }
 
+/// The audience a command names, or `default` when it names none: a name site.yaml does not
+/// declare is a usage error (exit 2) with a did-you-mean, never a silent widest build.
+pub fn audience_or(
+    config: &parvis_core::config::Config,
+    name: Option<&str>,
+    default: Audience,
+) -> Result<Audience, BuildError> {
+    match name {
+        Some(a) => config
+            .audience(a)
+            .ok_or_else(|| BuildError::Usage(unknown_audience(a, config))),
+        None => Ok(default),
+    }
+}
+
 /// The usage error of `--audience A` when site.yaml does not list `A`, with the nearest one.
 pub fn unknown_audience(a: &str, config: &parvis_core::config::Config) -> String {
     let names: Vec<&str> = config.audience_names();
@@ -409,13 +424,7 @@ fn prepare(
     })?;
     diags.extend(load_diags);
     watch.lap("load");
-    let audience = match audience {
-        Some(a) => sources
-            .config
-            .audience(a)
-            .ok_or_else(|| BuildError::Usage(unknown_audience(a, &sources.config)))?,
-        None => sources.config.public_audience(),
-    };
+    let audience = audience_or(&sources.config, audience, sources.config.public_audience())?;
 
     let (mut site, model_diags) = model(&mut sources);
     diags.extend(model_diags);
