@@ -15,7 +15,7 @@ BIN=${CARGO_TARGET_DIR:-target}/release
 PARVIS=${PARVIS:-$BIN/parvis}
 [ -d "$DIR/parvis" ] || "$BIN/examples/bench_images" "$N" "$DIR"
 uptime
-t() { /usr/bin/time -f "%e s wall, %M KB peak" "$@" >/dev/null 2>>"$DIR/time.log"; tail -n 1 "$DIR/time.log"; }
+t() { /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB peak" "$@" >/dev/null 2>>"$DIR/time.log"; tail -n 1 "$DIR/time.log"; }
 for run in $(seq "$RUNS"); do
   rm -rf "$DIR/parvis/.parvis-cache" "$DIR/hugo/resources" "$DIR/hugo/public"
   printf 'run %s  parvis cold: ' "$run"; t "$PARVIS" build "$DIR/parvis" --quiet
