@@ -1102,7 +1102,7 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
             )
         }
         1 => {
-            let key_values: [(&str, Option<String>); 11] = [
+            let key_values: [(&str, Option<String>); 12] = [
                 ("title", Some(format!("Title {n}"))),
                 ("weight", Some(format!("{}", rng.below(40)))),
                 ("tags", Some(format!("[t{}, edited]", rng.below(5)))),
@@ -1117,6 +1117,8 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
                 ("authors", Some("[ana, bo]".into())),
                 ("slug", Some(format!("slug-{n}"))),
                 ("audience", Some("internal".into())),
+                // Its tags move to the French term pages.
+                ("lang", Some("fr".into())),
             ];
             let (key, value) = rng.pick(&key_values);
             let text = set_front(&read(&page), key, value.as_deref());
@@ -1301,7 +1303,11 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
             if root.join(rel).exists() && rng.chance(40) {
                 one("translations", format!("{rel} removed"), rel, Op::Remove)
             } else {
-                let text = format!("---\ntitle: Traduction {n}\n---\nBonjour {n}.\n");
+                // Tagged like the English pages, so that term pages exist in both languages
+                // (and name each other) or in one.
+                let tag = rng.below(5);
+                let text =
+                    format!("---\ntitle: Traduction {n}\ntags: [t{tag}]\n---\nBonjour {n}.\n");
                 one(
                     "translations",
                     format!("{rel} written"),

@@ -1514,7 +1514,13 @@ impl<'a> Diff<'a> {
     /// differs (see `render_one`), besides the templates and globals.
     fn may_change(&self, p: &Planned, templates: &Templates) -> bool {
         let new = self.new;
-        if self.homes || self.feeds.contains(new.config.root.as_str()) {
+        // Every output links to the site's feed in its language, at that language's home.
+        let home_feed = self.feeds.contains(new.config.root.as_str())
+            || new
+                .homes
+                .values()
+                .any(|&h| self.feeds.contains(new.sections[h].url.as_str()));
+        if self.homes || home_feed {
             return true;
         }
         let reads = |var: &str| {
