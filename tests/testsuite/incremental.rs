@@ -515,6 +515,31 @@ fn a_docs_title_renders_the_sidebar_of_its_section() {
     s.matches_a_full_build();
 }
 
+/// A French translation with an English page's tag: the French term page appears, and the
+/// English one (which did not change its list) names it; removed, both go back.
+#[test]
+fn a_french_page_with_a_tag_makes_its_term_page_and_the_translation_link() {
+    let mut s = Served::start();
+    let english = String::from_utf8_lossy(&s.files["tags/t1/index.html"]).into_owned();
+    assert!(!english.contains("hreflang"));
+    s.write(
+        "content/blog/post-05.fr.md",
+        "---\ntitle: Billet 5\ndate: 2026-01-05\ntags: [t1]\n---\nBonjour.\n",
+    );
+    let c = s.change(&["content/blog/post-05.fr.md"]);
+    let french = String::from_utf8_lossy(&c.written["fr/tags/t1/index.html"]).into_owned();
+    assert!(french.contains("/fr/blog/post-05/") && !french.contains("/blog/post-01/"));
+    let english = String::from_utf8_lossy(&c.written["tags/t1/index.html"]).into_owned();
+    assert!(english.contains("hreflang=\"fr\" href=\"https://inc.example.org/fr/tags/t1/\""));
+    s.matches_a_full_build();
+
+    s.remove("content/blog/post-05.fr.md");
+    let c = s.change(&["content/blog/post-05.fr.md"]);
+    assert!(c.removed.contains(&"fr/tags/t1/index.html".to_string()));
+    assert!(!String::from_utf8_lossy(&c.written["tags/t1/index.html"]).contains("hreflang"));
+    s.matches_a_full_build();
+}
+
 #[test]
 fn a_new_page_and_a_deleted_page() {
     let mut s = Served::start();
