@@ -75,8 +75,14 @@ fn unknown_key_in_a_language_of_site_yaml() {
         )],
         &["error: unknown key `tagline`", "  --> site.yaml:6:5"],
     );
-    assert!(err.contains("title") && err.contains("description"), "{err}");
-    assert!(!err.contains("base_url,"), "the hint names the language's keys: {err}");
+    assert!(
+        err.contains("title") && err.contains("description"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("base_url,"),
+        "the hint names the language's keys: {err}"
+    );
     // The site language's words are at the top of site.yaml, not twice.
     fails_with(
         &[(

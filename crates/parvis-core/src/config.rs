@@ -112,16 +112,24 @@ impl<'de> Deserialize<'de> for RawLanguages {
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = RawLanguages;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of language codes, or a map from code to `{title, description}`")
+                f.write_str(
+                    "a list of language codes, or a map from code to `{title, description}`",
+                )
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawLanguages, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawLanguages, A::Error> {
                 let mut out = Vec::new();
                 while let Some(code) = seq.next_element::<String>()? {
                     out.push((code, None));
                 }
                 Ok(RawLanguages(out))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLanguages, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawLanguages, A::Error> {
                 let mut out = Vec::new();
                 while let Some(code) = map.next_key::<String>()? {
                     out.push((code, map.next_value::<Option<RawLanguage>>()?));

@@ -1426,9 +1426,9 @@ impl<'a> Diff<'a> {
             .taxonomies
             .iter()
             .flat_map(|t| {
-                t.terms.iter().map(move |term| {
-                    ((t.name.as_str(), t.lang.as_str(), term.slug.as_str()), term)
-                })
+                t.terms
+                    .iter()
+                    .map(move |term| ((t.name.as_str(), t.lang.as_str(), term.slug.as_str()), term))
             })
             .collect();
         let terms = new
