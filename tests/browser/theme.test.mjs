@@ -2,7 +2,8 @@
 // DASHBOARD_SITE: the internal circle's build, for the dashboard): axe-core reports no
 // violation of any impact at 375 and 1280 px, light and dark, search popup open or not; the
 // layout holds at 320, 375, 768 and 1280 px (nothing wider than the window, no popup outside
-// it, no button taller than three lines of its text, the header on one row when wide).
+// it, no button taller than three lines of its text, the header on one row when wide and two at
+// most when narrow, language switch included).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -37,6 +38,10 @@ export const PAGE_TYPES = {
   "french home": "/fr/",
   "french blog list": "/fr/blog/",
   "french blog post": "/fr/blog/sobriete-energetique-pme/",
+  "french tag list": "/fr/tags/",
+  "french tag page": "/fr/tags/pme/",
+  "translated theme page": "/themes/energy-efficiency/",
+  "french theme page": "/fr/themes/energy-efficiency/",
   "not found": "/404.html",
 };
 
@@ -120,14 +125,20 @@ for (const [name, url] of pages()) {
           .filter((el) => el.getBoundingClientRect().height > 3 * parseFloat(getComputedStyle(el).lineHeight) + 32)
           .map((el) => `${el.textContent.trim()} (${Math.round(el.getBoundingClientRect().height)} px)`);
         const header = document.querySelector(".header-inner");
-        const rows = new Set([...header.children].filter((el) => el.offsetParent !== null && getComputedStyle(el).display !== "none")
-          .map((el) => Math.round(el.getBoundingClientRect().top / 10)));
-        return { scroll: doc.scrollWidth - doc.clientWidth, wide: wide.slice(0, 5), tall, headerRows: rows.size, headerHeight: header.getBoundingClientRect().height };
+        // Rows: items side by side overlap vertically (they are centred, so their tops differ).
+        const boxes = [...header.children].filter((el) => el.offsetParent !== null && getComputedStyle(el).display !== "none")
+          .map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0).sort((a, b) => a.top - b.top);
+        let rows = 0, bottom = -Infinity;
+        for (const r of boxes) {
+          if (r.top >= bottom - 1) { rows += 1; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom);
+        }
+        return { scroll: doc.scrollWidth - doc.clientWidth, wide: wide.slice(0, 5), tall, headerRows: rows, headerHeight: header.getBoundingClientRect().height };
       });
       await close();
       assert.equal(found.scroll, 0, `scrolls sideways by ${found.scroll}px: ${found.wide}`);
       assert.deepEqual(found.tall, [], "buttons taller than three lines");
       if (width >= 1280) assert.ok(found.headerHeight < 80, `the header is one row at ${width} px (${found.headerHeight} px tall)`);
+      assert.ok(found.headerRows <= 2, `the header takes ${found.headerRows} rows at ${width} px`);
     });
   }
 }

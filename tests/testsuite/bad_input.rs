@@ -67,6 +67,33 @@ fn unknown_site_key_suggests_the_nearest() {
 }
 
 #[test]
+fn unknown_key_in_a_language_of_site_yaml() {
+    let err = fails_with(
+        &[(
+            "site.yaml",
+            b"title: X\nbase_url: https://x.org/\nlanguages:\n  fr:\n    title: Y\n    tagline: Z\n",
+        )],
+        &["error: unknown key `tagline`", "  --> site.yaml:6:5"],
+    );
+    assert!(
+        err.contains("title") && err.contains("description"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("base_url,"),
+        "the hint names the language's keys: {err}"
+    );
+    // The site language's words are at the top of site.yaml, not twice.
+    fails_with(
+        &[(
+            "site.yaml",
+            b"title: X\nbase_url: https://x.org/\nlanguages:\n  en:\n    description: Y\n  fr:\n",
+        )],
+        &["  --> site.yaml:5:18"],
+    );
+}
+
+#[test]
 fn impossible_date() {
     let err = fails_with(
         &[(

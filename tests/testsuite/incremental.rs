@@ -515,6 +515,31 @@ fn a_docs_title_renders_the_sidebar_of_its_section() {
     s.matches_a_full_build();
 }
 
+/// A French translation with an English page's tag: the French term page appears, and the
+/// English one (which did not change its list) names it; removed, both go back.
+#[test]
+fn a_french_page_with_a_tag_makes_its_term_page_and_the_translation_link() {
+    let mut s = Served::start();
+    let english = String::from_utf8_lossy(&s.files["tags/t1/index.html"]).into_owned();
+    assert!(!english.contains("hreflang"));
+    s.write(
+        "content/blog/post-05.fr.md",
+        "---\ntitle: Billet 5\ndate: 2026-01-05\ntags: [t1]\n---\nBonjour.\n",
+    );
+    let c = s.change(&["content/blog/post-05.fr.md"]);
+    let french = String::from_utf8_lossy(&c.written["fr/tags/t1/index.html"]).into_owned();
+    assert!(french.contains("/fr/blog/post-05/") && !french.contains("/blog/post-01/"));
+    let english = String::from_utf8_lossy(&c.written["tags/t1/index.html"]).into_owned();
+    assert!(english.contains("hreflang=\"fr\" href=\"https://inc.example.org/fr/tags/t1/\""));
+    s.matches_a_full_build();
+
+    s.remove("content/blog/post-05.fr.md");
+    let c = s.change(&["content/blog/post-05.fr.md"]);
+    assert!(c.removed.contains(&"fr/tags/t1/index.html".to_string()));
+    assert!(!String::from_utf8_lossy(&c.written["tags/t1/index.html"]).contains("hreflang"));
+    s.matches_a_full_build();
+}
+
 #[test]
 fn a_new_page_and_a_deleted_page() {
     let mut s = Served::start();
@@ -1102,7 +1127,7 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
             )
         }
         1 => {
-            let key_values: [(&str, Option<String>); 11] = [
+            let key_values: [(&str, Option<String>); 12] = [
                 ("title", Some(format!("Title {n}"))),
                 ("weight", Some(format!("{}", rng.below(40)))),
                 ("tags", Some(format!("[t{}, edited]", rng.below(5)))),
@@ -1117,6 +1142,8 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
                 ("authors", Some("[ana, bo]".into())),
                 ("slug", Some(format!("slug-{n}"))),
                 ("audience", Some("internal".into())),
+                // Its tags move to the French term pages.
+                ("lang", Some("fr".into())),
             ];
             let (key, value) = rng.pick(&key_values);
             let text = set_front(&read(&page), key, value.as_deref());
@@ -1301,7 +1328,11 @@ fn random_edit(rng: &mut Rng, root: &Path, outside: &Path, n: usize) -> Edit {
             if root.join(rel).exists() && rng.chance(40) {
                 one("translations", format!("{rel} removed"), rel, Op::Remove)
             } else {
-                let text = format!("---\ntitle: Traduction {n}\n---\nBonjour {n}.\n");
+                // Tagged like the English pages, so that term pages exist in both languages
+                // (and name each other) or in one.
+                let tag = rng.below(5);
+                let text =
+                    format!("---\ntitle: Traduction {n}\ntags: [t{tag}]\n---\nBonjour {n}.\n");
                 one(
                     "translations",
                     format!("{rel} written"),

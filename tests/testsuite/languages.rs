@@ -51,8 +51,9 @@ fn each_language_lists_its_own_pages() {
         home.contains("Aller au contenu"),
         "interface strings in French"
     );
-    // No English text of the English home page on the French one: the site's title instead.
-    assert!(home.contains("<h1>Lumen Grid Community</h1>"));
+    // No English text of the English home page on the French one: the site's French title
+    // (`languages:` in site.yaml) instead.
+    assert!(home.contains("<h1>Communauté Lumen Grid</h1>"));
     assert!(!home.contains("Energy software is better") && !home.contains("Get started"));
     // The menu of a French page leads to the French sections where there are some.
     assert!(french.contains("<li><a href=\"/fr/blog/\" aria-current=\"page\">"));
@@ -159,4 +160,135 @@ fn french_strings_are_complete() {
         missing.is_empty(),
         "keys of en.yaml missing from fr.yaml: {missing:?}"
     );
+}
+
+/// The example site's French words in site.yaml: `languages: {fr: {title, description}}`.
+const FR_DESCRIPTION: &str =
+    "La communauté des utilisateurs, ambassadeurs et partenaires de Lumen Grid";
+
+#[test]
+fn the_french_home_and_feeds_use_the_french_title_and_description() {
+    let site = example();
+    let home = site.read("fr/index.html");
+    let lead = format!("<p class=\"lead\">{FR_DESCRIPTION}");
+    assert!(
+        home.contains(&lead),
+        "the French description under the title"
+    );
+    assert!(home.contains(&format!(
+        "<meta name=\"description\" content=\"{FR_DESCRIPTION}"
+    )));
+    assert!(home.contains("<title>Communauté Lumen Grid</title>"));
+    assert!(
+        !home.contains("The community of Lumen Grid users"),
+        "no English description"
+    );
+    // Every French page names the site in French; English pages keep the English words.
+    let about = site.read("fr/about/index.html");
+    assert!(
+        about.contains("<span>Communauté Lumen Grid</span>"),
+        "the header's brand"
+    );
+    let english = site.read("index.html");
+    assert!(
+        english.contains("<meta name=\"description\" content=\"The community of Lumen Grid users")
+    );
+    assert!(!english.contains("Communauté Lumen Grid"));
+    let rss = site.read("fr/rss.xml");
+    assert!(rss.contains("<title>Communauté Lumen Grid</title>"));
+    assert!(rss.contains(&format!("<description>{FR_DESCRIPTION}")));
+    assert!(site
+        .read("rss.xml")
+        .contains("<title>Lumen Grid Community</title>"));
+}
+
+#[test]
+fn a_french_only_tag_has_a_french_page_and_no_english_one() {
+    let site = example();
+    let page = site.read("fr/tags/pme/index.html");
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
+    assert!(
+        page.contains("/fr/blog/sobriete-energetique-pme/"),
+        "lists the French post"
+    );
+    assert!(
+        page.contains("<a href=\"/fr/tags/\">Mots-clés</a>"),
+        "in French, under the French list"
+    );
+    assert!(page.contains("1 page"));
+    assert!(
+        !site.out().join("tags/pme").exists(),
+        "no English page for a French-only tag"
+    );
+    // The French post's tags lead there.
+    let post = site.read("fr/blog/sobriete-energetique-pme/index.html");
+    assert!(post.contains("href=\"/fr/tags/pme/\""));
+    assert!(
+        !post.contains("href=\"/tags/"),
+        "no link to an English term page: {post}"
+    );
+    // The French list of tags has the French terms only; the English one has none of them.
+    let fr_list = site.read("fr/tags/index.html");
+    assert!(fr_list.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
+    assert!(
+        fr_list.contains("href=\"/fr/tags/pme/\"")
+            && fr_list.contains("href=\"/fr/tags/communaute/\"")
+    );
+    assert!(
+        !fr_list.contains("class=\"chip\" href=\"/tags/"),
+        "only French terms: {fr_list}"
+    );
+    // It and the English list name each other.
+    assert_eq!(
+        hreflangs(&fr_list)["en"],
+        "https://community.lumengrid.example/tags/"
+    );
+    let en_list = site.read("tags/index.html");
+    assert!(!en_list.contains("pme/") && !en_list.contains("communaute/"));
+    // A French page's footer leads to the French lists.
+    assert!(post.contains("<li><a href=\"/fr/tags/\">Mots-clés</a></li>"));
+    // The term's feed is French, and in the French sitemap only.
+    assert!(site
+        .read("fr/tags/pme/rss.xml")
+        .contains("<language>fr</language>"));
+    assert!(site
+        .read("sitemap-fr.xml")
+        .contains("<loc>https://community.lumengrid.example/fr/tags/pme/</loc>"));
+    assert!(!site.read("sitemap-en.xml").contains("/tags/pme/"));
+}
+
+#[test]
+fn an_english_term_page_lists_no_french_page_and_links_its_translation() {
+    let site = example();
+    let en = site.read("themes/energy-efficiency/index.html");
+    assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(en.contains("/blog/forecasting-with-weather-data/"));
+    assert!(
+        !en.contains("sobriete-energetique-pme"),
+        "no French page on an English term page"
+    );
+    let fr = site.read("fr/themes/energy-efficiency/index.html");
+    assert!(fr.contains("/fr/blog/sobriete-energetique-pme/"));
+    assert!(
+        !fr.contains("/blog/forecasting-with-weather-data/"),
+        "and no English one on the French"
+    );
+    // Both exist: each names the other, with the switcher.
+    let (le, lf) = (hreflangs(&en), hreflangs(&fr));
+    assert_eq!(le, lf);
+    assert_eq!(
+        le["en"],
+        "https://community.lumengrid.example/themes/energy-efficiency/"
+    );
+    assert_eq!(
+        lf["fr"],
+        "https://community.lumengrid.example/fr/themes/energy-efficiency/"
+    );
+    assert!(fr.contains("class=\"lang-switch\"") && en.contains("class=\"lang-switch\""));
+    // The same for the lists of themes, and in the sitemap.
+    assert_eq!(hreflangs(&site.read("themes/index.html")).len(), 3);
+    let all = site.read("sitemap.xml");
+    assert!(all.contains("<loc>https://community.lumengrid.example/themes/energy-efficiency/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://community.lumengrid.example/themes/energy-efficiency/\"/><xhtml:link rel=\"alternate\" hreflang=\"fr\" href=\"https://community.lumengrid.example/fr/themes/energy-efficiency/\"/></url>"));
+    // A French-only tag has no translation to name.
+    assert!(hreflangs(&site.read("fr/tags/pme/index.html")).is_empty());
 }

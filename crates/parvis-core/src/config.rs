@@ -49,7 +49,7 @@ struct RawConfig {
     #[serde(default)]
     language: Option<String>,
     #[serde(default)]
-    languages: Option<Vec<String>>,
+    languages: Option<RawLanguages>,
     #[serde(default)]
     audiences: Option<Vec<String>>,
     #[serde(default)]
@@ -88,6 +88,65 @@ struct RawConfig {
     images: Option<ImageSettings>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `languages:` as written: a list of codes (`[en, fr]`), or a map from code to what the site
+/// says in that language (`fr: {title: …, description: …}`), for a site whose home page,
+/// feeds and meta descriptions speak each reader's language.
+#[derive(Debug, Clone, Default)]
+struct RawLanguages(Vec<(String, Option<RawLanguage>)>);
+
+/// One language's words in `languages:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    #[serde(default)]
+    title: Option<Spanned<String>>,
+    #[serde(default)]
+    description: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawLanguages {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawLanguages;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a list of language codes, or a map from code to `{title, description}`",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawLanguages, A::Error> {
+                let mut out = Vec::new();
+                while let Some(code) = seq.next_element::<String>()? {
+                    out.push((code, None));
+                }
+                Ok(RawLanguages(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawLanguages, A::Error> {
+                let mut out = Vec::new();
+                while let Some(code) = map.next_key::<String>()? {
+                    out.push((code, map.next_value::<Option<RawLanguage>>()?));
+                }
+                Ok(RawLanguages(out))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// What site.yaml says in a language other than the site's: each is the site's own where
+/// left out.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LanguageText {
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 /// `relay:` in site.yaml, as written.
@@ -556,6 +615,9 @@ pub struct Config {
     pub root: String,
     pub language: String,
     pub languages: Vec<String>,
+    /// The title and description in other languages than `language`, where `languages:` gives
+    /// them.
+    pub language_text: std::collections::BTreeMap<String, LanguageText>,
     /// Innermost first; the last one is the widest circle.
     pub audiences: Vec<Audience>,
     pub theme: String,
@@ -630,6 +692,22 @@ impl Config {
         )
     }
 
+    /// The site's title in `lang`.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.language_text
+            .get(lang)
+            .and_then(|t| t.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site's description in `lang`.
+    pub fn description_in(&self, lang: &str) -> Option<&str> {
+        self.language_text
+            .get(lang)
+            .and_then(|t| t.description.as_deref())
+            .or(self.description.as_deref())
+    }
+
     /// Whether `lang` is one of the site's languages.
     pub fn knows_language(&self, lang: &str) -> bool {
         self.languages.iter().any(|l| l == lang)
@@ -661,9 +739,33 @@ impl Config {
         };
 
         let language = raw.language.clone().unwrap_or_else(|| "en".into());
-        let mut languages = raw.languages.clone().unwrap_or_default();
+        let listed = raw.languages.clone().unwrap_or_default().0;
+        let mut languages: Vec<String> = listed.iter().map(|(code, _)| code.clone()).collect();
         languages.retain(|l| l != &language);
         languages.insert(0, language.clone());
+        let mut language_text = std::collections::BTreeMap::new();
+        for (code, words) in listed {
+            let Some(words) = words else { continue };
+            if code == language {
+                // Two places for one value: the top of site.yaml is the site language's.
+                for (key, v) in [("title", &words.title), ("description", &words.description)] {
+                    if let Some(v) = v {
+                        errors.push(
+                            at(text, v, format!("`{code}` is the site's language: its {key} is `{key}` at the top of site.yaml"))
+                                .with_hint("write it there, and keep `languages:` for the other languages' words"),
+                        );
+                    }
+                }
+                continue;
+            }
+            language_text.insert(
+                code,
+                LanguageText {
+                    title: words.title.map(|t| t.value),
+                    description: words.description.map(|d| d.value),
+                },
+            );
+        }
 
         let audience_names: Vec<String> = raw
             .audiences
@@ -841,6 +943,7 @@ impl Config {
             root,
             language,
             languages,
+            language_text,
             audiences,
             theme,
             taxonomies,

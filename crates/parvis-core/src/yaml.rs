@@ -193,10 +193,14 @@ fn with_key_hint(d: Diagnostic, raw: &str, keys: &[&str]) -> Diagnostic {
     let unknown = rest.split('`').next().unwrap_or_default();
     let first_line = raw.lines().next().unwrap_or_default();
     let first_line = first_line.split(" at line ").next().unwrap_or_default();
+    // "expected `a`", "expected `a` or `b`", "expected one of `a`, `b`, `c`".
     let nested: Vec<&str> = first_line
-        .split_once("expected one of ")
+        .split_once(", expected ")
         .map(|(_, list)| {
-            list.split(", ")
+            list.strip_prefix("one of ")
+                .unwrap_or(list)
+                .split(", ")
+                .flat_map(|k| k.split(" or "))
                 .map(|k| k.trim().trim_matches('`'))
                 .filter(|k| !k.is_empty())
                 .collect()

@@ -3,7 +3,7 @@
 
 use parvis_core::config::Audience;
 use parvis_core::model::rendered::TocEntry;
-use parvis_core::model::taxonomy::values;
+use parvis_core::model::taxonomy::{self, values};
 use parvis_core::model::{Page, Section, SectionKind, Site};
 
 use serde::Serialize;
@@ -241,6 +241,8 @@ pub struct Lookups<'a> {
     translations: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
     /// Visible sections by folder, in each language.
     section_translations: HashMap<&'a std::path::Path, Vec<(&'a str, &'a str)>>,
+    /// Taxonomy lists and terms in each language.
+    taxonomy_translations: HashMap<taxonomy::Key<'a>, Vec<(&'a str, &'a str)>>,
     /// The slug of every tag and theme: pages share a few, and slugs are slow to make.
     slugs: HashMap<&'a str, String>,
 }
@@ -286,6 +288,7 @@ impl<'a> Lookups<'a> {
             positions,
             translations,
             section_translations,
+            taxonomy_translations: taxonomy::translations(&site.taxonomies),
             slugs,
         }
     }
@@ -331,7 +334,10 @@ impl<'a> Lookups<'a> {
                     .unwrap_or_else(|| parvis_core::text::slugify(v));
                 (!slug.is_empty()).then(|| TermRef {
                     name: v.clone(),
-                    url: format!("{}{taxonomy}/{slug}/", self.site.config.root),
+                    url: format!(
+                        "{}{slug}/",
+                        taxonomy::url(&self.site.config, taxonomy, &page.lang)
+                    ),
                 })
             })
             .collect()
@@ -361,6 +367,24 @@ impl<'a> Lookups<'a> {
     pub fn section_translations(&self, i: usize) -> Vec<Translation<'a>> {
         let s = &self.site.sections[i];
         self.translation_list(self.section_translations.get(s.dir.as_path()))
+    }
+
+    /// Taxonomy `t`'s list of terms in every language it has (none when one only).
+    pub fn taxonomy_translations(&self, t: usize) -> Vec<Translation<'a>> {
+        let tax = &self.site.taxonomies[t];
+        self.translation_list(self.taxonomy_translations.get(&taxonomy::Key {
+            taxonomy: &tax.name,
+            term: None,
+        }))
+    }
+
+    /// Term `k` of taxonomy `t` in every language it has (none when one only).
+    pub fn term_translations(&self, t: usize, k: usize) -> Vec<Translation<'a>> {
+        let tax = &self.site.taxonomies[t];
+        self.translation_list(self.taxonomy_translations.get(&taxonomy::Key {
+            taxonomy: &tax.name,
+            term: Some(&tax.terms[k].slug),
+        }))
     }
 
     /// A list of translations, when there are two or more.
@@ -676,13 +700,21 @@ fn reading_time(words: usize) -> usize {
 pub struct SiteCtx<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
+    /// `title` in each language (`languages:` in site.yaml may give one per language).
+    pub titles: BTreeMap<&'a str, &'a str>,
+    /// `description` in each language.
+    pub descriptions: BTreeMap<&'a str, Option<&'a str>>,
     pub base_url: &'a str,
     pub root: &'a str,
     pub language: &'a str,
     pub languages: &'a [String],
     pub audience: &'a Audience,
     pub audiences: &'a [Audience],
+    /// The taxonomies in the site's language.
     pub taxonomies: Vec<TaxonomyRef>,
+    /// `taxonomies` for each language: that language's lists where it has terms, else the
+    /// site language's.
+    pub taxonomies_by_lang: BTreeMap<&'a str, Vec<TaxonomyRef>>,
     pub menu: Vec<MenuEntry>,
     /// `menu` for each language: an entry leads to the section in that language where there
     /// is one (`/fr/blog/`), else to the site language's.
@@ -699,6 +731,7 @@ pub struct SiteCtx<'a> {
 #[derive(Serialize, Clone)]
 pub struct TaxonomyRef {
     pub name: String,
+    pub lang: String,
     pub title: String,
     pub url: String,
 }
@@ -777,6 +810,16 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         })
         .collect();
     SiteCtx {
+        titles: c
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), c.title_in(l)))
+            .collect(),
+        descriptions: c
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), c.description_in(l)))
+            .collect(),
         menus,
         title: &c.title,
         description: c.description.as_deref(),
@@ -786,7 +829,12 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
         languages: &c.languages,
         audience: &site.audience,
         audiences: &c.audiences,
-        taxonomies: taxonomy_refs(site),
+        taxonomies: taxonomy_lists(site, &c.language),
+        taxonomies_by_lang: c
+            .languages
+            .iter()
+            .map(|lang| (lang.as_str(), taxonomy_lists(site, lang)))
+            .collect(),
         menu,
         data: &site.data,
         repo_url: c.repo_url.as_deref(),
@@ -797,11 +845,28 @@ pub fn site_ctx(site: &Site) -> SiteCtx<'_> {
     }
 }
 
+/// The lists of terms in `lang`: for each taxonomy, the one in `lang` where it has terms, else
+/// the site language's.
+fn taxonomy_lists(site: &Site, lang: &str) -> Vec<TaxonomyRef> {
+    let all = taxonomy_refs(site);
+    let default = &site.config.language;
+    site.config
+        .taxonomies
+        .iter()
+        .filter_map(|name| {
+            let of = |l: &str| all.iter().find(|t| &t.name == name && t.lang == l);
+            of(lang).or_else(|| of(default)).cloned()
+        })
+        .collect()
+}
+
+/// Every taxonomy list of the site, as `site.taxonomies` indexes them.
 pub fn taxonomy_refs(site: &Site) -> Vec<TaxonomyRef> {
     site.taxonomies
         .iter()
         .map(|t| TaxonomyRef {
             name: t.name.clone(),
+            lang: t.lang.clone(),
             title: capitalize(&t.name),
             url: t.url.clone(),
         })

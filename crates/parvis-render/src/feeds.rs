@@ -13,7 +13,7 @@ pub struct FeedSpec {
     /// Root-relative URL of the page the feed follows (`/blog/`).
     pub url: String,
     pub title: String,
-    /// The language of its pages (a tag's feed: the site's language).
+    /// The language of its pages.
     pub lang: String,
     pub pages: Vec<usize>,
 }
@@ -52,7 +52,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
         }
         out.push(FeedSpec {
             url,
-            title: site.config.title.clone(),
+            title: site.config.title_in(lang).to_string(),
             lang: lang.to_string(),
             pages: all,
         });
@@ -68,7 +68,7 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
         }
         out.push(FeedSpec {
             url: s.url.clone(),
-            title: format!("{} · {}", s.title, site.config.title),
+            title: format!("{} · {}", s.title, site.config.title_in(&s.lang)),
             lang: s.lang.clone(),
             pages,
         });
@@ -80,8 +80,8 @@ pub fn specs(site: &Site) -> Vec<FeedSpec> {
             if !pages.is_empty() {
                 out.push(FeedSpec {
                     url: term.url.clone(),
-                    title: format!("{} · {}", term.name, site.config.title),
-                    lang: site.config.language.clone(),
+                    title: format!("{} · {}", term.name, site.config.title_in(&tax.lang)),
+                    lang: tax.lang.clone(),
                     pages,
                 });
             }
@@ -192,7 +192,11 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> String {
     let mut channel = rss::Channel::default();
     channel.set_title(spec.title.clone());
     channel.set_link(c.permalink(&spec.url));
-    channel.set_description(c.description.clone().unwrap_or_else(|| c.title.clone()));
+    channel.set_description(
+        c.description_in(&spec.lang)
+            .unwrap_or_else(|| c.title_in(&spec.lang))
+            .to_string(),
+    );
     channel.set_language(Some(spec.lang.clone()));
     channel.set_generator(Some(
         concat!("parvis ", env!("CARGO_PKG_VERSION")).to_string(),

@@ -395,6 +395,8 @@ fn context<V: Vars>(
     let translations = match &planned.job {
         Job::Page(i) => look.page_translations(*i),
         Job::Section(i, _) => look.section_translations(*i),
+        Job::TaxonomyList(t) => look.taxonomy_translations(*t),
+        Job::TaxonomyTerm(t, k, _) => look.term_translations(*t, *k),
         _ => Vec::new(),
     };
     ctx.insert("translations", &translations);

@@ -164,7 +164,6 @@ pub(crate) fn taxonomy_list<'s, V: Vars>(
     t: &usize,
 ) -> Identity<'s> {
     let site = x.site;
-    let config = &x.site.config;
     let tax = &site.taxonomies[*t];
     ctx.insert("taxonomy", &context::taxonomy_refs(site)[*t]);
     let terms: Vec<_> = tax
@@ -179,7 +178,7 @@ pub(crate) fn taxonomy_list<'s, V: Vars>(
         .collect();
     ctx.insert("terms", &terms);
     (
-        config.language.as_str(),
+        tax.lang.as_str(),
         tax.url.clone(),
         "taxonomy_list",
         format!("the {} page", tax.name),
@@ -220,7 +219,7 @@ pub(crate) fn taxonomy_term<'s, V: Vars>(
         &Paginator::new(&term.url, *n, pages_of(term.pages.len(), per)),
     );
     (
-        config.language.as_str(),
+        tax.lang.as_str(),
         context::pager_url(&term.url, *n),
         "taxonomy_term",
         format!("the {} page `{}`", tax.name, term.name),

@@ -3,32 +3,46 @@
 
 use super::{path_of_url, Job, Planned};
 use parvis_core::diagnostics::Diagnostic;
-use parvis_core::model::Site;
+use parvis_core::model::{taxonomy, Site};
 use parvis_core::text::escape;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::Path;
+
+/// What an output is across languages, to find its translations.
+#[derive(PartialEq, Eq, Hash)]
+enum Alternates<'a> {
+    /// By translation key.
+    Page(&'a str),
+    /// By folder.
+    Section(&'a Path),
+    Taxonomy(taxonomy::Key<'a>),
+}
 
 /// `sitemap.xml` over the planned HTML pages (first pagination pages only), in plan order,
 /// each with its translations as `xhtml:link` alternates; with `lang`, only the pages in that
 /// language (`sitemap-fr.xml`: one sitemap per language of a site that has several).
 pub fn sitemap(site: &Site, planned: &[Planned], lang: Option<&str>) -> String {
     let default = site.config.language.as_str();
-    // Translations, by page translation key and by section folder.
-    let mut alternates: HashMap<(bool, String), Vec<(&str, &str)>> = HashMap::new();
+    // Translations, by page translation key, section folder and taxonomy page.
+    let mut alternates: HashMap<Alternates<'_>, Vec<(&str, &str)>> = HashMap::new();
     for (_, p) in site.visible_pages() {
         alternates
-            .entry((true, p.translation_key.clone()))
+            .entry(Alternates::Page(&p.translation_key))
             .or_default()
             .push((p.lang.as_str(), p.url.as_str()));
     }
     for (_, s) in site.visible_sections() {
         alternates
-            .entry((false, s.dir.to_string_lossy().into_owned()))
+            .entry(Alternates::Section(&s.dir))
             .or_default()
             .push((s.lang.as_str(), s.url.as_str()));
     }
     for list in alternates.values_mut() {
         list.sort();
+    }
+    for (key, list) in taxonomy::translations(&site.taxonomies) {
+        alternates.insert(Alternates::Taxonomy(key), list);
     }
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
@@ -41,7 +55,7 @@ pub fn sitemap(site: &Site, planned: &[Planned], lang: Option<&str>) -> String {
                     page.url.clone(),
                     page.updated.or(page.date).map(|d| d.day().to_string()),
                     page.lang.as_str(),
-                    Some((true, page.translation_key.clone())),
+                    Some(Alternates::Page(&page.translation_key)),
                 )
             }
             Job::Section(i, 1) => {
@@ -56,16 +70,34 @@ pub fn sitemap(site: &Site, planned: &[Planned], lang: Option<&str>) -> String {
                     s.url.clone(),
                     newest.map(|d| d.to_string()),
                     s.lang.as_str(),
-                    Some((false, s.dir.to_string_lossy().into_owned())),
+                    Some(Alternates::Section(&s.dir)),
                 )
             }
-            Job::TaxonomyList(t) => (site.taxonomies[*t].url.clone(), None, default, None),
-            Job::TaxonomyTerm(t, k, 1) => (
-                site.taxonomies[*t].terms[*k].url.clone(),
-                None,
-                default,
-                None,
-            ),
+            Job::TaxonomyList(t) => {
+                let tax = &site.taxonomies[*t];
+                (
+                    tax.url.clone(),
+                    None,
+                    tax.lang.as_str(),
+                    Some(Alternates::Taxonomy(taxonomy::Key {
+                        taxonomy: &tax.name,
+                        term: None,
+                    })),
+                )
+            }
+            Job::TaxonomyTerm(t, k, 1) => {
+                let tax = &site.taxonomies[*t];
+                let term = &tax.terms[*k];
+                (
+                    term.url.clone(),
+                    None,
+                    tax.lang.as_str(),
+                    Some(Alternates::Taxonomy(taxonomy::Key {
+                        taxonomy: &tax.name,
+                        term: Some(&term.slug),
+                    })),
+                )
+            }
             Job::Member(i) => (site.community.members[*i].url.clone(), None, default, None),
             Job::Community(i) => (
                 site.community.communities[*i].url.clone(),

@@ -57,7 +57,7 @@ use parvis_core::filter;
 use parvis_core::load::frontmatter::FrontMatter;
 use parvis_core::load::{self, slash_path, AssetFile, ContentFile, DataFile, TemplateFile};
 use parvis_core::model::rendered::{LinkTarget, Rendered};
-use parvis_core::model::{Hidden, Page, Placer, SectionKind, Site, Source};
+use parvis_core::model::{taxonomy, Hidden, Page, Placer, SectionKind, Site, Source};
 use parvis_markdown::shortcodes::Call;
 use parvis_render::templates::Templates;
 use parvis_render::{Job, OutputKey, Planned};
@@ -1292,6 +1292,8 @@ struct Diff<'a> {
     /// Per new taxonomy and term: the old list of the term mapped to new pages, or `None`
     /// when the term is new or its name changed.
     terms: Vec<Vec<Option<Vec<Option<usize>>>>>,
+    /// Taxonomy lists and terms whose languages differ (their language switcher).
+    taxonomy_languages: HashSet<taxonomy::Key<'a>>,
     /// Lists whose feed link differs, by URL.
     feeds: HashSet<&'a str>,
     community: bool,
@@ -1420,13 +1422,13 @@ impl<'a> Diff<'a> {
             }
         }
 
-        let old_terms: HashMap<(&str, &str), &parvis_core::model::taxonomy::Term> = old
+        let old_terms: HashMap<(&str, &str, &str), &taxonomy::Term> = old
             .taxonomies
             .iter()
             .flat_map(|t| {
                 t.terms
                     .iter()
-                    .map(move |term| ((t.name.as_str(), term.slug.as_str()), term))
+                    .map(move |term| ((t.name.as_str(), t.lang.as_str(), term.slug.as_str()), term))
             })
             .collect();
         let terms = new
@@ -1437,12 +1439,18 @@ impl<'a> Diff<'a> {
                     .iter()
                     .map(|term| {
                         old_terms
-                            .get(&(t.name.as_str(), term.slug.as_str()))
+                            .get(&(t.name.as_str(), t.lang.as_str(), term.slug.as_str()))
                             .filter(|o| o.name == term.name)
                             .map(|o| mapped(&o.pages))
                     })
                     .collect()
             })
+            .collect();
+        let old_taxonomy_languages = taxonomy::translations(&old.taxonomies);
+        let taxonomy_languages = taxonomy::translations(&new.taxonomies)
+            .into_iter()
+            .filter(|(key, list)| old_taxonomy_languages.get(key) != Some(list))
+            .map(|(key, _)| key)
             .collect();
         let feeds = old_feeds
             .iter()
@@ -1480,6 +1488,7 @@ impl<'a> Diff<'a> {
             tree,
             translations,
             terms,
+            taxonomy_languages,
             feeds,
             community: old.community != new.community
                 || old.member_visible != new.member_visible
@@ -1505,7 +1514,13 @@ impl<'a> Diff<'a> {
     /// differs (see `render_one`), besides the templates and globals.
     fn may_change(&self, p: &Planned, templates: &Templates) -> bool {
         let new = self.new;
-        if self.homes || self.feeds.contains(new.config.root.as_str()) {
+        // Every output links to the site's feed in its language, at that language's home.
+        let home_feed = self.feeds.contains(new.config.root.as_str())
+            || new
+                .homes
+                .values()
+                .any(|&h| self.feeds.contains(new.sections[h].url.as_str()));
+        if self.homes || home_feed {
             return true;
         }
         let reads = |var: &str| {
@@ -1563,8 +1578,14 @@ impl<'a> Diff<'a> {
             }
             Job::TaxonomyList(_) => !self.files.is_empty(),
             Job::TaxonomyTerm(t, k, n) => {
-                let term = &new.taxonomies[*t].terms[*k];
+                let tax = &new.taxonomies[*t];
+                let term = &tax.terms[*k];
+                let key = taxonomy::Key {
+                    taxonomy: &tax.name,
+                    term: Some(&term.slug),
+                };
                 self.feeds.contains(term.url.as_str())
+                    || self.taxonomy_languages.contains(&key)
                     || match &self.terms[*t][*k] {
                         None => true,
                         Some(before) => {

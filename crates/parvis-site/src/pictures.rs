@@ -311,10 +311,10 @@ fn cards(site: &Site, images: &Images, media: &mut Media, out: &mut Outcome) {
         .as_ref()
         .map(|l| site.root.join("static").join(l))
         .filter(|p| p.is_file());
-    let base = |title: &str, section: Option<String>| Card {
+    let base = |title: &str, section: Option<String>, lang: &str| Card {
         title: title.to_string(),
         section,
-        site: site.config.title.clone(),
+        site: site.config.title_in(lang).to_string(),
         style: style.clone(),
         logo: logo.clone(),
         photo: None,
@@ -328,6 +328,7 @@ fn cards(site: &Site, images: &Images, media: &mut Media, out: &mut Outcome) {
                 .as_deref()
                 .unwrap_or(&site.config.title),
             None,
+            &site.config.language,
         ),
     )];
     for (_, p) in site.visible_pages() {
@@ -339,7 +340,7 @@ fn cards(site: &Site, images: &Images, media: &mut Media, out: &mut Outcome) {
             SectionKind::Blog | SectionKind::Events | SectionKind::Careers
         ) {
             let section = site.sections.get(p.section).map(|s| s.title.clone());
-            todo.push((p.url.clone(), base(&p.title, section)));
+            todo.push((p.url.clone(), base(&p.title, section, &p.lang)));
         }
     }
     for (i, m) in site.community.members.iter().enumerate() {
@@ -352,7 +353,7 @@ fn cards(site: &Site, images: &Images, media: &mut Media, out: &mut Outcome) {
             .and_then(|u| u.strip_prefix(site.config.root.as_str()))
             .map(|rel| site.root.join("static").join(rel))
             .filter(|_| media.avatars.contains_key(&m.id));
-        let mut card = base(&m.name, m.headline.clone());
+        let mut card = base(&m.name, m.headline.clone(), &site.config.language);
         card.photo = photo;
         todo.push((m.url.clone(), card));
     }

@@ -1087,7 +1087,7 @@ fn sort_pages(list: &mut [usize], pages: &[Arc<Page>], titles: &[String], sort_b
 /// where its folder (or a folder above it) has an `_index` in the site's language but none
 /// in the page's, a section in the page's language is made for it, with the same settings and
 /// title, and no text of its own (`/fr/blog/` for `blog/post.fr.md`), up to that language's
-/// home (titled with the site's title).
+/// home (titled with the site's title in that language).
 /// Sections are made only where a page needs one, so a language has no empty lists.
 fn add_language_sections(
     config: &Config,
@@ -1132,7 +1132,7 @@ fn add_language_sections(
                 // The site language's words would be in the wrong language here: a folder's
                 // title is kept (a name, like "Blog"), the home page's headline is not.
                 title: if dir.as_os_str().is_empty() {
-                    Some(config.title.clone())
+                    Some(config.title_in(&lang).to_string())
                 } else {
                     sections[i].front.title.clone()
                 },
@@ -1142,7 +1142,7 @@ fn add_language_sections(
                 ..sections[i].front.clone()
             },
             None if dir.as_os_str().is_empty() => FrontMatter {
-                title: Some(config.title.clone()),
+                title: Some(config.title_in(&lang).to_string()),
                 ..FrontMatter::default()
             },
             None => continue,
