@@ -4,6 +4,7 @@
 //! absolute URLs, stable ids, dates from the pages (never the build time, so two builds give the
 //! same bytes), summaries or full content as `feeds.content` in site.yaml says.
 
+use crate::feed_xml::{self, Envelope};
 use atom_syndication as atom;
 use parvis_core::config::FeedContent;
 use parvis_core::model::{Page, SectionKind, Site};
@@ -189,36 +190,32 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> String {
             item
         })
         .collect();
-    let mut channel = rss::Channel::default();
-    channel.set_title(spec.title.clone());
-    channel.set_link(c.permalink(&spec.url));
-    channel.set_description(
-        c.description_in(&spec.lang)
-            .unwrap_or_else(|| c.title_in(&spec.lang))
-            .to_string(),
-    );
-    channel.set_language(Some(spec.lang.clone()));
-    channel.set_generator(Some(
-        concat!("parvis ", env!("CARGO_PKG_VERSION")).to_string(),
-    ));
-    if let Some(newest) = spec.pages.first().and_then(|&i| site.pages[i].date) {
-        channel.set_last_build_date(Some(
+    let last_build = spec
+        .pages
+        .first()
+        .and_then(|&i| site.pages[i].date)
+        .map(|newest| {
             newest
                 .timestamp()
                 .strftime("%a, %d %b %Y %H:%M:%S +0000")
-                .to_string(),
-        ));
+                .to_string()
+        });
+    feed_xml::rss(envelope(site, spec), last_build, items)
+}
+
+/// What the feed of `spec` says about itself.
+fn envelope(site: &Site, spec: &FeedSpec) -> Envelope {
+    let c = &site.config;
+    Envelope {
+        title: spec.title.clone(),
+        description: c
+            .description_in(&spec.lang)
+            .unwrap_or_else(|| c.title_in(&spec.lang))
+            .to_string(),
+        page: c.permalink(&spec.url),
+        atom_self: c.permalink(&format!("{}atom.xml", spec.url)),
+        lang: spec.lang.clone(),
     }
-    channel.set_namespaces(
-        [(
-            "dc".to_string(),
-            rss::extension::dublincore::NAMESPACE.to_string(),
-        )]
-        .into_iter()
-        .collect::<std::collections::BTreeMap<_, _>>(),
-    );
-    channel.set_items(items);
-    channel.to_string()
 }
 
 fn atom_date(d: parvis_core::date::DateValue) -> atom::FixedDateTime {
@@ -229,7 +226,6 @@ fn atom_date(d: parvis_core::date::DateValue) -> atom::FixedDateTime {
 /// `atom.xml` of a feed.
 pub fn atom(site: &Site, spec: &FeedSpec) -> String {
     let c = &site.config;
-    let feed_url = c.permalink(&format!("{}atom.xml", spec.url));
     let entries: Vec<atom::Entry> = spec
         .pages
         .iter()
@@ -279,36 +275,10 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> String {
             Some(e)
         })
         .collect();
-    let mut feed = atom::Feed::default();
-    feed.set_id(feed_url.clone());
-    feed.set_title(spec.title.clone());
-    feed.set_links(vec![
-        atom::Link {
-            href: feed_url,
-            rel: "self".into(),
-            mime_type: Some("application/atom+xml".into()),
-            ..Default::default()
-        },
-        atom::Link {
-            href: c.permalink(&spec.url),
-            rel: "alternate".into(),
-            ..Default::default()
-        },
-    ]);
     let newest = spec
         .pages
         .iter()
         .filter_map(|&i| site.pages[i].updated.or(site.pages[i].date))
         .max_by_key(|d| d.timestamp());
-    if let Some(d) = newest {
-        feed.set_updated(atom_date(d));
-    }
-    feed.set_lang(Some(spec.lang.clone()));
-    feed.set_generator(Some(atom::Generator {
-        value: "parvis".into(),
-        uri: None,
-        version: Some(env!("CARGO_PKG_VERSION").into()),
-    }));
-    feed.set_entries(entries);
-    feed.to_string()
+    feed_xml::atom(envelope(site, spec), newest.map(atom_date), entries)
 }

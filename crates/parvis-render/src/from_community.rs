@@ -5,6 +5,7 @@
 //! block (`community.feed_entries`), the "From the community" page with one page per community
 //! and per theme as filters, and its own RSS and Atom feeds so the brand relays its community.
 
+use crate::feed_xml::{self, Envelope};
 use crate::refs::Ref;
 use atom_syndication as atom;
 use parvis_core::model::Site;
@@ -234,33 +235,25 @@ pub fn rss(site: &Site, entries: &[FeedEntryCtx], heading: &str) -> String {
             item
         })
         .collect();
-    let mut channel = rss::Channel::default();
-    channel.set_title(title(site, heading));
-    channel.set_link(c.permalink(&format!("{}{DIR}", c.root)));
-    channel.set_description(title(site, heading));
-    channel.set_language(Some(c.language.clone()));
-    channel.set_generator(Some(
-        concat!("parvis ", env!("CARGO_PKG_VERSION")).to_string(),
-    ));
-    if let Some(newest) = entries.first() {
-        channel.set_last_build_date(Some(rfc2822(&newest.date)));
+    let last_build = entries.first().map(|newest| rfc2822(&newest.date));
+    feed_xml::rss(envelope(site, heading), last_build, items)
+}
+
+/// What the feeds of the page say about themselves.
+fn envelope(site: &Site, heading: &str) -> Envelope {
+    let c = &site.config;
+    Envelope {
+        title: title(site, heading),
+        description: title(site, heading),
+        page: c.permalink(&format!("{}{DIR}", c.root)),
+        atom_self: c.permalink(&format!("{}{DIR}atom.xml", c.root)),
+        lang: c.language.clone(),
     }
-    channel.set_namespaces(
-        [(
-            "dc".to_string(),
-            rss::extension::dublincore::NAMESPACE.to_string(),
-        )]
-        .into_iter()
-        .collect::<std::collections::BTreeMap<_, _>>(),
-    );
-    channel.set_items(items);
-    channel.to_string()
 }
 
 /// `atom.xml` of the "From the community" page.
 pub fn atom(site: &Site, entries: &[FeedEntryCtx], heading: &str) -> String {
     let c = &site.config;
-    let feed_url = c.permalink(&format!("{}{DIR}atom.xml", c.root));
     let date = |d: &str| atom::FixedDateTime::parse_from_rfc3339(d).unwrap_or_default();
     let items: Vec<atom::Entry> = entries
         .iter()
@@ -286,31 +279,6 @@ pub fn atom(site: &Site, entries: &[FeedEntryCtx], heading: &str) -> String {
             entry
         })
         .collect();
-    let mut feed = atom::Feed::default();
-    feed.set_id(feed_url.clone());
-    feed.set_title(title(site, heading));
-    feed.set_links(vec![
-        atom::Link {
-            href: feed_url,
-            rel: "self".into(),
-            mime_type: Some("application/atom+xml".into()),
-            ..Default::default()
-        },
-        atom::Link {
-            href: c.permalink(&format!("{}{DIR}", c.root)),
-            rel: "alternate".into(),
-            ..Default::default()
-        },
-    ]);
-    if let Some(newest) = entries.first() {
-        feed.set_updated(date(&newest.date));
-    }
-    feed.set_lang(Some(c.language.clone()));
-    feed.set_generator(Some(atom::Generator {
-        value: "parvis".into(),
-        uri: None,
-        version: Some(env!("CARGO_PKG_VERSION").into()),
-    }));
-    feed.set_entries(items);
-    feed.to_string()
+    let updated = entries.first().map(|newest| date(&newest.date));
+    feed_xml::atom(envelope(site, heading), updated, items)
 }

@@ -5,6 +5,7 @@
 
 pub mod community;
 pub mod context;
+mod feed_xml;
 pub mod feeds;
 pub mod from_community;
 pub mod i18n;
