@@ -292,7 +292,7 @@ impl SearchIndex {
 
     /// Scores every (stem, document) pair from tantivy's postings and field lengths.
     /// Returns them by stem, sorted.
-    fn impacts(&self) -> Result<Vec<(String, Vec<(u32, u32)>)>, SearchError> {
+    fn impacts(&self) -> Result<Vec<TermImpacts>, SearchError> {
         let reader = self
             .index
             .reader_builder()
@@ -549,6 +549,9 @@ fn doc_file(d: &Doc) -> Vec<u8> {
 
 /// A term and its (doc id, field score) pairs in one field of one segment.
 type TermScores = (String, Vec<(u32, f64)>);
+
+/// A stem and its (doc id, impact) postings, by doc id.
+type TermImpacts = (String, Vec<(u32, u32)>);
 
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 
