@@ -48,8 +48,12 @@ pub fn build(a: BuildArgs) -> ExitCode {
         |r| {
             let mut lines = String::new();
             if a.timings {
-                for (stage, d) in &r.timings {
-                    lines.push_str(&format!("{:>9.1?}  {stage}\n", d));
+                for lap in &r.timings {
+                    let cpu = match lap.cpu {
+                        Some(cpu) => format!("{:>9.1?} cpu", cpu),
+                        None => " ".repeat(13),
+                    };
+                    lines.push_str(&format!("{:>9.1?} {cpu}  {}\n", lap.wall, lap.stage));
                 }
                 lines.push_str(&format!("images encoded: {}\n", r.images_encoded));
             }

@@ -11,7 +11,8 @@
 //! Query time (`query_tokens`) is plain code that the JavaScript client repeats line for line:
 //! split on what is not alphanumeric, lowercase, fold with the table the build exports.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
     Stemmer, TextAnalyzer, TokenStream,
@@ -60,10 +61,17 @@ const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
 /// The analysers of one thread; tantivy's are cheap to clone but not shared between threads.
 pub struct Analyzer {
     words: TextAnalyzer,
+    vocabulary: Vocabulary,
+}
+
+/// The words a thread has met, with what folding and stemming made of them.
+struct Vocabulary {
     fold: TextAnalyzer,
-    stemmers: HashMap<Option<Language>, TextAnalyzer>,
-    /// Per language, lowercased token → index in `pairs`, since most words repeat.
-    cache: HashMap<Option<Language>, HashMap<String, u32>>,
+    stemmers: FxHashMap<Option<Language>, TextAnalyzer>,
+    /// Per language, lowercased token → index in `pairs`, since most words repeat. Looked up
+    /// once per token of every document: a fast hash rather than a DoS-resistant one (the
+    /// words are the site's own).
+    cache: FxHashMap<Option<Language>, FxHashMap<String, u32>>,
     /// (surface, stem) pairs met by this thread.
     pairs: Vec<(String, String)>,
 }
@@ -81,73 +89,77 @@ impl Analyzer {
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
                 .filter(LowerCaser)
                 .build(),
-            fold: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(AsciiFoldingFilter)
-                .build(),
-            stemmers: HashMap::new(),
-            cache: HashMap::new(),
-            pairs: Vec::new(),
+            vocabulary: Vocabulary {
+                fold: TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(AsciiFoldingFilter)
+                    .build(),
+                stemmers: FxHashMap::default(),
+                cache: FxHashMap::default(),
+                pairs: Vec::new(),
+            },
         }
     }
 
     /// Analyses `text` of a document in language `lang`: appends the stem of each word, in
     /// order and separated by spaces, to `stems`, and the id of each (surface, stem) pair to
-    /// `pairs` (see [`Self::pair`]).
+    /// `pairs` (see [`Self::pair`]; an id may be appended more than once).
     pub fn analyse(
         &mut self,
         text: &str,
         lang: Option<Language>,
         stems: &mut String,
-        pairs: &mut std::collections::BTreeSet<u32>,
+        pairs: &mut Vec<u32>,
     ) {
-        let mut stream = self.words.token_stream(text);
-        let mut lowered = Vec::new();
+        let Analyzer { words, vocabulary } = self;
+        let mut stream = words.token_stream(text);
         while stream.advance() {
-            lowered.push(std::mem::take(&mut stream.token_mut().text));
-        }
-        drop(stream);
-        for token in lowered {
-            if ELISIONS.contains(&token.as_str()) {
+            let token = stream.token().text.as_str();
+            if ELISIONS.contains(&token) {
                 continue;
             }
-            let id = self.id(token, lang);
+            let id = vocabulary.id(token, lang);
             if !stems.is_empty() {
                 stems.push(' ');
             }
-            stems.push_str(&self.pairs[id as usize].1);
-            pairs.insert(id);
+            stems.push_str(&vocabulary.pairs[id as usize].1);
+            pairs.push(id);
         }
     }
 
     /// The (surface, stem) pair of an id given by [`Self::analyse`].
     pub fn pair(&self, id: u32) -> (&str, &str) {
-        let (a, b) = &self.pairs[id as usize];
+        let (a, b) = &self.vocabulary.pairs[id as usize];
         (a, b)
     }
 
     /// The words of `text` as (surface, stem) pairs, in order.
     pub fn words(&mut self, text: &str, lang: Option<Language>) -> Vec<(String, String)> {
+        let Analyzer { words, vocabulary } = self;
         let mut stems = Vec::new();
-        let mut lowered = Vec::new();
-        let mut stream = self.words.token_stream(text);
+        let mut stream = words.token_stream(text);
         while stream.advance() {
-            lowered.push(stream.token().text.clone());
-        }
-        drop(stream);
-        for token in lowered {
-            if !ELISIONS.contains(&token.as_str()) {
-                let id = self.id(token, lang);
-                stems.push(self.pairs[id as usize].clone());
+            let token = stream.token().text.as_str();
+            if !ELISIONS.contains(&token) {
+                let id = vocabulary.id(token, lang);
+                stems.push(vocabulary.pairs[id as usize].clone());
             }
         }
         stems
     }
 
-    fn id(&mut self, lowered: String, lang: Option<Language>) -> u32 {
-        if let Some(&id) = self.cache.get(&lang).and_then(|c| c.get(&lowered)) {
+    /// What tantivy's folding makes of one character, when it changes it.
+    pub fn fold_char(&mut self, c: char) -> Option<String> {
+        let s = c.to_string();
+        first_token(&mut self.vocabulary.fold, &s).filter(|f| *f != s)
+    }
+}
+
+impl Vocabulary {
+    fn id(&mut self, lowered: &str, lang: Option<Language>) -> u32 {
+        if let Some(&id) = self.cache.get(&lang).and_then(|c| c.get(lowered)) {
             return id;
         }
-        let surface = first_token(&mut self.fold, &lowered).unwrap_or_else(|| lowered.clone());
+        let surface = first_token(&mut self.fold, lowered).unwrap_or_else(|| lowered.to_string());
         let stemmer = self.stemmers.entry(lang).or_insert_with(|| match lang {
             Some(l) => TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(l))
@@ -157,19 +169,16 @@ impl Analyzer {
                 .filter(AsciiFoldingFilter)
                 .build(),
         });
-        let stem = first_token(stemmer, &lowered)
+        let stem = first_token(stemmer, lowered)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| surface.clone());
         let id = self.pairs.len() as u32;
         self.pairs.push((surface, stem));
-        self.cache.entry(lang).or_default().insert(lowered, id);
+        self.cache
+            .entry(lang)
+            .or_default()
+            .insert(lowered.to_string(), id);
         id
-    }
-
-    /// What tantivy's folding makes of one character, when it changes it.
-    pub fn fold_char(&mut self, c: char) -> Option<String> {
-        let s = c.to_string();
-        first_token(&mut self.fold, &s).filter(|f| *f != s)
     }
 }
 

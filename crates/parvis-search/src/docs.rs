@@ -6,7 +6,8 @@
 //! Member data goes in as text (names, headline, expertise, bio); private fields (email, notes,
 //! leader scores) are never read here.
 
-use parvis_core::model::Site;
+use parvis_core::model::{Section, Site};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One searchable item.
@@ -42,39 +43,12 @@ pub struct ExcerptSection {
 /// The documents of a filtered site, sorted by URL so doc ids follow the site's structure (and
 /// facet lists compress well).
 pub fn collect(site: &Site) -> Vec<Doc> {
-    let mut docs = Vec::new();
-    for (i, _) in site.pages.iter().enumerate() {
-        if let Some(d) = page_doc(site, i) {
-            docs.push(d);
-        }
-    }
-    for section in &site.sections {
-        if section.hidden.is_some() {
-            continue;
-        }
-        let Some(source) = &section.source else {
-            continue;
-        };
-        let html = section.rendered.as_ref().map_or("", |r| r.html.as_str());
-        let (sections, headings) = html_sections(html);
-        if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none()
-        {
-            continue;
-        }
-        docs.push(Doc {
-            key: parvis_core::load::slash_path(&source.rel),
-            url: section.url.clone(),
-            title: section.title.clone(),
-            kind: section.kind.to_string(),
-            lang: section.lang.clone(),
-            date: None,
-            description: section.front.description.clone().unwrap_or_default(),
-            headings,
-            tags: Vec::new(),
-            sections,
-            facets: vec![("kind".into(), section.kind.to_string())],
-        });
-    }
+    // Reading the HTML back into text is most of the work here: one page per core.
+    let mut docs: Vec<Doc> = (0..site.pages.len())
+        .into_par_iter()
+        .filter_map(|i| page_doc(site, i))
+        .collect();
+    docs.par_extend(site.sections.par_iter().filter_map(section_doc));
     for (i, m) in site.community.members.iter().enumerate() {
         if !site.member_visible.get(i).copied().unwrap_or(false) {
             continue;
@@ -156,6 +130,32 @@ pub fn collect(site: &Site) -> Vec<Doc> {
     }
     docs.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.key.cmp(&b.key)));
     docs
+}
+
+/// The document of a section's own text, when it shows one to the build's audience.
+fn section_doc(section: &Section) -> Option<Doc> {
+    if section.hidden.is_some() {
+        return None;
+    }
+    let source = section.source.as_ref()?;
+    let html = section.rendered.as_ref().map_or("", |r| r.html.as_str());
+    let (sections, headings) = html_sections(html);
+    if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none() {
+        return None;
+    }
+    Some(Doc {
+        key: parvis_core::load::slash_path(&source.rel),
+        url: section.url.clone(),
+        title: section.title.clone(),
+        kind: section.kind.to_string(),
+        lang: section.lang.clone(),
+        date: None,
+        description: section.front.description.clone().unwrap_or_default(),
+        headings,
+        tags: Vec::new(),
+        sections,
+        facets: vec![("kind".into(), section.kind.to_string())],
+    })
 }
 
 /// The document of page `i`, when the build shows it in search.

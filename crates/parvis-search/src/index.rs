@@ -17,7 +17,8 @@ use crate::error::SearchError;
 use parvis_core::config::Audience;
 use rayon::prelude::*;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::postings::Postings;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
@@ -44,6 +45,10 @@ const IMPACT_SCALE: f64 = 10.0;
 pub const HEAD: usize = 200;
 /// Uncompressed bytes per term shard (about 8 KB once gzipped).
 const SHARD_BYTES: usize = 16_000;
+/// Documents analysed together, before they go to tantivy.
+const CHUNK: usize = 512;
+/// Memory of each of tantivy's indexing threads before it writes a segment.
+const WRITER_BYTES_PER_THREAD: usize = 60_000_000;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
@@ -75,7 +80,7 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         &body,
     ];
     let mut chars = BTreeSet::new();
-    let mut ids = BTreeSet::new();
+    let mut ids = Vec::new();
     let mut fields: [String; 5] = Default::default();
     for (text, stems) in texts.iter().zip(fields.iter_mut()) {
         chars.extend(
@@ -85,6 +90,8 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         );
         analyzer.analyse(text, lang, stems, &mut ids);
     }
+    ids.sort_unstable();
+    ids.dedup();
     let mut pairs: Vec<(String, String)> = ids
         .into_iter()
         .map(|id| {
@@ -109,25 +116,6 @@ fn tantivy_doc(fields: &[Field; 5], num: Field, id: u32, a: &mut Analysed) -> Ta
     d
 }
 
-/// Strings shared by the documents' pairs, so each word is stored once.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-    strings: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        id
-    }
-}
-
 /// A search index for one build.
 pub struct SearchIndex {
     index: Index,
@@ -135,9 +123,6 @@ pub struct SearchIndex {
     fields: [Field; 5],
     num: Field,
     docs: Vec<Doc>,
-    /// Each document's (surface, stem) pairs, interned, to take it out of the lexicon.
-    pairs: Vec<Vec<(u32, u32)>>,
-    interner: Interner,
     /// Non-ASCII characters met, for the fold table.
     chars: BTreeSet<char>,
     /// surface form → (documents holding it, stem → documents holding the pair)
@@ -176,38 +161,52 @@ impl SearchIndex {
             .register(STEMS, TextAnalyzer::from(WhitespaceTokenizer::default()));
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, threads * 60_000_000)?;
-        let mut interner = Interner::default();
+            index.writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)?;
+        // The export reads every segment as it is: merging them would only take cores from
+        // the build (and the impacts do not depend on how documents fall into segments).
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let mut lexicon = BTreeMap::new();
-        let mut all_pairs = Vec::with_capacity(docs.len());
         let mut chars = BTreeSet::new();
-        // In chunks, so that only a chunk's tokens are in memory at once.
-        for (c, chunk) in docs.chunks(512).enumerate() {
-            let analysed: Vec<Analysed> =
-                chunk.par_iter().map_init(Analyzer::new, analyse).collect();
-            for (k, mut a) in analysed.into_iter().enumerate() {
-                let id = (c * 512 + k) as u32;
-                writer.add_document(tantivy_doc(&fields, num, id, &mut a))?;
-                add_pairs(&mut lexicon, &a.pairs);
-                chars.extend(a.chars);
-                all_pairs.push(
-                    a.pairs
-                        .iter()
-                        .map(|(s, t)| (interner.id(s), interner.id(t)))
-                        .collect(),
-                );
+        let mut doc_files = Vec::with_capacity(docs.len());
+        // In chunks, so that only a chunk's tokens are in memory at once. A thread analyses
+        // the next chunk (and makes its documents' files) on every core while this one hands
+        // the last to tantivy's indexing threads and adds its words to the lexicon, which
+        // only one thread can do.
+        std::thread::scope(|scope| -> Result<(), SearchError> {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+            let docs = &docs;
+            scope.spawn(move || {
+                for chunk in docs.chunks(CHUNK) {
+                    let analysed: Vec<(Analysed, Vec<u8>)> = chunk
+                        .par_iter()
+                        .map_init(Analyzer::new, |analyzer, doc| {
+                            (analyse(analyzer, doc), doc_file(doc))
+                        })
+                        .collect();
+                    if sender.send(analysed).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut id = 0u32;
+            for analysed in receiver {
+                for (mut a, file) in analysed {
+                    writer.add_document(tantivy_doc(&fields, num, id, &mut a))?;
+                    add_pairs(&mut lexicon, &a.pairs);
+                    chars.extend(a.chars);
+                    doc_files.push(file);
+                    id += 1;
+                }
             }
-        }
+            Ok(())
+        })?;
         writer.commit()?;
-        let doc_files = docs.par_iter().map(doc_file).collect();
         Ok(SearchIndex {
             index,
             writer,
             fields,
             num,
             docs,
-            pairs: all_pairs,
-            interner,
             chars,
             lexicon,
             doc_files,
@@ -237,24 +236,14 @@ impl SearchIndex {
         if self.docs[id] == doc {
             return Ok(true);
         }
-        let mut a = analyse(&mut Analyzer::new(), &doc);
-        let old: Vec<(String, String)> = self.pairs[id]
-            .iter()
-            .map(|&(s, t)| {
-                (
-                    self.interner.strings[s as usize].clone(),
-                    self.interner.strings[t as usize].clone(),
-                )
-            })
-            .collect();
+        let mut analyzer = Analyzer::new();
+        let mut a = analyse(&mut analyzer, &doc);
+        // Analysis is deterministic: the old document's words are found again rather than
+        // kept for every document of every build.
+        let old = analyse(&mut analyzer, &self.docs[id]).pairs;
         remove_pairs(&mut self.lexicon, &old);
         add_pairs(&mut self.lexicon, &a.pairs);
         self.chars.extend(a.chars.iter().copied());
-        self.pairs[id] = a
-            .pairs
-            .iter()
-            .map(|(s, t)| (self.interner.id(s), self.interner.id(t)))
-            .collect();
         self.writer
             .delete_term(Term::from_field_u64(self.num, id as u64));
         self.writer
@@ -302,7 +291,8 @@ impl SearchIndex {
     }
 
     /// Scores every (stem, document) pair from tantivy's postings and field lengths.
-    fn impacts(&self) -> Result<BTreeMap<String, Vec<(u32, u32)>>, SearchError> {
+    /// Returns them by stem, sorted.
+    fn impacts(&self) -> Result<Vec<TermImpacts>, SearchError> {
         let reader = self
             .index
             .reader_builder()
@@ -332,10 +322,15 @@ impl SearchIndex {
             .par_iter()
             .map(|&(s, f)| self.field_scores(&segments[s], f, avg[f]))
             .collect::<Result<_, _>>()?;
-        let mut partial: HashMap<String, Vec<(u32, f64)>> = HashMap::new();
-        for lists in per_job {
-            for (key, list) in lists {
-                partial.entry(key).or_default().extend(list);
+        // Every job's terms come sorted; a stable sort of them all puts each term's lists
+        // side by side, still in job order.
+        let mut lists: Vec<TermScores> = per_job.into_iter().flatten().collect();
+        lists.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let mut partial: Vec<TermScores> = Vec::new();
+        for (key, list) in lists {
+            match partial.last_mut() {
+                Some((last, all)) if *last == key => all.extend(list),
+                _ => partial.push((key, list)),
             }
         }
         let out = partial
@@ -369,12 +364,10 @@ impl SearchIndex {
         let impacts = self.impacts()?;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
-        // Every key: stems with postings and surface forms with their stems.
-        let keys: BTreeSet<&str> = impacts
-            .keys()
-            .map(String::as_str)
-            .chain(self.lexicon.keys().map(String::as_str))
-            .collect();
+        // Every key, in order: stems with postings and surface forms with their stems (both
+        // lists are sorted; a word can be both).
+        let mut impacts = impacts.into_iter().peekable();
+        let mut surfaces = self.lexicon.iter().peekable();
         // Entries are cut into groups here and compressed in parallel below.
         let mut groups: Vec<(Vec<Entry>, format::Tails)> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
@@ -385,30 +378,33 @@ impl SearchIndex {
                 groups.push((std::mem::take(entries), std::mem::take(tails)));
             }
         };
-        for key in keys {
+        loop {
+            let key = match (impacts.peek(), surfaces.peek()) {
+                (Some((a, _)), Some((b, _))) => a.min(*b),
+                (Some((a, _)), None) => a,
+                (None, Some((b, _))) => *b,
+                (None, None) => break,
+            };
             let mut e = Entry {
-                key: key.to_string(),
+                key: key.clone(),
                 ..Entry::default()
             };
-            if let Some((docs, stems)) = self.lexicon.get(key) {
+            if let Some((_, (docs, stems))) = surfaces.next_if(|(k, _)| **k == e.key) {
                 e.surface_docs = *docs;
                 e.stems = stems.keys().cloned().collect();
             }
-            if let Some(list) = impacts.get(key) {
+            if let Some((_, mut list)) = impacts.next_if(|(k, _)| *k == e.key) {
                 e.df = list.len() as u32;
                 if list.len() > HEAD {
-                    let mut by_impact = list.clone();
-                    by_impact.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                    let mut head = by_impact[..HEAD].to_vec();
-                    let mut tail = by_impact[HEAD..].to_vec();
-                    head.sort_unstable();
+                    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    let mut tail = list.split_off(HEAD);
+                    list.sort_unstable();
                     tail.sort_unstable();
-                    e.postings = head;
-                    tails.push((key.to_string(), tail));
-                } else {
-                    e.postings = list.clone();
+                    tails.push((e.key.clone(), tail));
                 }
+                e.postings = list;
             }
+            let key = &e.key;
             size += key.len()
                 + 4
                 + e.postings.len() * 3
@@ -554,18 +550,40 @@ fn doc_file(d: &Doc) -> Vec<u8> {
 /// A term and its (doc id, field score) pairs in one field of one segment.
 type TermScores = (String, Vec<(u32, f64)>);
 
+/// A stem and its (doc id, impact) postings, by doc id.
+type TermImpacts = (String, Vec<(u32, u32)>);
+
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 
 /// Adds a document's sorted (surface, stem) pairs to the lexicon.
 fn add_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
     let mut last: Option<&str> = None;
     for (surface, stem) in pairs {
-        let entry = lexicon.entry(surface.clone()).or_default();
-        if last != Some(surface) {
-            entry.0 += 1;
-            last = Some(surface);
+        let first = last != Some(surface.as_str());
+        last = Some(surface);
+        // Most words are known already: a word is cloned only for a new entry.
+        match lexicon.get_mut(surface) {
+            Some(entry) => count_pair(entry, stem, first),
+            None => {
+                let mut entry = Default::default();
+                count_pair(&mut entry, stem, first);
+                lexicon.insert(surface.clone(), entry);
+            }
         }
-        *entry.1.entry(stem.clone()).or_default() += 1;
+    }
+}
+
+/// Counts one (surface, stem) pair in the surface form's entry; `first`: the document's first
+/// pair of this surface form, which counts the document.
+fn count_pair(entry: &mut (u32, BTreeMap<String, u32>), stem: &str, first: bool) {
+    if first {
+        entry.0 += 1;
+    }
+    match entry.1.get_mut(stem) {
+        Some(n) => *n += 1,
+        None => {
+            entry.1.insert(stem.to_string(), 1);
+        }
     }
 }
 
