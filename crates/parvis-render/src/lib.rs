@@ -8,6 +8,7 @@ pub mod context;
 pub mod feeds;
 pub mod from_community;
 pub mod i18n;
+pub mod images;
 pub mod money;
 mod outputs;
 pub mod palette;
