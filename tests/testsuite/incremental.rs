@@ -1837,7 +1837,9 @@ fn pictures_asked_for_by_a_template_or_a_figure_are_served_at_once() {
     );
     let c = s.change(&["templates/partials/footer.html"]);
     assert!(
-        c.written.keys().any(|k| k.starts_with("media/lake-") && k.ends_with("-200.jpg")),
+        c.written
+            .keys()
+            .any(|k| k.starts_with("media/lake-") && k.ends_with("-200.jpg")),
         "the resized file is served with the pages that show it"
     );
     s.matches_a_full_build();
@@ -1849,7 +1851,9 @@ fn pictures_asked_for_by_a_template_or_a_figure_are_served_at_once() {
     s.write("content/blog/post-09.md", &post);
     let c = s.change(&["content/blog/post-09.md"]);
     assert!(
-        c.written.keys().any(|k| k.starts_with("media/lake-") && k.ends_with("-480.webp")),
+        c.written
+            .keys()
+            .any(|k| k.starts_with("media/lake-") && k.ends_with("-480.webp")),
         "the figure's sizes are served"
     );
     s.matches_a_full_build();

@@ -564,8 +564,11 @@ pub fn metadata(path: &Path) -> Result<Metadata, ImageError> {
     })
 }
 
+/// A reader of an image in memory.
+type Reader<'a> = ImageReader<Cursor<&'a [u8]>>;
+
 /// A reader of a JPEG, PNG or WebP file, with the decoding limits set.
-fn reader(bytes: &[u8]) -> Result<(ImageReader<Cursor<&[u8]>>, ImageFormat), ImageError> {
+fn reader(bytes: &[u8]) -> Result<(Reader<'_>, ImageFormat), ImageError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| ImageError::Corrupt(e.to_string()))?;

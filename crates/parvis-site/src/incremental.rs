@@ -386,7 +386,10 @@ impl Prepared {
         // files a shortcode asked for (`figure`), which it writes.
         let made_new = || {
             let media = &self.media_files;
-            self.image_functions.made().keys().any(|k| !media.contains_key(k))
+            self.image_functions
+                .made()
+                .keys()
+                .any(|k| !media.contains_key(k))
         };
         if rendered.links.iter().any(|l| l.image)
             || !rendered.images_without_alt.is_empty()
@@ -844,11 +847,13 @@ impl Prepared {
         changes.stats.rendered = stale.len();
         // Sizes the templates asked for while rendering.
         for (out, file) in self.image_functions.made() {
-            if !self.media_files.contains_key(&out) {
+            if let std::collections::btree_map::Entry::Vacant(e) =
+                self.media_files.entry(out.clone())
+            {
                 if let Ok(bytes) = std::fs::read(&file) {
-                    changes.written.insert(out.clone(), bytes);
+                    changes.written.insert(out, bytes);
                 }
-                self.media_files.insert(out, file);
+                e.insert(file);
             }
         }
         changes.pages = diff.page_changes();
