@@ -101,11 +101,23 @@ fn a_wrong_call_is_an_error_at_the_template_line_naming_the_picture() {
         ),
         (r#"get_image_metadata(path="../site.yaml")"#, "without `..`"),
         (
+            r#"get_image_metadata(path="secret.jpg")"#,
+            "nor static/secret.jpg exists",
+        ),
+        (
             r#"get_image_metadata(path="/logo.svg")"#,
             "SVG has no pixel size",
         ),
     ] {
         let t = site();
+        // A picture outside the site, linked from static/: not one of the site's.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.jpg"), jpeg(10, 10, 0)).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.jpg"),
+            t.root.join("static/secret.jpg"),
+        )
+        .unwrap();
         t.file(
             "templates/partials/footer.html",
             format!("<footer>\n{{% set x = {call} %}}{{{{ x.width }}}}</footer>"),

@@ -184,10 +184,19 @@ impl ImageFunctions {
         if path.contains("://") || !plain || path.trim().is_empty() {
             return Err("give a path inside content/ or static/, without `..`".into());
         }
+        // A symbolic link out of the folder is no picture of the site either (the loader
+        // leaves links out too).
+        let inside = |dir: &Path, p: &Path| {
+            let (Ok(dir), Ok(p)) = (dir.canonicalize(), p.canonicalize()) else {
+                return false;
+            };
+            p.starts_with(dir)
+        };
         ["content", "static"]
             .iter()
-            .map(|dir| self.site.join(dir).join(rel))
-            .find(|p| p.is_file())
+            .map(|dir| (self.site.join(dir), self.site.join(dir).join(rel)))
+            .find(|(dir, p)| p.is_file() && inside(dir, p))
+            .map(|(_, p)| p)
             .ok_or_else(|| {
                 format!(
                     "no such picture: neither content/{0} nor static/{0} exists",
