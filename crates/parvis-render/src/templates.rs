@@ -28,12 +28,12 @@ pub struct Templates {
 
 impl Templates {
     /// Parses the theme's templates and the site's overrides. Every syntax error is reported.
-    /// `images`: the site's image functions (`resize_image`, `get_image_metadata`); without
-    /// them a template that calls one fails as it would calling any unknown function.
+    /// `images`: the site's image functions (`resize_image`, `get_image_metadata`), which
+    /// the theme's `figure` calls: Tera checks that every function called exists.
     pub fn new(
         site_templates: &[TemplateFile],
         root: &str,
-        images: Option<&Arc<ImageFunctions>>,
+        images: &Arc<ImageFunctions>,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut origins: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         if let Some(dir) = THEME.get_dir("templates") {
@@ -62,9 +62,7 @@ impl Templates {
             },
         );
 
-        if let Some(images) = images {
-            images.register(&mut tera);
-        }
+        images.register(&mut tera);
 
         // Counts and rates as people write them (`3`, `0.25`), where Tera would print `3.0`.
         tera.register_filter("number", |x: f64, _: Kwargs, _: &State| {
@@ -431,7 +429,13 @@ mod tests {
                 text: text.to_string(),
             })
             .collect();
-        Templates::new(&site, "/", None).unwrap()
+        // Never used: nothing here resizes, so nothing is written to the cache.
+        let images = parvis_images::Images::new(
+            std::env::temp_dir().join("parvis-unused-cache"),
+            parvis_images::Settings::default(),
+        );
+        let functions = ImageFunctions::new(Arc::new(images), "/nonexistent", "/", "100vw");
+        Templates::new(&site, "/", &Arc::new(functions)).unwrap()
     }
 
     #[test]

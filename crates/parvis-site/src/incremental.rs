@@ -559,7 +559,7 @@ impl Prepared {
             match Templates::new(
                 &template_files,
                 &self.site.config.root,
-                Some(&self.image_functions),
+                &self.image_functions,
             ) {
                 Ok(t) => Some(t),
                 Err(d) => return Err(Stop::Failed(all(d))),

@@ -457,17 +457,14 @@ fn prepare(
         &site.config.root,
         &site.config.images.sizes,
     ));
-    let mut templates = match Templates::new(
-        &sources.templates,
-        &site.config.root,
-        Some(&image_functions),
-    ) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
+    let mut templates =
+        match Templates::new(&sources.templates, &site.config.root, &image_functions) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
     let avatars = pictures::members(&mut site, &images);
     diags.extend(avatars.diags);
     let globals = templates
