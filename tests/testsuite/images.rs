@@ -29,7 +29,7 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 
 /// The community fixture with a post bundle (cover and Markdown images), an event, a docs
 /// page, member photos and a logo.
-fn site() -> SiteTest {
+pub fn site() -> SiteTest {
     let t = SiteTest::fixture("community");
     t.file(
         "content/blog/launch/index.md",
@@ -44,7 +44,7 @@ fn site() -> SiteTest {
     t
 }
 
-fn encoded(stdout: &str, stderr: &str) -> usize {
+pub fn encoded(stdout: &str, stderr: &str) -> usize {
     stdout
         .lines()
         .chain(stderr.lines())

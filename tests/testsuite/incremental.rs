@@ -1851,3 +1851,41 @@ fn example_site_random_edits_keep_the_served_site_a_full_build() {
         },
     );
 }
+
+#[test]
+fn pictures_asked_for_by_a_template_or_a_figure_are_served_at_once() {
+    let mut s = Served::start();
+    std::fs::create_dir_all(s.root.join("static/photos")).unwrap();
+    std::fs::write(
+        s.root.join("static/photos/lake.jpg"),
+        crate::images::jpeg(900, 600, 30),
+    )
+    .unwrap();
+    s.change(&["static/photos/lake.jpg"]);
+    s.write(
+        "templates/partials/footer.html",
+        r#"<footer>{% set t = resize_image(path="photos/lake.jpg", width=200, op="fit_width") %}<img src="{{ t.url }}" width="{{ t.width }}" height="{{ t.height }}" alt=""></footer>"#,
+    );
+    let c = s.change(&["templates/partials/footer.html"]);
+    assert!(
+        c.written
+            .keys()
+            .any(|k| k.starts_with("media/lake-") && k.ends_with("-200.jpg")),
+        "the resized file is served with the pages that show it"
+    );
+    s.matches_a_full_build();
+
+    let post = s.read("content/blog/post-09.md").replace(
+        "Some text about 9.",
+        "{{ figure(src=\"/photos/lake.jpg\", alt=\"The lake\") }}",
+    );
+    s.write("content/blog/post-09.md", &post);
+    let c = s.change(&["content/blog/post-09.md"]);
+    assert!(
+        c.written
+            .keys()
+            .any(|k| k.starts_with("media/lake-") && k.ends_with("-480.webp")),
+        "the figure's sizes are served"
+    );
+    s.matches_a_full_build();
+}

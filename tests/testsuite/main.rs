@@ -16,6 +16,7 @@ mod feeds;
 mod fuzz;
 mod hostile;
 mod html;
+mod image_functions;
 mod images;
 mod incremental;
 mod languages;

@@ -17,8 +17,11 @@
 
 mod cache;
 mod card;
+mod resize;
+pub mod strip;
 
 pub use card::{Card, CardStyle};
+pub use resize::{Format, Op, Resize};
 
 use fast_image_resize as fr;
 use image::codecs::jpeg::JpegEncoder;
@@ -31,12 +34,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// Where processed files go in the output, under the site root (`/media/…`).
+pub const MEDIA_DIR: &str = "media/";
 /// Bumped whenever the encoders' output changes, so that old cache entries are not reused.
 const CACHE_VERSION: u32 = 2;
 /// No side longer than this is decoded: a decompression bomb fails on its header.
 pub const MAX_SIDE: u32 = 12_000;
 /// What a decoder may allocate for one image (a 12000×8000 RGBA image fits).
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+/// Covers show at most about 480 CSS pixels wide (a card, the hero): that and twice it.
+pub const COVER_WIDTHS: [u32; 2] = [480, 960];
 /// Social cards: what LinkedIn, Slack, Mastodon and X show best.
 pub const CARD_WIDTH: u32 = 1200;
 pub const CARD_HEIGHT: u32 = 630;
@@ -46,12 +53,17 @@ pub const CARD_HEIGHT: u32 = 630;
 pub enum Kind {
     /// In a page: the configured widths, WebP and the original format.
     Responsive,
+    /// A cover on a card or the home page's hero: [`COVER_WIDTHS`], WebP and the original
+    /// format.
+    Cover,
     /// A member's photo: a square crop in the two avatar sizes.
     Avatar,
     /// A social card: cropped to 1200×630, JPEG.
     Card,
     /// The favicon (32 px) and the touch icon (180 px), PNG.
     Icon,
+    /// One size a template asked for (`resize_image`): one file.
+    Resize(Resize),
 }
 
 /// The settings that change what is encoded (part of the cache key).
@@ -244,10 +256,12 @@ impl Images {
         }
         let (img, format) = decode(bytes)?;
         let out = match kind {
-            Kind::Responsive => self.responsive(&img, format, stem, &key),
+            Kind::Responsive => self.responsive(&img, format, &self.settings.widths, stem, &key),
+            Kind::Cover => self.responsive(&img, format, &COVER_WIDTHS, stem, &key),
             Kind::Avatar => self.avatar(&img, stem, &key),
             Kind::Card => self.card_from(&img, stem, &key),
             Kind::Icon => self.icons(&img, stem, &key),
+            Kind::Resize(r) => self.resized(&img, format, r, stem, &key),
         }?;
         cache::store(&self.cache, &key, out)
     }
@@ -272,22 +286,17 @@ impl Images {
         &self,
         img: &DynamicImage,
         format: ImageFormat,
+        wanted: &[u32],
         stem: &str,
         key: &str,
     ) -> Result<Encoded, ImageError> {
         let (w, h) = (img.width(), img.height());
-        let mut widths: Vec<u32> = self
-            .settings
-            .widths
-            .iter()
-            .copied()
-            .filter(|&x| x > 0 && x < w)
-            .collect();
+        let mut widths: Vec<u32> = wanted.iter().copied().filter(|&x| x > 0 && x < w).collect();
         widths.sort_unstable();
         widths.dedup();
         // Never upscaled: the original width is the largest variant when it is smaller than
         // the largest setting.
-        if self.settings.widths.iter().any(|&x| x >= w) || widths.is_empty() {
+        if wanted.iter().any(|&x| x >= w) || widths.is_empty() {
             widths.push(w);
         }
         let alpha = img.color().has_alpha();
@@ -309,6 +318,25 @@ impl Images {
         }
         out.webp.reverse();
         out.fallback.reverse();
+        Ok(out)
+    }
+
+    fn resized(
+        &self,
+        img: &DynamicImage,
+        format: ImageFormat,
+        r: Resize,
+        stem: &str,
+        key: &str,
+    ) -> Result<Encoded, ImageError> {
+        let (w, h, crop) = r.target(img.width(), img.height());
+        let small = resize(img, w, h, crop)?;
+        let mut out = Encoded::new(w, h);
+        match r.format().for_source(format) {
+            Format::Webp => out.push_webp(self.webp(&small, stem, key, w)?),
+            Format::Png => out.push_fallback(self.encode(&small, "image/png", stem, key, w)?),
+            _ => out.push_fallback(self.encode(&small, "image/jpeg", stem, key, w)?),
+        }
         Ok(out)
     }
 
@@ -500,8 +528,47 @@ pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()
 }
 
-/// Decodes with limits, turned right way up.
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, ImageFormat), ImageError> {
+/// What a picture's header says, without decoding its pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    /// The size as shown: sides swapped when EXIF says the picture is turned a quarter.
+    pub width: u32,
+    pub height: u32,
+    /// `jpeg`, `png` or `webp`.
+    pub format: &'static str,
+}
+
+/// The [`Metadata`] of the picture at `path`.
+pub fn metadata(path: &Path) -> Result<Metadata, ImageError> {
+    let bytes = std::fs::read(path).map_err(|e| ImageError::Missing(e.to_string()))?;
+    if is_svg(&bytes) {
+        return Err(ImageError::Unsupported("SVG has no pixel size".into()));
+    }
+    let (reader, format) = reader(&bytes)?;
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (w, h) = decoder.dimensions();
+    let turned = decoder.orientation().is_ok_and(|o| {
+        use image::metadata::Orientation::*;
+        matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
+    });
+    let (width, height) = if turned { (h, w) } else { (w, h) };
+    let format = match format {
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        _ => "jpeg",
+    };
+    Ok(Metadata {
+        width,
+        height,
+        format,
+    })
+}
+
+/// A reader of an image in memory.
+type Reader<'a> = ImageReader<Cursor<&'a [u8]>>;
+
+/// A reader of a JPEG, PNG or WebP file, with the decoding limits set.
+fn reader(bytes: &[u8]) -> Result<(Reader<'_>, ImageFormat), ImageError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| ImageError::Corrupt(e.to_string()))?;
@@ -524,6 +591,12 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, ImageFormat), ImageError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
+    Ok((reader, format))
+}
+
+/// Decodes with limits, turned right way up.
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, ImageFormat), ImageError> {
+    let (reader, format) = reader(bytes)?;
     let mut decoder = reader.into_decoder().map_err(classify)?;
     let orientation = decoder
         .orientation()

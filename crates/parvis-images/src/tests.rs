@@ -130,3 +130,54 @@ fn cards_are_drawn_at_1200_by_630_with_accents() {
         std::fs::write(to, bytes).unwrap();
     }
 }
+
+#[test]
+fn a_resize_is_one_file_of_the_asked_size_and_format_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let images = Images::new(dir.path(), Settings::default());
+    let src = jpeg(1000, 500);
+    let fill = Resize::new(Op::Fill, Some(300), Some(300), Format::Webp).unwrap();
+    let p = images
+        .process_bytes(&src, "cover", Kind::Resize(fill))
+        .unwrap();
+    let files: Vec<_> = p.files().collect();
+    assert_eq!(files.len(), 1);
+    let (v, f) = &files[0];
+    assert_eq!(
+        (v.width, v.height, v.mime.as_str()),
+        (300, 300, "image/webp")
+    );
+    let bytes = std::fs::read(f).unwrap();
+    assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::WebP);
+    assert_eq!(dimensions(&bytes), Some((300, 300)));
+    assert_eq!(images.encoded(), 1);
+    let other = Resize::new(Op::Fill, Some(300), Some(200), Format::Webp).unwrap();
+    let q = images
+        .process_bytes(&src, "cover", Kind::Resize(other))
+        .unwrap();
+    assert_ne!(q.webp[0].name, p.webp[0].name, "another size, another file");
+    let again = Images::new(dir.path(), Settings::default());
+    again
+        .process_bytes(&src, "cover", Kind::Resize(fill))
+        .unwrap();
+    assert_eq!(again.encoded(), 0);
+}
+
+#[test]
+fn metadata_reads_the_header_and_the_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.jpg");
+    std::fs::write(&path, jpeg(300, 200)).unwrap();
+    assert_eq!(
+        metadata(&path).unwrap(),
+        Metadata {
+            width: 300,
+            height: 200,
+            format: "jpeg"
+        }
+    );
+    assert!(matches!(
+        metadata(&dir.path().join("none.jpg")),
+        Err(ImageError::Missing(_))
+    ));
+}

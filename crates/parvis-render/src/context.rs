@@ -2,6 +2,7 @@
 //! `themes/default/README.md`. Only visible items are ever put here.
 
 use parvis_core::config::Audience;
+use parvis_core::model::media::Picture;
 use parvis_core::model::rendered::TocEntry;
 use parvis_core::model::taxonomy::{self, values};
 use parvis_core::model::{Page, Section, SectionKind, Site};
@@ -146,6 +147,9 @@ pub struct PageSummary<'a> {
     pub image: Option<&'a str>,
     /// `image` as a root-relative URL (or the URL written).
     pub image_url: Option<String>,
+    /// `image` processed for cards (`src`, `srcset`, `webp_srcset`, `width`, `height`),
+    /// when it is a picture of the site.
+    pub cover: Option<&'a Picture>,
     pub extra: &'a Value,
     pub lang: &'a str,
     pub kind: &'a str,
@@ -162,6 +166,8 @@ pub struct Subsection<'a> {
     pub description: Option<&'a str>,
     /// Its front matter's `image` as a URL, for cards.
     pub image_url: Option<String>,
+    /// As on [`PageSummary`].
+    pub cover: Option<&'a Picture>,
     pub kind: &'a str,
     pub page_count: usize,
 }
@@ -177,6 +183,8 @@ pub struct SectionCtx<'a> {
     pub lang: &'a str,
     /// Its front matter's `image` as a URL (the home page's hero picture).
     pub image_url: Option<String>,
+    /// As on [`PageSummary`].
+    pub cover: Option<&'a Picture>,
     /// The same section in every language it has, this one included (none when one only).
     pub translations: Vec<Translation<'a>>,
     pub content: &'a str,
@@ -306,6 +314,11 @@ impl<'a> Lookups<'a> {
                 format!("{}{}", self.site.config.root, img.trim_start_matches('/'))
             }
         })
+    }
+
+    /// The processed cover of the picture at `url`.
+    fn cover(&self, url: Option<String>) -> Option<&'a Picture> {
+        self.site.media.covers.get(&url?)
     }
 
     /// The URL of a page's front matter `image`: in a page bundle a relative path is the file
@@ -566,6 +579,7 @@ impl<'a> Lookups<'a> {
             draft: p.front.draft,
             image: p.front.image.as_deref(),
             image_url: self.page_image_url(p),
+            cover: self.cover(self.page_image_url(p)),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: p.kind.as_str(),
@@ -591,6 +605,7 @@ impl<'a> Lookups<'a> {
                 .unwrap_or_default(),
             lang: &s.lang,
             image_url: self.image_url(s.front.image.as_deref()),
+            cover: self.cover(self.image_url(s.front.image.as_deref())),
             translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
             content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
@@ -605,6 +620,7 @@ impl<'a> Lookups<'a> {
                         url: &sub.url,
                         description: sub.front.description.as_deref(),
                         image_url: self.image_url(sub.front.image.as_deref()),
+                        cover: self.cover(self.image_url(sub.front.image.as_deref())),
                         kind: sub.kind.as_str(),
                         page_count: sub.pages.len(),
                     }

@@ -9,6 +9,7 @@ mod feed_xml;
 pub mod feeds;
 pub mod from_community;
 pub mod i18n;
+pub mod images;
 pub mod money;
 mod outputs;
 pub mod palette;

@@ -1,11 +1,13 @@
 //! Templates: the embedded default theme, overridden file by file by the site's `templates/`,
 //! parsed once into one Tera instance shared by every rendering thread.
 
+use crate::images::ImageFunctions;
 use include_dir::{include_dir, Dir};
 use parvis_core::diagnostics::Diagnostic;
 use parvis_core::load::TemplateFile;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tera::{ErrorKind, Kwargs, State, Tera};
 
 /// The default theme, built into the binary so a site needs no copy of it.
@@ -26,7 +28,13 @@ pub struct Templates {
 
 impl Templates {
     /// Parses the theme's templates and the site's overrides. Every syntax error is reported.
-    pub fn new(site_templates: &[TemplateFile], root: &str) -> Result<Templates, Vec<Diagnostic>> {
+    /// `images`: the site's image functions (`resize_image`, `get_image_metadata`), which
+    /// the theme's `figure` calls: Tera checks that every function called exists.
+    pub fn new(
+        site_templates: &[TemplateFile],
+        root: &str,
+        images: &Arc<ImageFunctions>,
+    ) -> Result<Templates, Vec<Diagnostic>> {
         let mut origins: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
         if let Some(dir) = THEME.get_dir("templates") {
             for f in all_files(dir) {
@@ -53,6 +61,8 @@ impl Templates {
                 Ok(format!("{root_owned}{}", path.trim_start_matches('/')))
             },
         );
+
+        images.register(&mut tera);
 
         // Counts and rates as people write them (`3`, `0.25`), where Tera would print `3.0`.
         tera.register_filter("number", |x: f64, _: Kwargs, _: &State| {
@@ -419,7 +429,13 @@ mod tests {
                 text: text.to_string(),
             })
             .collect();
-        Templates::new(&site, "/").unwrap()
+        // Never used: nothing here resizes, so nothing is written to the cache.
+        let images = parvis_images::Images::new(
+            std::env::temp_dir().join("parvis-unused-cache"),
+            parvis_images::Settings::default(),
+        );
+        let functions = ImageFunctions::new(Arc::new(images), "/nonexistent", "/", "100vw");
+        Templates::new(&site, "/", &Arc::new(functions)).unwrap()
     }
 
     #[test]

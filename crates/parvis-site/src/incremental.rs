@@ -47,8 +47,8 @@
 //! the dashboard, which counts from "now", is measured again.
 
 use super::{
-    collisions, copied_files, render_markdown, site_files, static_copies, write_error, Copy, Files,
-    Prepared,
+    collisions, copied_files, render_markdown, site_files, static_copies, without_metadata,
+    write_error, Copy, Files, Prepared,
 };
 use crate::output::{Memory, Sink};
 use parvis_core::config::{FeedContent, RawHtml};
@@ -365,7 +365,7 @@ impl Prepared {
             return None;
         }
         let dir = content_rel.parent().unwrap_or(Path::new(""));
-        let shortcode = |call: &Call| super::render_shortcode(Some(templates), call);
+        let shortcode = |call: &Call| super::render_shortcode(Some(templates), call, dir);
         let html = self.site.raw_html(old.section);
         let (rendered, errors) = parvis_markdown::render_with_shortcodes(
             source.body(),
@@ -382,8 +382,19 @@ impl Prepared {
             ));
             return Some(Update::Failed(all));
         }
-        // Pictures go through the image stage, which the whole update runs.
-        if rendered.links.iter().any(|l| l.image) || !rendered.images_without_alt.is_empty() {
+        // Pictures go through the image stage, which the whole update runs; so do the new
+        // files a shortcode asked for (`figure`), which it writes.
+        let made_new = || {
+            let media = &self.media_files;
+            self.image_functions
+                .made()
+                .keys()
+                .any(|k| !media.contains_key(k))
+        };
+        if rendered.links.iter().any(|l| l.image)
+            || !rendered.images_without_alt.is_empty()
+            || made_new()
+        {
             return None;
         }
         let minutes = |words: usize| words.div_ceil(200);
@@ -524,7 +535,7 @@ impl Prepared {
                 }
                 Some(Copy::File(src)) => match std::fs::read(src) {
                     Ok(bytes) => {
-                        changes.written.insert(out, bytes);
+                        changes.written.insert(out, without_metadata(src, bytes));
                     }
                     Err(e) => {
                         return Err(Stop::Failed(one(Diagnostic::error(
@@ -545,7 +556,11 @@ impl Prepared {
         let new_templates = if sorted.templates.is_empty() {
             None
         } else {
-            match Templates::new(&template_files, &self.site.config.root) {
+            match Templates::new(
+                &template_files,
+                &self.site.config.root,
+                &self.image_functions,
+            ) {
                 Ok(t) => Some(t),
                 Err(d) => return Err(Stop::Failed(all(d))),
             }
@@ -607,6 +622,7 @@ impl Prepared {
                             format!("cannot read this file: {e}"),
                         )))
                     })?;
+                    let bytes = without_metadata(&a.source, bytes);
                     changes.written.insert(slash_path(&a.rel), bytes);
                     assets_came_or_went.insert(a.rel.clone());
                 }
@@ -700,6 +716,7 @@ impl Prepared {
         check(pictures.diags)?;
         let mut media_files = avatars.files;
         media_files.extend(pictures.files);
+        media_files.extend(self.image_functions.made());
         for (out, file) in &media_files {
             if !self.media_files.contains_key(out) {
                 if let Ok(bytes) = std::fs::read(file) {
@@ -828,6 +845,17 @@ impl Prepared {
             .written
             .extend(self.render_with(&site, templates, feed_links, &stale, &copies)?);
         changes.stats.rendered = stale.len();
+        // Sizes the templates asked for while rendering.
+        for (out, file) in self.image_functions.made() {
+            if let std::collections::btree_map::Entry::Vacant(e) =
+                self.media_files.entry(out.clone())
+            {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    changes.written.insert(out, bytes);
+                }
+                e.insert(file);
+            }
+        }
         changes.pages = diff.page_changes();
         changes.removed.sort();
         drop(diff);

@@ -17,7 +17,9 @@ use parvis_markdown::{
     highlight,
     shortcodes::{Call, ShortcodeError},
 };
-use parvis_render::{i18n, site_files, templates::Templates, templates::THEME};
+use parvis_render::{
+    i18n, images::ImageFunctions, site_files, templates::Templates, templates::THEME,
+};
 
 pub mod access;
 mod incremental;
@@ -435,6 +437,8 @@ pub struct Prepared {
     fetched: FetchedFeeds,
     /// The image stage, kept by `serve` so that an update processes only what changed.
     images: Arc<parvis_images::Images>,
+    /// The templates' `resize_image` and `get_image_metadata`, and what they made.
+    image_functions: Arc<ImageFunctions>,
     /// Processed pictures: output path, file in the cache.
     media_files: BTreeMap<String, PathBuf>,
 }
@@ -489,14 +493,21 @@ fn prepare(
             BTreeMap::new()
         }
     };
-    let mut templates = match Templates::new(&sources.templates, &site.config.root) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
     let images = Arc::new(image_stage(&opts.root, &site.config));
+    let image_functions = Arc::new(ImageFunctions::new(
+        images.clone(),
+        &opts.root,
+        &site.config.root,
+        &site.config.images.sizes,
+    ));
+    let mut templates =
+        match Templates::new(&sources.templates, &site.config.root, &image_functions) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
     let avatars = pictures::members(&mut site, &images);
     diags.extend(avatars.diags);
     let globals = templates
@@ -519,6 +530,8 @@ fn prepare(
     diags.extend(pictures.diags);
     let mut media_files = avatars.files;
     media_files.extend(pictures.files);
+    // What the shortcodes asked for; the templates' own come while rendering.
+    media_files.extend(image_functions.made());
     watch.lap("images");
 
     let planned = parvis_render::plan(&site);
@@ -593,6 +606,7 @@ fn prepare(
         output_paths,
         fetched,
         images,
+        image_functions,
         media_files,
     })
 }
@@ -760,6 +774,7 @@ fn emit(
         search_files,
         output_paths: prepared_paths,
         images,
+        image_functions,
         media_files,
         ..
     } = prepared;
@@ -782,7 +797,9 @@ fn emit(
     let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         if let (Some(&k), Ok(html)) = (by_path.get(path), std::str::from_utf8(bytes)) {
             let broken: Vec<String> = parvis_markdown::urls::html_urls(html)
-                .filter(|u| !reported.contains(u) && urls.check(u).is_err())
+                .filter(|u| {
+                    !reported.contains(u) && urls.check(u).is_err() && !image_functions.made_at(u)
+                })
                 .collect();
             if !broken.is_empty() {
                 let mut all = template_links.lock().expect("no panic while holding");
@@ -805,6 +822,7 @@ fn emit(
         ));
     }
     progress.finish_and_clear();
+    media_files.extend(image_functions.made());
     // With errors in the content, a page a template links to may be missing only because of
     // them (an events section whose one event is broken has no calendar): its link would be
     // an echo of an error already reported, so template links wait for a clean build.
@@ -835,7 +853,10 @@ fn emit(
         for (rel, copy) in static_copies(&static_files, &content_assets) {
             let res = match copy {
                 Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
-                Copy::File(src) => s.copy(&src, &format!("{prefix}{rel}")),
+                Copy::File(src) => match stripped(&src) {
+                    Some(bytes) => s.write(&format!("{prefix}{rel}"), &bytes),
+                    None => s.copy(&src, &format!("{prefix}{rel}")),
+                },
             };
             if let Err(e) = res {
                 errors
@@ -926,12 +947,12 @@ fn render_markdown(
     code: Option<&highlight::Cache>,
     only: Option<&HashSet<PathBuf>>,
 ) -> Vec<Diagnostic> {
-    let shortcode = |call: &Call| render_shortcode(templates, call);
     let wanted = |src: &parvis_core::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
     let raw_html: Vec<_> = (0..site.sections.len()).map(|i| site.raw_html(i)).collect();
     let render = |src: &parvis_core::model::Source, html| {
         let dir = src.rel.parent().unwrap_or(Path::new(""));
+        let shortcode = |call: &Call| render_shortcode(templates, call, dir);
         let (r, errs) =
             parvis_markdown::render_with_shortcodes(src.body(), dir, &shortcode, code, html);
         if !errs.is_empty() {
@@ -957,8 +978,14 @@ fn render_markdown(
     errors.into_inner().expect("not poisoned")
 }
 
-/// Renders one shortcode call with its template under `shortcodes/`.
-fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String, ShortcodeError> {
+/// Renders one shortcode call with its template under `shortcodes/`; `dir`, the folder of
+/// the page under `content/`, is given to it as `page_dir` (`blog/launch/`, or `` at the
+/// top), so that it can find the pictures beside the page with `resize_image`.
+fn render_shortcode(
+    templates: Option<&Templates>,
+    call: &Call,
+    dir: &Path,
+) -> Result<String, ShortcodeError> {
     let Some(t) = templates else {
         return Ok(String::new());
     };
@@ -974,6 +1001,15 @@ fn render_shortcode(templates: Option<&Templates>, call: &Call) -> Result<String
         });
     }
     let mut ctx = tera::Context::new();
+    let page_dir = slash_path(dir);
+    ctx.insert(
+        "page_dir",
+        &if page_dir.is_empty() {
+            page_dir
+        } else {
+            format!("{page_dir}/")
+        },
+    );
     for (k, v) in &call.args {
         ctx.insert(k.clone(), v);
     }
@@ -1003,6 +1039,33 @@ fn static_copies(
         out.insert(slash_path(&f.rel), Copy::File(f.source.clone()));
     }
     out
+}
+
+/// The picture at `src` without its metadata (GPS position, camera, XMP), when it is a
+/// JPEG, PNG or WebP that has some: a photo published as it is must not tell where it was
+/// taken. `None`: copy the file as it is.
+fn stripped(src: &Path) -> Option<Vec<u8>> {
+    is_photo(src)
+        .then(|| std::fs::read(src).ok())
+        .flatten()
+        .and_then(|b| parvis_images::strip::strip(&b))
+}
+
+/// `bytes`, read from `src`, as published: what [`stripped`] does for `serve`.
+fn without_metadata(src: &Path, bytes: Vec<u8>) -> Vec<u8> {
+    match is_photo(src).then(|| parvis_images::strip::strip(&bytes)) {
+        Some(Some(stripped)) => stripped,
+        _ => bytes,
+    }
+}
+
+fn is_photo(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "jpg" | "jpeg" | "png" | "webp"
+        )
+    })
 }
 
 /// Who writes an output file, found cheaply; described only when two collide.

@@ -14,8 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Where processed files go, under the site root.
-pub const MEDIA_DIR: &str = "media/";
+pub use parvis_images::MEDIA_DIR;
 
 /// The file extensions processed; other pictures (SVG, GIF) are copied as they are.
 fn processed_ext(path: &str) -> bool {
@@ -49,6 +48,11 @@ enum Place {
     },
     /// Front matter `image:` of page `i`.
     Front(usize),
+    /// Front matter `image:` of page `page` or section `section`, as a cover (cards, hero).
+    Cover {
+        page: Option<usize>,
+        section: Option<usize>,
+    },
     Member(usize),
     Logo,
 }
@@ -198,9 +202,40 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             .filter(|b| b.is_file())
             .unwrap_or_else(|| root_dir.join("static").join(rel));
         wants.push(Want {
-            source,
+            source: source.clone(),
             kind: Kind::Card,
             place: Place::Front(i),
+        });
+        wants.push(Want {
+            source,
+            kind: Kind::Cover,
+            place: Place::Cover {
+                page: Some(i),
+                section: None,
+            },
+        });
+    }
+    // Sections' `image:`: the home page's hero, the tiles of subsections.
+    for (i, s) in site.visible_sections() {
+        let Some(img) = s.front.image.as_deref() else {
+            continue;
+        };
+        if img.contains("://") || !processed_ext(img) {
+            continue;
+        }
+        let rel = img.trim_start_matches('/');
+        let in_static = root_dir.join("static").join(rel);
+        wants.push(Want {
+            source: if in_static.is_file() {
+                in_static
+            } else {
+                root_dir.join("content").join(rel)
+            },
+            kind: Kind::Cover,
+            place: Place::Cover {
+                page: None,
+                section: Some(i),
+            },
         });
     }
     // Each source once per kind, in parallel.
@@ -225,6 +260,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     let media_url = format!("{url_root}{MEDIA_DIR}");
     let mut media = std::mem::take(&mut site.media);
     media.cards.clear();
+    media.covers.clear();
     media.site_card = None;
     let mut by_url: HashMap<String, Picture> = HashMap::new();
     let mut reported = std::collections::HashSet::new();
@@ -235,7 +271,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
         let p = match result {
             Ok(p) => p,
             Err(e) => {
-                if reported.insert((w.source.clone(), w.kind, place_key(&w.place))) {
+                if reported.insert((w.source.clone(), place_key(&w.place))) {
                     out.diags.push(diagnostic(site, &w.place, &w.source, e));
                 }
                 continue;
@@ -262,6 +298,11 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
                             mime: v.mime.clone(),
                         },
                     );
+                }
+            }
+            Place::Cover { .. } => {
+                if let Some(url) = source_url(&root_dir, &url_root, &w.source) {
+                    media.covers.insert(url, picture);
                 }
             }
             Place::Member(_) | Place::Logo => {}
@@ -426,7 +467,9 @@ fn place_key(p: &Place) -> String {
             section,
             offset,
         } => format!("b{page:?}{section:?}{offset}"),
-        Place::Front(i) => format!("f{i}"),
+        // A page's `image:` is read twice (card and cover): one message.
+        Place::Front(i) | Place::Cover { page: Some(i), .. } => format!("f{i}"),
+        Place::Cover { section, .. } => format!("c{section:?}"),
         Place::Member(i) => format!("m{i}"),
         Place::Logo => "l".into(),
     }
@@ -455,7 +498,16 @@ fn diagnostic(site: &Site, place: &Place, source: &Path, e: &ImageError) -> Diag
             None => Diagnostic::error(&shown, message),
         },
         Place::Body { .. } => Diagnostic::error(&shown, message),
-        Place::Front(i) => site.pages[*i].source.key_error("image", message),
+        Place::Front(i) | Place::Cover { page: Some(i), .. } => {
+            site.pages[*i].source.key_error("image", message)
+        }
+        Place::Cover {
+            section: Some(i), ..
+        } => match &site.sections[*i].source {
+            Some(s) => s.key_error("image", message),
+            None => Diagnostic::error(&shown, message),
+        },
+        Place::Cover { .. } => Diagnostic::error(&shown, message),
         // A member's photo falls back to initials: a warning at the member's file.
         Place::Member(i) => {
             let m = &site.community.members[*i];

@@ -33,9 +33,9 @@ pub struct CardImage {
 /// The site's processed pictures.
 #[derive(Debug, Clone, Default)]
 pub struct Media {
-    /// Pictures by their source, relative to the site (`static/members/ana.jpg`,
-    /// `content/blog/post/cover.jpg`).
-    pub pictures: HashMap<String, Picture>,
+    /// Covers (front matter `image:` of pages and sections) by the root-relative URL of
+    /// their source (`/blog/post/cover.jpg`), in the small widths of cards and the hero.
+    pub covers: HashMap<String, Picture>,
     /// Member avatars by member id.
     pub avatars: HashMap<String, Picture>,
     /// Social cards by the page's root-relative URL; `site` is the card of every other page.
