@@ -96,7 +96,8 @@ fn jpeg(b: &[u8]) -> Option<Vec<u8>> {
         let len = u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]) as usize;
         let end = i + 2 + len;
         let segment = b.get(i..end)?;
-        let body = &segment[4..];
+        // A length below 2 cannot even hold itself: not a JPEG this can read.
+        let body = segment.get(4..)?;
         match marker {
             // APP1 (EXIF, XMP), APP13 (IPTC), comments.
             0xE1 | 0xED | 0xFE => {
@@ -127,11 +128,12 @@ fn png(b: &[u8]) -> Option<Vec<u8>> {
         let end = i.checked_add(12)?.checked_add(len)?;
         let chunk = b.get(i..end)?;
         let kind = &chunk[4..8];
+        let data = &chunk[8..8 + len];
         match kind {
             b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" => {
                 changed = true;
                 if kind == b"eXIf" {
-                    if let Some(o) = orientation(&chunk[8..8 + len]) {
+                    if let Some(o) = orientation(data) {
                         out.extend(png_chunk(b"eXIf", &orientation_only(o)));
                     }
                 }
@@ -176,7 +178,7 @@ fn webp(b: &[u8]) -> Option<Vec<u8>> {
     while i + 8 <= riff_end {
         let kind: [u8; 4] = b[i..i + 4].try_into().ok()?;
         let len = u32::from_le_bytes(b[i + 4..i + 8].try_into().ok()?) as usize;
-        let data = b.get(i + 8..i + 8 + len)?;
+        let data = b.get(i + 8..(i + 8).checked_add(len)?)?;
         match &kind {
             b"EXIF" | b"XMP " => {
                 changed = true;
@@ -300,11 +302,48 @@ mod tests {
         );
     }
 
+    /// Every truncation and many one-byte changes of valid files: stripping never panics (the
+    /// originals are the writers' files, but a hostile or damaged one must only be copied).
+    #[test]
+    fn damaged_files_never_panic() {
+        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+        p.extend(png_chunk(b"IHDR", &[0; 13]));
+        p.extend(png_chunk(b"eXIf", &exif(6)[6..]));
+        p.extend(png_chunk(b"IEND", &[]));
+        let mut w = b"RIFF\x1e\0\0\0WEBPEXIF".to_vec();
+        w.extend_from_slice(&(exif(6).len() as u32 - 6).to_le_bytes());
+        w.extend_from_slice(&exif(6)[6..]);
+        let mut seed = 0x2545_f491_u32;
+        for file in [jpeg_with(&exif(6)), p, w] {
+            for cut in 0..file.len() {
+                let _ = strip(&file[..cut]);
+            }
+            for _ in 0..4000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let mut f = file.clone();
+                let at = seed as usize % f.len();
+                f[at] = (seed >> 24) as u8;
+                let _ = strip(&f);
+            }
+        }
+    }
+
     #[test]
     fn broken_files_are_left_alone() {
         assert_eq!(strip(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF]), None);
         assert_eq!(strip(b"\x89PNG\r\n\x1a\n\0\0\xff\xffIDAT"), None);
         assert_eq!(strip(b"RIFF\xff\xff\xff\xffWEBPEXIF\xff\xff\xff\x7f"), None);
         assert_eq!(strip(b"GIF89a"), None);
+        // A segment length of 0 or 1 (shorter than the length field itself).
+        assert_eq!(
+            strip(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00, 0xFF, 0xD9]),
+            None
+        );
+        assert_eq!(
+            strip(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01, 0xFF, 0xD9]),
+            None
+        );
     }
 }
