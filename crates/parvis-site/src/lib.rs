@@ -25,6 +25,10 @@ pub mod access;
 mod incremental;
 pub mod output;
 pub mod pictures;
+mod timings;
+
+pub use timings::{peak_memory, Lap};
+use timings::Stopwatch;
 pub use incremental::{Changes, PageChanges, Stats, Update};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -70,57 +74,6 @@ pub struct BuildReport {
     pub images_encoded: usize,
 }
 
-/// One stage's time, for `--timings`.
-#[derive(Debug, Clone)]
-pub struct Lap {
-    pub stage: &'static str,
-    pub wall: Duration,
-    /// Processor time of every thread of the process during the stage, where the system tells
-    /// it (Linux): well above `wall` when the stage keeps several cores busy.
-    pub cpu: Option<Duration>,
-}
-
-/// Records how long each stage took.
-struct Stopwatch {
-    last: Instant,
-    last_cpu: Option<Duration>,
-    laps: Vec<Lap>,
-}
-
-impl Stopwatch {
-    fn new() -> Stopwatch {
-        Stopwatch {
-            last: Instant::now(),
-            last_cpu: process_cpu_time(),
-            laps: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        let cpu = process_cpu_time();
-        self.laps.push(Lap {
-            stage,
-            wall: now - self.last,
-            cpu: cpu.zip(self.last_cpu).map(|(c, l)| c.saturating_sub(l)),
-        });
-        self.last = now;
-        self.last_cpu = cpu;
-    }
-}
-
-/// The processor time used so far by all the threads of this process (user and system), read
-/// from `/proc/self/stat`: `None` elsewhere than on Linux.
-fn process_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
-    // Fields 14 and 15 of proc(5), utime and stime, in clock ticks: 100 a second in Linux's
-    // interface to programs on every architecture it supports.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
 /// Why a build failed.
 #[derive(Debug)]
 pub enum BuildError {
@@ -159,6 +112,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             stage: "swap output",
             wall: start.elapsed(),
             cpu: None,
+            peak: None,
         });
     }
     Ok(report)
