@@ -6,10 +6,7 @@ use thiserror::Error;
 /// Why an index could not be made, exported or read.
 #[derive(Debug, Error)]
 pub enum SearchError {
-    /// tantivy failed while indexing (memory, a thread).
-    #[error("search index: {0}")]
-    Index(#[from] tantivy::TantivyError),
-    /// Reading tantivy's terms back failed.
+    /// Reading or writing bytes of the export failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// A file of the export does not hold what its format says.

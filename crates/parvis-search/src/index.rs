@@ -1,13 +1,19 @@
-//! The index: documents analysed into a tantivy index held in memory, then exported as the
-//! static files the browser and `parvis search` read.
+//! The index: documents analysed with tantivy's analysers into postings held in memory, then
+//! exported as the static files the browser and `parvis search` read.
 //!
-//! tantivy keeps the postings, term frequencies and field lengths; the export reads them back
-//! segment by segment, computes BM25 per field (k1 1.2, b 0.75, as tantivy does), weighs the
+//! The postings keep, for each stem, the documents and fields it occurs in and how often; each
+//! document keeps its field lengths, quantised to one byte on Lucene's scale as tantivy does.
+//! The export computes BM25 per field from them (k1 1.2, b 0.75, as tantivy does), weighs the
 //! fields (title 5, headings and tags 3, description 2, body 1), sums them per document and
 //! quantises the result to an integer *impact*. A query is then a sum of integers, which the
 //! Rust reader and the JavaScript client compute identically.
 //!
-//! The index lives on in `serve`: an edited page is deleted from tantivy and added again, its
+//! Why not tantivy's own index: the export reads every posting back once, so an index built
+//! for queries (compressed postings in segments, written by indexing threads with their own
+//! memory arenas, then decoded again) was work and memory spent for nothing; the postings here
+//! are built on every core in the analysis pass and scored where they lie.
+//!
+//! The index lives on in `serve`: an edited page's postings are taken out and put back, its
 //! words are taken out of the lexicon and put back, and only the export runs again.
 
 use super::analyze::{self, Analyzer};
@@ -16,15 +22,10 @@ use super::format::{self, Entry};
 use crate::error::SearchError;
 use parvis_core::config::Audience;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-use tantivy::indexer::NoMergePolicy;
-use tantivy::postings::Postings;
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
-};
-use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{DocSet, Index, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
+use tantivy::fieldnorm::FieldNormReader;
 
 /// Field name and weight, in the order documents give them.
 const FIELDS: [(&str, f64); 5] = [
@@ -34,8 +35,6 @@ const FIELDS: [(&str, f64); 5] = [
     ("description", 2.0),
     ("body", 1.0),
 ];
-/// The tokenizer of the text fields: the build hands tantivy stems separated by spaces.
-const STEMS: &str = "parvis_stems";
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Impacts are BM25 scores times this, rounded.
@@ -45,19 +44,46 @@ const IMPACT_SCALE: f64 = 10.0;
 pub const HEAD: usize = 200;
 /// Uncompressed bytes per term shard (about 8 KB once gzipped).
 const SHARD_BYTES: usize = 16_000;
-/// Documents analysed together, before they go to tantivy.
+/// Documents analysed together, before their postings join the index.
 const CHUNK: usize = 512;
-/// Memory of each of tantivy's indexing threads before it writes a segment.
-const WRITER_BYTES_PER_THREAD: usize = 60_000_000;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
-/// One document analysed: the stems of each field for tantivy (dropped once indexed), and
-/// what the lexicon keeps of it.
+/// How often a stem occurs in one field of one document.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    /// The document id times 8, plus the field: sorting by it sorts by document, then field.
+    slot: u32,
+    frequency: u32,
+}
+
+impl Posting {
+    fn new(doc: u32, field: usize, frequency: u32) -> Posting {
+        Posting {
+            slot: doc << 3 | field as u32,
+            frequency,
+        }
+    }
+
+    fn doc(self) -> u32 {
+        self.slot >> 3
+    }
+
+    fn field(self) -> usize {
+        (self.slot & 7) as usize
+    }
+}
+
+/// Stem → its postings, in the order documents were added.
+type Postings = FxHashMap<String, Vec<Posting>>;
+
+/// One document analysed: its terms and field lengths for the postings, and what the
+/// lexicon keeps of it.
 struct Analysed {
-    /// Stems separated by spaces: tantivy splits them again with its whitespace tokenizer,
-    /// which is much cheaper than handing it pre-tokenized text (stored as JSON per token).
-    fields: [String; 5],
+    /// (stem, field, frequency), each (stem, field) once, by field.
+    terms: Vec<(String, usize, u32)>,
+    /// The number of words of each field, quantised as tantivy stores field lengths.
+    lengths: [u8; 5],
     /// Its (surface, stem) pairs, each once.
     pairs: Vec<(String, String)>,
     /// Non-ASCII characters of its words before folding, for the fold table.
@@ -81,14 +107,25 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
     ];
     let mut chars = BTreeSet::new();
     let mut ids = Vec::new();
-    let mut fields: [String; 5] = Default::default();
-    for (text, stems) in texts.iter().zip(fields.iter_mut()) {
+    let mut terms = Vec::new();
+    let mut lengths = [0u8; 5];
+    let mut stems = String::new();
+    for (field, text) in texts.iter().enumerate() {
         chars.extend(
             text.chars()
                 .filter(|c| !c.is_ascii() && c.is_alphanumeric())
                 .flat_map(char::to_lowercase),
         );
-        analyzer.analyse(text, lang, stems, &mut ids);
+        stems.clear();
+        analyzer.analyse(text, lang, &mut stems, &mut ids);
+        // Words as tantivy's whitespace tokenizer would cut the stems (which is how they were
+        // indexed before the postings were built here: the impacts must not move).
+        let mut words: Vec<&str> = stems.split_ascii_whitespace().collect();
+        lengths[field] = FieldNormReader::fieldnorm_to_id(words.len() as u32);
+        words.sort_unstable();
+        for run in words.chunk_by(|a, b| a == b) {
+            terms.push((run[0].to_string(), field, run.len() as u32));
+        }
     }
     ids.sort_unstable();
     ids.dedup();
@@ -101,27 +138,44 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         .collect();
     pairs.sort();
     Analysed {
-        fields,
+        terms,
+        lengths,
         pairs,
         chars,
     }
 }
 
-fn tantivy_doc(fields: &[Field; 5], num: Field, id: u32, a: &mut Analysed) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_u64(num, u64::from(id));
-    for (field, stems) in fields.iter().zip(a.fields.iter_mut()) {
-        d.add_text(*field, std::mem::take(stems));
+/// Adds document `doc`'s terms to the postings.
+fn add_postings(postings: &mut Postings, doc: u32, terms: Vec<(String, usize, u32)>) {
+    for (stem, field, frequency) in terms {
+        let posting = Posting::new(doc, field, frequency);
+        // Most stems are known already: a stem is kept only for a new entry.
+        match postings.get_mut(stem.as_str()) {
+            Some(list) => list.push(posting),
+            None => {
+                postings.insert(stem, vec![posting]);
+            }
+        }
     }
-    d
+}
+
+/// Takes document `doc`'s postings out of the lists of `terms`.
+fn remove_postings(postings: &mut Postings, doc: u32, terms: &[(String, usize, u32)]) {
+    for (stem, _, _) in terms {
+        if let Some(list) = postings.get_mut(stem.as_str()) {
+            list.retain(|p| p.doc() != doc);
+            if list.is_empty() {
+                postings.remove(stem.as_str());
+            }
+        }
+    }
 }
 
 /// A search index for one build.
 pub struct SearchIndex {
-    index: Index,
-    writer: IndexWriter,
-    fields: [Field; 5],
-    num: Field,
+    postings: Postings,
+    /// Each document's field lengths, as tantivy's one-byte field norm ids.
+    lengths: Vec<[u8; 5]>,
     docs: Vec<Doc>,
     /// Non-ASCII characters met, for the fold table.
     chars: BTreeSet<char>,
@@ -139,40 +193,18 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-fn schema() -> (Schema, [Field; 5], Field) {
-    let mut sb = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(STEMS)
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
-    let fields = FIELDS.map(|(name, _)| sb.add_text_field(name, text.clone()));
-    let num = sb.add_u64_field("num", INDEXED | FAST);
-    (sb.build(), fields, num)
-}
-
 impl SearchIndex {
     /// Analyses and indexes `docs` (in doc id order).
     pub fn new(docs: Vec<Doc>, audience: Audience) -> Result<SearchIndex, SearchError> {
-        let (schema, fields, num) = schema();
-        let index = Index::create_in_ram(schema);
-        index
-            .tokenizers()
-            .register(STEMS, TextAnalyzer::from(WhitespaceTokenizer::default()));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-        let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)?;
-        // The export reads every segment as it is: merging them would only take cores from
-        // the build (and the impacts do not depend on how documents fall into segments).
-        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let mut postings = Postings::default();
+        let mut lengths = Vec::with_capacity(docs.len());
         let mut lexicon = BTreeMap::new();
         let mut chars = BTreeSet::new();
         let mut doc_files = Vec::with_capacity(docs.len());
-        // In chunks, so that only a chunk's tokens are in memory at once. A thread analyses
-        // the next chunk (and makes its documents' files) on every core while this one hands
-        // the last to tantivy's indexing threads and adds its words to the lexicon, which
-        // only one thread can do.
-        std::thread::scope(|scope| -> Result<(), SearchError> {
+        // In chunks, so that only a chunk's terms are in memory at once. A thread analyses
+        // the next chunk (and makes its documents' files) on every core while this one adds
+        // the last to the postings and the lexicon, which only one thread can do.
+        std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(1);
             let docs = &docs;
             scope.spawn(move || {
@@ -188,24 +220,19 @@ impl SearchIndex {
                     }
                 }
             });
-            let mut id = 0u32;
             for analysed in receiver {
-                for (mut a, file) in analysed {
-                    writer.add_document(tantivy_doc(&fields, num, id, &mut a))?;
+                for (a, file) in analysed {
+                    add_postings(&mut postings, lengths.len() as u32, a.terms);
+                    lengths.push(a.lengths);
                     add_pairs(&mut lexicon, &a.pairs);
                     chars.extend(a.chars);
                     doc_files.push(file);
-                    id += 1;
                 }
             }
-            Ok(())
-        })?;
-        writer.commit()?;
+        });
         Ok(SearchIndex {
-            index,
-            writer,
-            fields,
-            num,
+            postings,
+            lengths,
             docs,
             chars,
             lexicon,
@@ -237,115 +264,56 @@ impl SearchIndex {
             return Ok(true);
         }
         let mut analyzer = Analyzer::new();
-        let mut a = analyse(&mut analyzer, &doc);
+        let a = analyse(&mut analyzer, &doc);
         // Analysis is deterministic: the old document's words are found again rather than
         // kept for every document of every build.
-        let old = analyse(&mut analyzer, &self.docs[id]).pairs;
-        remove_pairs(&mut self.lexicon, &old);
+        let old = analyse(&mut analyzer, &self.docs[id]);
+        remove_pairs(&mut self.lexicon, &old.pairs);
         add_pairs(&mut self.lexicon, &a.pairs);
         self.chars.extend(a.chars.iter().copied());
-        self.writer
-            .delete_term(Term::from_field_u64(self.num, id as u64));
-        self.writer
-            .add_document(tantivy_doc(&self.fields, self.num, id as u32, &mut a))?;
-        self.writer.commit()?;
+        remove_postings(&mut self.postings, id as u32, &old.terms);
+        add_postings(&mut self.postings, id as u32, a.terms);
+        self.lengths[id] = a.lengths;
         self.doc_files[id] = doc_file(&doc);
         self.docs[id] = doc;
         Ok(true)
     }
 
-    /// The weighted BM25 term-frequency part of field `f` in one segment, per term: (doc id,
-    /// score) pairs in postings order, without the idf (which needs every field).
-    fn field_scores(
-        &self,
-        seg: &tantivy::SegmentReader,
-        f: usize,
-        avg: f64,
-    ) -> Result<Vec<TermScores>, SearchError> {
-        let field = self.fields[f];
-        let nums = seg.fast_fields().u64("num")?;
-        let inverted = seg.inverted_index(field)?;
-        let norms = seg.get_fieldnorms_reader(field)?;
-        let mut terms = inverted.terms().stream()?;
-        let mut out = Vec::new();
-        while terms.advance() {
-            let key = String::from_utf8_lossy(terms.key()).into_owned();
-            let mut postings = inverted
-                .read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
-            let mut list = Vec::new();
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if !seg.is_deleted(doc) {
-                    if let Some(id) = nums.first(doc) {
-                        let tf = f64::from(postings.term_freq());
-                        let len = f64::from(norms.fieldnorm(doc));
-                        let norm = K1 * (1.0 - B + B * len / avg);
-                        list.push((id as u32, FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm)));
-                    }
-                }
-                doc = postings.advance();
-            }
-            out.push((key, list));
-        }
-        Ok(out)
-    }
-
-    /// Scores every (stem, document) pair from tantivy's postings and field lengths.
-    /// Returns them by stem, sorted.
-    fn impacts(&self) -> Result<Vec<TermImpacts>, SearchError> {
-        let reader = self
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let searcher = reader.searcher();
+    /// Scores every (stem, document) pair from the postings and field lengths. Returns them
+    /// by stem, sorted.
+    fn impacts(&self) -> Vec<TermImpacts> {
         let n = self.docs.len().max(1) as f64;
-        // Average length of each field over live documents, from the field norms.
+        // Average length of each field over the documents (sums of integers: exact, so in
+        // any order).
         let mut total_len = [0f64; 5];
-        for seg in searcher.segment_readers() {
-            for (f, field) in self.fields.iter().enumerate() {
-                let norms = seg.get_fieldnorms_reader(*field)?;
-                for doc in seg.doc_ids_alive() {
-                    total_len[f] += f64::from(norms.fieldnorm(doc));
-                }
+        for lengths in &self.lengths {
+            for (total, &id) in total_len.iter_mut().zip(lengths) {
+                *total += f64::from(FieldNormReader::id_to_fieldnorm(id));
             }
         }
         let avg = total_len.map(|t| (t / n).max(1.0));
-        // Each (segment, field) is read on its own core; the lists are then joined in
-        // (segment, field) order so that a document's field scores are summed in the same
-        // order as on one core (floating-point sums depend on it, and so the impacts).
-        let segments = searcher.segment_readers();
-        let jobs: Vec<(usize, usize)> = (0..segments.len())
-            .flat_map(|s| (0..self.fields.len()).map(move |f| (s, f)))
-            .collect();
-        let per_job: Vec<Vec<TermScores>> = jobs
-            .par_iter()
-            .map(|&(s, f)| self.field_scores(&segments[s], f, avg[f]))
-            .collect::<Result<_, _>>()?;
-        // Every job's terms come sorted; a stable sort of them all puts each term's lists
-        // side by side, still in job order.
-        let mut lists: Vec<TermScores> = per_job.into_iter().flatten().collect();
-        lists.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let mut partial: Vec<TermScores> = Vec::new();
-        for (key, list) in lists {
-            match partial.last_mut() {
-                Some((last, all)) if *last == key => all.extend(list),
-                _ => partial.push((key, list)),
-            }
-        }
-        let out = partial
+        let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        terms
             .into_par_iter()
-            .filter_map(|(key, mut list)| {
-                list.sort_by_key(|&(id, _)| id);
+            .map(|(key, list)| {
+                let mut list = list.clone();
+                // By document, then field: a document's field scores are summed in field
+                // order (floating-point sums depend on the order, and so the impacts).
+                list.sort_unstable_by_key(|p| p.slot);
                 let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
-                for (id, s) in list {
+                for p in list {
+                    let f = p.field();
+                    let tf = f64::from(p.frequency);
+                    let len = f64::from(FieldNormReader::id_to_fieldnorm(
+                        self.lengths[p.doc() as usize][f],
+                    ));
+                    let norm = K1 * (1.0 - B + B * len / avg[f]);
+                    let s = FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm);
                     match merged.last_mut() {
-                        Some((last, acc)) if *last == id => *acc += s,
-                        _ => merged.push((id, s)),
+                        Some((last, acc)) if *last == p.doc() => *acc += s,
+                        _ => merged.push((p.doc(), s)),
                     }
-                }
-                if merged.is_empty() {
-                    return None;
                 }
                 let df: f64 = merged.len() as f64;
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
@@ -353,15 +321,14 @@ impl SearchIndex {
                     .into_iter()
                     .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
                     .collect();
-                Some((key, scored))
+                (key.clone(), scored)
             })
-            .collect();
-        Ok(out)
+            .collect()
     }
 
     /// The static files of the index, by path under the output's `search/` folder.
     pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-        let impacts = self.impacts()?;
+        let impacts = self.impacts();
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
         // Every key, in order: stems with postings and surface forms with their stems (both
@@ -546,9 +513,6 @@ fn doc_file(d: &Doc) -> Vec<u8> {
     });
     format::gzip_fast(card.to_string().as_bytes())
 }
-
-/// A term and its (doc id, field score) pairs in one field of one segment.
-type TermScores = (String, Vec<(u32, f64)>);
 
 /// A stem and its (doc id, impact) postings, by doc id.
 type TermImpacts = (String, Vec<(u32, u32)>);

@@ -1,9 +1,9 @@
-//! Search: an index built with tantivy at build time and exported as static files that a small
-//! JavaScript client (and `parvis search`) query without a server. It reads a filtered model
+//! Search: an index built at build time with tantivy's analysers and exported as static files
+//! that a small JavaScript client (and `parvis search`) query without a server. It reads a filtered model
 //! (parvis-core) whose bodies are rendered, and the site build writes its files.
 //!
 //! [`docs`] picks what the audience may see and turns it into fields; [`analyze`] decides what
-//! a word is; [`index`] holds the tantivy index and exports it; [`mod@format`] is the byte layout;
+//! a word is; [`index`] holds the postings and exports them; [`mod@format`] is the byte layout;
 //! [`query`] reads the export back the way the browser does. The files go under `search/` in
 //! the output: a manifest, term shards of about 8 KB by key range (with tail files for the
 //! postings of frequent terms), a vocabulary by word length for typo tolerance, one file per
