@@ -31,6 +31,18 @@ pub struct Doc {
     pub facets: Vec<(String, String)>,
 }
 
+impl Doc {
+    /// This document without its text (body and headings): what an index that is only
+    /// exported keeps once the document is analysed and its file made.
+    pub fn without_text(self) -> Doc {
+        Doc {
+            headings: Vec::new(),
+            sections: Vec::new(),
+            ..self
+        }
+    }
+}
+
 /// A stretch of text under one heading, for excerpts that link to the nearest heading.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ExcerptSection {

@@ -171,12 +171,25 @@ fn remove_postings(postings: &mut Postings, doc: u32, terms: &[(String, usize, u
     }
 }
 
+/// What an index keeps of its documents' text once they are analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Kept: `serve` replaces an edited document, and finds the words it takes out by
+    /// analysing the old text again.
+    Kept,
+    /// Dropped: a one-shot build only exports the index, and the text of every page is its
+    /// largest part.
+    Dropped,
+}
+
 /// A search index for one build.
 pub struct SearchIndex {
     postings: Postings,
     /// Each document's field lengths, as tantivy's one-byte field norm ids.
     lengths: Vec<[u8; 5]>,
     docs: Vec<Doc>,
+    /// Whether `docs` kept their text, which replacing one needs.
+    texts: Texts,
     /// Non-ASCII characters met, for the fold table.
     chars: BTreeSet<char>,
     /// surface form → (documents holding it, stem → documents holding the pair)
@@ -194,33 +207,46 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 impl SearchIndex {
-    /// Analyses and indexes `docs` (in doc id order).
-    pub fn new(docs: Vec<Doc>, audience: Audience) -> Result<SearchIndex, SearchError> {
+    /// Analyses and indexes `docs` (in doc id order), keeping their text or not.
+    pub fn new(
+        docs: Vec<Doc>,
+        audience: Audience,
+        texts: Texts,
+    ) -> Result<SearchIndex, SearchError> {
+        let count = docs.len();
         let mut postings = Postings::default();
-        let mut lengths = Vec::with_capacity(docs.len());
+        let mut lengths = Vec::with_capacity(count);
         let mut lexicon = BTreeMap::new();
         let mut chars = BTreeSet::new();
-        let mut doc_files = Vec::with_capacity(docs.len());
+        let mut doc_files = Vec::with_capacity(count);
+        let mut kept = Vec::with_capacity(count);
         // In chunks, so that only a chunk's terms are in memory at once. A thread analyses
         // the next chunk (and makes its documents' files) on every core while this one adds
         // the last to the postings and the lexicon, which only one thread can do.
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-            let docs = &docs;
-            scope.spawn(move || {
-                for chunk in docs.chunks(CHUNK) {
-                    let analysed: Vec<(Analysed, Vec<u8>)> = chunk
-                        .par_iter()
-                        .map_init(Analyzer::new, |analyzer, doc| {
-                            (analyse(analyzer, doc), doc_file(doc))
-                        })
-                        .collect();
-                    if sender.send(analysed).is_err() {
-                        break;
-                    }
+            let mut docs = docs.into_iter();
+            scope.spawn(move || loop {
+                let chunk: Vec<Doc> = docs.by_ref().take(CHUNK).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                let analysed: Vec<(Analysed, Vec<u8>)> = chunk
+                    .par_iter()
+                    .map_init(Analyzer::new, |analyzer, doc| {
+                        (analyse(analyzer, doc), doc_file(doc))
+                    })
+                    .collect();
+                let chunk = match texts {
+                    Texts::Kept => chunk,
+                    Texts::Dropped => chunk.into_iter().map(Doc::without_text).collect(),
+                };
+                if sender.send((chunk, analysed)).is_err() {
+                    break;
                 }
             });
-            for analysed in receiver {
+            for (chunk, analysed) in receiver {
+                kept.extend(chunk);
                 for (a, file) in analysed {
                     add_postings(&mut postings, lengths.len() as u32, a.terms);
                     lengths.push(a.lengths);
@@ -233,7 +259,8 @@ impl SearchIndex {
         Ok(SearchIndex {
             postings,
             lengths,
-            docs,
+            docs: kept,
+            texts,
             chars,
             lexicon,
             doc_files,
@@ -254,6 +281,9 @@ impl SearchIndex {
     /// others; returns `false` when the caller must index everything again (a new, moved or
     /// removed document changes the doc ids, which follow the URLs).
     pub fn replace(&mut self, doc: Doc) -> Result<bool, SearchError> {
+        if self.texts == Texts::Dropped {
+            return Ok(false);
+        }
         let Some(id) = self.docs.iter().position(|d| d.key == doc.key) else {
             return Ok(false);
         };

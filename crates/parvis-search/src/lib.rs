@@ -17,16 +17,10 @@ pub mod index;
 pub mod query;
 
 pub use error::SearchError;
-pub use index::SearchIndex;
-use parvis_core::model::Site;
+pub use index::{SearchIndex, Texts};
 
 /// Folder of the index in the output.
 pub const DIR: &str = "search";
-
-/// Indexes what the filtered `site`'s audience may see.
-pub fn build(site: &Site) -> Result<SearchIndex, SearchError> {
-    SearchIndex::new(docs::collect(site), site.audience.clone())
-}
 
 /// The files of `index`, with their output paths.
 pub fn files(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>, SearchError> {

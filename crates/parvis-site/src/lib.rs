@@ -496,14 +496,21 @@ fn prepare(
     // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
     // has already failed skips it, the longest stage, to report its errors sooner.
     let search = if site.config.search && !diags.has_errors() {
-        match parvis_search::build(&site) {
+        let docs = parvis_search::docs::collect(&site);
+        watch.lap("search documents");
+        // Only `serve` updates the index: a build keeps no page's text in it once analysed,
+        // and frees it (the postings) before rendering the pages.
+        let texts = match serving {
+            true => parvis_search::Texts::Kept,
+            false => parvis_search::Texts::Dropped,
+        };
+        match parvis_search::SearchIndex::new(docs, site.audience.clone(), texts) {
             Ok(index) => {
+                watch.lap("search index");
                 match parvis_search::files(&index) {
                     Ok(files) => search_files = files,
                     Err(e) => diags.push(search_error(e)),
                 }
-                // Only `serve` updates the index; a build frees it (the postings and every
-                // document's text) before rendering the pages.
                 serving.then_some(index)
             }
             Err(e) => {
@@ -514,7 +521,7 @@ fn prepare(
     } else {
         None
     };
-    watch.lap("search index");
+    watch.lap("search files");
     let copied = copied_files(
         &filter::visible_static(&site, &sources.static_files),
         &filter::visible_assets(&site, &sources.content_assets),
@@ -1345,7 +1352,8 @@ impl SearchJob {
     pub fn run(self) -> (parvis_search::SearchIndex, SearchFiles) {
         let mut index = self.index;
         if self.whole {
-            match parvis_search::SearchIndex::new(self.docs, self.audience) {
+            let texts = parvis_search::Texts::Kept;
+            match parvis_search::SearchIndex::new(self.docs, self.audience, texts) {
                 Ok(fresh) => index = fresh,
                 Err(e) => return (index, Err(search_error(e))),
             }
