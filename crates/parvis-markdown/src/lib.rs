@@ -304,7 +304,7 @@ fn render_body(
         out.summary = Some(html[..pos].to_string());
         html.replace_range(pos..pos + MORE.len(), "<span id=\"more\"></span>");
     }
-    out.html = html;
+    out.html = parvis_core::text::compact(html);
     out.toc = nest(&headings);
     out
 }

@@ -452,7 +452,7 @@ fn substitute(html: &str, urls: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    parvis_core::text::compact(out)
 }
 
 fn escape_attr(out: &mut String, s: &str) {

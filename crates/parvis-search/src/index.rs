@@ -358,7 +358,39 @@ impl SearchIndex {
 
     /// The static files of the index, by path under the output's `search/` folder.
     pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+        let groups = self
+            .doc_files
+            .chunks(format::DOC_GROUP)
+            .map(format::encode_doc_group)
+            .collect();
+        self.export_with(self.impacts(), groups)
+    }
+
+    /// [`SearchIndex::export`] for a build that needs the index no more: the postings are
+    /// freed once scored, and each document's file once in its group, before the files are
+    /// made (so that the index and its files are not both held whole).
+    pub fn into_files(mut self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         let impacts = self.impacts();
+        self.postings = Postings::default();
+        let mut doc_files = std::mem::take(&mut self.doc_files).into_iter();
+        let mut groups = Vec::new();
+        loop {
+            let group: Vec<Vec<u8>> = doc_files.by_ref().take(format::DOC_GROUP).collect();
+            if group.is_empty() {
+                break;
+            }
+            groups.push(format::encode_doc_group(&group));
+        }
+        self.export_with(impacts, groups)
+    }
+
+    /// The files, from the postings as scored by [`SearchIndex::impacts`] and the
+    /// documents' files grouped by [`format::encode_doc_group`].
+    fn export_with(
+        &self,
+        impacts: Vec<TermImpacts>,
+        doc_groups: Vec<Vec<u8>>,
+    ) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
         // Every key, in order: stems with postings and surface forms with their stems (both
@@ -494,8 +526,8 @@ impl SearchIndex {
         // The documents' files, DOC_GROUP to a file (one file per document made the search
         // folder hold as many files as the site has pages); a reader fetches the group's
         // offsets, then only its document's bytes (see `format::encode_doc_group`).
-        for (g, group) in self.doc_files.chunks(format::DOC_GROUP).enumerate() {
-            files.push((format!("d/{g}.bin"), format::encode_doc_group(group)));
+        for (g, group) in doc_groups.into_iter().enumerate() {
+            files.push((format!("d/{g}.bin"), group));
         }
 
         let mut analyzer = Analyzer::new();

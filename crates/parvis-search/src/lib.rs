@@ -24,11 +24,19 @@ pub const DIR: &str = "search";
 
 /// The files of `index`, with their output paths.
 pub fn files(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    Ok(index
-        .export()?
+    Ok(under_dir(index.export()?))
+}
+
+/// The files of `index`, with their output paths, for a build that needs the index no more.
+pub fn into_files(index: SearchIndex) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    Ok(under_dir(index.into_files()?))
+}
+
+fn under_dir(files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    files
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
-        .collect())
+        .collect()
 }
 
 /// Replaces the index files among `served` (an output folder as a map) with `fresh`, leaving

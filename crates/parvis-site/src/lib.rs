@@ -507,11 +507,15 @@ fn prepare(
         match parvis_search::SearchIndex::new(docs, site.audience.clone(), texts) {
             Ok(index) => {
                 watch.lap("search index");
-                match parvis_search::files(&index) {
+                let (files, kept) = match serving {
+                    true => (parvis_search::files(&index), Some(index)),
+                    false => (parvis_search::into_files(index), None),
+                };
+                match files {
                     Ok(files) => search_files = files,
                     Err(e) => diags.push(search_error(e)),
                 }
-                serving.then_some(index)
+                kept
             }
             Err(e) => {
                 diags.push(search_error(e));

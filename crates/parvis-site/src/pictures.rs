@@ -586,7 +586,7 @@ fn rewrite_images(html: &str, pictures: &HashMap<String, Picture>, sizes: &str) 
         ));
     }
     out.push_str(rest);
-    out
+    parvis_core::text::compact(out)
 }
 
 /// The value of attribute `name` in a tag as pulldown-cmark writes it (double quotes, escaped).
