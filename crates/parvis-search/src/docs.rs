@@ -52,96 +52,171 @@ pub struct ExcerptSection {
     pub text: String,
 }
 
+/// Something of the site that may become a document.
+#[derive(Debug, Clone, Copy)]
+enum Item {
+    Page(usize),
+    Section(usize),
+    Member(usize),
+    Community(usize),
+}
+
 /// The documents of a filtered site, sorted by URL so doc ids follow the site's structure (and
 /// facet lists compress well).
 pub fn collect(site: &Site) -> Vec<Doc> {
-    // Reading the HTML back into text is most of the work here: one page per core.
-    let mut docs: Vec<Doc> = (0..site.pages.len())
-        .into_par_iter()
-        .filter_map(|i| page_doc(site, i))
-        .collect();
-    docs.par_extend(site.sections.par_iter().filter_map(section_doc));
-    for (i, m) in site.community.members.iter().enumerate() {
-        if !site.member_visible.get(i).copied().unwrap_or(false) {
-            continue;
+    let mut docs = Documents::new(site);
+    let mut all = Vec::new();
+    while let Some(chunk) = docs.next_chunk(usize::MAX) {
+        all.extend(chunk);
+    }
+    all
+}
+
+/// The documents of a filtered site in doc-id order, made a chunk at a time: the index
+/// analyses one chunk while the next is made, so that the text of every page is never held
+/// at once.
+pub struct Documents<'a> {
+    site: &'a Site,
+    /// What may become a document, in doc-id order.
+    items: Vec<Item>,
+    /// The first item of the next chunk.
+    next: usize,
+}
+
+impl<'a> Documents<'a> {
+    /// Sorts what may become a document by URL, then key (cheap: no text is read yet).
+    pub fn new(site: &'a Site) -> Documents<'a> {
+        let key = |rel: &std::path::Path| parvis_core::load::slash_path(rel);
+        let mut items: Vec<(&str, String, Item)> = Vec::new();
+        for (i, page) in site.pages.iter().enumerate() {
+            items.push((&page.url, key(&page.source.rel), Item::Page(i)));
         }
-        let bio = m.bio_html.as_deref().unwrap_or("");
-        let (mut sections, _) = html_sections(bio);
-        let details: Vec<&str> = [&m.company, &m.team, &m.location]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        if !details.is_empty() {
-            sections.push(ExcerptSection {
-                text: details.join(" · "),
-                ..ExcerptSection::default()
-            });
-        }
-        let mut facets = vec![("kind".to_string(), "member".to_string())];
-        facets.extend(m.roles.iter().map(|r| ("role".into(), r.to_string())));
-        for c in &m.communities {
-            if let Some(ci) = site.community.communities.iter().position(|x| &x.id == c) {
-                if site.community_visible[ci] {
-                    facets.push((
-                        "community".into(),
-                        site.community.communities[ci].name.clone(),
-                    ));
-                }
+        for (i, section) in site.sections.iter().enumerate() {
+            if let Some(source) = &section.source {
+                items.push((&section.url, key(&source.rel), Item::Section(i)));
             }
         }
-        docs.push(Doc {
-            key: format!("member:{}", m.id),
-            url: m.url.clone(),
-            title: m.name.clone(),
-            kind: "member".into(),
-            lang: site.config.language.clone(),
-            date: None,
-            description: m.headline.clone().unwrap_or_default(),
-            headings: Vec::new(),
-            tags: m.expertise.clone(),
-            sections,
-            facets,
-        });
-    }
-    for (i, c) in site.community.communities.iter().enumerate() {
-        if !site.community_visible[i] {
-            continue;
+        for (i, m) in site.community.members.iter().enumerate() {
+            if site.member_visible.get(i).copied().unwrap_or(false) {
+                items.push((&m.url, format!("member:{}", m.id), Item::Member(i)));
+            }
         }
-        let description = c.description.clone().unwrap_or_default();
-        let mut facets = vec![
-            ("kind".to_string(), "community".to_string()),
-            ("community".to_string(), c.name.clone()),
-        ];
-        facets.extend(c.themes.iter().map(|t| ("themes".into(), t.clone())));
-        docs.push(Doc {
-            key: format!("community:{}", c.id),
-            url: c.url.clone(),
-            title: c.name.clone(),
-            kind: "community".into(),
-            lang: site.config.language.clone(),
-            date: None,
-            sections: vec![ExcerptSection {
-                text: description.clone(),
-                ..ExcerptSection::default()
-            }],
-            description,
-            headings: Vec::new(),
-            tags: c.themes.clone(),
-            facets,
-        });
-    }
-    // A `lang` facet on a site in several languages: search defaults to the page's language.
-    if site.config.languages.len() > 1 {
-        for d in docs
-            .iter_mut()
-            .filter(|d| !d.facets.iter().any(|(f, _)| f == "lang"))
-        {
-            d.facets.push(("lang".into(), d.lang.clone()));
+        for (i, c) in site.community.communities.iter().enumerate() {
+            if site.community_visible[i] {
+                items.push((&c.url, format!("community:{}", c.id), Item::Community(i)));
+            }
+        }
+        items.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(&b.1)));
+        Documents {
+            site,
+            items: items.into_iter().map(|(_, _, item)| item).collect(),
+            next: 0,
         }
     }
-    docs.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.key.cmp(&b.key)));
-    docs
+
+    /// The documents of the next `n` items (fewer: some items are not searchable), made on
+    /// every core; `None` once every item is made.
+    pub fn next_chunk(&mut self, n: usize) -> Option<Vec<Doc>> {
+        if self.next >= self.items.len() {
+            return None;
+        }
+        let end = self.next.saturating_add(n).min(self.items.len());
+        let chunk = &self.items[self.next..end];
+        self.next = end;
+        // Reading the HTML back into text is most of the work here: one item per core.
+        Some(
+            chunk
+                .par_iter()
+                .filter_map(|&item| self.make(item))
+                .collect(),
+        )
+    }
+
+    fn make(&self, item: Item) -> Option<Doc> {
+        let site = self.site;
+        let mut doc = match item {
+            Item::Page(i) => page_doc(site, i),
+            Item::Section(i) => section_doc(&site.sections[i]),
+            Item::Member(i) => member_doc(site, i),
+            Item::Community(i) => community_doc(site, i),
+        }?;
+        // A `lang` facet on a site in several languages: search defaults to the page's
+        // language.
+        if site.config.languages.len() > 1 && !doc.facets.iter().any(|(f, _)| f == "lang") {
+            doc.facets.push(("lang".into(), doc.lang.clone()));
+        }
+        Some(doc)
+    }
+}
+
+/// The document of member `i` (visible to the build's audience).
+fn member_doc(site: &Site, i: usize) -> Option<Doc> {
+    let m = &site.community.members[i];
+    let bio = m.bio_html.as_deref().unwrap_or("");
+    let (mut sections, _) = html_sections(bio);
+    let details: Vec<&str> = [&m.company, &m.team, &m.location]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if !details.is_empty() {
+        sections.push(ExcerptSection {
+            text: details.join(" · "),
+            ..ExcerptSection::default()
+        });
+    }
+    let mut facets = vec![("kind".to_string(), "member".to_string())];
+    facets.extend(m.roles.iter().map(|r| ("role".into(), r.to_string())));
+    for c in &m.communities {
+        if let Some(ci) = site.community.communities.iter().position(|x| &x.id == c) {
+            if site.community_visible[ci] {
+                facets.push((
+                    "community".into(),
+                    site.community.communities[ci].name.clone(),
+                ));
+            }
+        }
+    }
+    Some(Doc {
+        key: format!("member:{}", m.id),
+        url: m.url.clone(),
+        title: m.name.clone(),
+        kind: "member".into(),
+        lang: site.config.language.clone(),
+        date: None,
+        description: m.headline.clone().unwrap_or_default(),
+        headings: Vec::new(),
+        tags: m.expertise.clone(),
+        sections,
+        facets,
+    })
+}
+
+/// The document of community `i` (visible to the build's audience).
+fn community_doc(site: &Site, i: usize) -> Option<Doc> {
+    let c = &site.community.communities[i];
+    let description = c.description.clone().unwrap_or_default();
+    let mut facets = vec![
+        ("kind".to_string(), "community".to_string()),
+        ("community".to_string(), c.name.clone()),
+    ];
+    facets.extend(c.themes.iter().map(|t| ("themes".into(), t.clone())));
+    Some(Doc {
+        key: format!("community:{}", c.id),
+        url: c.url.clone(),
+        title: c.name.clone(),
+        kind: "community".into(),
+        lang: site.config.language.clone(),
+        date: None,
+        sections: vec![ExcerptSection {
+            text: description.clone(),
+            ..ExcerptSection::default()
+        }],
+        description,
+        headings: Vec::new(),
+        tags: c.themes.clone(),
+        facets,
+    })
 }
 
 /// The document of a section's own text, when it shows one to the build's audience.

@@ -213,36 +213,48 @@ impl SearchIndex {
         audience: Audience,
         texts: Texts,
     ) -> Result<SearchIndex, SearchError> {
-        let count = docs.len();
+        let mut docs = docs.into_iter();
+        let next = move |n: usize| {
+            let chunk: Vec<Doc> = docs.by_ref().take(n).collect();
+            (!chunk.is_empty()).then_some(chunk)
+        };
+        SearchIndex::from_chunks(next, audience, texts)
+    }
+
+    /// Analyses and indexes the documents `next` gives, up to the number it is asked for at
+    /// a time, in doc id order, until it gives `None` (see [`crate::docs::Documents`]).
+    pub fn from_chunks(
+        mut next: impl FnMut(usize) -> Option<Vec<Doc>> + Send,
+        audience: Audience,
+        texts: Texts,
+    ) -> Result<SearchIndex, SearchError> {
         let mut postings = Postings::default();
-        let mut lengths = Vec::with_capacity(count);
+        let mut lengths = Vec::new();
         let mut lexicon = BTreeMap::new();
         let mut chars = BTreeSet::new();
-        let mut doc_files = Vec::with_capacity(count);
-        let mut kept = Vec::with_capacity(count);
-        // In chunks, so that only a chunk's terms are in memory at once. A thread analyses
-        // the next chunk (and makes its documents' files) on every core while this one adds
-        // the last to the postings and the lexicon, which only one thread can do.
+        let mut doc_files = Vec::new();
+        let mut kept = Vec::new();
+        // In chunks, so that only a chunk's text and terms are in memory at once. A thread
+        // makes and analyses the next chunk (and makes its documents' files) on every core
+        // while this one adds the last to the postings and the lexicon, which only one
+        // thread can do.
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-            let mut docs = docs.into_iter();
-            scope.spawn(move || loop {
-                let chunk: Vec<Doc> = docs.by_ref().take(CHUNK).collect();
-                if chunk.is_empty() {
-                    break;
-                }
-                let analysed: Vec<(Analysed, Vec<u8>)> = chunk
-                    .par_iter()
-                    .map_init(Analyzer::new, |analyzer, doc| {
-                        (analyse(analyzer, doc), doc_file(doc))
-                    })
-                    .collect();
-                let chunk = match texts {
-                    Texts::Kept => chunk,
-                    Texts::Dropped => chunk.into_iter().map(Doc::without_text).collect(),
-                };
-                if sender.send((chunk, analysed)).is_err() {
-                    break;
+            scope.spawn(move || {
+                while let Some(chunk) = next(CHUNK) {
+                    let analysed: Vec<(Analysed, Vec<u8>)> = chunk
+                        .par_iter()
+                        .map_init(Analyzer::new, |analyzer, doc| {
+                            (analyse(analyzer, doc), doc_file(doc))
+                        })
+                        .collect();
+                    let chunk = match texts {
+                        Texts::Kept => chunk,
+                        Texts::Dropped => chunk.into_iter().map(Doc::without_text).collect(),
+                    };
+                    if sender.send((chunk, analysed)).is_err() {
+                        break;
+                    }
                 }
             });
             for (chunk, analysed) in receiver {

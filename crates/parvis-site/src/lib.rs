@@ -27,8 +27,6 @@ pub mod output;
 pub mod pictures;
 mod timings;
 
-pub use timings::{peak_memory, Lap};
-use timings::Stopwatch;
 pub use incremental::{Changes, PageChanges, Stats, Update};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -36,6 +34,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use timings::Stopwatch;
+pub use timings::{peak_memory, Lap};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -496,15 +496,15 @@ fn prepare(
     // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
     // has already failed skips it, the longest stage, to report its errors sooner.
     let search = if site.config.search && !diags.has_errors() {
-        let docs = parvis_search::docs::collect(&site);
-        watch.lap("search documents");
-        // Only `serve` updates the index: a build keeps no page's text in it once analysed,
-        // and frees it (the postings) before rendering the pages.
+        // Only `serve` updates the index: a build makes the documents a chunk at a time,
+        // keeps no page's text once analysed, and frees the postings before rendering.
         let texts = match serving {
             true => parvis_search::Texts::Kept,
             false => parvis_search::Texts::Dropped,
         };
-        match parvis_search::SearchIndex::new(docs, site.audience.clone(), texts) {
+        let mut docs = parvis_search::docs::Documents::new(&site);
+        let next = |n| docs.next_chunk(n);
+        match parvis_search::SearchIndex::from_chunks(next, site.audience.clone(), texts) {
             Ok(index) => {
                 watch.lap("search index");
                 let (files, kept) = match serving {
