@@ -324,47 +324,24 @@ impl SearchIndex {
     /// Scores every (stem, document) pair from the postings and field lengths. Returns them
     /// by stem, sorted.
     fn impacts(&self) -> Vec<TermImpacts> {
-        let n = self.docs.len().max(1) as f64;
-        // Average length of each field over the documents (sums of integers: exact, so in
-        // any order).
-        let mut total_len = [0f64; 5];
-        for lengths in &self.lengths {
-            for (total, &id) in total_len.iter_mut().zip(lengths) {
-                *total += f64::from(FieldNormReader::id_to_fieldnorm(id));
-            }
-        }
-        let avg = total_len.map(|t| (t / n).max(1.0));
+        let scorer = Scorer::new(&self.lengths, self.docs.len());
         let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         terms
             .into_par_iter()
-            .map(|(key, list)| {
-                let mut list = list.clone();
-                // By document, then field: a document's field scores are summed in field
-                // order (floating-point sums depend on the order, and so the impacts).
-                list.sort_unstable_by_key(|p| p.slot);
-                let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
-                for p in list {
-                    let f = p.field();
-                    let tf = f64::from(p.frequency);
-                    let len = f64::from(FieldNormReader::id_to_fieldnorm(
-                        self.lengths[p.doc() as usize][f],
-                    ));
-                    let norm = K1 * (1.0 - B + B * len / avg[f]);
-                    let s = FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm);
-                    match merged.last_mut() {
-                        Some((last, acc)) if *last == p.doc() => *acc += s,
-                        _ => merged.push((p.doc(), s)),
-                    }
-                }
-                let df: f64 = merged.len() as f64;
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                let scored = merged
-                    .into_iter()
-                    .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
-                    .collect();
-                (key.clone(), scored)
-            })
+            .map(|(key, list)| (key.clone(), scorer.score(list.clone())))
+            .collect()
+    }
+
+    /// [`SearchIndex::impacts`], taking the postings: each list is freed once scored.
+    fn take_impacts(&mut self) -> Vec<TermImpacts> {
+        let scorer = Scorer::new(&self.lengths, self.docs.len());
+        let mut terms: Vec<(String, Vec<Posting>)> =
+            std::mem::take(&mut self.postings).into_iter().collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
+            .into_par_iter()
+            .map(|(key, list)| (key, scorer.score(list)))
             .collect()
     }
 
@@ -382,8 +359,7 @@ impl SearchIndex {
     /// freed once scored, and each document's file once in its group, before the files are
     /// made (so that the index and its files are not both held whole).
     pub fn into_files(mut self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-        let impacts = self.impacts();
-        self.postings = Postings::default();
+        let impacts = self.take_impacts();
         let mut doc_files = std::mem::take(&mut self.doc_files).into_iter();
         let mut groups = Vec::new();
         loop {
@@ -571,6 +547,60 @@ impl SearchIndex {
             format::gzip(manifest.to_string().as_bytes()),
         ));
         Ok(files)
+    }
+}
+
+/// BM25 of the stems of one index, weighed by field, as impacts.
+struct Scorer<'a> {
+    lengths: &'a [[u8; 5]],
+    /// Average length of each field over the documents.
+    avg: [f64; 5],
+    /// The number of documents.
+    n: f64,
+}
+
+impl Scorer<'_> {
+    fn new(lengths: &[[u8; 5]], docs: usize) -> Scorer<'_> {
+        let n = docs.max(1) as f64;
+        // Sums of integers: exact, so in any order.
+        let mut total_len = [0f64; 5];
+        for doc in lengths {
+            for (total, &id) in total_len.iter_mut().zip(doc) {
+                *total += f64::from(FieldNormReader::id_to_fieldnorm(id));
+            }
+        }
+        Scorer {
+            lengths,
+            avg: total_len.map(|t| (t / n).max(1.0)),
+            n,
+        }
+    }
+
+    /// The (doc id, impact) pairs of one stem's postings, by doc id.
+    fn score(&self, mut list: Vec<Posting>) -> Vec<(u32, u32)> {
+        // By document, then field: a document's field scores are summed in field order
+        // (floating-point sums depend on the order, and so the impacts).
+        list.sort_unstable_by_key(|p| p.slot);
+        let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
+        for p in list {
+            let f = p.field();
+            let tf = f64::from(p.frequency);
+            let len = f64::from(FieldNormReader::id_to_fieldnorm(
+                self.lengths[p.doc() as usize][f],
+            ));
+            let norm = K1 * (1.0 - B + B * len / self.avg[f]);
+            let s = FIELDS[f].1 * tf * (K1 + 1.0) / (tf + norm);
+            match merged.last_mut() {
+                Some((last, acc)) if *last == p.doc() => *acc += s,
+                _ => merged.push((p.doc(), s)),
+            }
+        }
+        let df: f64 = merged.len() as f64;
+        let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
+        merged
+            .into_iter()
+            .map(|(id, s)| (id, ((idf * s * IMPACT_SCALE).round() as u32).max(1)))
+            .collect()
     }
 }
 
