@@ -700,3 +700,108 @@ fn hash(bytes: &[u8]) -> String {
     h.write(bytes);
     format!("{:016x}", h.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::ExcerptSection;
+
+    fn doc(n: usize, title: &str, body: &str) -> Doc {
+        Doc {
+            key: format!("blog/{n}.md"),
+            url: format!("/blog/{n}/"),
+            title: title.into(),
+            kind: "blog".into(),
+            lang: "en".into(),
+            tags: vec!["news".into()],
+            sections: vec![ExcerptSection {
+                text: body.into(),
+                ..ExcerptSection::default()
+            }],
+            facets: vec![("kind".into(), "blog".into())],
+            ..Doc::default()
+        }
+    }
+
+    fn docs() -> Vec<Doc> {
+        (0..40)
+            .map(|n| {
+                let body = format!(
+                    "Ambassadors meet the users club {n} times. Gardens grow {} roses; the \
+                     programme runs {} weeks.",
+                    n % 7,
+                    n % 3
+                );
+                doc(n, &format!("Post {n} about gardens"), &body)
+            })
+            .collect()
+    }
+
+    fn audience() -> Audience {
+        Audience::unknown("public")
+    }
+
+    /// The build's path (documents a few at a time, text dropped, postings taken while
+    /// scored) and `serve`'s (all at once, text kept, postings read) write the same files.
+    #[test]
+    fn a_one_shot_index_exports_what_a_kept_index_exports() {
+        let kept = SearchIndex::new(docs(), audience(), Texts::Kept).unwrap();
+        let mut rest = docs().into_iter();
+        // Chunks of 3 whatever is asked, and an empty one: the index must not stop early.
+        let mut calls = 0;
+        let next = move |_n: usize| {
+            calls += 1;
+            if calls == 2 {
+                return Some(Vec::new());
+            }
+            let chunk: Vec<Doc> = rest.by_ref().take(3).collect();
+            (!chunk.is_empty()).then_some(chunk)
+        };
+        let once = SearchIndex::from_chunks(next, audience(), Texts::Dropped).unwrap();
+        assert_eq!(once.docs().len(), 40);
+        assert!(once.docs().iter().all(|d| d.sections.is_empty()));
+        assert_eq!(kept.export().unwrap(), once.into_files().unwrap());
+    }
+
+    /// Replacing a document gives the index made with the new document from the start, and an
+    /// index without text asks for a whole new index instead.
+    #[test]
+    fn replacing_a_document_matches_a_fresh_index() {
+        let mut edited = docs();
+        edited[5] = doc(5, "Post 5 about orchards", "Orchards and gardens, apples.");
+        let fresh = SearchIndex::new(edited.clone(), audience(), Texts::Kept).unwrap();
+        let mut index = SearchIndex::new(docs(), audience(), Texts::Kept).unwrap();
+        assert!(index.replace(edited[5].clone()).unwrap());
+        assert_eq!(index.export().unwrap(), fresh.export().unwrap());
+        let impacts: BTreeMap<String, Vec<(u32, u32)>> = index.impacts().into_iter().collect();
+        // The old text's words are gone from the document, the new ones are there.
+        assert!(!impacts["ambassador"].iter().any(|&(id, _)| id == 5));
+        assert_eq!(impacts["ambassador"].len(), 39);
+        assert_eq!(impacts["orchard"], [(5, impacts["orchard"][0].1)]);
+
+        let mut dropped = SearchIndex::new(docs(), audience(), Texts::Dropped).unwrap();
+        assert!(!dropped.replace(edited[5].clone()).unwrap());
+    }
+
+    /// BM25 weighed by field: a word in the title scores above the same word once in a body
+    /// of the same length, and a word every document holds scores low.
+    #[test]
+    fn a_title_word_outweighs_a_body_word() {
+        let docs = vec![
+            doc(0, "Orchards", "Apples and pears grow here."),
+            doc(1, "Harvest", "Orchards, apples and pears."),
+            doc(2, "Winter", "Snow and pears in the cold."),
+        ];
+        let index = SearchIndex::new(docs, audience(), Texts::Kept).unwrap();
+        let impacts: BTreeMap<String, Vec<(u32, u32)>> = index.impacts().into_iter().collect();
+        let orchard = &impacts["orchard"];
+        assert_eq!(orchard.len(), 2, "{orchard:?}");
+        assert!(orchard[0].1 > orchard[1].1, "{orchard:?}");
+        let pear = &impacts["pear"];
+        assert_eq!(pear.len(), 3);
+        assert!(
+            pear.iter().all(|&(_, i)| i < orchard[1].1),
+            "{pear:?} {orchard:?}"
+        );
+    }
+}
