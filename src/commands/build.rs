@@ -57,12 +57,10 @@ pub fn build(a: BuildArgs) -> ExitCode {
                         Some(bytes) => format!("{:>6} MB peak", bytes / 1_000_000),
                         None => " ".repeat(13),
                     };
-                    lines.push_str(&format!(
-                        "{:>9.1?} {cpu} {peak}  {}\n",
-                        lap.wall, lap.stage
-                    ));
+                    lines.push_str(&format!("{:>9.1?} {cpu} {peak}  {}\n", lap.wall, lap.stage));
                 }
                 lines.push_str(&format!("images encoded: {}\n", r.images_encoded));
+                lines.push_str(&format!("images stripped: {}\n", r.images_stripped));
             }
             lines
                 + &format!(
