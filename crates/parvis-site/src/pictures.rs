@@ -479,7 +479,8 @@ impl FrontImage {
     /// `image` of the page or section in `folder` (relative to `content/`): beside it first,
     /// then under `static/`, then under `content/` from its top (where sections' pictures
     /// were looked for before). A path starting with `/` is from the site's top: not beside.
-    /// A path that climbs out of its folder (`../../x.jpg`) is looked for nowhere else.
+    /// A path with `..` is looked for beside only (from the top it would climb out of the
+    /// site's folders), and found nowhere when it climbs out of `content/`.
     fn find(root: &Path, folder: &Path, image: &str) -> FrontImage {
         if image.contains("://") {
             return FrontImage::Remote;
