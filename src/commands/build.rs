@@ -60,6 +60,7 @@ pub fn build(a: BuildArgs) -> ExitCode {
                     lines.push_str(&format!("{:>9.1?} {cpu} {peak}  {}\n", lap.wall, lap.stage));
                 }
                 lines.push_str(&format!("images encoded: {}\n", r.images_encoded));
+                lines.push_str(&format!("images stripped: {}\n", r.images_stripped));
             }
             lines
                 + &format!(

@@ -213,7 +213,7 @@ fn cards_and_the_hero_show_covers_in_small_widths() {
 }
 
 /// An EXIF block (little-endian TIFF) with `orientation` and a GPS position, Geneva's.
-fn gps_exif(orientation: u16) -> Vec<u8> {
+pub fn gps_exif(orientation: u16) -> Vec<u8> {
     let mut t = b"Exif\0\0II*\0\x08\0\0\0".to_vec();
     let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: [u8; 4]| {
         t.extend_from_slice(&tag.to_le_bytes());
@@ -240,7 +240,7 @@ fn gps_exif(orientation: u16) -> Vec<u8> {
 }
 
 /// A JPEG with `exif` in an APP1 segment right after its start.
-fn with_exif(jpeg: Vec<u8>, exif: &[u8]) -> Vec<u8> {
+pub fn with_exif(jpeg: Vec<u8>, exif: &[u8]) -> Vec<u8> {
     let mut out = jpeg[..2].to_vec();
     out.extend_from_slice(&[0xFF, 0xE1]);
     out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
@@ -250,7 +250,7 @@ fn with_exif(jpeg: Vec<u8>, exif: &[u8]) -> Vec<u8> {
 }
 
 /// The EXIF block and orientation image reads from a published file.
-fn exif_of(bytes: &[u8]) -> (Option<Vec<u8>>, image::metadata::Orientation) {
+pub fn exif_of(bytes: &[u8]) -> (Option<Vec<u8>>, image::metadata::Orientation) {
     use image::ImageDecoder;
     let mut d = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -307,4 +307,154 @@ fn originals_are_published_without_their_gps_position() {
         Orientation::Rotate90,
         "still shown right way up"
     );
+}
+
+/// How many originals a `--timings` build stripped of their metadata.
+fn stripped(run: &crate::site_test::Run) -> usize {
+    run.stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .find_map(|l| l.strip_prefix("images stripped: "))
+        .unwrap_or_else(|| panic!("no count in:\n{}\n{}", run.stdout, run.stderr))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The copies without metadata the image cache holds, with their bytes and time of writing.
+fn cached_originals(t: &crate::site_test::SiteTest) -> Vec<(Vec<u8>, std::time::SystemTime)> {
+    let cache = t.root.join(".parvis-cache/images");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(cache).unwrap() {
+        for file in std::fs::read_dir(entry.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("original-") {
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                out.push((std::fs::read(&path).unwrap(), modified));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_warm_build_copies_originals_without_their_gps_from_the_cache() {
+    let t = site();
+    t.file(
+        "static/photos/gps.jpg",
+        with_exif(jpeg(800, 600, 5), &gps_exif(1)),
+    );
+    let first = t.build(&["--timings"]);
+    first.success();
+    assert_eq!(stripped(&first), 1, "the one photo with metadata");
+    let published = std::fs::read(t.out().join("photos/gps.jpg")).unwrap();
+    assert!(
+        exif_of(&published).0.is_none(),
+        "no EXIF on the first build"
+    );
+    let cached = cached_originals(&t);
+    assert_eq!(cached.len(), 1);
+    assert_eq!(cached[0].0, published, "published from the cache");
+
+    let second = t.build(&["--timings"]);
+    second.success();
+    assert_eq!(stripped(&second), 0, "a warm build strips nothing");
+    assert_eq!(cached_originals(&t), cached, "the cached copy is reused");
+    let again = std::fs::read(t.out().join("photos/gps.jpg")).unwrap();
+    assert_eq!(again, published);
+    assert!(exif_of(&again).0.is_none(), "no EXIF on the warm build");
+}
+
+/// The `<picture>` that follows `marker` in `html`.
+fn picture_after<'a>(html: &'a str, marker: &str) -> &'a str {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let start = at + html[at..].find("<picture").expect("a <picture>");
+    &html[start..start + html[start..].find("</picture>").unwrap()]
+}
+
+/// The `<picture>` that comes last before `marker` in `html` (a card's cover, before its title).
+fn picture_before<'a>(html: &'a str, marker: &str) -> &'a str {
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let start = html[..at].rfind("<picture").expect("a <picture>");
+    &html[start..start + html[start..].find("</picture>").unwrap()]
+}
+
+/// The value of `name` in the first tag of `html` that has it.
+fn attr<'a>(html: &'a str, name: &str) -> &'a str {
+    let key = format!(" {name}=\"");
+    let from = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + key.len();
+    &html[from..from + html[from..].find('"').unwrap()]
+}
+
+#[test]
+fn a_sections_image_beside_its_index_is_its_processed_cover_and_a_shared_picture_is_one() {
+    let t = site();
+    let blog = std::fs::read_to_string(t.root.join("content/blog/_index.md")).unwrap();
+    t.file(
+        "content/blog/_index.md",
+        blog.replacen("title: Blog\n", "title: Blog\nimage: cover.jpg\n", 1),
+    )
+    .file("content/blog/cover.jpg", jpeg(1200, 600, 30))
+    .file("static/shared.jpg", jpeg(1000, 500, 90))
+    .file(
+        "content/guides/_index.md",
+        "---\ntitle: Guides\nimage: /shared.jpg\n---\n",
+    )
+    .file(
+        "content/blog/shared.md",
+        "---\ntitle: Shared\ndate: 2026-01-12\nimage: shared.jpg\n---\n\nText.\n",
+    )
+    // The section's page shows its own cover where the theme puts the breadcrumbs.
+    .file(
+        "templates/partials/breadcrumbs.html",
+        r#"{% if section is defined %}{% if section.cover %}<picture id="section-cover"><img src="{{ section.cover.src }}" srcset="{{ section.cover.srcset }}"></picture>{% endif %}{% endif %}"#,
+    );
+    t.build(&[]).success();
+
+    // Its card, the blog's tile on the home page.
+    let home = t.read("index.html");
+    let tile = picture_after(&home, r#"<li class="tile has-cover"><a href="/blog/">"#);
+    assert!(tile.contains("-480.webp 480w, /media/cover-"), "{tile}");
+    assert!(tile.contains("-960.jpg 960w"), "{tile}");
+    assert!(tile.contains(r#"width="960" height="480""#), "{tile}");
+    let small = attr(tile, "src");
+    assert_eq!(published(&t, small), (image::ImageFormat::Jpeg, 480, 240));
+
+    // Its page: the same processed files.
+    let page = t.read("blog/index.html");
+    let own = picture_before(&page, r#"id="section-cover""#);
+    let tile_img = &tile[tile.find("<img").unwrap()..];
+    assert_eq!(attr(own, "srcset"), attr(tile_img, "srcset"));
+    assert!(attr(own, "srcset").contains(" 480w, "), "{own}");
+
+    // A section and a page naming the same picture of static/ show the same files.
+    let guides = picture_after(&home, r#"<li class="tile has-cover"><a href="/guides/">"#);
+    let post = picture_before(&page, r#"<a href="/blog/shared/">Shared</a>"#);
+    assert!(
+        attr(guides, "srcset").contains("/media/shared-"),
+        "{guides}"
+    );
+    assert_eq!(attr(guides, "srcset"), attr(post, "srcset"));
+    assert_eq!(attr(guides, "src"), attr(post, "src"));
+}
+
+#[test]
+fn an_image_found_nowhere_is_an_error_at_its_line_naming_where_it_was_looked_for() {
+    let t = site();
+    t.file(
+        "content/blog/lost.md",
+        "---\ntitle: Lost\ndate: 2026-01-12\nimage: lost.jpg\n---\n\nText.\n",
+    );
+    t.build(&[])
+        .failure(1)
+        .stderr_has("content/blog/lost.md:4:")
+        .stderr_has("the picture `lost.jpg` does not exist (looked for content/blog/lost.jpg, then static/lost.jpg, then content/lost.jpg)");
 }

@@ -331,6 +331,19 @@ fn a_static_file_is_copied_alone() {
 }
 
 #[test]
+fn a_photo_saved_in_static_is_served_without_its_gps_position() {
+    use crate::image_functions::{exif_of, gps_exif, with_exif};
+    let mut s = Served::start();
+    let photo = with_exif(crate::images::jpeg(200, 100, 5), &gps_exif(1));
+    std::fs::create_dir_all(s.root.join("static/photos")).unwrap();
+    std::fs::write(s.root.join("static/photos/gps.jpg"), photo).unwrap();
+    let c = s.change(&["static/photos/gps.jpg"]);
+    let served = &c.written["photos/gps.jpg"];
+    assert!(exif_of(served).0.is_none(), "served without EXIF");
+    s.matches_a_full_build();
+}
+
+#[test]
 fn a_page_template_renders_pages_only_and_base_renders_everything() {
     let mut s = Served::start();
     let theme = |name: &str| {

@@ -9,7 +9,9 @@
 //! hostile-input-facing work of a build, and they need nothing of the pages. The site stage
 //! asks for a picture by source file and [`Kind`]; this crate answers with the variants'
 //! sizes and file names, from its disk cache when it has seen the same bytes with the same
-//! settings before ([`Images::encoded`] counts what was really encoded).
+//! settings before ([`Images::encoded`] counts what was really encoded). The originals the
+//! site publishes as they are go through it too, to be stripped of their metadata once
+//! ([`Images::original`]).
 //!
 //! The cache (`.parvis-cache/images/` of the site by default) holds one folder per source
 //! hash and settings: the encoded files and a `manifest.json`. It is safe to delete at any
@@ -17,10 +19,12 @@
 
 mod cache;
 mod card;
+mod original;
 mod resize;
 pub mod strip;
 
 pub use card::{Card, CardStyle};
+pub use original::Original;
 pub use resize::{Format, Op, Resize};
 
 use fast_image_resize as fr;
@@ -186,6 +190,7 @@ pub struct Images {
     cache: PathBuf,
     settings: Settings,
     encoded: AtomicUsize,
+    stripped: AtomicUsize,
     memo: Mutex<HashMap<(PathBuf, Kind), Slot>>,
     fonts: OnceLock<Arc<resvg::usvg::fontdb::Database>>,
 }
@@ -197,6 +202,7 @@ impl Images {
             cache: cache.into(),
             settings,
             encoded: AtomicUsize::new(0),
+            stripped: AtomicUsize::new(0),
             memo: Mutex::default(),
             fonts: OnceLock::new(),
         }

@@ -181,3 +181,52 @@ fn metadata_reads_the_header_and_the_turn() {
         Err(ImageError::Missing(_))
     ));
 }
+
+/// `jpeg` with a comment segment (metadata) right after its start.
+fn with_comment(jpeg: Vec<u8>) -> Vec<u8> {
+    let text = b"taken at 46.2044 N, 6.1432 E";
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&((text.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(text);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn originals_are_stripped_once_into_the_cache_and_clean_ones_copied_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let tagged = src.path().join("tagged.jpg");
+    let clean = src.path().join("clean.jpg");
+    std::fs::write(&tagged, with_comment(jpeg(64, 32))).unwrap();
+    std::fs::write(&clean, jpeg(64, 32)).unwrap();
+
+    let images = Images::new(dir.path().join("images"), Settings::default());
+    let Original::Stripped(copy) = images.original(&tagged).unwrap() else {
+        panic!("a picture with a comment is stripped");
+    };
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(
+        !bytes.windows(6).any(|w| w == b"46.204"),
+        "the comment is gone"
+    );
+    assert_eq!(dimensions(&bytes), Some((64, 32)));
+    assert_eq!(images.original(&clean).unwrap(), Original::AsIs);
+    assert_eq!(images.stripped(), 1);
+
+    // The next build copies from the cache: nothing is stripped again.
+    let again = Images::new(dir.path().join("images"), Settings::default());
+    assert_eq!(
+        again.original(&tagged).unwrap(),
+        Original::Stripped(copy.clone())
+    );
+    assert_eq!(again.original(&clean).unwrap(), Original::AsIs);
+    assert_eq!(again.stripped(), 0);
+    assert_eq!(
+        again.original(&src.path().join("gone.jpg")),
+        Err(ImageError::Missing(
+            "No such file or directory (os error 2)".into()
+        ))
+    );
+}

@@ -305,32 +305,15 @@ impl<'a> Lookups<'a> {
         self.site.config.permalink(url)
     }
 
-    /// The URL of a front matter `image`: a URL as written, else a path under the site root.
-    pub fn image_url(&self, image: Option<&str>) -> Option<String> {
-        image.map(|img| {
-            if img.starts_with("https://") || img.starts_with("http://") {
-                img.to_string()
-            } else {
-                format!("{}{}", self.site.config.root, img.trim_start_matches('/'))
-            }
-        })
+    /// The URL of the front matter `image` of the page or section at `url`, where the image
+    /// stage found it ([`parvis_core::model::media::Media::images`]).
+    fn image_url(&self, url: &str) -> Option<String> {
+        self.site.media.images.get(url).cloned()
     }
 
     /// The processed cover of the picture at `url`.
     fn cover(&self, url: Option<String>) -> Option<&'a Picture> {
         self.site.media.covers.get(&url?)
-    }
-
-    /// The URL of a page's front matter `image`: in a page bundle a relative path is the file
-    /// beside the page (as the image stage reads it), elsewhere a path under the site root.
-    pub fn page_image_url(&self, page: &Page) -> Option<String> {
-        let img = page.front.image.as_deref()?;
-        let relative = !img.starts_with('/') && !img.contains("://");
-        if relative && page.bundle_dir.is_some() {
-            Some(format!("{}{img}", page.url))
-        } else {
-            self.image_url(Some(img))
-        }
     }
 
     fn terms(&self, page: &Page, taxonomy: &str) -> Vec<TermRef> {
@@ -421,7 +404,7 @@ impl<'a> Lookups<'a> {
         let words = r.map_or(0, |r| r.word_count);
         let translations = self.translation_list(self.translations.get(p.translation_key.as_str()));
         let permalink = self.permalink(&p.url);
-        let image_permalink = self.page_image_url(p).map(|u| {
+        let image_permalink = self.image_url(&p.url).map(|u| {
             if u.contains("://") {
                 u
             } else {
@@ -578,8 +561,8 @@ impl<'a> Lookups<'a> {
             reading_time: reading_time(r.map_or(0, |r| r.word_count)),
             draft: p.front.draft,
             image: p.front.image.as_deref(),
-            image_url: self.page_image_url(p),
-            cover: self.cover(self.page_image_url(p)),
+            image_url: self.image_url(&p.url),
+            cover: self.cover(self.image_url(&p.url)),
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
             lang: &p.lang,
             kind: p.kind.as_str(),
@@ -604,8 +587,8 @@ impl<'a> Lookups<'a> {
                 .map(|src| parvis_core::load::slash_path(&src.rel))
                 .unwrap_or_default(),
             lang: &s.lang,
-            image_url: self.image_url(s.front.image.as_deref()),
-            cover: self.cover(self.image_url(s.front.image.as_deref())),
+            image_url: self.image_url(&s.url),
+            cover: self.cover(self.image_url(&s.url)),
             translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
             content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
@@ -619,8 +602,8 @@ impl<'a> Lookups<'a> {
                         title: &sub.title,
                         url: &sub.url,
                         description: sub.front.description.as_deref(),
-                        image_url: self.image_url(sub.front.image.as_deref()),
-                        cover: self.cover(self.image_url(sub.front.image.as_deref())),
+                        image_url: self.image_url(&sub.url),
+                        cover: self.cover(self.image_url(&sub.url)),
                         kind: sub.kind.as_str(),
                         page_count: sub.pages.len(),
                     }

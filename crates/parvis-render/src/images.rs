@@ -72,9 +72,15 @@ impl ImageFunctions {
         }
     }
 
-    /// Every file the functions made: output path to the file in the cache.
-    pub fn made(&self) -> BTreeMap<String, PathBuf> {
-        self.made.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// The files the functions made that `known` does not hold yet (output path, file in the
+    /// cache): what the build has to copy besides what it knew of. Only those are cloned: a
+    /// build asks after its shortcodes and again after its templates, `serve` on every update.
+    pub fn made_beyond(&self, known: &BTreeMap<String, PathBuf>) -> Vec<(String, PathBuf)> {
+        let made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        made.iter()
+            .filter(|(out, _)| !known.contains_key(*out))
+            .map(|(out, file)| (out.clone(), file.clone()))
+            .collect()
     }
 
     /// Whether a function made the file at root-relative `url`: the build checks the
@@ -214,5 +220,58 @@ impl ImageFunctions {
 
     fn url(&self, v: &Variant) -> String {
         format!("{}{MEDIA_DIR}{}", self.url_root, v.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A processed picture with one WebP variant named `name`, in the cache folder `dir`.
+    fn processed(name: &str, dir: &str) -> Processed {
+        Processed {
+            width: 10,
+            height: 10,
+            webp: vec![Variant {
+                name: name.into(),
+                width: 10,
+                height: 10,
+                mime: "image/webp".into(),
+            }],
+            fallback: Vec::new(),
+            dir: PathBuf::from(dir),
+        }
+    }
+
+    #[test]
+    fn made_beyond_gives_only_the_files_not_known_yet_and_made_at_sees_them_all() {
+        let images = Arc::new(Images::new("/nowhere", Default::default()));
+        let functions = ImageFunctions::new(images, "/site", "/docs/", "100vw");
+        functions.publish(&processed("a-1-300.webp", "/cache/1"));
+        let mut known: BTreeMap<String, PathBuf> = functions
+            .made_beyond(&BTreeMap::new())
+            .into_iter()
+            .collect();
+        assert_eq!(
+            known,
+            BTreeMap::from([(
+                "media/a-1-300.webp".to_string(),
+                PathBuf::from("/cache/1/a-1-300.webp")
+            )])
+        );
+        functions.publish(&processed("b-2-300.webp", "/cache/2"));
+        let fresh = functions.made_beyond(&known);
+        assert_eq!(
+            fresh,
+            vec![(
+                "media/b-2-300.webp".to_string(),
+                PathBuf::from("/cache/2/b-2-300.webp")
+            )]
+        );
+        known.extend(fresh);
+        assert!(functions.made_beyond(&known).is_empty());
+        assert!(functions.made_at("/docs/media/a-1-300.webp"));
+        assert!(functions.made_at("/docs/media/b-2-300.webp"));
+        assert!(!functions.made_at("/docs/media/c-3-300.webp"));
     }
 }

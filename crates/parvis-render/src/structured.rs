@@ -81,12 +81,13 @@ fn article(site: &Site, p: &Page) -> Value {
     if let Some(d) = &p.front.description {
         v["description"] = json!(d);
     }
-    if let Some(img) = &p.front.image {
-        v["image"] = json!(site.config.permalink(&format!(
-            "{}{}",
-            site.config.root,
-            img.trim_start_matches('/')
-        )));
+    // Where the image stage found the page's `image:`, as the page's cards show it.
+    if let Some(img) = site.media.images.get(&p.url) {
+        v["image"] = json!(if img.contains("://") {
+            img.clone()
+        } else {
+            site.config.permalink(img)
+        });
     }
     v
 }

@@ -47,7 +47,7 @@
 //! the dashboard, which counts from "now", is measured again.
 
 use super::{
-    collisions, copied_files, render_markdown, site_files, static_copies, without_metadata,
+    collisions, copied_files, published_bytes, render_markdown, site_files, static_copies,
     write_error, Copy, Files, Prepared,
 };
 use crate::output::{Memory, Sink};
@@ -385,11 +385,10 @@ impl Prepared {
         // Pictures go through the image stage, which the whole update runs; so do the new
         // files a shortcode asked for (`figure`), which it writes.
         let made_new = || {
-            let media = &self.media_files;
-            self.image_functions
-                .made()
-                .keys()
-                .any(|k| !media.contains_key(k))
+            !self
+                .image_functions
+                .made_beyond(&self.media_files)
+                .is_empty()
         };
         if rendered.links.iter().any(|l| l.image)
             || !rendered.images_without_alt.is_empty()
@@ -533,17 +532,11 @@ impl Prepared {
                 Some(Copy::Embedded(bytes)) => {
                     changes.written.insert(out, bytes.to_vec());
                 }
-                Some(Copy::File(src)) => match std::fs::read(src) {
-                    Ok(bytes) => {
-                        changes.written.insert(out, without_metadata(src, bytes));
-                    }
-                    Err(e) => {
-                        return Err(Stop::Failed(one(Diagnostic::error(
-                            src.strip_prefix(&root).unwrap_or(src),
-                            format!("cannot read this file: {e}"),
-                        ))))
-                    }
-                },
+                Some(Copy::File(src)) => {
+                    let bytes = published_bytes(&self.images, &root, src)
+                        .map_err(|d| Stop::Failed(one(d)))?;
+                    changes.written.insert(out, bytes);
+                }
                 None => changes.removed.push(out),
             }
         }
@@ -616,13 +609,8 @@ impl Prepared {
                 .collect();
             for a in filter::visible_assets(&site, &content_assets) {
                 if !before.remove(a.rel.as_path()) {
-                    let bytes = std::fs::read(&a.source).map_err(|e| {
-                        Stop::Failed(one(Diagnostic::error(
-                            a.source.strip_prefix(&root).unwrap_or(&a.source),
-                            format!("cannot read this file: {e}"),
-                        )))
-                    })?;
-                    let bytes = without_metadata(&a.source, bytes);
+                    let bytes = published_bytes(&self.images, &root, &a.source)
+                        .map_err(|d| Stop::Failed(one(d)))?;
                     changes.written.insert(slash_path(&a.rel), bytes);
                     assets_came_or_went.insert(a.rel.clone());
                 }
@@ -716,7 +704,8 @@ impl Prepared {
         check(pictures.diags)?;
         let mut media_files = avatars.files;
         media_files.extend(pictures.files);
-        media_files.extend(self.image_functions.made());
+        let by_functions = self.image_functions.made_beyond(&media_files);
+        media_files.extend(by_functions);
         for (out, file) in &media_files {
             if !self.media_files.contains_key(out) {
                 if let Ok(bytes) = std::fs::read(file) {
@@ -846,15 +835,11 @@ impl Prepared {
             .extend(self.render_with(&site, templates, feed_links, &stale, &copies)?);
         changes.stats.rendered = stale.len();
         // Sizes the templates asked for while rendering.
-        for (out, file) in self.image_functions.made() {
-            if let std::collections::btree_map::Entry::Vacant(e) =
-                self.media_files.entry(out.clone())
-            {
-                if let Ok(bytes) = std::fs::read(&file) {
-                    changes.written.insert(out, bytes);
-                }
-                e.insert(file);
+        for (out, file) in self.image_functions.made_beyond(&self.media_files) {
+            if let Ok(bytes) = std::fs::read(&file) {
+                changes.written.insert(out.clone(), bytes);
             }
+            self.media_files.insert(out, file);
         }
         changes.pages = diff.page_changes();
         changes.removed.sort();

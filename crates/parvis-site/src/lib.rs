@@ -13,6 +13,7 @@ use parvis_core::filter::{self, Visibility};
 use parvis_core::load::{self, slash_path};
 use parvis_core::model::fetched::FetchedFeeds;
 use parvis_core::model::Site;
+use parvis_images::ImageError;
 use parvis_markdown::{
     highlight,
     shortcodes::{Call, ShortcodeError},
@@ -72,6 +73,8 @@ pub struct BuildReport {
     pub external_links: Vec<parvis_markdown::urls::ExternalLink>,
     /// Image files encoded by this build (none when every picture came from the cache).
     pub images_encoded: usize,
+    /// Originals stripped of their metadata by this build (none when the cache had them).
+    pub images_stripped: usize,
 }
 
 /// Why a build failed.
@@ -485,7 +488,8 @@ fn prepare(
     let mut media_files = avatars.files;
     media_files.extend(pictures.files);
     // What the shortcodes asked for; the templates' own come while rendering.
-    media_files.extend(image_functions.made());
+    let by_shortcodes = image_functions.made_beyond(&media_files);
+    media_files.extend(by_shortcodes);
     watch.lap("images");
 
     let planned = parvis_render::plan(&site);
@@ -787,7 +791,8 @@ fn emit(
         ));
     }
     progress.finish_and_clear();
-    media_files.extend(image_functions.made());
+    let by_templates = image_functions.made_beyond(media_files);
+    media_files.extend(by_templates);
     // With errors in the content, a page a template links to may be missing only because of
     // them (an events section whose one event is broken has no calendar): its link would be
     // an echo of an error already reported, so template links wait for a clean build.
@@ -815,22 +820,20 @@ fn emit(
         });
         let content_assets = filter::visible_assets(site, &sources.content_assets);
         let static_files = filter::visible_static(site, &sources.static_files);
-        for (rel, copy) in static_copies(&static_files, &content_assets) {
+        let copies = static_copies(&static_files, &content_assets);
+        files += copies.len();
+        copies.into_par_iter().for_each(|(rel, copy)| {
+            let to = format!("{prefix}{rel}");
             let res = match copy {
-                Copy::Embedded(bytes) => s.write(&format!("{prefix}{rel}"), bytes),
-                Copy::File(src) => match stripped(&src) {
-                    Some(bytes) => s.write(&format!("{prefix}{rel}"), &bytes),
-                    None => s.copy(&src, &format!("{prefix}{rel}")),
-                },
+                Copy::Embedded(bytes) => s.write(&to, bytes).map_err(|e| write_error(&rel, e)),
+                Copy::File(src) => published(images, &src)
+                    .map_err(|e| unpublished(&sources.root, &src, &e))
+                    .and_then(|from| s.copy(&from, &to).map_err(|e| write_error(&rel, e))),
             };
-            if let Err(e) = res {
-                errors
-                    .lock()
-                    .expect("no panic while holding")
-                    .push(write_error(&rel, e));
+            if let Err(d) = res {
+                errors.lock().expect("no panic while holding").push(d);
             }
-            files += 1;
-        }
+        });
         media_files.par_iter().for_each(|(rel, src)| {
             if let Err(e) = s.copy(src, &format!("{prefix}{rel}")) {
                 errors
@@ -859,6 +862,7 @@ fn emit(
         timings: std::mem::take(&mut watch.laps),
         diagnostics: diags,
         images_encoded: images.encoded(),
+        images_stripped: images.stripped(),
         external_links: if opts.external_links {
             parvis_markdown::urls::external_links(site)
         } else {
@@ -1006,22 +1010,39 @@ fn static_copies(
     out
 }
 
-/// The picture at `src` without its metadata (GPS position, camera, XMP), when it is a
-/// JPEG, PNG or WebP that has some: a photo published as it is must not tell where it was
-/// taken. `None`: copy the file as it is.
-fn stripped(src: &Path) -> Option<Vec<u8>> {
-    is_photo(src)
-        .then(|| std::fs::read(src).ok())
-        .flatten()
-        .and_then(|b| parvis_images::strip::strip(&b))
+/// The file to copy for `src`, which is published as it is: for a JPEG, PNG or WebP, its copy
+/// without metadata (GPS position, camera, XMP) from the image cache, made once per content
+/// (a photo published as it is must not tell where it was taken); else `src` itself.
+fn published(images: &parvis_images::Images, src: &Path) -> Result<PathBuf, ImageError> {
+    if !is_photo(src) {
+        return Ok(src.to_path_buf());
+    }
+    Ok(images.original(src)?.file(src).to_path_buf())
 }
 
-/// `bytes`, read from `src`, as published: what [`stripped`] does for `serve`.
-fn without_metadata(src: &Path, bytes: Vec<u8>) -> Vec<u8> {
-    match is_photo(src).then(|| parvis_images::strip::strip(&bytes)) {
-        Some(Some(stripped)) => stripped,
-        _ => bytes,
-    }
+/// The bytes [`published`] says to copy for `src`, for `serve`.
+fn published_bytes(
+    images: &parvis_images::Images,
+    root: &Path,
+    src: &Path,
+) -> Result<Vec<u8>, Diagnostic> {
+    let from = published(images, src).map_err(|e| unpublished(root, src, &e))?;
+    std::fs::read(&from).map_err(|e| {
+        Diagnostic::error(
+            src.strip_prefix(root).unwrap_or(src),
+            format!("cannot read this file: {e}"),
+        )
+    })
+}
+
+/// The error of a picture that could not be published without its metadata: it is not
+/// published at all rather than with them.
+fn unpublished(root: &Path, src: &Path, e: &ImageError) -> Diagnostic {
+    Diagnostic::error(
+        src.strip_prefix(root).unwrap_or(src),
+        format!("this picture cannot be published without its metadata: {e}"),
+    )
+    .with_hint(e.hint())
 }
 
 fn is_photo(path: &Path) -> bool {

@@ -2,9 +2,11 @@
 //! (Markdown images, front matter `image:`, member photos, the logo), has
 //! [`parvis_images`] process them in parallel (from its cache when it can), writes
 //! `<picture>` elements in place of the Markdown `<img>`s, and fills [`Site::media`] for the
-//! templates: avatars, social cards, favicons. The files it makes go to `media/`.
+//! templates: avatars, social cards, favicons, and where each `image:` was found
+//! ([`FrontImage`]). The files it makes go to `media/`.
 
 use parvis_core::diagnostics::{Diagnostic, Severity};
+use parvis_core::load::slash_path;
 use parvis_core::model::media::{CardImage, Media, Picture};
 use parvis_core::model::rendered::LinkTarget;
 use parvis_core::model::{SectionKind, Site};
@@ -185,57 +187,56 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
             .with_hint("describe it between the brackets, `![a team at a whiteboard](team.jpg)`; for a purely decorative image write `![](x.jpg \"decorative\")` in HTML as alt=\"\""));
         }
     }
-    // Front matter `image:`: the social card of the page (cropped to 1200×630).
-    for (i, p) in site.visible_pages() {
-        let Some(img) = p.front.image.as_deref() else {
-            continue;
+    // Front matter `image:`: a page's social card (cropped to 1200×630) and cover; a
+    // section's cover (the home page's hero, the tiles of subsections).
+    let mut front_images: HashMap<String, String> = HashMap::new();
+    let pages = site.visible_pages().filter_map(|(i, p)| {
+        let folder = p.source.rel.parent().unwrap_or(Path::new(""));
+        Some((Some(i), None, p.front.image.as_deref()?, folder, &p.url))
+    });
+    let sections = site.visible_sections().filter_map(|(i, s)| {
+        Some((
+            None,
+            Some(i),
+            s.front.image.as_deref()?,
+            s.dir.as_path(),
+            &s.url,
+        ))
+    });
+    for (page, section, image, folder, url) in pages.chain(sections) {
+        let place = Place::Cover { page, section };
+        let source = match FrontImage::find(&root_dir, folder, image) {
+            FrontImage::Remote => {
+                front_images.insert(url.clone(), image.to_string());
+                continue;
+            }
+            FrontImage::Missing(looked) => {
+                let rel = image.trim_start_matches('/');
+                front_images.insert(url.clone(), format!("{url_root}{rel}"));
+                if processed_ext(image) {
+                    out.diags.push(missing_image(site, &place, image, &looked));
+                }
+                continue;
+            }
+            FrontImage::File(source) => source,
         };
-        if img.starts_with("http://") || img.starts_with("https://") || !processed_ext(img) {
+        if let Some(published) = source_url(&root_dir, &url_root, &source) {
+            front_images.insert(url.clone(), published);
+        }
+        if !processed_ext(image) {
             continue;
         }
-        let rel = img.trim_start_matches('/');
-        let beside = p
-            .bundle_dir
-            .as_ref()
-            .map(|d| root_dir.join("content").join(d).join(rel));
-        let source = beside
-            .filter(|b| b.is_file())
-            .unwrap_or_else(|| root_dir.join("static").join(rel));
-        wants.push(Want {
-            source: source.clone(),
-            kind: Kind::Card,
-            place: Place::Front(i),
-        });
+        if let Some(i) = page {
+            wants.push(Want {
+                source: source.clone(),
+                kind: Kind::Card,
+                place: Place::Front(i),
+            });
+        }
         wants.push(Want {
             source,
             kind: Kind::Cover,
-            place: Place::Cover {
-                page: Some(i),
-                section: None,
-            },
-        });
-    }
-    // Sections' `image:`: the home page's hero, the tiles of subsections.
-    for (i, s) in site.visible_sections() {
-        let Some(img) = s.front.image.as_deref() else {
-            continue;
-        };
-        if img.contains("://") || !processed_ext(img) {
-            continue;
-        }
-        let rel = img.trim_start_matches('/');
-        let in_static = root_dir.join("static").join(rel);
-        wants.push(Want {
-            source: if in_static.is_file() {
-                in_static
-            } else {
-                root_dir.join("content").join(rel)
-            },
-            kind: Kind::Cover,
-            place: Place::Cover {
-                page: None,
-                section: Some(i),
-            },
+            place,
         });
     }
     // Each source once per kind, in parallel.
@@ -260,6 +261,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     let media_url = format!("{url_root}{MEDIA_DIR}");
     let mut media = std::mem::take(&mut site.media);
     media.cards.clear();
+    media.images = front_images;
     media.covers.clear();
     media.site_card = None;
     let mut by_url: HashMap<String, Picture> = HashMap::new();
@@ -458,6 +460,74 @@ fn card_style(site: &Site) -> CardStyle {
         }
     }
     style
+}
+
+/// Where a front matter `image:` is: the one resolver of pages' and sections' pictures, whose
+/// finding the templates read from [`Media::images`] and [`Media::covers`], so that a card,
+/// a page and its social card never show two different files.
+enum FrontImage {
+    /// A picture of another site, shown as it is.
+    Remote,
+    /// The file, its path made plain (no `.` or `..`): a page and a section that name the same
+    /// picture get the same processed files.
+    File(PathBuf),
+    /// No such file; where it was looked for, relative to the site's folder.
+    Missing(Vec<PathBuf>),
+}
+
+impl FrontImage {
+    /// `image` of the page or section in `folder` (relative to `content/`): beside it first,
+    /// then under `static/`, then under `content/` from its top (where sections' pictures
+    /// were looked for before). A path starting with `/` is from the site's top: not beside.
+    /// A path with `..` is looked for beside only (from the top it would climb out of the
+    /// site's folders), and found nowhere when it climbs out of `content/`.
+    fn find(root: &Path, folder: &Path, image: &str) -> FrontImage {
+        if image.contains("://") {
+            return FrontImage::Remote;
+        }
+        let rel = Path::new(image.trim_start_matches('/'));
+        let beside = (!image.starts_with('/')).then(|| folder.join(rel));
+        let candidates: Vec<PathBuf> = beside
+            .and_then(|b| parvis_markdown::normalize(&b))
+            .map(|b| Path::new("content").join(b))
+            .into_iter()
+            .chain(
+                parvis_markdown::normalize(rel)
+                    .into_iter()
+                    .flat_map(|r| [Path::new("static").join(&r), Path::new("content").join(r)]),
+            )
+            .collect();
+        match candidates.iter().find(|c| root.join(c).is_file()) {
+            Some(found) => FrontImage::File(root.join(found)),
+            None => FrontImage::Missing(candidates),
+        }
+    }
+}
+
+/// The error of an `image:` found nowhere, at its key, naming the places looked at.
+fn missing_image(site: &Site, place: &Place, image: &str, looked: &[PathBuf]) -> Diagnostic {
+    let looked: Vec<String> = looked.iter().map(|p| slash_path(p)).collect();
+    let message = if looked.is_empty() {
+        format!("the picture `{image}` is outside the site's folders")
+    } else {
+        format!(
+            "the picture `{image}` does not exist (looked for {})",
+            looked.join(", then ")
+        )
+    };
+    let hint =
+        "put it beside the page, or under static/ and write its path from there starting with `/`";
+    let d = match place {
+        Place::Cover { page: Some(i), .. } => site.pages[*i].source.key_error("image", message),
+        Place::Cover {
+            section: Some(i), ..
+        } => match &site.sections[*i].source {
+            Some(s) => s.key_error("image", message),
+            None => Diagnostic::error("content", message),
+        },
+        _ => Diagnostic::error("content", message),
+    };
+    d.with_hint(hint)
 }
 
 fn place_key(p: &Place) -> String {

@@ -33,6 +33,12 @@ pub struct CardImage {
 /// The site's processed pictures.
 #[derive(Debug, Clone, Default)]
 pub struct Media {
+    /// The URL of each visible page's and section's front matter `image:`, by the page's or
+    /// section's URL: the file as published wherever the image stage found it (beside the
+    /// page, in `static/`, under `content/`), or a picture of another site as written. Found
+    /// once, so that the page's social card, the cards in lists and the structured data show
+    /// the same picture.
+    pub images: HashMap<String, String>,
     /// Covers (front matter `image:` of pages and sections) by the root-relative URL of
     /// their source (`/blog/post/cover.jpg`), in the small widths of cards and the hero.
     pub covers: HashMap<String, Picture>,
