@@ -44,8 +44,9 @@ const IMPACT_SCALE: f64 = 10.0;
 pub const HEAD: usize = 200;
 /// Uncompressed bytes per term shard (about 8 KB once gzipped).
 const SHARD_BYTES: usize = 16_000;
-/// Documents analysed together, before their postings join the index.
-const CHUNK: usize = 512;
+/// Documents made and analysed together, before their postings join the index: three chunks
+/// are alive at once (one made, one waiting, one joining), each with its text and terms.
+const CHUNK: usize = 128;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
