@@ -81,12 +81,17 @@ type Postings = FxHashMap<String, Vec<Posting>>;
 /// One document analysed: its terms and field lengths for the postings, and what the
 /// lexicon keeps of it.
 struct Analysed {
-    /// (stem, field, frequency), each (stem, field) once, by field.
-    terms: Vec<(String, usize, u32)>,
+    /// Its terms, each (stem, field) once, by field; their stems are in `stems`.
+    terms: Vec<Term>,
+    /// The stems of `terms`, end to end: one string for a document rather than one per
+    /// term, which the thread that joins the postings would have to free one by one.
+    stems: String,
     /// The number of words of each field, quantised as tantivy stores field lengths.
     lengths: [u8; 5],
-    /// Its (surface, stem) pairs, each once.
-    pairs: Vec<(String, String)>,
+    /// Its (surface, stem) pairs, each once, sorted: where they are in `words`.
+    pairs: Vec<(Span, Span)>,
+    /// The words of `pairs`, end to end (one string for a document, as `stems`).
+    words: String,
     /// Non-ASCII characters of its words before folding, for the fold table.
     chars: BTreeSet<char>,
 }
@@ -109,6 +114,7 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
     let mut chars = BTreeSet::new();
     let mut ids = Vec::new();
     let mut terms = Vec::new();
+    let mut term_stems = String::new();
     let mut lengths = [0u8; 5];
     let mut stems = String::new();
     for (field, text) in texts.iter().enumerate() {
@@ -125,48 +131,88 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         lengths[field] = FieldNormReader::fieldnorm_to_id(words.len() as u32);
         words.sort_unstable();
         for run in words.chunk_by(|a, b| a == b) {
-            terms.push((run[0].to_string(), field, run.len() as u32));
+            let start = term_stems.len() as u32;
+            term_stems.push_str(run[0]);
+            terms.push(Term {
+                stem: start..term_stems.len() as u32,
+                field,
+                frequency: run.len() as u32,
+            });
         }
     }
     ids.sort_unstable();
     ids.dedup();
-    let mut pairs: Vec<(String, String)> = ids
+    let mut words = String::new();
+    let mut put = |word: &str| {
+        let start = words.len() as u32;
+        words.push_str(word);
+        start..words.len() as u32
+    };
+    let mut pairs: Vec<(Span, Span)> = ids
         .into_iter()
         .map(|id| {
             let (a, b) = analyzer.pair(id);
-            (a.to_string(), b.to_string())
+            (put(a), put(b))
         })
         .collect();
-    pairs.sort();
+    let at = |span: &Span| &words[span.start as usize..span.end as usize];
+    pairs.sort_unstable_by(|x, y| (at(&x.0), at(&x.1)).cmp(&(at(&y.0), at(&y.1))));
     Analysed {
         terms,
+        stems: term_stems,
         lengths,
         pairs,
+        words,
         chars,
     }
 }
 
+/// Where a word is in one of [`Analysed`]'s strings.
+type Span = std::ops::Range<u32>;
+
+/// How often a stem occurs in one field of a document being analysed.
+struct Term {
+    /// Where the stem is in [`Analysed::stems`].
+    stem: Span,
+    field: usize,
+    frequency: u32,
+}
+
+impl Analysed {
+    fn stem(&self, term: &Term) -> &str {
+        &self.stems[term.stem.start as usize..term.stem.end as usize]
+    }
+
+    /// Its (surface, stem) pairs, sorted.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let at = |span: &Span| &self.words[span.start as usize..span.end as usize];
+        self.pairs.iter().map(move |(a, b)| (at(a), at(b)))
+    }
+}
+
 /// Adds document `doc`'s terms to the postings.
-fn add_postings(postings: &mut Postings, doc: u32, terms: Vec<(String, usize, u32)>) {
-    for (stem, field, frequency) in terms {
-        let posting = Posting::new(doc, field, frequency);
-        // Most stems are known already: a stem is kept only for a new entry.
-        match postings.get_mut(stem.as_str()) {
+fn add_postings(postings: &mut Postings, doc: u32, a: &Analysed) {
+    for term in &a.terms {
+        let stem = a.stem(term);
+        let posting = Posting::new(doc, term.field, term.frequency);
+        // Most stems are known already: a stem is copied only for a new entry.
+        match postings.get_mut(stem) {
             Some(list) => list.push(posting),
             None => {
-                postings.insert(stem, vec![posting]);
+                postings.insert(stem.to_string(), vec![posting]);
             }
         }
     }
 }
 
-/// Takes document `doc`'s postings out of the lists of `terms`.
-fn remove_postings(postings: &mut Postings, doc: u32, terms: &[(String, usize, u32)]) {
-    for (stem, _, _) in terms {
-        if let Some(list) = postings.get_mut(stem.as_str()) {
+/// Takes document `doc`'s postings out of the lists of its terms.
+fn remove_postings(postings: &mut Postings, doc: u32, a: &Analysed) {
+    for term in &a.terms {
+        let stem = a.stem(term);
+        if let Some(list) = postings.get_mut(stem) {
             list.retain(|p| p.doc() != doc);
             if list.is_empty() {
-                postings.remove(stem.as_str());
+                postings.remove(stem);
             }
         }
     }
@@ -261,9 +307,9 @@ impl SearchIndex {
             for (chunk, analysed) in receiver {
                 kept.extend(chunk);
                 for (a, file) in analysed {
-                    add_postings(&mut postings, lengths.len() as u32, a.terms);
+                    add_postings(&mut postings, lengths.len() as u32, &a);
                     lengths.push(a.lengths);
-                    add_pairs(&mut lexicon, &a.pairs);
+                    add_pairs(&mut lexicon, a.pairs());
                     chars.extend(a.chars);
                     doc_files.push(file);
                 }
@@ -311,11 +357,11 @@ impl SearchIndex {
         // Analysis is deterministic: the old document's words are found again rather than
         // kept for every document of every build.
         let old = analyse(&mut analyzer, &self.docs[id]);
-        remove_pairs(&mut self.lexicon, &old.pairs);
-        add_pairs(&mut self.lexicon, &a.pairs);
+        remove_pairs(&mut self.lexicon, old.pairs());
+        add_pairs(&mut self.lexicon, a.pairs());
         self.chars.extend(a.chars.iter().copied());
-        remove_postings(&mut self.postings, id as u32, &old.terms);
-        add_postings(&mut self.postings, id as u32, a.terms);
+        remove_postings(&mut self.postings, id as u32, &old);
+        add_postings(&mut self.postings, id as u32, &a);
         self.lengths[id] = a.lengths;
         self.doc_files[id] = doc_file(&doc);
         self.docs[id] = doc;
@@ -625,10 +671,10 @@ type TermImpacts = (String, Vec<(u32, u32)>);
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 
 /// Adds a document's sorted (surface, stem) pairs to the lexicon.
-fn add_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
+fn add_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut last: Option<&str> = None;
     for (surface, stem) in pairs {
-        let first = last != Some(surface.as_str());
+        let first = last != Some(surface);
         last = Some(surface);
         // Most words are known already: a word is cloned only for a new entry.
         match lexicon.get_mut(surface) {
@@ -636,7 +682,7 @@ fn add_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
             None => {
                 let mut entry = Default::default();
                 count_pair(&mut entry, stem, first);
-                lexicon.insert(surface.clone(), entry);
+                lexicon.insert(surface.to_string(), entry);
             }
         }
     }
@@ -657,7 +703,7 @@ fn count_pair(entry: &mut (u32, BTreeMap<String, u32>), stem: &str, first: bool)
 }
 
 /// Takes a document's sorted (surface, stem) pairs out of the lexicon.
-fn remove_pairs(lexicon: &mut Lexicon, pairs: &[(String, String)]) {
+fn remove_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut last: Option<&str> = None;
     for (surface, stem) in pairs {
         let Some(entry) = lexicon.get_mut(surface) else {
