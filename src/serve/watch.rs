@@ -69,8 +69,11 @@ pub fn start(
     let folders = linked.clone();
     // Symlinks are not followed: the build does not read through them, and a link to a big
     // folder elsewhere would have the whole of it watched.
+    // 20 ms groups the events of one save (an editor's write, rename and chmod land within a
+    // few milliseconds) and is most of the wait between a save and the reload: at 30 ms the
+    // median was 51 ms on a 10,000-page site, 15 of them the update itself.
     let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-        Duration::from_millis(30),
+        Duration::from_millis(20),
         None,
         move |res: DebounceEventResult| {
             let Ok(events) = res else { return };
