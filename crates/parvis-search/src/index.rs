@@ -155,7 +155,7 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
             (put(a), put(b))
         })
         .collect();
-    let at = |span: &Span| &words[span.start as usize..span.end as usize];
+    let at = |span: &Span| word(&words, span);
     pairs.sort_unstable_by(|x, y| (at(&x.0), at(&x.1)).cmp(&(at(&y.0), at(&y.1))));
     Analysed {
         terms,
@@ -170,6 +170,11 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
 /// Where a word is in one of [`Analysed`]'s strings.
 type Span = std::ops::Range<u32>;
 
+/// The word at `span` of `text`.
+fn word<'a>(text: &'a str, span: &Span) -> &'a str {
+    &text[span.start as usize..span.end as usize]
+}
+
 /// How often a stem occurs in one field of a document being analysed.
 struct Term {
     /// Where the stem is in [`Analysed::stems`].
@@ -180,13 +185,14 @@ struct Term {
 
 impl Analysed {
     fn stem(&self, term: &Term) -> &str {
-        &self.stems[term.stem.start as usize..term.stem.end as usize]
+        word(&self.stems, &term.stem)
     }
 
     /// Its (surface, stem) pairs, sorted.
     fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        let at = |span: &Span| &self.words[span.start as usize..span.end as usize];
-        self.pairs.iter().map(move |(a, b)| (at(a), at(b)))
+        self.pairs
+            .iter()
+            .map(|(a, b)| (word(&self.words, a), word(&self.words, b)))
     }
 }
 
