@@ -73,7 +73,41 @@ struct Vocabulary {
     /// words are the site's own).
     cache: FxHashMap<Option<Language>, FxHashMap<String, u32>>,
     /// (surface, stem) pairs met by this thread.
-    pairs: Vec<(String, String)>,
+    pairs: Vec<Pair>,
+    /// The stems of `pairs` cut into words, end to end (see [`Pair::words`]).
+    pair_words: Vec<u32>,
+    /// The surface forms, stems and stem words of `pairs`, each once.
+    strings: Strings,
+}
+
+/// A (surface, stem) pair, as ids in [`Vocabulary::strings`].
+#[derive(Debug, Clone)]
+struct Pair {
+    surface: u32,
+    stem: u32,
+    /// The words of the stem as tantivy's whitespace tokenizer cut them (which is how they
+    /// were indexed before the postings were built by parvis, and field lengths count them):
+    /// where they are in [`Vocabulary::pair_words`]. A stem is one word but for odd folds.
+    words: std::ops::Range<u32>,
+}
+
+/// Strings by id, each kept once.
+#[derive(Default)]
+struct Strings {
+    ids: FxHashMap<String, u32>,
+    all: Vec<String>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.all.len() as u32;
+        self.all.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
 }
 
 impl Default for Analyzer {
@@ -96,18 +130,21 @@ impl Analyzer {
                 stemmers: FxHashMap::default(),
                 cache: FxHashMap::default(),
                 pairs: Vec::new(),
+                pair_words: Vec::new(),
+                strings: Strings::default(),
             },
         }
     }
 
-    /// Analyses `text` of a document in language `lang`: appends the stem of each word, in
-    /// order and separated by spaces, to `stems`, and the id of each (surface, stem) pair to
-    /// `pairs` (see [`Self::pair`]; an id may be appended more than once).
+    /// Analyses `text` of a document in language `lang`: appends the id of each word of its
+    /// stems, in order, to `stems` (see [`Self::string`]; their number is the field's length),
+    /// and the id of each (surface, stem) pair to `pairs` (see [`Self::pair`]; an id may be
+    /// appended more than once). Ids belong to this analyser.
     pub fn analyse(
         &mut self,
         text: &str,
         lang: Option<Language>,
-        stems: &mut String,
+        stems: &mut Vec<u32>,
         pairs: &mut Vec<u32>,
     ) {
         let Analyzer { words, vocabulary } = self;
@@ -118,18 +155,21 @@ impl Analyzer {
                 continue;
             }
             let id = vocabulary.id(token, lang);
-            if !stems.is_empty() {
-                stems.push(' ');
-            }
-            stems.push_str(&vocabulary.pairs[id as usize].1);
+            let range = &vocabulary.pairs[id as usize].words;
+            stems.extend_from_slice(&vocabulary.pair_words[range.start as usize..range.end as usize]);
             pairs.push(id);
         }
     }
 
-    /// The (surface, stem) pair of an id given by [`Self::analyse`].
-    pub fn pair(&self, id: u32) -> (&str, &str) {
-        let (a, b) = &self.vocabulary.pairs[id as usize];
-        (a, b)
+    /// The (surface, stem) pair of an id given by [`Self::analyse`], as string ids.
+    pub fn pair(&self, id: u32) -> (u32, u32) {
+        let p = &self.vocabulary.pairs[id as usize];
+        (p.surface, p.stem)
+    }
+
+    /// The string of an id given by [`Self::analyse`] or [`Self::pair`].
+    pub fn string(&self, id: u32) -> &str {
+        &self.vocabulary.strings.all[id as usize]
     }
 
     /// The words of `text` as (surface, stem) pairs, in order.
@@ -141,7 +181,9 @@ impl Analyzer {
             let token = stream.token().text.as_str();
             if !ELISIONS.contains(&token) {
                 let id = vocabulary.id(token, lang);
-                stems.push(vocabulary.pairs[id as usize].clone());
+                let p = &vocabulary.pairs[id as usize];
+                let string = |id: u32| vocabulary.strings.all[id as usize].clone();
+                stems.push((string(p.surface), string(p.stem)));
             }
         }
         stems
@@ -173,7 +215,17 @@ impl Vocabulary {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| surface.clone());
         let id = self.pairs.len() as u32;
-        self.pairs.push((surface, stem));
+        let start = self.pair_words.len() as u32;
+        for word in stem.split_ascii_whitespace() {
+            let word = self.strings.id(word);
+            self.pair_words.push(word);
+        }
+        let pair = Pair {
+            surface: self.strings.id(&surface),
+            stem: self.strings.id(&stem),
+            words: start..self.pair_words.len() as u32,
+        };
+        self.pairs.push(pair);
         self.cache
             .entry(lang)
             .or_default()

@@ -330,12 +330,19 @@ pub fn html_sections(html: &str) -> (Vec<ExcerptSection>, Vec<String>) {
         };
         let tag = &rest[1..gt];
         rest = &rest[gt + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        // The tag's name, lowercased without allocating (highlighted code has a tag every few
+        // words). The names this looks for are short; a longer one is none of them.
+        let bare = tag.trim_start_matches('/').as_bytes();
+        let len = bare.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let mut lower = [0u8; 8];
+        let name = match lower.get_mut(..len) {
+            Some(buf) => {
+                buf.copy_from_slice(&bare[..len]);
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or_default()
+            }
+            None => "",
+        };
         let closing = tag.starts_with('/');
         if let Some(end) = skip_until {
             if closing && name == end {
@@ -343,9 +350,9 @@ pub fn html_sections(html: &str) -> (Vec<ExcerptSection>, Vec<String>) {
             }
             continue;
         }
-        match name.as_str() {
+        match name {
             "script" | "style" | "template" | "button" if !closing => {
-                skip_until = Some(match name.as_str() {
+                skip_until = Some(match name {
                     "script" => "script",
                     "style" => "style",
                     "button" => "button",
@@ -376,7 +383,7 @@ pub fn html_sections(html: &str) -> (Vec<ExcerptSection>, Vec<String>) {
                     Some((_, t)) => t,
                     None => &mut sections.last_mut().expect("one section").text,
                 };
-                if !target.ends_with(' ') && !is_inline(&name) {
+                if !target.ends_with(' ') && !is_inline(name) {
                     target.push(' ');
                 }
             }

@@ -88,7 +88,8 @@ struct Analysed {
     stems: String,
     /// The number of words of each field, quantised as tantivy stores field lengths.
     lengths: [u8; 5],
-    /// Its (surface, stem) pairs, each once, sorted: where they are in `words`.
+    /// Its (surface, stem) pairs, each once, grouped by surface form: where they are in
+    /// `words`.
     pairs: Vec<(Span, Span)>,
     /// The words of `pairs`, end to end (one string for a document, as `stems`).
     words: String,
@@ -116,7 +117,7 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
     let mut terms = Vec::new();
     let mut term_stems = String::new();
     let mut lengths = [0u8; 5];
-    let mut stems = String::new();
+    let mut stems = Vec::new();
     for (field, text) in texts.iter().enumerate() {
         chars.extend(
             text.chars()
@@ -125,14 +126,13 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         );
         stems.clear();
         analyzer.analyse(text, lang, &mut stems, &mut ids);
-        // Words as tantivy's whitespace tokenizer would cut the stems (which is how they were
-        // indexed before the postings were built here: the impacts must not move).
-        let mut words: Vec<&str> = stems.split_ascii_whitespace().collect();
-        lengths[field] = FieldNormReader::fieldnorm_to_id(words.len() as u32);
-        words.sort_unstable();
-        for run in words.chunk_by(|a, b| a == b) {
+        lengths[field] = FieldNormReader::fieldnorm_to_id(stems.len() as u32);
+        // Each stem once, with its count: by id, since the order of a document's terms does
+        // not matter (scoring sorts a stem's postings by document and field).
+        stems.sort_unstable();
+        for run in stems.chunk_by(|a, b| a == b) {
             let start = term_stems.len() as u32;
-            term_stems.push_str(run[0]);
+            term_stems.push_str(analyzer.string(run[0]));
             terms.push(Term {
                 stem: start..term_stems.len() as u32,
                 field,
@@ -140,23 +140,21 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
             });
         }
     }
-    ids.sort_unstable();
-    ids.dedup();
+    // Each (surface, stem) pair once, grouped by surface form (which the lexicon needs to
+    // count a document once per surface form).
+    let mut pair_ids: Vec<(u32, u32)> = ids.into_iter().map(|id| analyzer.pair(id)).collect();
+    pair_ids.sort_unstable();
+    pair_ids.dedup();
     let mut words = String::new();
     let mut put = |word: &str| {
         let start = words.len() as u32;
         words.push_str(word);
         start..words.len() as u32
     };
-    let mut pairs: Vec<(Span, Span)> = ids
+    let pairs: Vec<(Span, Span)> = pair_ids
         .into_iter()
-        .map(|id| {
-            let (a, b) = analyzer.pair(id);
-            (put(a), put(b))
-        })
+        .map(|(a, b)| (put(analyzer.string(a)), put(analyzer.string(b))))
         .collect();
-    let at = |span: &Span| word(&words, span);
-    pairs.sort_unstable_by(|x, y| (at(&x.0), at(&x.1)).cmp(&(at(&y.0), at(&y.1))));
     Analysed {
         terms,
         stems: term_stems,
@@ -188,7 +186,7 @@ impl Analysed {
         word(&self.stems, &term.stem)
     }
 
-    /// Its (surface, stem) pairs, sorted.
+    /// Its (surface, stem) pairs, grouped by surface form.
     fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs
             .iter()
@@ -659,16 +657,32 @@ impl Scorer<'_> {
 
 /// A document's file: what a result shows, and its text by heading for the excerpt.
 fn doc_file(d: &Doc) -> Vec<u8> {
-    let sections: Vec<serde_json::Value> = d
-        .sections
-        .iter()
-        .map(|s| json!([s.anchor, s.heading, s.text]))
-        .collect();
-    let card = json!({
-        "u": d.url, "t": d.title, "k": d.kind, "d": d.date, "s": d.description,
-        "x": sections, "f": d.facets,
-    });
-    format::gzip_fast(card.to_string().as_bytes())
+    /// The file's fields, borrowed from the document and written straight to JSON, in the
+    /// order of their keys (the order a `serde_json` object writes them in).
+    #[derive(serde::Serialize)]
+    struct Card<'a> {
+        d: &'a Option<String>,
+        f: &'a [(String, String)],
+        k: &'a str,
+        s: &'a str,
+        t: &'a str,
+        u: &'a str,
+        x: Vec<(&'a str, &'a str, &'a str)>,
+    }
+    let card = Card {
+        d: &d.date,
+        f: &d.facets,
+        k: &d.kind,
+        s: &d.description,
+        t: &d.title,
+        u: &d.url,
+        x: d.sections
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.as_str()))
+            .collect(),
+    };
+    let json = serde_json::to_vec(&card).expect("strings serialise");
+    format::gzip_fast(&json)
 }
 
 /// A stem and its (doc id, impact) postings, by doc id.
@@ -676,7 +690,7 @@ type TermImpacts = (String, Vec<(u32, u32)>);
 
 type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
 
-/// Adds a document's sorted (surface, stem) pairs to the lexicon.
+/// Adds a document's (surface, stem) pairs, grouped by surface form, to the lexicon.
 fn add_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut last: Option<&str> = None;
     for (surface, stem) in pairs {
@@ -708,7 +722,7 @@ fn count_pair(entry: &mut (u32, BTreeMap<String, u32>), stem: &str, first: bool)
     }
 }
 
-/// Takes a document's sorted (surface, stem) pairs out of the lexicon.
+/// Takes a document's (surface, stem) pairs, grouped by surface form, out of the lexicon.
 fn remove_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut last: Option<&str> = None;
     for (surface, stem) in pairs {
