@@ -156,7 +156,9 @@ impl Analyzer {
             }
             let id = vocabulary.id(token, lang);
             let range = &vocabulary.pairs[id as usize].words;
-            stems.extend_from_slice(&vocabulary.pair_words[range.start as usize..range.end as usize]);
+            stems.extend_from_slice(
+                &vocabulary.pair_words[range.start as usize..range.end as usize],
+            );
             pairs.push(id);
         }
     }

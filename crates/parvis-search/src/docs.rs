@@ -333,7 +333,10 @@ pub fn html_sections(html: &str) -> (Vec<ExcerptSection>, Vec<String>) {
         // The tag's name, lowercased without allocating (highlighted code has a tag every few
         // words). The names this looks for are short; a longer one is none of them.
         let bare = tag.trim_start_matches('/').as_bytes();
-        let len = bare.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let len = bare
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         let mut lower = [0u8; 8];
         let name = match lower.get_mut(..len) {
             Some(buf) => {
