@@ -61,6 +61,10 @@ pub fn build(a: BuildArgs) -> ExitCode {
                 }
                 lines.push_str(&format!("images encoded: {}\n", r.images_encoded));
                 lines.push_str(&format!("images stripped: {}\n", r.images_stripped));
+                lines.push_str(&format!(
+                    "code blocks highlighted: {} ({} more from the cache)\n",
+                    r.code_highlighted, r.code_cached
+                ));
             }
             lines
                 + &format!(

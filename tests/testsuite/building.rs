@@ -1,6 +1,6 @@
 //! A writer builds the fixture portal and a visitor finds every page where it should be.
 
-use crate::site_test::{snapshot, SiteTest};
+use crate::site_test::{snapshot, Run, SiteTest};
 
 #[test]
 fn pages_get_pretty_urls_and_sections_list_them() {
@@ -156,6 +156,77 @@ fn code_is_highlighted_into_classes() {
     let page = t.read("docs/guide/install/index.html");
     assert!(page.contains(r#"<pre class="code highlight" tabindex="0" data-lang="rust">"#));
     assert!(page.contains(r#"<span class="hl-storage hl-type hl-function hl-rust">fn</span>"#));
+}
+
+/// The two counts `--timings` prints: blocks highlighted by this build, blocks taken from the
+/// cache.
+fn code_counts(run: &Run) -> (usize, usize) {
+    let line = run
+        .stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .find_map(|l| l.strip_prefix("code blocks highlighted: "))
+        .unwrap_or_else(|| panic!("no count in:\n{}\n{}", run.stdout, run.stderr));
+    let (highlighted, rest) = line.split_once(" (").unwrap();
+    let cached = rest.split_once(' ').unwrap().0;
+    (highlighted.parse().unwrap(), cached.parse().unwrap())
+}
+
+/// Highlighting is most of the cost of a body: a build keeps what it highlighted in
+/// `.parvis-cache/code.bin`, and the next build highlights only the blocks that changed. A
+/// damaged cache is read as empty, never as code, and the build writes a good one.
+#[test]
+fn a_second_build_highlights_only_the_code_that_changed() {
+    let t = SiteTest::fixture("basic");
+    // A second block, so that an edit leaves one block as it was.
+    let install = std::fs::read_to_string(t.root.join("content/docs/guide/install.md")).unwrap();
+    t.file(
+        "content/docs/guide/install.md",
+        format!("{install}\n```yaml\ntitle: Portal\n```\n"),
+    );
+    let first = t.build(&["--timings"]);
+    first.success();
+    assert_eq!(code_counts(&first), (2, 0));
+    let cache = t.root.join(".parvis-cache/code.bin");
+    let good = std::fs::read(&cache).expect("the build saved its highlighted code");
+    let output = snapshot(&t.out());
+
+    let again = t.build(&["--timings"]);
+    again.success();
+    assert_eq!(code_counts(&again), (0, 2), "every block from the cache");
+    assert!(snapshot(&t.out()) == output, "the cache changed the output");
+
+    t.file(
+        "content/docs/guide/install.md",
+        format!("{install}\n```yaml\ntitle: Other portal\n```\n"),
+    );
+    let edited = t.build(&["--timings"]);
+    edited.success();
+    assert_eq!(code_counts(&edited), (1, 1), "only the edited block");
+    assert!(t
+        .read("docs/guide/install/index.html")
+        .contains("Other portal"));
+
+    // Truncated, from another program, or empty: the build highlights again, the same way.
+    t.file(
+        "content/docs/guide/install.md",
+        format!("{install}\n```yaml\ntitle: Portal\n```\n"),
+    );
+    for damaged in [&good[..good.len() - 7], b"not a cache".as_slice(), b""] {
+        std::fs::write(&cache, damaged).unwrap();
+        let run = t.build(&["--timings"]);
+        run.success();
+        assert_eq!(code_counts(&run), (2, 0));
+        assert!(
+            snapshot(&t.out()) == output,
+            "a damaged cache changed the output"
+        );
+        assert_eq!(
+            std::fs::read(&cache).unwrap().len(),
+            good.len(),
+            "a good cache again"
+        );
+    }
 }
 
 #[test]

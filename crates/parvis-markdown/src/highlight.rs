@@ -5,6 +5,7 @@
 
 use parvis_core::text::escape;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use syntect::highlighting::{Color, ThemeSet};
@@ -143,38 +144,123 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
     format!("<pre class=\"code highlight\" tabindex=\"0\"{attr}><code>{body}</code></pre>\n")
 }
 
-/// A code block: its language as written, and its text.
-type Block = (Option<String>, String);
+/// A block's key: a hash of its language as written and its text.
+type Key = [u8; 32];
 
-/// Highlighted code blocks by language and text, kept by `serve` so that rendering a page again
-/// highlights only the blocks that changed: highlighting is most of the cost of a body.
+fn key(lang: Option<&str>, code: &str) -> Key {
+    let mut h = blake3::Hasher::new();
+    match lang {
+        Some(l) => {
+            h.update(&[1]);
+            h.update(&(l.len() as u64).to_le_bytes());
+            h.update(l.as_bytes());
+        }
+        None => {
+            h.update(&[0]);
+        }
+    }
+    h.update(code.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// What [`code_block`] writes changed: bump this with any change to its output, so that a
+/// saved cache made by another version is not read (the crate's version is checked too).
+const CACHE_FORMAT: u32 = 1;
+const CACHE_MAGIC: &[u8] = b"parvis-code-cache\n";
+/// A block not used by this many builds of the site in a row leaves the saved cache. Only
+/// builds that highlighted something count: one that did not writes nothing (see
+/// [`Cache::save`]), so the cache grows only when a build adds to it. More than one: a site
+/// built for several audiences uses some blocks in one of them only.
+const CACHE_KEEP: u64 = 8;
+
+/// Highlighted code blocks by language and text, so that a block is highlighted once:
+/// highlighting is most of the cost of rendering a body. `serve` keeps one for its updates;
+/// builds load it from the site's cache folder and save it after the Markdown stage (see
+/// [`Cache::load`]), so that a build highlights only the blocks that changed since the last.
 #[derive(Default)]
 pub struct Cache {
-    blocks: Mutex<HashMap<Block, Arc<str>>>,
+    blocks: Mutex<HashMap<Key, Block>>,
+    /// The number of the current build in the saved cache's history.
+    generation: u64,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
 
+/// A highlighted block, and the last build that used it.
+struct Block {
+    html: Arc<str>,
+    used: u64,
+}
+
 impl Cache {
+    /// The cache saved at `path` by [`Cache::save`]; empty when there is none, or when it was
+    /// made by another version of parvis or cannot be read (it is only a cache: the build
+    /// highlights again and saves a good one).
+    pub fn load(path: &Path) -> Cache {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let (generation, blocks) = parse_cache(&bytes).unwrap_or_default();
+        Cache {
+            blocks: Mutex::new(blocks),
+            generation: generation + 1,
+            ..Cache::default()
+        }
+    }
+
+    /// Saves the blocks used by the last [`CACHE_KEEP`] builds to `path` (atomically: a
+    /// build that stops half way leaves the old file), unless nothing changed since loading.
+    /// A cache that cannot be written is not an error: the next build highlights again.
+    pub fn save(&self, path: &Path) {
+        let blocks = self.blocks.lock().unwrap_or_else(|e| e.into_inner());
+        let keep = |b: &Block| b.used + CACHE_KEEP > self.generation;
+        if self.misses.load(Ordering::Relaxed) == 0 && blocks.values().all(keep) {
+            return;
+        }
+        let mut kept: Vec<(&Key, &Block)> = blocks.iter().filter(|(_, b)| keep(b)).collect();
+        kept.sort_unstable_by_key(|(k, _)| *k);
+        let mut out = Vec::with_capacity(kept.iter().map(|(_, b)| b.html.len() + 44).sum());
+        out.extend_from_slice(CACHE_MAGIC);
+        out.extend_from_slice(&cache_version().to_le_bytes());
+        out.extend_from_slice(&self.generation.to_le_bytes());
+        for (k, b) in kept {
+            out.extend_from_slice(k);
+            out.extend_from_slice(&b.used.to_le_bytes());
+            out.extend_from_slice(&(b.html.len() as u32).to_le_bytes());
+            out.extend_from_slice(b.html.as_bytes());
+        }
+        drop(blocks);
+        let Some(dir) = path.parent() else { return };
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, &out).and_then(|()| std::fs::rename(&tmp, path))
+        });
+        // Not an error (see above); a read-only site folder still builds.
+        let _ = written;
+    }
+
     /// [`code_block`], from the cache when this language and text were highlighted before.
     pub fn code_block(&self, lang: Option<&str>, code: &str) -> String {
-        let key = (lang.map(str::to_string), code.to_string());
-        let cached = self
-            .blocks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .cloned();
+        let key = key(lang, code);
+        let cached = {
+            let mut blocks = self.blocks.lock().unwrap_or_else(|e| e.into_inner());
+            blocks.get_mut(&key).map(|b| {
+                b.used = self.generation;
+                b.html.clone()
+            })
+        };
         if let Some(html) = cached {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return html.to_string();
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let html = code_block(lang, code);
+        let block = Block {
+            html: Arc::from(html.as_str()),
+            used: self.generation,
+        };
         self.blocks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Arc::from(html.as_str()));
+            .insert(key, block);
         html
     }
 
@@ -184,6 +270,52 @@ impl Cache {
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
         )
+    }
+}
+
+/// The version a saved cache must carry: the crate's and [`CACHE_FORMAT`], hashed.
+fn cache_version() -> u64 {
+    let h = blake3::hash(format!("{} {CACHE_FORMAT}", env!("CARGO_PKG_VERSION")).as_bytes());
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+/// A saved cache's generation and blocks, or `None` when the bytes are not a whole cache of
+/// this version (the lengths are checked, so a truncated or foreign file reads as `None`).
+fn parse_cache(bytes: &[u8]) -> Option<(u64, HashMap<Key, Block>)> {
+    let mut r = Reader(bytes.strip_prefix(CACHE_MAGIC)?);
+    if r.u64()? != cache_version() {
+        return None;
+    }
+    let generation = r.u64()?;
+    let mut blocks = HashMap::new();
+    while !r.0.is_empty() {
+        let key: Key = r.take(32)?.try_into().ok()?;
+        let used = r.u64()?;
+        let len = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        let html = std::str::from_utf8(r.take(len as usize)?).ok()?;
+        blocks.insert(
+            key,
+            Block {
+                html: Arc::from(html),
+                used,
+            },
+        );
+    }
+    Some((generation, blocks))
+}
+
+/// Reads a saved cache from the front.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let (head, tail) = self.0.split_at_checked(n)?;
+        self.0 = tail;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 }
 
@@ -264,6 +396,63 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a, code_block(Some("rust"), "fn main() {}\n"));
         assert_eq!(cache.counts(), (1, 2));
+    }
+
+    /// A saved cache serves the next build; a block unused by [`CACHE_KEEP`] builds in a row
+    /// leaves it; a cache of another version is not read.
+    #[test]
+    fn a_saved_cache_serves_the_next_build_and_forgets_old_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache/code.bin");
+        let first = Cache::load(&path);
+        let html = first.code_block(Some("rust"), "fn main() {}\n");
+        first.code_block(Some("yaml"), "title: Portal\n");
+        first.save(&path);
+
+        let second = Cache::load(&path);
+        assert_eq!(second.code_block(Some("rust"), "fn main() {}\n"), html);
+        // Same text, another language: another block.
+        second.code_block(None, "fn main() {}\n");
+        assert_eq!(second.counts(), (1, 1));
+        second.save(&path);
+
+        // Builds that use the Rust block and a new one: the YAML block goes after CACHE_KEEP.
+        for n in 0..CACHE_KEEP {
+            let next = Cache::load(&path);
+            next.code_block(Some("rust"), "fn main() {}\n");
+            next.code_block(Some("rust"), &format!("const N: u64 = {n};\n"));
+            next.save(&path);
+        }
+        let last = Cache::load(&path);
+        last.code_block(Some("rust"), "fn main() {}\n");
+        last.code_block(Some("yaml"), "title: Portal\n");
+        assert_eq!(last.counts(), (1, 1), "the YAML block was forgotten");
+
+        // Another version wrote it: read as empty.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[CACHE_MAGIC.len()] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let other = Cache::load(&path);
+        other.code_block(Some("rust"), "fn main() {}\n");
+        assert_eq!(other.counts(), (0, 1));
+    }
+
+    /// A build that highlights nothing new writes nothing (a read-only checkout stays as it
+    /// was, and an unchanged site does not rewrite tens of megabytes).
+    #[test]
+    fn a_cache_that_did_not_change_is_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("code.bin");
+        let cache = Cache::load(&path);
+        cache.save(&path);
+        assert!(!path.exists(), "nothing highlighted, nothing saved");
+        cache.code_block(Some("rust"), "fn main() {}\n");
+        cache.save(&path);
+        let again = Cache::load(&path);
+        again.code_block(Some("rust"), "fn main() {}\n");
+        std::fs::remove_file(&path).unwrap();
+        again.save(&path);
+        assert!(!path.exists(), "all from the cache, not saved again");
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub struct BuildReport {
     pub images_encoded: usize,
     /// Originals stripped of their metadata by this build (none when the cache had them).
     pub images_stripped: usize,
+    /// Code blocks highlighted by this build, and blocks taken from the code cache.
+    pub code_highlighted: usize,
+    pub code_cached: usize,
 }
 
 /// Why a build failed.
@@ -369,8 +372,10 @@ pub struct Prepared {
     planned: Vec<parvis_render::Planned>,
     extra_files: Vec<SiteFile>,
     feed_links: HashMap<String, parvis_render::feeds::FeedLink>,
-    /// Highlighted code, for `serve` only.
+    /// Highlighted code, for `serve` only (a build saves it once the Markdown is rendered).
     code: Option<highlight::Cache>,
+    /// Code blocks (taken from the cache, highlighted) by the Markdown stage.
+    code_counts: (usize, usize),
     /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
     outputs: HashMap<String, parvis_render::OutputKey>,
     globals: parvis_render::GlobalKeys,
@@ -471,13 +476,19 @@ fn prepare(
         .as_mut()
         .map(|t| parvis_render::prepare(&site, t, opts.drafts))
         .unwrap_or_default();
-    let code = serving.then(highlight::Cache::default);
+    let code_path = cache_dir(&opts.root).join("code.bin");
+    let code = highlight::Cache::load(&code_path);
     diags.extend(render_markdown(
         &mut site,
         templates.as_ref(),
-        code.as_ref(),
+        Some(&code),
         None,
     ));
+    code.save(&code_path);
+    ignore_in_git(&cache_dir(&opts.root));
+    let code_counts = code.counts();
+    // A build highlights no more; `serve` keeps the blocks for its updates.
+    let code = serving.then_some(code);
     watch.lap("markdown");
     let assets = filter::asset_map(&site, &sources.content_assets);
     diags.extend(parvis_markdown::links::resolve(&mut site, &assets));
@@ -569,6 +580,7 @@ fn prepare(
         search_pending: None,
         clock_moved: false,
         code,
+        code_counts,
         outputs: HashMap::new(),
         globals,
         pending: Vec::new(),
@@ -580,13 +592,30 @@ fn prepare(
     })
 }
 
+/// The cache folder of the site at `root`: `.parvis-cache/` (safe to delete; CI can keep it
+/// between runs), or `PARVIS_CACHE_DIR` when set. It holds processed images (`images/`) and
+/// highlighted code (`code.bin`).
+pub fn cache_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("PARVIS_CACHE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => root.join(".parvis-cache"),
+    }
+}
+
+/// Writes a `.gitignore` of `*` in the cache folder `dir` when it exists without one, so that
+/// a writer's `git add .` does not commit megabytes of cache (as `check --external` does).
+fn ignore_in_git(dir: &Path) {
+    let file = dir.join(".gitignore");
+    if dir.is_dir() && !file.exists() {
+        // Only a convenience: a folder that cannot be written is not an error.
+        let _ = std::fs::write(file, "# parvis's cache; safe to delete\n*\n");
+    }
+}
+
 /// The image stage of the site at `root`: its cache is `.parvis-cache/images/` of the site
 /// (safe to delete; CI can keep it between runs), or `PARVIS_CACHE_DIR/images/` when set.
 pub fn image_stage(root: &Path, config: &parvis_core::config::Config) -> parvis_images::Images {
-    let cache = match std::env::var_os("PARVIS_CACHE_DIR") {
-        Some(dir) => PathBuf::from(dir).join("images"),
-        None => root.join(".parvis-cache").join("images"),
-    };
+    let cache = cache_dir(root).join("images");
     let defaults = parvis_images::Settings::default();
     parvis_images::Images::new(
         cache,
@@ -863,6 +892,8 @@ fn emit(
         diagnostics: diags,
         images_encoded: images.encoded(),
         images_stripped: images.stripped(),
+        code_cached: prepared.code_counts.0,
+        code_highlighted: prepared.code_counts.1,
         external_links: if opts.external_links {
             parvis_markdown::urls::external_links(site)
         } else {
