@@ -796,8 +796,11 @@ fn emit(
         if let (Some(&k), Ok(html)) = (by_path.get(path), std::str::from_utf8(bytes)) {
             let broken: Vec<String> = parvis_markdown::urls::html_urls(html)
                 .filter(|u| {
-                    !reported.contains(u) && urls.check(u).is_err() && !image_functions.made_at(u)
+                    !reported.contains(u.as_ref())
+                        && urls.check(u).is_err()
+                        && !image_functions.made_at(u)
                 })
+                .map(|u| u.into_owned())
                 .collect();
             if !broken.is_empty() {
                 let mut all = template_links.lock().expect("no panic while holding");
