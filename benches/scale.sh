@@ -6,6 +6,9 @@
 #   benches/scale.sh --big        also 30,000 and 100,000 pages, parvis only (peak memory)
 #   benches/scale.sh --big --hugo-100k
 #                                 and Hugo at 100,000 pages (about 110 s and 19 GB here)
+#   benches/scale.sh --cold       parvis with an empty cache at every run: the warm-up round
+#                                 otherwise leaves highlighted code in SITE/.parvis-cache/, and
+#                                 the timed runs highlight nothing (as a second build does)
 #
 # Each size is one round of ../shared/bench/run.sh (round-robin A B C A B C after a warm-up, so
 # a drift in machine speed hits every tool alike). The script then prints the table:
@@ -20,12 +23,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN=${RUN_SH:-$HERE/../shared/bench/run.sh}
 [[ -x $RUN ]] || { echo "run.sh not found at $RUN (set RUN_SH=...)" >&2; exit 2; }
 
-big=0 hugo_100k=0
+big=0 hugo_100k=0 cold=0
 for arg in "$@"; do
   case $arg in
     --big) big=1 ;;
+    --cold) cold=1 ;;
     --hugo-100k) hugo_100k=1 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,8 +41,15 @@ if [[ -z ${PARVIS:-} ]]; then
 fi
 [[ -n ${PARVIS:-} && -x $PARVIS ]] || {
   echo "no parvis release binary: cargo build --release, or set PARVIS=..." >&2; exit 2; }
-export PARVIS RUNS=${RUNS:-3} WARMUP=${WARMUP:-1}
 ROOT=${BENCH_ROOT:-/tmp}
+if ((cold)); then
+  # run.sh starts `(cd SITE && $PARVIS build)`: this empties that site's cache first.
+  wrapper=$ROOT/parvis-cold
+  printf '#!/bin/sh\n[ "$1" = build ] && rm -rf .parvis-cache\nexec %q "$@"\n' "$PARVIS" >"$wrapper"
+  chmod +x "$wrapper"
+  PARVIS=$wrapper
+fi
+export PARVIS RUNS=${RUNS:-3} WARMUP=${WARMUP:-1}
 PAGEFIND=${PAGEFIND:-pagefind}
 have_pagefind=0; command -v "$PAGEFIND" >/dev/null 2>&1 && have_pagefind=1
 
@@ -95,6 +106,9 @@ for n in sizes:
                                           cell(runs.get("hugo+pagefind")), parvis, files))
 PY
 echo
+if ((cold)); then echo "parvis: cold, its cache emptied before every run"
+elif ((WARMUP == 0)); then echo "parvis: no warm-up round: cold on a new corpus, warm on one built before"
+else echo "parvis: warm, highlighted code from the cache of the warm-up round (--cold: without)"; fi
 echo "load before: $load_before"
 echo "load after:  $load_after"
 echo "full tables: $ROOT/bench-N-scale.log"
