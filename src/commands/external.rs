@@ -295,10 +295,7 @@ impl Cache {
         let text = json!({ "version": 1, "ok": self.ok }).to_string();
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
-            let _ = std::fs::write(
-                dir.join(".gitignore"),
-                "# parvis's cache of external links checked; safe to delete\n*\n",
-            );
+            parvis_site::ignore_in_git(dir);
         }
         let tmp: PathBuf = path.with_extension("json.tmp");
         if std::fs::write(&tmp, text).is_ok() {

@@ -288,34 +288,39 @@ pub fn gzip_fast(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Gzip with libdeflate, whole buffer at once (the files are small and held whole anyway).
-/// A compressor per thread and level: making one allocates its tables.
 fn gzip_level(bytes: &[u8], level: i32) -> Vec<u8> {
-    thread_local! {
-        static COMPRESSORS: RefCell<Vec<(i32, Compressor)>> = const { RefCell::new(Vec::new()) };
-        static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// A thread's compressors by level (making one allocates its tables), and a buffer of
+    /// the worst case that each output is copied out of at its size: thousands of documents'
+    /// files are held until they are written, and a truncated buffer would keep its slack.
+    #[derive(Default)]
+    struct Gzip {
+        compressors: Vec<(i32, Compressor)>,
+        scratch: Vec<u8>,
     }
-    COMPRESSORS.with(|cell| {
-        let mut compressors = cell.borrow_mut();
-        let at = match compressors.iter().position(|(l, _)| *l == level) {
-            Some(at) => at,
-            None => {
-                let lvl = CompressionLvl::new(level).expect("levels 6 and 9 are valid");
-                compressors.push((level, Compressor::new(lvl)));
-                compressors.len() - 1
-            }
-        };
-        let compressor = &mut compressors[at].1;
-        // Into a reused buffer of the worst case, then copied at its size: thousands of
-        // documents' files are held until they are written.
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
+    thread_local! {
+        static GZIP: RefCell<Gzip> = RefCell::default();
+    }
+    GZIP.with_borrow_mut(
+        |Gzip {
+             compressors,
+             scratch,
+         }| {
+            let at = match compressors.iter().position(|(l, _)| *l == level) {
+                Some(at) => at,
+                None => {
+                    let lvl = CompressionLvl::new(level).expect("levels 6 and 9 are valid");
+                    compressors.push((level, Compressor::new(lvl)));
+                    compressors.len() - 1
+                }
+            };
+            let compressor = &mut compressors[at].1;
             scratch.resize(compressor.gzip_compress_bound(bytes.len()), 0);
             let len = compressor
-                .gzip_compress(bytes, &mut scratch)
+                .gzip_compress(bytes, scratch)
                 .expect("the buffer holds the bound");
             scratch[..len].to_vec()
-        })
-    })
+        },
+    )
 }
 
 /// Gunzips `bytes`, or returns them as they are when they are not gzip (a host that set

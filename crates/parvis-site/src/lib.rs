@@ -476,7 +476,8 @@ fn prepare(
         .as_mut()
         .map(|t| parvis_render::prepare(&site, t, opts.drafts))
         .unwrap_or_default();
-    let code_path = cache_dir(&opts.root).join("code.bin");
+    let cache = cache_dir(&opts.root);
+    let code_path = cache.join("code.bin");
     let code = highlight::Cache::load(&code_path);
     diags.extend(render_markdown(
         &mut site,
@@ -485,7 +486,7 @@ fn prepare(
         None,
     ));
     code.save(&code_path);
-    ignore_in_git(&cache_dir(&opts.root));
+    ignore_in_git(&cache);
     let code_counts = code.counts();
     // A build highlights no more; `serve` keeps the blocks for its updates.
     let code = serving.then_some(code);
@@ -603,8 +604,8 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 }
 
 /// Writes a `.gitignore` of `*` in the cache folder `dir` when it exists without one, so that
-/// a writer's `git add .` does not commit megabytes of cache (as `check --external` does).
-fn ignore_in_git(dir: &Path) {
+/// a writer's `git add .` does not commit megabytes of cache.
+pub fn ignore_in_git(dir: &Path) {
     let file = dir.join(".gitignore");
     if dir.is_dir() && !file.exists() {
         // Only a convenience: a folder that cannot be written is not an error.
