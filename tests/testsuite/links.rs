@@ -15,6 +15,8 @@ fn a_root_absolute_link_to_nothing_fails_at_its_place_with_the_nearest_url() {
         .failure(1)
         .stderr_has("error: link to `/blog/frist-post/`: the `public` build has no page or file at that URL")
         .stderr_has("--> content/about.md:5:46")
+        // Found after the build let the sources go: the file is read again for its line.
+        .stderr_has("5 | Read [the first post](/blog/first-post/) and [this](/blog/frist-post/).")
         .stderr_has("did you mean `/blog/first-post/`?");
     t.file(
         "content/about.md",

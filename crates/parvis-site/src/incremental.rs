@@ -666,6 +666,7 @@ impl Prepared {
             Some(templates),
             self.code.as_ref(),
             Some(&redo),
+            None,
         ))?;
         let old_of_new = match_pages(&self.site, &site);
         let moved = moved_targets(&self.site, &site, &old_of_new);
@@ -691,6 +692,7 @@ impl Prepared {
             Some(templates),
             self.code.as_ref(),
             Some(&relink),
+            None,
         ))?;
         let redone: HashSet<&Path> = redo.iter().chain(&relink).map(PathBuf::as_path).collect();
         changes.stats.bodies = redone.len();
@@ -1137,12 +1139,12 @@ fn carry_bodies(old: &Site, new: &mut Site) {
                 .filter(|s| s.hidden.is_none())
                 .filter_map(|s| Some((s.source.as_ref()?, s.rendered.as_ref()?))),
         )
-        .map(|(src, r)| (src.rel.as_path(), (&src.text, r)))
+        .map(|(src, r)| (src.rel.as_path(), (src.held_text(), r)))
         .collect();
     let body = |src: &Source| {
         bodies
             .get(src.rel.as_path())
-            .filter(|(text, _)| Arc::ptr_eq(text, &src.text))
+            .filter(|(text, _)| Arc::ptr_eq(text, src.held_text()))
             .map(|(_, r)| Arc::clone(r))
     };
     for p in new.pages.iter_mut().filter(|p| p.hidden.is_none()) {
@@ -1335,7 +1337,7 @@ impl<'a> Diff<'a> {
             .zip(&old_of_new)
             .map(|(b, o)| {
                 !o.map(|o| &old.pages[o]).is_some_and(|a| {
-                    Arc::ptr_eq(&a.source.text, &b.source.text)
+                    Arc::ptr_eq(a.source.held_text(), b.source.held_text())
                         && a.title == b.title
                         && a.url == b.url
                         && a.lang == b.lang
@@ -1395,7 +1397,8 @@ impl<'a> Diff<'a> {
             };
             old_lists[j] = Some(mapped(&old.sections[i].pages));
             let a = &old.sections[i];
-            let text = |s: &'a parvis_core::model::Section| s.source.as_ref().map(|src| &src.text);
+            let text =
+                |s: &'a parvis_core::model::Section| s.source.as_ref().map(|src| src.held_text());
             section[j] = !(same_arc(text(a), text(b))
                 && a.title == b.title
                 && a.url == b.url

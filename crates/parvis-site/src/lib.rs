@@ -479,12 +479,20 @@ fn prepare(
     let cache = cache_dir(&opts.root);
     let code_path = cache.join("code.bin");
     let code = highlight::Cache::load(&code_path);
+    // A build lets each source go once rendered: past this point only a diagnostic reads one,
+    // and it reads the file again. `serve` keeps them to compare with the next edit.
+    let release = (!serving).then_some(opts.root.as_path());
     diags.extend(render_markdown(
         &mut site,
         templates.as_ref(),
         Some(&code),
         None,
+        release,
     ));
+    if let Some(root) = release {
+        // Those of hidden pages, never rendered.
+        site.release_texts(root);
+    }
     code.save(&code_path);
     ignore_in_git(&cache);
     let code_counts = code.counts();
@@ -944,12 +952,15 @@ fn template_link_errors(
 
 /// Renders the Markdown of every visible page and section, or of those whose source is in
 /// `only`, in parallel, expanding shortcodes with the templates when they loaded. Returns the
-/// shortcode errors.
+/// shortcode errors. With `release`, the site's folder, each source's text is let go once
+/// rendered ([`parvis_core::model::Source::release_text`]), so that a big site never holds
+/// all its sources and all its HTML at once.
 fn render_markdown(
     site: &mut Site,
     templates: Option<&Templates>,
     code: Option<&highlight::Cache>,
     only: Option<&HashSet<PathBuf>>,
+    release: Option<&Path>,
 ) -> Vec<Diagnostic> {
     let wanted = |src: &parvis_core::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
@@ -972,13 +983,22 @@ fn render_markdown(
         .filter(|p| p.hidden.is_none() && wanted(&p.source))
         .for_each(|p| {
             let rendered = render(&p.source, raw_html[p.section]);
-            Arc::make_mut(p).rendered = rendered;
+            let page = Arc::make_mut(p);
+            page.rendered = rendered;
+            if let Some(root) = release {
+                page.source.release_text(root);
+            }
         });
     site.sections
         .par_iter_mut()
         .enumerate()
         .filter(|(_, s)| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
-        .for_each(|(i, s)| s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i])));
+        .for_each(|(i, s)| {
+            s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i]));
+            if let (Some(root), Some(src)) = (release, s.source.as_mut()) {
+                src.release_text(root);
+            }
+        });
     errors.into_inner().expect("not poisoned")
 }
 

@@ -33,7 +33,11 @@ pub struct Source {
     pub display: PathBuf,
     /// Relative to `content/` (`blog/a.md`).
     pub rel: PathBuf,
-    pub text: Arc<str>,
+    /// The whole file; empty once [`Source::release_text`] has let it go.
+    text: Arc<str>,
+    /// Set by [`Source::release_text`]: where to read the file again for a late diagnostic,
+    /// and its length in bytes when it was read.
+    released: Option<Box<(PathBuf, usize)>>,
     front: Option<std::ops::Range<usize>>,
     front_line: usize,
     body_start: usize,
@@ -42,8 +46,15 @@ pub struct Source {
 }
 
 impl Source {
+    /// The body: empty once the text is released (rendering is done by then).
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// The text as held, shared with the models `serve` makes from the same file (it compares
+    /// them by pointer); empty once released.
+    pub fn held_text(&self) -> &Arc<str> {
+        &self.text
     }
 
     /// Byte offset of the body in the file.
@@ -51,12 +62,44 @@ impl Source {
         self.body_start
     }
 
+    /// Lets the text go, for a build that has rendered the body: at 100,000 pages the sources
+    /// are most of a gigabyte, and past this point only a diagnostic still needs them. That
+    /// one reads the file again under `root` (see [`Source::full_text`]).
+    pub fn release_text(&mut self, root: &Path) {
+        if self.released.is_none() {
+            self.released = Some(Box::new((root.join(&self.display), self.text.len())));
+            self.text = Arc::from("");
+        }
+    }
+
+    /// The whole file, for placing a diagnostic: as held, or read again once released. `None`
+    /// when the file has since gone or changed length, since its offsets would then point
+    /// into other text: the diagnostic names the file only.
+    fn full_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.released {
+            None => Some(std::borrow::Cow::Borrowed(&self.text)),
+            Some(released) => {
+                let (path, len) = &**released;
+                let text = std::fs::read_to_string(path).ok()?;
+                (text.len() == *len).then_some(std::borrow::Cow::Owned(text))
+            }
+        }
+    }
+
+    /// A diagnostic on the file, not placed: its text is no longer what was read.
+    fn unplaced(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.display, message)
+    }
+
     /// A diagnostic pointing at front matter key `key`.
     pub fn key_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let front = self.front.clone().map_or("", |r| &self.text[r]);
+        let Some(text) = self.full_text() else {
+            return self.unplaced(message);
+        };
+        let front = self.front.clone().map_or("", |r| &text[r]);
         let origin = crate::yaml::Origin {
             file: &self.display,
-            file_text: &self.text,
+            file_text: &text,
             line_offset: self.front_line,
         };
         origin.key_error(front, key, message)
@@ -65,15 +108,13 @@ impl Source {
     /// A diagnostic pointing at the value of `extra.<key>` in the front matter, or at `extra`
     /// when that value cannot be placed.
     pub fn extra_error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let Some(range) = self.front.clone() else {
+        let (Some(range), Some(text)) = (self.front.clone(), self.full_text()) else {
             return self.key_error("extra", message);
         };
-        match frontmatter::extra_value_position(&self.text[range], self.format(), key) {
-            Some((line, column)) => Diagnostic::error(&self.display, message).at(
-                &self.text,
-                line + self.front_line,
-                column,
-            ),
+        match frontmatter::extra_value_position(&text[range], self.format(&text), key) {
+            Some((line, column)) => {
+                Diagnostic::error(&self.display, message).at(&text, line + self.front_line, column)
+            }
             None => self.key_error("extra", message),
         }
     }
@@ -90,15 +131,13 @@ impl Source {
             frontmatter::MemberList::Authors => "authors",
             frontmatter::MemberList::Contacts => "extra",
         };
-        let Some(range) = self.front.clone() else {
+        let (Some(range), Some(text)) = (self.front.clone(), self.full_text()) else {
             return self.key_error(key, message);
         };
-        match frontmatter::member_item_position(&self.text[range], self.format(), list, item) {
-            Some((line, column)) => Diagnostic::error(&self.display, message).at(
-                &self.text,
-                line + self.front_line,
-                column,
-            ),
+        match frontmatter::member_item_position(&text[range], self.format(&text), list, item) {
+            Some((line, column)) => {
+                Diagnostic::error(&self.display, message).at(&text, line + self.front_line, column)
+            }
             None => self.key_error(key, message),
         }
     }
@@ -115,23 +154,21 @@ impl Source {
             frontmatter::MapKey::PublishDate => "publish_date",
             frontmatter::MapKey::Relay => "relay",
         };
-        let Some(range) = self.front.clone() else {
+        let (Some(range), Some(text)) = (self.front.clone(), self.full_text()) else {
             return self.key_error(name, message);
         };
-        match frontmatter::entry_position(&self.text[range], self.format(), key, entry) {
-            Some((line, column, _)) => Diagnostic::error(&self.display, message).at(
-                &self.text,
-                line + self.front_line,
-                column,
-            ),
+        match frontmatter::entry_position(&text[range], self.format(&text), key, entry) {
+            Some((line, column, _)) => {
+                Diagnostic::error(&self.display, message).at(&text, line + self.front_line, column)
+            }
             None => self.key_error(name, message),
         }
     }
 
-    /// Whether the front matter is YAML or TOML.
-    fn format(&self) -> frontmatter::Format {
+    /// Whether the front matter of `text`, this file's, is YAML or TOML.
+    fn format(&self, text: &str) -> frontmatter::Format {
         let start = self.front.as_ref().map_or(0, |r| r.start);
-        if self.text[..start]
+        if text[..start]
             .trim_start_matches('\u{feff}')
             .starts_with("+++")
         {
@@ -143,7 +180,14 @@ impl Source {
 
     /// A diagnostic at byte `offset` of the body.
     pub fn body_error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.display, message).at_offset(&self.text, self.body_start + offset)
+        match self.full_text() {
+            Some(text) => self.body_error_in(&text, offset, message),
+            None => self.unplaced(message),
+        }
+    }
+
+    fn body_error_in(&self, text: &str, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.display, message).at_offset(text, self.body_start + offset)
     }
 
     /// Errors at byte offsets of the body, each with its hint: the first
@@ -154,10 +198,18 @@ impl Source {
         what: &str,
     ) -> Vec<Diagnostic> {
         let mut budget = crate::diagnostics::Budget::default();
+        // Read once for all of them when the text was released.
+        let text = self.full_text();
         let mut out: Vec<Diagnostic> = problems
             .into_iter()
             .filter(|_| budget.take())
-            .map(|(offset, message, hint)| self.body_error(offset, message).with_hint(hint))
+            .map(|(offset, message, hint)| {
+                match &text {
+                    Some(text) => self.body_error_in(text, offset, message),
+                    None => self.unplaced(message),
+                }
+                .with_hint(hint)
+            })
             .collect();
         out.extend(budget.summary(&self.display, what));
         out
@@ -450,6 +502,7 @@ impl Parsed {
                 display: self.file.display,
                 rel: self.file.rel,
                 text: Arc::from(self.file.text),
+                released: None,
                 front: self.split_front,
                 front_line: self.front_line,
                 body_start: self.body_start,
@@ -689,6 +742,20 @@ impl Site {
         let mut diags = Vec::new();
         check_people(&self.pages, &self.community, &mut diags);
         diags
+    }
+
+    /// Lets every page's and section's source text go ([`Source::release_text`]), for a build
+    /// past its Markdown stage; the site's folder is `root`. A page shared with another model
+    /// (as `serve` shares them) keeps its text.
+    pub fn release_texts(&mut self, root: &Path) {
+        self.pages
+            .iter_mut()
+            .filter_map(Arc::get_mut)
+            .for_each(|p| p.source.release_text(root));
+        self.sections
+            .iter_mut()
+            .filter_map(|s| s.source.as_mut())
+            .for_each(|s| s.release_text(root));
     }
 
     /// What happens to HTML typed in the bodies of section `section` and of its pages.
@@ -1372,5 +1439,61 @@ fn check_audience(
                     .with_hint(hint),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page `content/blog/a.md` of a site folder, parsed from `text` written there.
+    fn source_in(root: &Path, text: &str) -> Source {
+        std::fs::create_dir_all(root.join("content/blog")).unwrap();
+        std::fs::write(root.join("content/blog/a.md"), text).unwrap();
+        let file = ContentFile {
+            rel: PathBuf::from("blog/a.md"),
+            display: PathBuf::from("content/blog/a.md"),
+            text: text.to_string(),
+        };
+        reparse(file).unwrap().0
+    }
+
+    #[test]
+    fn a_released_source_places_its_diagnostics_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: A\nimage: x.png\n---\nFirst line.\n\nSee [it](/nowhere/).\n";
+        let mut source = source_in(dir.path(), text);
+        let offset = source.body().find("[it]").unwrap();
+        let held = (
+            source.body_error(offset, "broken"),
+            source.key_error("image", "missing"),
+        );
+        assert_eq!((held.0.line, held.0.column), (7, 5));
+        assert_eq!(held.0.source_line.as_deref(), Some("See [it](/nowhere/)."));
+        assert_eq!(held.1.line, 3);
+
+        source.release_text(dir.path());
+        assert!(source.held_text().is_empty(), "the text is let go");
+        assert_eq!(source.body(), "");
+        assert_eq!(source.body_error(offset, "broken"), held.0);
+        assert_eq!(source.key_error("image", "missing"), held.1);
+        let many = source.body_errors([(offset, "a".into(), "h".into())], "links");
+        assert_eq!((many[0].line, many[0].column), (7, 5));
+    }
+
+    #[test]
+    fn a_released_source_whose_file_changed_names_only_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut source = source_in(dir.path(), "---\ntitle: A\n---\nSee [it](/x/).\n");
+        source.release_text(dir.path());
+        // Edited during the build: its offsets would point into other text.
+        std::fs::write(dir.path().join("content/blog/a.md"), "---\ntitle: B\n---\n").unwrap();
+        let d = source.body_error(4, "broken");
+        assert_eq!((d.line, d.column, d.source_line), (0, 0, None));
+        assert_eq!(d.file, PathBuf::from("content/blog/a.md"));
+        assert_eq!(source.key_error("title", "bad").line, 0);
+        // Gone altogether: the same.
+        std::fs::remove_file(dir.path().join("content/blog/a.md")).unwrap();
+        assert_eq!(source.body_error(4, "broken").line, 0);
     }
 }
