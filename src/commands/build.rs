@@ -65,6 +65,9 @@ pub fn build(a: BuildArgs) -> ExitCode {
                     "code blocks highlighted: {} ({} more from the cache)\n",
                     r.code_highlighted, r.code_cached
                 ));
+                if r.bodies_packed {
+                    lines.push_str("bodies held packed: the sources weigh over PARVIS_PACK_BODIES_ABOVE bytes (default 128 MiB)\n");
+                }
             }
             lines
                 + &format!(

@@ -198,3 +198,26 @@ fn example_site_builds_identically_twice() {
     t.build(&[]).success();
     assert!(first == snapshot(&t.out()));
 }
+
+/// A site with more Markdown than `PARVIS_PACK_BODIES_ABOVE` holds its bodies packed from the
+/// Markdown stage to the pages (links and pictures edited in place): the pages, feeds, search
+/// files and structured data come out byte for byte as from a site held plain.
+#[test]
+fn example_site_builds_the_same_with_its_bodies_packed() {
+    let plain = example();
+    let run = plain.build(&["--timings"]);
+    run.success();
+    assert!(
+        run.stderr.contains("code blocks highlighted"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("bodies held packed"), "{}", run.stderr);
+    let first = snapshot(&plain.out());
+    // The same site and feed server, into the same folder.
+    let packed = plain.with_env("PARVIS_PACK_BODIES_ABOVE", "0");
+    let run = packed.build(&["--timings"]);
+    run.success();
+    assert!(run.stderr.contains("bodies held packed"), "{}", run.stderr);
+    assert!(first == snapshot(&packed.out()), "a packed build differs");
+}

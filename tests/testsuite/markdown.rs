@@ -4,7 +4,7 @@ use parvis_markdown::render;
 use std::path::Path;
 
 fn html(md: &str) -> String {
-    render(md, Path::new("")).html
+    render(md, Path::new("")).html.text().into_owned()
 }
 
 #[test]
@@ -37,8 +37,8 @@ fn summary_stops_at_more_marker() {
         Path::new(""),
     );
     assert_eq!(r.summary.as_deref(), Some("<p>Intro paragraph.</p>\n"));
-    assert!(r.html.contains("The rest."));
-    assert!(!r.html.contains("<!-- more -->"));
+    assert!(r.html.text().contains("The rest."));
+    assert!(!r.html.text().contains("<!-- more -->"));
 }
 
 #[test]

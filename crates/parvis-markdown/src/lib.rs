@@ -304,7 +304,7 @@ fn render_body(
         out.summary = Some(html[..pos].to_string());
         html.replace_range(pos..pos + MORE.len(), "<span id=\"more\"></span>");
     }
-    out.html = parvis_core::text::compact(html);
+    out.html = parvis_core::text::compact(html).into();
     out.toc = nest(&headings);
     out
 }
@@ -568,13 +568,13 @@ mod tests {
         let (r, errors) =
             render_with_shortcodes(body, Path::new(""), &shortcode, None, RawHtml::Allow);
         assert!(errors.is_empty());
-        let levels: Vec<&str> = r
-            .html
+        let html = r.html.text();
+        let levels: Vec<&str> = html
             .split("<div>")
             .skip(1)
             .map(|s| &s[..s.find('<').unwrap()])
             .collect();
-        assert_eq!(levels, ["2", "3", "5", "6", "4"], "{}", r.html);
+        assert_eq!(levels, ["2", "3", "5", "6", "4"], "{html}");
     }
 
     #[test]

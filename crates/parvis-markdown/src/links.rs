@@ -4,11 +4,12 @@
 use parvis_core::config::Audience;
 use parvis_core::diagnostics::{suggest, Budget, Diagnostic};
 use parvis_core::load::slash_path;
-use parvis_core::model::rendered::LinkTarget;
+use parvis_core::model::rendered::{LinkTarget, Rendered};
 use parvis_core::model::{Hidden, Site};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Something a link can point at.
 struct Target<'a> {
@@ -272,23 +273,38 @@ fn resolve_items(
         .collect();
 
     let mut all = Vec::new();
+    let mut page_urls = vec![None; site.pages.len()];
+    let mut section_urls = vec![None; site.sections.len()];
     for (item, urls, diags) in resolved {
         all.extend(diags);
-        let rendered = match item {
-            Item::Page(i) => std::sync::Arc::make_mut(&mut site.pages[i])
-                .rendered
-                .as_mut(),
-            Item::Section(i) => site.sections[i].rendered.as_mut(),
-        };
-        if let Some(r) = rendered {
-            let r = std::sync::Arc::make_mut(r);
-            if !urls.is_empty() {
-                r.html = substitute(&r.html, &urls);
-                r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
-            }
-            r.seal();
+        match item {
+            Item::Page(i) => page_urls[i] = Some(urls),
+            Item::Section(i) => section_urls[i] = Some(urls),
         }
     }
+    // In parallel: a big build's bodies are packed, and each is unpacked to be edited.
+    let apply = |r: &mut Arc<Rendered>, urls: Vec<String>| {
+        let r = Arc::make_mut(r);
+        if !urls.is_empty() {
+            r.html.edit(|html| substitute(html, &urls));
+            r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+        }
+        r.seal();
+    };
+    site.pages
+        .par_iter_mut()
+        .zip(page_urls)
+        .filter_map(|(p, urls)| Some((p, urls?)))
+        .for_each(|(p, urls)| {
+            if let Some(r) = Arc::make_mut(p).rendered.as_mut() {
+                apply(r, urls);
+            }
+        });
+    site.sections
+        .par_iter_mut()
+        .zip(section_urls)
+        .filter_map(|(s, urls)| Some((s.rendered.as_mut()?, urls?)))
+        .for_each(|(r, urls)| apply(r, urls));
     all
 }
 

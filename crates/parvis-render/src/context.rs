@@ -9,6 +9,7 @@ use parvis_core::model::{Page, Section, SectionKind, Site};
 
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Serialize)]
@@ -55,7 +56,8 @@ pub struct PageCtx<'a> {
     /// Absolute URL of `image`, for OpenGraph.
     pub image_permalink: Option<String>,
     pub extra: &'a Value,
-    pub content: &'a str,
+    /// Unpacked for this page when the build holds bodies packed.
+    pub content: Cow<'a, str>,
     pub summary: Option<&'a str>,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
@@ -187,7 +189,7 @@ pub struct SectionCtx<'a> {
     pub cover: Option<&'a Picture>,
     /// The same section in every language it has, this one included (none when one only).
     pub translations: Vec<Translation<'a>>,
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     pub extra: &'a Value,
     pub ancestors: Vec<Link<'a>>,
     pub subsections: Vec<Subsection<'a>>,
@@ -447,7 +449,7 @@ impl<'a> Lookups<'a> {
             image: p.front.image.as_deref(),
             image_permalink,
             extra: p.front.extra.as_ref().unwrap_or(&NULL),
-            content: r.map_or("", |r| r.html.as_str()),
+            content: r.map_or(Cow::Borrowed(""), |r| r.html.text()),
             summary: r.and_then(|r| r.summary.as_deref()),
             toc: r.map_or(&[], |r| r.toc.as_slice()),
             word_count: words,
@@ -590,7 +592,10 @@ impl<'a> Lookups<'a> {
             image_url: self.image_url(&s.url),
             cover: self.cover(self.image_url(&s.url)),
             translations: self.translation_list(self.section_translations.get(s.dir.as_path())),
-            content: s.rendered.as_ref().map_or("", |r| r.html.as_str()),
+            content: s
+                .rendered
+                .as_ref()
+                .map_or(Cow::Borrowed(""), |r| r.html.text()),
             extra: s.front.extra.as_ref().unwrap_or(&NULL),
             ancestors: self.ancestors(i),
             subsections: s

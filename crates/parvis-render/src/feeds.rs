@@ -105,9 +105,9 @@ impl FeedSpec {
 /// have no page to resolve `/blog/…` against.
 fn content(site: &Site, p: &Page) -> String {
     let r = p.rendered.as_ref();
-    let full = r.map(|r| r.html.clone()).unwrap_or_default();
+    let full = || r.map(|r| r.html.text().into_owned()).unwrap_or_default();
     let html = if site.config.feeds.content == FeedContent::Full {
-        full
+        full()
     } else {
         r.and_then(|r| r.summary.clone())
             .or_else(|| {
@@ -116,7 +116,7 @@ fn content(site: &Site, p: &Page) -> String {
                     .as_ref()
                     .map(|d| format!("<p>{}</p>", parvis_core::text::escape(d)))
             })
-            .unwrap_or(full)
+            .unwrap_or_else(full)
     };
     let origin = site.config.permalink("");
     let mut out = String::with_capacity(html.len());

@@ -33,7 +33,7 @@ pub(crate) fn page<'s, V: Vars>(x: &Inputs<'_, 's>, ctx: &mut V, i: &usize) -> I
     let p = &site.pages[*i];
     let mut page = look.page(*i);
     if !V::FULL {
-        page.content = "";
+        page.content = std::borrow::Cow::Borrowed("");
         page.summary = None;
         page.toc = &[];
         ctx.insert("body", &p.rendered.as_ref().map(|r| r.fingerprint));

@@ -141,7 +141,7 @@ fn job(site: &Site, p: &Page) -> Option<Value> {
     let html = p
         .rendered
         .as_ref()
-        .map(|r| r.html.as_str())
+        .map(|r| r.html.text())
         .unwrap_or_default();
     let mut v = json!({
         "@context": "https://schema.org",

@@ -225,8 +225,8 @@ fn section_doc(section: &Section) -> Option<Doc> {
         return None;
     }
     let source = section.source.as_ref()?;
-    let html = section.rendered.as_ref().map_or("", |r| r.html.as_str());
-    let (sections, headings) = html_sections(html);
+    let html = section.rendered.as_ref().map(|r| r.html.text());
+    let (sections, headings) = html_sections(html.as_deref().unwrap_or(""));
     if sections.iter().all(|s| s.text.trim().is_empty()) && section.front.description.is_none() {
         return None;
     }
@@ -254,8 +254,8 @@ pub fn page_doc(site: &Site, i: usize) -> Option<Doc> {
     {
         return None;
     }
-    let html = page.rendered.as_ref().map_or("", |r| r.html.as_str());
-    let (sections, headings) = html_sections(html);
+    let html = page.rendered.as_ref().map(|r| r.html.text());
+    let (sections, headings) = html_sections(html.as_deref().unwrap_or(""));
     let mut facets = vec![("kind".to_string(), page.kind.to_string())];
     facets.extend(page.front.tags.iter().map(|t| ("tags".into(), t.clone())));
     facets.extend(

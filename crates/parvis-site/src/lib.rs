@@ -78,6 +78,9 @@ pub struct BuildReport {
     /// Code blocks highlighted by this build, and blocks taken from the code cache.
     pub code_highlighted: usize,
     pub code_cached: usize,
+    /// Whether the bodies were held packed (a site with over `PARVIS_PACK_BODIES_ABOVE`
+    /// bytes of Markdown).
+    pub bodies_packed: bool,
 }
 
 /// Why a build failed.
@@ -376,6 +379,8 @@ pub struct Prepared {
     code: Option<highlight::Cache>,
     /// Code blocks (taken from the cache, highlighted) by the Markdown stage.
     code_counts: (usize, usize),
+    /// Whether the Markdown stage packed the bodies.
+    bodies_packed: bool,
     /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
     outputs: HashMap<String, parvis_render::OutputKey>,
     globals: parvis_render::GlobalKeys,
@@ -482,12 +487,17 @@ fn prepare(
     // A build lets each source go once rendered: past this point only a diagnostic reads one,
     // and it reads the file again. `serve` keeps them to compare with the next edit.
     let release = (!serving).then_some(opts.root.as_path());
+    // Held plain, the bodies of a big site would be most of its build's memory until the
+    // templates have used them; packed, they take under half, for a fast unpacking of each
+    // once for search and once for its page (links and pictures edit them packed).
+    let pack = site.source_bytes() > pack_bodies_above();
+    let frugal = release.map(|root| Frugal { root, pack });
     diags.extend(render_markdown(
         &mut site,
         templates.as_ref(),
         Some(&code),
         None,
-        release,
+        frugal,
     ));
     if let Some(root) = release {
         // Those of hidden pages, never rendered.
@@ -590,6 +600,7 @@ fn prepare(
         clock_moved: false,
         code,
         code_counts,
+        bodies_packed: frugal.is_some_and(|f| f.pack),
         outputs: HashMap::new(),
         globals,
         pending: Vec::new(),
@@ -599,6 +610,16 @@ fn prepare(
         image_functions,
         media_files,
     })
+}
+
+/// Bytes of Markdown above which a build packs its bodies (LZ4) until they are written:
+/// 128 MiB, about 16,000 pages, or `PARVIS_PACK_BODIES_ABOVE`. Packing costs a few percent of
+/// the build's time and saves over half of what the bodies weigh.
+fn pack_bodies_above() -> usize {
+    std::env::var("PARVIS_PACK_BODIES_ABOVE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(256 << 20)
 }
 
 /// The cache folder of the site at `root`: `.parvis-cache/` (safe to delete; CI can keep it
@@ -906,6 +927,7 @@ fn emit(
         images_stripped: images.stripped(),
         code_cached: prepared.code_counts.0,
         code_highlighted: prepared.code_counts.1,
+        bodies_packed: prepared.bodies_packed,
         external_links: if opts.external_links {
             parvis_markdown::urls::external_links(site)
         } else {
@@ -952,15 +974,14 @@ fn template_link_errors(
 
 /// Renders the Markdown of every visible page and section, or of those whose source is in
 /// `only`, in parallel, expanding shortcodes with the templates when they loaded. Returns the
-/// shortcode errors. With `release`, the site's folder, each source's text is let go once
-/// rendered ([`parvis_core::model::Source::release_text`]), so that a big site never holds
-/// all its sources and all its HTML at once.
+/// shortcode errors. With `frugal`, as a build renders them, each source's text is let go
+/// once rendered, and each body packed when the site is big.
 fn render_markdown(
     site: &mut Site,
     templates: Option<&Templates>,
     code: Option<&highlight::Cache>,
     only: Option<&HashSet<PathBuf>>,
-    release: Option<&Path>,
+    frugal: Option<Frugal<'_>>,
 ) -> Vec<Diagnostic> {
     let wanted = |src: &parvis_core::model::Source| only.is_none_or(|o| o.contains(&src.rel));
     let errors = Mutex::new(Vec::new());
@@ -968,8 +989,11 @@ fn render_markdown(
     let render = |src: &parvis_core::model::Source, html| {
         let dir = src.rel.parent().unwrap_or(Path::new(""));
         let shortcode = |call: &Call| render_shortcode(templates, call, dir);
-        let (r, errs) =
+        let (mut r, errs) =
             parvis_markdown::render_with_shortcodes(src.body(), dir, &shortcode, code, html);
+        if frugal.is_some_and(|f| f.pack) {
+            r.html.pack();
+        }
         if !errs.is_empty() {
             errors.lock().expect("not poisoned").extend(src.body_errors(
                 errs.into_iter().map(|e| (e.offset, e.message, e.hint)),
@@ -985,8 +1009,8 @@ fn render_markdown(
             let rendered = render(&p.source, raw_html[p.section]);
             let page = Arc::make_mut(p);
             page.rendered = rendered;
-            if let Some(root) = release {
-                page.source.release_text(root);
+            if let Some(f) = frugal {
+                page.source.release_text(f.root);
             }
         });
     site.sections
@@ -995,11 +1019,22 @@ fn render_markdown(
         .filter(|(_, s)| s.hidden.is_none() && s.source.as_ref().is_some_and(wanted))
         .for_each(|(i, s)| {
             s.rendered = s.source.as_ref().and_then(|src| render(src, raw_html[i]));
-            if let (Some(root), Some(src)) = (release, s.source.as_mut()) {
-                src.release_text(root);
+            if let (Some(f), Some(src)) = (frugal, s.source.as_mut()) {
+                src.release_text(f.root);
             }
         });
     errors.into_inner().expect("not poisoned")
+}
+
+/// What a build lets go of as it renders the bodies, so that a big site never holds all its
+/// sources and all its HTML plain at once (`serve` keeps both, to compare with the next edit).
+#[derive(Clone, Copy)]
+struct Frugal<'a> {
+    /// The site's folder: each source's text is let go once rendered
+    /// ([`parvis_core::model::Source::release_text`]); a late diagnostic reads the file again.
+    root: &'a Path,
+    /// Whether each body is packed once rendered ([`parvis_core::model::rendered::Html`]).
+    pack: bool,
 }
 
 /// Renders one shortcode call with its template under `shortcodes/`; `dir`, the folder of

@@ -315,15 +315,12 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
     let sizes = site.config.images.sizes.clone();
     if !by_url.is_empty() {
         let rewrite = |html: &str| rewrite_images(html, &by_url, &sizes);
-        for (i, _) in site
-            .visible_pages()
-            .map(|(i, p)| (i, p.clone()))
-            .collect::<Vec<_>>()
-        {
+        // Indexes only: a page held twice would be copied whole by `make_mut`.
+        for i in site.visible_pages().map(|(i, _)| i).collect::<Vec<_>>() {
             let page = Arc::make_mut(&mut site.pages[i]);
             if let Some(r) = page.rendered.as_mut() {
                 let r = Arc::make_mut(r);
-                r.html = rewrite(&r.html);
+                r.html.edit(rewrite);
                 r.summary = r.summary.as_deref().map(&rewrite);
             }
         }
@@ -331,7 +328,7 @@ pub fn run(site: &mut Site, images: &Images, progress: bool) -> Outcome {
         for i in sections {
             if let Some(r) = site.sections[i].rendered.as_mut() {
                 let r = Arc::make_mut(r);
-                r.html = rewrite(&r.html);
+                r.html.edit(rewrite);
                 r.summary = r.summary.as_deref().map(&rewrite);
             }
         }

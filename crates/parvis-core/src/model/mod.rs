@@ -744,6 +744,13 @@ impl Site {
         diags
     }
 
+    /// Bytes of Markdown held by pages and sections.
+    pub fn source_bytes(&self) -> usize {
+        let pages = self.pages.iter().map(|p| p.source.text.len());
+        let sections = self.sections.iter().filter_map(|s| s.source.as_ref());
+        pages.chain(sections.map(|s| s.text.len())).sum()
+    }
+
     /// Lets every page's and section's source text go ([`Source::release_text`]), for a build
     /// past its Markdown stage; the site's folder is `root`. A page shared with another model
     /// (as `serve` shares them) keeps its text.

@@ -3,6 +3,7 @@
 
 use crate::config::RawHtml;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -54,10 +55,82 @@ pub fn is_page_path(url: &str) -> bool {
     path.ends_with(".md") && !path.starts_with('/') && !path.contains("://")
 }
 
+/// A body's HTML: as written, or packed (LZ4) by a build whose bodies would weigh too much to
+/// hold plain until the templates have used them ([`Html::pack`]). Read it with
+/// [`Html::text`], which unpacks a packed one for the caller.
+#[derive(Debug, Clone)]
+pub struct Html(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Plain(String),
+    /// LZ4 block with its length in front, at its exact size.
+    Packed(Box<[u8]>),
+}
+
+impl Html {
+    /// The HTML, unpacked when packed.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Repr::Plain(s) => Cow::Borrowed(s),
+            Repr::Packed(bytes) => Cow::Owned(unpack(bytes)),
+        }
+    }
+
+    /// Compresses the HTML in place: a body shrinks to about 45% of its size.
+    pub fn pack(&mut self) {
+        if let Repr::Plain(s) = &self.0 {
+            let packed = lz4_flex::compress_prepend_size(s.as_bytes()).into_boxed_slice();
+            self.0 = Repr::Packed(packed);
+        }
+    }
+
+    /// The bytes held: the HTML, or its packed form. Packing is deterministic, so within one
+    /// build they tell bodies apart as well as the text does, without unpacking it.
+    pub fn held(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Plain(s) => s.as_bytes(),
+            Repr::Packed(bytes) => bytes,
+        }
+    }
+
+    pub fn is_packed(&self) -> bool {
+        matches!(self.0, Repr::Packed(_))
+    }
+
+    /// Replaces the HTML with what `edit` makes of it, packed again if it was packed.
+    pub fn edit(&mut self, edit: impl FnOnce(&str) -> String) {
+        let packed = self.is_packed();
+        *self = Html::from(edit(&self.text()));
+        if packed {
+            self.pack();
+        }
+    }
+}
+
+/// The HTML of a packed body. Packed by this process from a `str`, it always unpacks to
+/// UTF-8; the fallbacks only keep a broken invariant from panicking.
+fn unpack(bytes: &[u8]) -> String {
+    let raw = lz4_flex::decompress_size_prepended(bytes).unwrap_or_default();
+    String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+impl Default for Html {
+    fn default() -> Html {
+        Html(Repr::Plain(String::new()))
+    }
+}
+
+impl From<String> for Html {
+    fn from(s: String) -> Html {
+        Html(Repr::Plain(s))
+    }
+}
+
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     /// HTML before `<!-- more -->`, when the body has the marker.
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
@@ -81,11 +154,12 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Sets [`Rendered::fingerprint`] from the final HTML.
+    /// Sets [`Rendered::fingerprint`] from the final HTML (as held: a packed body is not
+    /// unpacked for it; `serve`, which compares fingerprints, holds them plain).
     pub fn seal(&mut self) {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.html.hash(&mut h);
+        self.html.held().hash(&mut h);
         self.summary.hash(&mut h);
         serde_json::to_string(&self.toc)
             .unwrap_or_default()
