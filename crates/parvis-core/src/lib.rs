@@ -19,6 +19,7 @@ pub mod filter;
 pub mod ics;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod text;
 pub mod vocabulary;
 pub mod yaml;

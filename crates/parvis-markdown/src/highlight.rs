@@ -194,24 +194,6 @@ struct Block {
     used: u64,
 }
 
-fn pack(html: &str) -> Box<[u8]> {
-    lz4_flex::compress_prepend_size(html.as_bytes()).into_boxed_slice()
-}
-
-/// The HTML of a packed block; `None` when the bytes (read from a file) do not unpack to
-/// exactly the length in front of them, or not to UTF-8: the block is highlighted again.
-fn unpack(packed: &[u8]) -> Option<String> {
-    let (len, block) = packed.split_first_chunk::<4>()?;
-    let len = u32::from_le_bytes(*len) as usize;
-    // LZ4 expands 255 times at most: a larger claim is damage, not worth allocating for.
-    if len > block.len().saturating_mul(255) {
-        return None;
-    }
-    let html = lz4_flex::decompress(block, len).ok()?;
-    (html.len() == len).then_some(())?;
-    String::from_utf8(html).ok()
-}
-
 impl Cache {
     /// The cache saved at `path` by [`Cache::save`]; empty when there is none, or when it was
     /// made by another version of parvis or cannot be read (it is only a cache: the build
@@ -265,7 +247,7 @@ impl Cache {
             let mut blocks = self.blocks.lock().unwrap_or_else(|e| e.into_inner());
             blocks.get_mut(&key).and_then(|b| {
                 b.used = self.generation;
-                unpack(&b.packed)
+                parvis_core::pack::unpack(&b.packed)
             })
         };
         if let Some(html) = cached {
@@ -275,7 +257,7 @@ impl Cache {
         self.misses.fetch_add(1, Ordering::Relaxed);
         let html = code_block(lang, code);
         let block = Block {
-            packed: pack(&html),
+            packed: parvis_core::pack::pack(&html),
             used: self.generation,
         };
         self.blocks

@@ -73,15 +73,15 @@ impl Html {
     pub fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Repr::Plain(s) => Cow::Borrowed(s),
-            Repr::Packed(bytes) => Cow::Owned(unpack(bytes)),
+            // Packed by this process from a `str`: it always unpacks.
+            Repr::Packed(bytes) => Cow::Owned(crate::pack::unpack(bytes).unwrap_or_default()),
         }
     }
 
     /// Compresses the HTML in place: a body shrinks to about 45% of its size.
     pub fn pack(&mut self) {
         if let Repr::Plain(s) = &self.0 {
-            let packed = lz4_flex::compress_prepend_size(s.as_bytes()).into_boxed_slice();
-            self.0 = Repr::Packed(packed);
+            self.0 = Repr::Packed(crate::pack::pack(s));
         }
     }
 
@@ -106,13 +106,6 @@ impl Html {
             self.pack();
         }
     }
-}
-
-/// The HTML of a packed body. Packed by this process from a `str`, it always unpacks to
-/// UTF-8; the fallbacks only keep a broken invariant from panicking.
-fn unpack(bytes: &[u8]) -> String {
-    let raw = lz4_flex::decompress_size_prepended(bytes).unwrap_or_default();
-    String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl Default for Html {
