@@ -619,7 +619,7 @@ fn pack_bodies_above() -> usize {
     std::env::var("PARVIS_PACK_BODIES_ABOVE")
         .ok()
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(256 << 20)
+        .unwrap_or(128 << 20)
 }
 
 /// The cache folder of the site at `root`: `.parvis-cache/` (safe to delete; CI can keep it
