@@ -281,7 +281,7 @@ impl SearchIndex {
     ) -> Result<SearchIndex, SearchError> {
         let mut postings = Postings::default();
         let mut lengths = Vec::new();
-        let mut lexicon = BTreeMap::new();
+        let mut lexicon = Lexicon::default();
         let mut chars = BTreeSet::new();
         let mut doc_files = Vec::new();
         let mut kept = Vec::new();
@@ -435,7 +435,9 @@ impl SearchIndex {
         // Every key, in order: stems with postings and surface forms with their stems (both
         // lists are sorted; a word can be both).
         let mut impacts = impacts.into_iter().peekable();
-        let mut surfaces = self.lexicon.iter().peekable();
+        let mut surfaces: Vec<_> = self.lexicon.iter().collect();
+        surfaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut surfaces = surfaces.into_iter().peekable();
         // Entries are cut into groups here and compressed in parallel below.
         let mut groups: Vec<(Vec<Entry>, format::Tails)> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
@@ -688,7 +690,11 @@ fn doc_file(d: &Doc) -> Vec<u8> {
 /// A stem and its (doc id, impact) postings, by doc id.
 type TermImpacts = (String, Vec<(u32, u32)>);
 
-type Lexicon = BTreeMap<String, (u32, BTreeMap<String, u32>)>;
+/// Each surface form: the documents holding it, and its stems with their counts. Hashed, not
+/// sorted: every (surface, stem) pair of every page is looked up in it on one thread, and
+/// a tree's string comparisons made that the longest part of joining the chunks. Sorted
+/// once, at export.
+type Lexicon = FxHashMap<String, (u32, BTreeMap<String, u32>)>;
 
 /// Adds a document's (surface, stem) pairs, grouped by surface form, to the lexicon.
 fn add_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
