@@ -101,7 +101,7 @@ pub(crate) fn section<'s, V: Vars>(
         let jobs: Vec<&parvis_core::model::kinds::Job> = s
             .pages
             .iter()
-            .filter_map(|&p| site.pages[p].job.as_ref())
+            .filter_map(|&p| site.pages[p].job.as_deref())
             .collect();
         let values = |f: &dyn Fn(&parvis_core::model::kinds::Job) -> Vec<String>, prefix: &str| {
             let set: std::collections::BTreeSet<String> = jobs.iter().flat_map(|j| f(j)).collect();
