@@ -233,6 +233,66 @@ pub enum Texts {
     Dropped,
 }
 
+/// What becomes of the documents' files as the index is made.
+pub enum DocFiles<'a> {
+    /// Held by the index and exported with its other files: `serve` makes a document's file
+    /// again when its page changes.
+    Held,
+    /// Grouped and handed over (name under `search/`, bytes) as soon as a group is full, then
+    /// let go: a build writes them while the rest of the index is made, rather than holding
+    /// the largest part of the search folder (300 MB at 100,000 pages) until the end.
+    Handed(&'a mut dyn FnMut(String, Vec<u8>)),
+}
+
+/// The documents' files, grouped [`format::DOC_GROUP`] to a file in doc id order, and the
+/// hash of the groups made so far, which starts the manifest's version.
+struct Groups {
+    /// The files of the group being filled.
+    pending: Vec<Vec<u8>>,
+    /// Groups made.
+    count: usize,
+    hash: Fnv,
+}
+
+impl Groups {
+    fn new() -> Groups {
+        Groups {
+            pending: Vec::new(),
+            count: 0,
+            hash: Fnv::new(),
+        }
+    }
+
+    /// Adds the next document's file; returns the group it completes.
+    fn push(&mut self, file: Vec<u8>) -> Option<(String, Vec<u8>)> {
+        self.pending.push(file);
+        (self.pending.len() == format::DOC_GROUP).then(|| self.close())
+    }
+
+    /// The last group, when it is not full.
+    fn finish(&mut self) -> Option<(String, Vec<u8>)> {
+        (!self.pending.is_empty()).then(|| self.close())
+    }
+
+    fn close(&mut self) -> (String, Vec<u8>) {
+        let files = std::mem::take(&mut self.pending);
+        let group = self.group(&files);
+        self.pending = files;
+        self.pending.clear();
+        group
+    }
+
+    /// The next group, of `files`.
+    fn group(&mut self, files: &[Vec<u8>]) -> (String, Vec<u8>) {
+        let bytes = format::encode_doc_group(files);
+        let name = format!("d/{}.bin", self.count);
+        self.count += 1;
+        self.hash.write(name.as_bytes());
+        self.hash.write(&bytes);
+        (name, bytes)
+    }
+}
+
 /// A search index for one build.
 pub struct SearchIndex {
     postings: Postings,
@@ -245,8 +305,11 @@ pub struct SearchIndex {
     chars: BTreeSet<char>,
     /// surface form → (documents holding it, stem → documents holding the pair)
     lexicon: Lexicon,
-    /// The gzipped file of each document, made once.
+    /// The gzipped file of each document, made once; empty when they were handed over as
+    /// they were made ([`DocFiles::Handed`]).
     doc_files: Vec<Vec<u8>>,
+    /// The hash of the groups of the documents' files, when they were handed over.
+    handed: Option<Fnv>,
     /// The audience the documents were picked for (in the manifest).
     audience: Audience,
 }
@@ -269,21 +332,24 @@ impl SearchIndex {
             let chunk: Vec<Doc> = docs.by_ref().take(n).collect();
             (!chunk.is_empty()).then_some(chunk)
         };
-        SearchIndex::from_chunks(next, audience, texts)
+        SearchIndex::from_chunks(next, audience, texts, DocFiles::Held)
     }
 
     /// Analyses and indexes the documents `next` gives, up to the number it is asked for at
     /// a time, in doc id order, until it gives `None` (see [`crate::docs::Documents`]).
+    /// The documents' files are held or handed over as `files_to` says.
     pub fn from_chunks(
         mut next: impl FnMut(usize) -> Option<Vec<Doc>> + Send,
         audience: Audience,
         texts: Texts,
+        mut files_to: DocFiles<'_>,
     ) -> Result<SearchIndex, SearchError> {
         let mut postings = Postings::default();
         let mut lengths = Vec::new();
         let mut lexicon = Lexicon::default();
         let mut chars = BTreeSet::new();
         let mut doc_files = Vec::new();
+        let mut groups = Groups::new();
         let mut kept = Vec::new();
         // In chunks, so that only a chunk's text and terms are in memory at once. A thread
         // makes and analyses the next chunk (and makes its documents' files) on every core
@@ -315,10 +381,26 @@ impl SearchIndex {
                     lengths.push(a.lengths);
                     add_pairs(&mut lexicon, a.pairs());
                     chars.extend(a.chars);
-                    doc_files.push(file);
+                    match &mut files_to {
+                        DocFiles::Held => doc_files.push(file),
+                        DocFiles::Handed(hand) => {
+                            if let Some((name, group)) = groups.push(file) {
+                                hand(name, group);
+                            }
+                        }
+                    }
                 }
             }
         });
+        let handed = match files_to {
+            DocFiles::Held => None,
+            DocFiles::Handed(hand) => {
+                if let Some((name, group)) = groups.finish() {
+                    hand(name, group);
+                }
+                Some(groups.hash)
+            }
+        };
         Ok(SearchIndex {
             postings,
             lengths,
@@ -327,6 +409,7 @@ impl SearchIndex {
             chars,
             lexicon,
             doc_files,
+            handed,
             audience,
         })
     }
@@ -344,7 +427,7 @@ impl SearchIndex {
     /// others; returns `false` when the caller must index everything again (a new, moved or
     /// removed document changes the doc ids, which follow the URLs).
     pub fn replace(&mut self, doc: Doc) -> Result<bool, SearchError> {
-        if self.texts == Texts::Dropped {
+        if self.texts == Texts::Dropped || self.handed.is_some() {
             return Ok(false);
         }
         let Some(id) = self.docs.iter().position(|d| d.key == doc.key) else {
@@ -396,14 +479,16 @@ impl SearchIndex {
             .collect()
     }
 
-    /// The static files of the index, by path under the output's `search/` folder.
+    /// The static files of the index, by path under the output's `search/` folder (without
+    /// the documents' files handed over as they were made).
     pub fn export(&self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-        let groups = self
+        let mut groups = Groups::new();
+        let made = self
             .doc_files
             .chunks(format::DOC_GROUP)
-            .map(format::encode_doc_group)
+            .map(|files| groups.group(files))
             .collect();
-        self.export_with(self.impacts(), groups)
+        self.export_with(self.impacts(), made, groups.hash)
     }
 
     /// [`SearchIndex::export`] for a build that needs the index no more: the postings are
@@ -411,26 +496,27 @@ impl SearchIndex {
     /// made (so that the index and its files are not both held whole).
     pub fn into_files(mut self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         let impacts = self.take_impacts();
-        let mut doc_files = std::mem::take(&mut self.doc_files).into_iter();
-        let mut groups = Vec::new();
-        loop {
-            let group: Vec<Vec<u8>> = doc_files.by_ref().take(format::DOC_GROUP).collect();
-            if group.is_empty() {
-                break;
-            }
-            groups.push(format::encode_doc_group(&group));
+        let mut groups = Groups::new();
+        let mut made = Vec::new();
+        for file in std::mem::take(&mut self.doc_files) {
+            made.extend(groups.push(file));
         }
-        self.export_with(impacts, groups)
+        made.extend(groups.finish());
+        self.export_with(impacts, made, groups.hash)
     }
 
-    /// The files, from the postings as scored by [`SearchIndex::impacts`] and the
-    /// documents' files grouped by [`format::encode_doc_group`].
+    /// The files, from the postings as scored by [`SearchIndex::impacts`] and the groups of
+    /// the documents' files held (with `groups_hash`, their [`Groups`] hash) or handed over.
     fn export_with(
         &self,
         impacts: Vec<TermImpacts>,
-        doc_groups: Vec<Vec<u8>>,
+        doc_groups: Vec<(String, Vec<u8>)>,
+        groups_hash: Fnv,
     ) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        // The version hashes the document groups first: a build hands them over before the
+        // rest is made.
+        let mut version = self.handed.unwrap_or(groups_hash);
 
         // Every key, in order: stems with postings and surface forms with their stems (both
         // lists are sorted; a word can be both).
@@ -564,23 +650,19 @@ impl SearchIndex {
             facets.insert(facet.to_string(), name);
         }
 
-        // The documents' files, DOC_GROUP to a file (one file per document made the search
-        // folder hold as many files as the site has pages); a reader fetches the group's
-        // offsets, then only its document's bytes (see `format::encode_doc_group`).
-        for (g, group) in doc_groups.into_iter().enumerate() {
-            files.push((format!("d/{g}.bin"), group));
-        }
-
         let mut analyzer = Analyzer::new();
         let fold = analyze::fold_table(&mut analyzer, self.chars.iter().copied());
         let version = {
-            let mut h = Fnv::new();
             for (name, bytes) in &files {
-                h.write(name.as_bytes());
-                h.write(bytes);
+                version.write(name.as_bytes());
+                version.write(bytes);
             }
-            format!("{:016x}", h.0)
+            format!("{:016x}", version.0)
         };
+        // The documents' files, DOC_GROUP to a file (one file per document made the search
+        // folder hold as many files as the site has pages); a reader fetches the group's
+        // offsets, then only its document's bytes (see `format::encode_doc_group`).
+        files.extend(doc_groups);
         let manifest = json!({
             "format": 2,
             "group": format::DOC_GROUP,
@@ -753,6 +835,7 @@ fn remove_pairs<'a>(lexicon: &mut Lexicon, pairs: impl Iterator<Item = (&'a str,
 
 /// FNV-1a, 64 bits: a stable content hash for file names (std's hasher may change between
 /// Rust releases, and names must not).
+#[derive(Clone, Copy)]
 struct Fnv(u64);
 
 impl Fnv {
@@ -814,8 +897,9 @@ mod tests {
         Audience::unknown("public")
     }
 
-    /// The build's path (documents a few at a time, text dropped, postings taken while
-    /// scored) and `serve`'s (all at once, text kept, postings read) write the same files.
+    /// The build's path (documents a few at a time, text dropped, documents' files handed
+    /// over as their groups fill, postings taken while scored) and `serve`'s (all at once,
+    /// text and files kept, postings read) write the same files.
     #[test]
     fn a_one_shot_index_exports_what_a_kept_index_exports() {
         let kept = SearchIndex::new(docs(), audience(), Texts::Kept).unwrap();
@@ -830,10 +914,32 @@ mod tests {
             let chunk: Vec<Doc> = rest.by_ref().take(3).collect();
             (!chunk.is_empty()).then_some(chunk)
         };
-        let once = SearchIndex::from_chunks(next, audience(), Texts::Dropped).unwrap();
+        let mut handed = Vec::new();
+        let mut hand = |name: String, bytes: Vec<u8>| handed.push((name, bytes));
+        let once = SearchIndex::from_chunks(
+            next,
+            audience(),
+            Texts::Dropped,
+            DocFiles::Handed(&mut hand),
+        )
+        .unwrap();
         assert_eq!(once.docs().len(), 40);
         assert!(once.docs().iter().all(|d| d.sections.is_empty()));
-        assert_eq!(kept.export().unwrap(), once.into_files().unwrap());
+        // 40 documents: a full group and a part one, each handed over once.
+        let names: Vec<&str> = handed.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["d/0.bin", "d/1.bin"]);
+        let mut all = once.into_files().unwrap();
+        assert!(!all.iter().any(|(n, _)| n.starts_with("d/")));
+        all.extend(handed);
+        all.sort();
+        let mut expected = kept.export().unwrap();
+        expected.sort();
+        assert_eq!(expected, all);
+        // And a one-shot index that holds them exports them itself, the same.
+        let held = SearchIndex::new(docs(), audience(), Texts::Dropped).unwrap();
+        let mut files = held.into_files().unwrap();
+        files.sort();
+        assert_eq!(expected, files);
     }
 
     /// Replacing a document gives the index made with the new document from the start, and an

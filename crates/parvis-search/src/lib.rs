@@ -17,7 +17,7 @@ pub mod index;
 pub mod query;
 
 pub use error::SearchError;
-pub use index::{SearchIndex, Texts};
+pub use index::{DocFiles, SearchIndex, Texts};
 
 /// Folder of the index in the output.
 pub const DIR: &str = "search";

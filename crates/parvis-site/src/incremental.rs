@@ -732,13 +732,8 @@ impl Prepared {
                 &filter::visible_static(&site, &static_files),
                 &filter::visible_assets(&site, &content_assets),
             );
-            check(collisions(
-                &site,
-                &planned,
-                &extra,
-                &self.search_files,
-                &copied,
-            ))?;
+            let index: Vec<&str> = self.search_files.iter().map(|f| f.0.as_str()).collect();
+            check(collisions(&site, &planned, &extra, &index, &copied))?;
             Some((extra, links))
         } else {
             None

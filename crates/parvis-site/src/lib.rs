@@ -272,7 +272,8 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 /// to update single pages from.
 pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepared), BuildError> {
     let memory = Memory::default();
-    let mut prepared = prepare(opts, opts.audience.as_deref(), false, true, None)?;
+    let dest = Destination::Memory;
+    let mut prepared = prepare(opts, opts.audience.as_deref(), dest, true, None)?;
     let report = emit(&mut prepared, opts, Some(&memory), "")?;
     prepared.outputs = prepared.keys(&prepared.planned);
     Ok((report, memory.into_files(), prepared))
@@ -281,7 +282,8 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(BuildReport, Files, Prepa
 /// The search index files of one audience, by path under `search/`, built in memory without
 /// rendering the pages (for `parvis search` when no build output has an index).
 pub fn search_files(opts: &BuildOptions) -> Result<Files, BuildError> {
-    let prepared = prepare(opts, opts.audience.as_deref(), false, false, None)?;
+    let dest = Destination::Memory;
+    let prepared = prepare(opts, opts.audience.as_deref(), dest, false, None)?;
     if prepared.diags.has_errors() {
         return Err(BuildError::Content(prepared.diags));
     }
@@ -307,7 +309,8 @@ fn run(
     prefix: &str,
     fetched: Option<&FetchedFeeds>,
 ) -> Result<(BuildReport, FetchedFeeds), BuildError> {
-    let mut prepared = prepare(opts, audience, staging.is_none(), false, fetched)?;
+    let dest = staging.map_or(Destination::Nowhere, |s| Destination::Staged(s, prefix));
+    let mut prepared = prepare(opts, audience, dest, false, fetched)?;
     let report = emit(&mut prepared, opts, staging, prefix)?;
     Ok((report, std::mem::take(&mut prepared.fetched)))
 }
@@ -391,6 +394,8 @@ pub struct Prepared {
     /// Its files, by output path (written with the other files, kept apart from
     /// `extra_files` since updates replace them as a whole).
     search_files: Vec<(String, Vec<u8>)>,
+    /// How many of the index's files it wrote as it made them (its documents' files).
+    search_handed: usize,
     /// Page changes (and whether `data/` changed) made while the index was out for a job.
     search_pending: Option<(PageChanges, bool)>,
     /// "Now" moved since the dashboard was last rendered, for `serve`: the report counts
@@ -410,16 +415,30 @@ pub struct Prepared {
     media_files: BTreeMap<String, PathBuf>,
 }
 
-/// Every stage up to rendering the templates. `serving` keeps highlighted code for later
-/// updates. The members' feeds are fetched unless `fetched` gives them.
+/// Where the caller of [`prepare`] sends the files, which decides what it may write early.
+#[derive(Clone, Copy)]
+enum Destination<'a> {
+    /// Kept in memory (`serve`, `parvis search`): every file is held until the end.
+    Memory,
+    /// Nowhere (`check`): what is made only to be written is let go at once.
+    Nowhere,
+    /// Into a staging folder, under a prefix: the search index's document files go there as
+    /// they are made, rather than being held (300 MB at 100,000 pages) until the pages are.
+    Staged(&'a dyn Sink, &'a str),
+}
+
+/// Every stage up to rendering the templates, for files sent to `dest`. `serving` keeps
+/// highlighted code and the search index for later updates. The members' feeds are fetched
+/// unless `fetched` gives them.
 fn prepare(
     opts: &BuildOptions,
     audience: Option<&str>,
-    checking: bool,
+    dest: Destination<'_>,
     serving: bool,
     fetched: Option<&FetchedFeeds>,
 ) -> Result<Prepared, BuildError> {
     let start = Instant::now();
+    let checking = matches!(dest, Destination::Nowhere);
     let mut watch = Stopwatch::new();
     let mut diags = Diagnostics::default();
     let (mut sources, load_diags) = load::load(&opts.root).map_err(|d| {
@@ -527,6 +546,8 @@ fn prepare(
     diags.extend(file_diags);
     watch.lap("templates and site files");
     let mut search_files = Vec::new();
+    // The documents' files of the index already written (or let go, for `check`).
+    let mut search_handed = Vec::new();
     // `check` runs it too: whatever can fail in a build must fail in CI's check. A build that
     // has already failed skips it, the longest stage, to report its errors sooner.
     let search = if site.config.search && !diags.has_errors() {
@@ -538,7 +559,24 @@ fn prepare(
         };
         let mut docs = parvis_search::docs::Documents::new(&site);
         let next = |n| docs.next_chunk(n);
-        match parvis_search::SearchIndex::from_chunks(next, site.audience.clone(), texts) {
+        let mut hand = |name: String, bytes: Vec<u8>| {
+            let path = format!("{}/{name}", parvis_search::DIR);
+            if let Destination::Staged(sink, prefix) = dest {
+                if let Err(e) = sink.write(&format!("{prefix}{path}"), &bytes) {
+                    diags.push(write_error(&path, e));
+                }
+            }
+            search_handed.push(path);
+        };
+        let files_to = match dest {
+            Destination::Memory => parvis_search::DocFiles::Held,
+            Destination::Nowhere | Destination::Staged(..) => {
+                parvis_search::DocFiles::Handed(&mut hand)
+            }
+        };
+        let index =
+            parvis_search::SearchIndex::from_chunks(next, site.audience.clone(), texts, files_to);
+        match index {
             Ok(index) => {
                 watch.lap("search index");
                 let (files, kept) = match serving {
@@ -564,18 +602,23 @@ fn prepare(
         &filter::visible_static(&site, &sources.static_files),
         &filter::visible_assets(&site, &sources.content_assets),
     );
+    let index_paths: Vec<&str> = search_files
+        .iter()
+        .map(|f| f.0.as_str())
+        .chain(search_handed.iter().map(String::as_str))
+        .collect();
     diags.extend(collisions(
         &site,
         &planned,
         &extra_files,
-        &search_files,
+        &index_paths,
         &copied,
     ));
     let output_paths: Vec<String> = planned
         .iter()
         .map(|p| p.path.clone())
         .chain(extra_files.iter().map(|f| f.0.clone()))
-        .chain(search_files.iter().map(|f| f.0.clone()))
+        .chain(index_paths.iter().map(|p| p.to_string()))
         .chain(copied.into_iter().map(|c| c.0))
         .chain(theme_assets().into_iter().map(|a| a.0))
         .chain(media_files.keys().cloned())
@@ -596,6 +639,7 @@ fn prepare(
         feed_links,
         search,
         search_files,
+        search_handed: search_handed.len(),
         search_pending: None,
         clock_moved: false,
         code,
@@ -907,7 +951,7 @@ fn emit(
         files += media_files.len();
         diags.extend(errors.into_inner().expect("not poisoned"));
     }
-    files += extra_files.len() + search_files.len();
+    files += extra_files.len() + search_files.len() + prepared.search_handed;
     watch.lap("copy static files");
 
     if opts.deny_warnings {
@@ -1161,7 +1205,7 @@ fn collisions(
     site: &Site,
     planned: &[parvis_render::Planned],
     extra: &[SiteFile],
-    index: &[(String, Vec<u8>)],
+    index: &[&str],
     copied: &[(String, PathBuf)],
 ) -> Vec<Diagnostic> {
     let describe = |w: Writer| -> Origin {
@@ -1184,7 +1228,7 @@ fn collisions(
                 .enumerate()
                 .map(|(k, e)| (e.0.as_str(), Writer::Extra(k))),
         )
-        .chain(index.iter().map(|(p, _)| (p.as_str(), Writer::Index)))
+        .chain(index.iter().map(|&p| (p, Writer::Index)))
         .chain(
             copied
                 .iter()
