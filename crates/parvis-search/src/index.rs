@@ -47,6 +47,11 @@ const SHARD_BYTES: usize = 16_000;
 /// Documents made and analysed together, before their postings join the index: three chunks
 /// are alive at once (one made, one waiting, one joining), each with its text and terms.
 const CHUNK: usize = 128;
+/// Terms scored together, on every core, before their shards are cut: the export holds only
+/// a batch of scored postings at a time.
+const SCORE_BATCH: usize = 4096;
+/// Shards compressed together, on every core.
+const COMPRESS_BATCH: usize = 64;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
@@ -457,26 +462,32 @@ impl SearchIndex {
 
     /// Scores every (stem, document) pair from the postings and field lengths. Returns them
     /// by stem, sorted.
+    #[cfg(test)]
     fn impacts(&self) -> Vec<TermImpacts> {
+        self.scored().collect()
+    }
+
+    /// [`SearchIndex::impacts`], a batch at a time as they are read.
+    fn scored(&self) -> Scored<'_, (&String, &Vec<Posting>)> {
         let scorer = Scorer::new(&self.lengths, self.docs.len());
         let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-        terms
-            .into_par_iter()
-            .map(|(key, list)| (key.clone(), scorer.score(list.clone())))
-            .collect()
+        Scored::new(
+            terms,
+            Box::new(move |(key, list)| (key.clone(), scorer.score(list.clone()))),
+        )
     }
 
-    /// [`SearchIndex::impacts`], taking the postings: each list is freed once scored.
-    fn take_impacts(&mut self) -> Vec<TermImpacts> {
-        let scorer = Scorer::new(&self.lengths, self.docs.len());
-        let mut terms: Vec<(String, Vec<Posting>)> =
-            std::mem::take(&mut self.postings).into_iter().collect();
+    /// [`SearchIndex::scored`] of `postings`, taken out of the index: each list is freed
+    /// once scored.
+    fn scored_owned(&self, postings: Postings) -> Scored<'_, (String, Vec<Posting>)> {
+        let mut terms: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        terms
-            .into_par_iter()
-            .map(|(key, list)| (key, scorer.score(list)))
-            .collect()
+        let scorer = Scorer::new(&self.lengths, self.docs.len());
+        Scored::new(
+            terms,
+            Box::new(move |(key, list)| (key, scorer.score(list))),
+        )
     }
 
     /// The static files of the index, by path under the output's `search/` folder (without
@@ -488,28 +499,28 @@ impl SearchIndex {
             .chunks(format::DOC_GROUP)
             .map(|files| groups.group(files))
             .collect();
-        self.export_with(self.impacts(), made, groups.hash)
+        self.export_with(self.scored(), made, groups.hash)
     }
 
     /// [`SearchIndex::export`] for a build that needs the index no more: the postings are
     /// freed once scored, and each document's file once in its group, before the files are
     /// made (so that the index and its files are not both held whole).
     pub fn into_files(mut self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-        let impacts = self.take_impacts();
+        let postings = std::mem::take(&mut self.postings);
         let mut groups = Groups::new();
         let mut made = Vec::new();
         for file in std::mem::take(&mut self.doc_files) {
             made.extend(groups.push(file));
         }
         made.extend(groups.finish());
-        self.export_with(impacts, made, groups.hash)
+        self.export_with(self.scored_owned(postings), made, groups.hash)
     }
 
     /// The files, from the postings as scored by [`SearchIndex::impacts`] and the groups of
     /// the documents' files held (with `groups_hash`, their [`Groups`] hash) or handed over.
     fn export_with(
         &self,
-        impacts: Vec<TermImpacts>,
+        impacts: impl Iterator<Item = TermImpacts>,
         doc_groups: Vec<(String, Vec<u8>)>,
         groups_hash: Fnv,
     ) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
@@ -520,20 +531,28 @@ impl SearchIndex {
 
         // Every key, in order: stems with postings and surface forms with their stems (both
         // lists are sorted; a word can be both).
-        let mut impacts = impacts.into_iter().peekable();
+        let mut impacts = impacts.peekable();
         let mut surfaces: Vec<_> = self.lexicon.iter().collect();
         surfaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut surfaces = surfaces.into_iter().peekable();
         // Entries are cut into groups here and compressed in parallel below.
+        // A few dozen at a time, so that the entries of every shard are never held at once.
         let mut groups: Vec<(Vec<Entry>, format::Tails)> = Vec::new();
+        let mut compressed = Vec::new();
+        let compress = |groups: &mut Vec<(Vec<Entry>, format::Tails)>| {
+            std::mem::take(groups)
+                .into_par_iter()
+                .map(|(entries, tails)| {
+                    let shard = format::gzip(&format::encode_shard(&entries));
+                    let tail = (!tails.is_empty())
+                        .then(|| format::gzip_fast(&format::encode_tail(&tails)));
+                    (entries[0].key.clone(), shard, tail)
+                })
+                .collect::<Vec<_>>()
+        };
         let mut entries: Vec<Entry> = Vec::new();
         let mut tails: format::Tails = Vec::new();
         let mut size = 0usize;
-        let mut flush = |entries: &mut Vec<Entry>, tails: &mut format::Tails| {
-            if !entries.is_empty() {
-                groups.push((std::mem::take(entries), std::mem::take(tails)));
-            }
-        };
         loop {
             let key = match (impacts.peek(), surfaces.peek()) {
                 (Some((a, _)), Some((b, _))) => a.min(*b),
@@ -567,20 +586,17 @@ impl SearchIndex {
                 + e.stems.iter().map(|s| s.len() + 1).sum::<usize>();
             entries.push(e);
             if size >= SHARD_BYTES {
-                flush(&mut entries, &mut tails);
+                groups.push((std::mem::take(&mut entries), std::mem::take(&mut tails)));
                 size = 0;
+                if groups.len() == COMPRESS_BATCH {
+                    compressed.extend(compress(&mut groups));
+                }
             }
         }
-        flush(&mut entries, &mut tails);
-        let compressed: Vec<_> = groups
-            .par_iter()
-            .map(|(entries, tails)| {
-                let shard = format::gzip(&format::encode_shard(entries));
-                let tail =
-                    (!tails.is_empty()).then(|| format::gzip_fast(&format::encode_tail(tails)));
-                (entries[0].key.clone(), shard, tail)
-            })
-            .collect();
+        if !entries.is_empty() {
+            groups.push((entries, tails));
+        }
+        compressed.extend(compress(&mut groups));
         let mut shards: Vec<(String, String, Option<String>)> = Vec::new();
         for (first, shard, tail) in compressed {
             let name = format!("t/{}.bin", hash(&shard));
@@ -771,6 +787,43 @@ fn doc_file(d: &Doc) -> Vec<u8> {
 
 /// A stem and its (doc id, impact) postings, by doc id.
 type TermImpacts = (String, Vec<(u32, u32)>);
+
+/// The terms of an index scored [`SCORE_BATCH`] at a time, on every core, in the order
+/// given, as the export reads them: the scored postings of the whole index are never held
+/// at once beside the postings.
+struct Scored<'a, T> {
+    terms: std::vec::IntoIter<T>,
+    /// The rest of the batch scored last.
+    ready: std::vec::IntoIter<TermImpacts>,
+    score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>,
+}
+
+impl<'a, T> Scored<'a, T> {
+    fn new(terms: Vec<T>, score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>) -> Scored<'a, T> {
+        Scored {
+            terms: terms.into_iter(),
+            ready: Vec::new().into_iter(),
+            score,
+        }
+    }
+}
+
+impl<T: Send> Iterator for Scored<'_, T> {
+    type Item = TermImpacts;
+
+    fn next(&mut self) -> Option<TermImpacts> {
+        if let Some(scored) = self.ready.next() {
+            return Some(scored);
+        }
+        let batch: Vec<T> = self.terms.by_ref().take(SCORE_BATCH).collect();
+        self.ready = batch
+            .into_par_iter()
+            .map(|term| (self.score)(term))
+            .collect::<Vec<_>>()
+            .into_iter();
+        self.ready.next()
+    }
+}
 
 /// Each surface form: the documents holding it, and its stems with their counts. Hashed, not
 /// sorted: every (surface, stem) pair of every page is looked up in it on one thread, and
