@@ -80,8 +80,99 @@ impl Posting {
     }
 }
 
-/// Stem → its postings, in the order documents were added.
-type Postings = FxHashMap<String, Vec<Posting>>;
+/// One stem's postings, by slot (so by document, then field), encoded as each posting's
+/// slot delta from the one before (from 0 for the first) and frequency, as varints.
+///
+/// Why not a `Vec<Posting>`: at 100,000 pages the postings were most of the index's memory,
+/// at 8 bytes a posting plus up to as much again of a growing `Vec`'s spare room. Documents
+/// are added in doc id order and a document's stems in field order, so a delta is mostly
+/// 8 (the next document, same field) and a frequency small: two bytes a posting, most often.
+/// They are only ever read whole, in order, when the stem is scored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct List {
+    /// The varints: (slot delta, frequency) for each posting.
+    bytes: Vec<u8>,
+    /// The slot of the last posting, which the next one's delta is taken from.
+    last: u32,
+    /// The number of postings.
+    count: u32,
+}
+
+/// The most bytes a posting takes: two varints of a `u32`, 5 bytes each.
+const MAX_POSTING_BYTES: usize = 10;
+
+impl List {
+    /// The list of `postings`, which must come by slot.
+    fn of(postings: impl IntoIterator<Item = Posting>) -> List {
+        let mut list = List::default();
+        for p in postings {
+            list.push(p);
+        }
+        list
+    }
+
+    /// Appends a posting whose slot is above the last one's.
+    fn push(&mut self, p: Posting) {
+        debug_assert!(self.count == 0 || p.slot > self.last, "postings by slot");
+        if self.bytes.capacity() - self.bytes.len() < MAX_POSTING_BYTES {
+            // A quarter more, not twice as much: the few lists of common stems hold most of
+            // the bytes, and doubling would leave them a quarter empty on average (half at
+            // worst). Growing by a quarter still copies each byte only a few times.
+            self.bytes
+                .reserve_exact(MAX_POSTING_BYTES.max(self.bytes.len() / 4));
+        }
+        format::put_varint(&mut self.bytes, u64::from(p.slot - self.last));
+        format::put_varint(&mut self.bytes, u64::from(p.frequency));
+        self.last = p.slot;
+        self.count += 1;
+    }
+
+    /// Adds a posting in slot order. `serve` puts an edited document back under its own doc
+    /// id, below others: the list is then decoded and encoded again, which costs the length
+    /// of the list, as taking a document out does.
+    fn insert(&mut self, p: Posting) {
+        if self.count == 0 || p.slot > self.last {
+            return self.push(p);
+        }
+        let mut all: Vec<Posting> = self.iter().collect();
+        let at = all.partition_point(|q| q.slot < p.slot);
+        all.insert(at, p);
+        *self = List::of(all);
+    }
+
+    /// Takes document `doc`'s postings out.
+    fn remove(&mut self, doc: u32) {
+        if self.iter().any(|p| p.doc() == doc) {
+            *self = List::of(self.iter().filter(|p| p.doc() != doc));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The postings, by slot.
+    fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
+        let mut reader = format::Reader::new(&self.bytes);
+        let mut slot = 0u32;
+        (0..self.count).map(move |_| {
+            // Written by `push` just above: a varint there cannot be missing or too long.
+            let mut varint = || reader.varint().expect("postings encoded by List::push") as u32;
+            slot += varint();
+            Posting {
+                slot,
+                frequency: varint(),
+            }
+        })
+    }
+}
+
+/// Stem → its postings.
+type Postings = FxHashMap<String, List>;
 
 /// One document analysed: its terms and field lengths for the postings, and what the
 /// lexicon keeps of it.
@@ -206,9 +297,9 @@ fn add_postings(postings: &mut Postings, doc: u32, a: &Analysed) {
         let posting = Posting::new(doc, term.field, term.frequency);
         // Most stems are known already: a stem is copied only for a new entry.
         match postings.get_mut(stem) {
-            Some(list) => list.push(posting),
+            Some(list) => list.insert(posting),
             None => {
-                postings.insert(stem.to_string(), vec![posting]);
+                postings.insert(stem.to_string(), List::of([posting]));
             }
         }
     }
@@ -219,7 +310,7 @@ fn remove_postings(postings: &mut Postings, doc: u32, a: &Analysed) {
     for term in &a.terms {
         let stem = a.stem(term);
         if let Some(list) = postings.get_mut(stem) {
-            list.retain(|p| p.doc() != doc);
+            list.remove(doc);
             if list.is_empty() {
                 postings.remove(stem);
             }
@@ -468,25 +559,30 @@ impl SearchIndex {
     }
 
     /// [`SearchIndex::impacts`], a batch at a time as they are read.
-    fn scored(&self) -> Scored<'_, (&String, &Vec<Posting>)> {
+    fn scored(&self) -> Scored<'_, (&String, &List)> {
         let scorer = Scorer::new(&self.lengths, self.docs.len());
-        let mut terms: Vec<(&String, &Vec<Posting>)> = self.postings.iter().collect();
+        let mut terms: Vec<(&String, &List)> = self.postings.iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         Scored::new(
             terms,
-            Box::new(move |(key, list)| (key.clone(), scorer.score(list.clone()))),
+            Box::new(move |(key, list)| (key.clone(), scorer.score(list))),
         )
     }
 
     /// [`SearchIndex::scored`] of `postings`, taken out of the index: each list is freed
     /// once scored.
-    fn scored_owned(&self, postings: Postings) -> Scored<'_, (String, Vec<Posting>)> {
-        let mut terms: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
+    fn scored_owned(&self, postings: Postings) -> Scored<'_, (String, List)> {
+        let mut terms: Vec<(String, List)> = postings.into_iter().collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let scorer = Scorer::new(&self.lengths, self.docs.len());
         Scored::new(
             terms,
-            Box::new(move |(key, list)| (key, scorer.score(list))),
+            Box::new(move |(key, list)| {
+                let impacts = scorer.score(&list);
+                // Freed here, as each stem is scored, not when all are.
+                drop(list);
+                (key, impacts)
+            }),
         )
     }
 
@@ -728,12 +824,11 @@ impl Scorer<'_> {
     }
 
     /// The (doc id, impact) pairs of one stem's postings, by doc id.
-    fn score(&self, mut list: Vec<Posting>) -> Vec<(u32, u32)> {
-        // By document, then field: a document's field scores are summed in field order
-        // (floating-point sums depend on the order, and so the impacts).
-        list.sort_unstable_by_key(|p| p.slot);
+    fn score(&self, list: &List) -> Vec<(u32, u32)> {
+        // By document, then field, as a list holds them: a document's field scores are
+        // summed in field order (floating-point sums depend on the order, and so the impacts).
         let mut merged: Vec<(u32, f64)> = Vec::with_capacity(list.len());
-        for p in list {
+        for p in list.iter() {
             let f = p.field();
             let tf = f64::from(p.frequency);
             let len = f64::from(FieldNormReader::id_to_fieldnorm(
@@ -1013,6 +1108,109 @@ mod tests {
 
         let mut dropped = SearchIndex::new(docs(), audience(), Texts::Dropped).unwrap();
         assert!(!dropped.replace(edited[5].clone()).unwrap());
+    }
+
+    fn slots(list: &List) -> Vec<(u32, u32)> {
+        list.iter().map(|p| (p.slot, p.frequency)).collect()
+    }
+
+    /// Postings come back as they were appended, small or large, up to `u32`'s extremes.
+    #[test]
+    fn a_list_decodes_what_was_appended() {
+        let postings = [
+            (0, 0),
+            (1, 1),
+            (9, 127),
+            (10, 128),
+            (8 * 300 + 4, 16_384),
+            (1 << 28, 1),
+            (u32::MAX - 1, u32::MAX),
+            (u32::MAX, 2),
+        ];
+        let list = List::of(postings.map(|(slot, frequency)| Posting { slot, frequency }));
+        assert_eq!(slots(&list), postings);
+        assert_eq!(list.len(), postings.len());
+        assert_eq!(list.last, u32::MAX);
+
+        // Appended one at a time, after a round trip, the same bytes.
+        let mut again = List::default();
+        for p in list.iter() {
+            again.push(p);
+        }
+        assert_eq!(again, list);
+    }
+
+    /// The common case, the next document in the same field a few times: two bytes each.
+    #[test]
+    fn a_posting_of_the_next_document_takes_two_bytes() {
+        let list = List::of((0..1000).map(|doc| Posting::new(doc, 4, 3)));
+        // The first delta is the slot itself, 4, then 8 each.
+        assert_eq!(list.bytes.len(), 2000);
+        assert_eq!(
+            list.iter().map(Posting::doc).collect::<Vec<_>>(),
+            (0..1000).collect::<Vec<_>>()
+        );
+        // Grown by a quarter at a time, not doubled.
+        assert!(
+            list.bytes.capacity() <= 2000 * 5 / 4 + MAX_POSTING_BYTES,
+            "{}",
+            list.bytes.capacity()
+        );
+    }
+
+    /// `serve` takes a document out of the middle of a list and puts it back: the list is
+    /// then as if built in order, and appends go on from its new last slot.
+    #[test]
+    fn a_document_is_taken_out_and_put_back_in_slot_order() {
+        let postings = |docs: &[(u32, usize, u32)]| {
+            docs.iter()
+                .map(|&(doc, field, f)| (doc << 3 | field as u32, f))
+                .collect::<Vec<_>>()
+        };
+        let all = [
+            (1, 0, 5),
+            (1, 4, 200),
+            (7, 0, 1),
+            (7, 2, 300),
+            (7, 4, 9),
+            (9, 4, 1),
+        ];
+        let mut list = List::of(
+            all.iter()
+                .map(|&(doc, field, f)| Posting::new(doc, field, f)),
+        );
+
+        list.remove(7);
+        assert_eq!(slots(&list), postings(&[(1, 0, 5), (1, 4, 200), (9, 4, 1)]));
+        assert_eq!(list.len(), 3);
+        list.remove(8);
+        assert_eq!(list.len(), 3);
+
+        // Put back field by field, as `add_postings` does, below the last slot.
+        for &(doc, field, f) in &all[2..5] {
+            list.insert(Posting::new(doc, field, f));
+        }
+        assert_eq!(slots(&list), postings(&all));
+        assert_eq!(
+            list,
+            List::of(all.iter().map(|&(d, field, f)| Posting::new(d, field, f)))
+        );
+
+        // The last document out, then appends from the one before it.
+        list.remove(9);
+        assert_eq!(list.last, 7 << 3 | 4);
+        list.insert(Posting::new(8, 1, 2));
+        list.insert(Posting::new(0, 3, 4));
+        let mut expected = all[..5].to_vec();
+        expected.insert(0, (0, 3, 4));
+        expected.push((8, 1, 2));
+        assert_eq!(slots(&list), postings(&expected));
+
+        for doc in [0, 1, 7, 8] {
+            list.remove(doc);
+        }
+        assert!(list.is_empty());
+        assert!(list.bytes.is_empty());
     }
 
     /// BM25 weighed by field: a word in the title scores above the same word once in a body
