@@ -48,10 +48,15 @@ const SHARD_BYTES: usize = 16_000;
 /// are alive at once (one made, one waiting, one joining), each with its text and terms.
 const CHUNK: usize = 128;
 /// Terms scored together, on every core, before their shards are cut: the export holds only
-/// a batch of scored postings at a time.
+/// a batch of scored postings at a time. A batch stops at this many terms or
+/// [`BATCH_POSTINGS`] postings, whichever comes first.
 const SCORE_BATCH: usize = 4096;
-/// Shards compressed together, on every core.
+/// Shards compressed together, on every core, at most (see [`BATCH_POSTINGS`]).
 const COMPRESS_BATCH: usize = 64;
+/// Postings in a batch of terms to score or of shards to compress (with their tails), at
+/// most: a few stems occur in most documents, and a batch of them weighs far more than its
+/// count says (at 100,000 pages, 64 shards with their tails once held 400 MB).
+const BATCH_POSTINGS: usize = 1 << 20;
 /// The last word of a query is completed from this many characters on.
 pub const MIN_PREFIX: usize = 3;
 
@@ -565,6 +570,7 @@ impl SearchIndex {
         terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         Scored::new(
             terms,
+            |(_, list)| list.len(),
             Box::new(move |(key, list)| (key.clone(), scorer.score(list))),
         )
     }
@@ -577,6 +583,7 @@ impl SearchIndex {
         let scorer = Scorer::new(&self.lengths, self.docs.len());
         Scored::new(
             terms,
+            |(_, list)| list.len(),
             Box::new(move |(key, list)| {
                 let impacts = scorer.score(&list);
                 // Freed here, as each stem is scored, not when all are.
@@ -649,6 +656,8 @@ impl SearchIndex {
         let mut entries: Vec<Entry> = Vec::new();
         let mut tails: format::Tails = Vec::new();
         let mut size = 0usize;
+        // Postings (heads and tails) of the shards cut and not yet compressed.
+        let mut pending = 0usize;
         loop {
             let key = match (impacts.peek(), surfaces.peek()) {
                 (Some((a, _)), Some((b, _))) => a.min(*b),
@@ -673,6 +682,7 @@ impl SearchIndex {
                     tail.sort_unstable();
                     tails.push((e.key.clone(), tail));
                 }
+                pending += list.len();
                 e.postings = list;
             }
             let key = &e.key;
@@ -684,8 +694,9 @@ impl SearchIndex {
             if size >= SHARD_BYTES {
                 groups.push((std::mem::take(&mut entries), std::mem::take(&mut tails)));
                 size = 0;
-                if groups.len() == COMPRESS_BATCH {
+                if groups.len() == COMPRESS_BATCH || pending >= BATCH_POSTINGS {
                     compressed.extend(compress(&mut groups));
+                    pending = 0;
                 }
             }
         }
@@ -891,14 +902,21 @@ struct Scored<'a, T> {
     /// The rest of the batch scored last.
     ready: std::vec::IntoIter<TermImpacts>,
     score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>,
+    /// A term's number of postings.
+    weight: fn(&T) -> usize,
 }
 
 impl<'a, T> Scored<'a, T> {
-    fn new(terms: Vec<T>, score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>) -> Scored<'a, T> {
+    fn new(
+        terms: Vec<T>,
+        weight: fn(&T) -> usize,
+        score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>,
+    ) -> Scored<'a, T> {
         Scored {
             terms: terms.into_iter(),
             ready: Vec::new().into_iter(),
             score,
+            weight,
         }
     }
 }
@@ -910,7 +928,19 @@ impl<T: Send> Iterator for Scored<'_, T> {
         if let Some(scored) = self.ready.next() {
             return Some(scored);
         }
-        let batch: Vec<T> = self.terms.by_ref().take(SCORE_BATCH).collect();
+        let mut postings = 0;
+        let n = self
+            .terms
+            .as_slice()
+            .iter()
+            .take(SCORE_BATCH)
+            .take_while(|term| {
+                let go = postings < BATCH_POSTINGS;
+                postings += (self.weight)(term);
+                go
+            })
+            .count();
+        let batch: Vec<T> = self.terms.by_ref().take(n).collect();
         self.ready = batch
             .into_par_iter()
             .map(|term| (self.score)(term))
