@@ -678,11 +678,13 @@ impl SearchIndex {
                 if list.len() > HEAD {
                     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                     let mut tail = list.split_off(HEAD);
+                    // The head keeps the whole list's room otherwise, until compressed.
+                    list.shrink_to_fit();
                     list.sort_unstable();
                     tail.sort_unstable();
                     tails.push((e.key.clone(), tail));
                 }
-                pending += list.len();
+                pending += e.df as usize;
                 e.postings = list;
             }
             let key = &e.key;
