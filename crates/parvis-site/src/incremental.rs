@@ -1123,7 +1123,7 @@ fn follow_data(list: &mut Vec<DataFile>, root: &Path, rel: &Path) -> Step<()> {
 /// Gives the pages and sections of `new` whose file did not change the body `old` rendered,
 /// when they were visible and still are.
 fn carry_bodies(old: &Site, new: &mut Site) {
-    let bodies: HashMap<&Path, (&Arc<str>, &Arc<Rendered>)> = old
+    let bodies: HashMap<&Path, (&Arc<String>, &Arc<Rendered>)> = old
         .pages
         .iter()
         .filter(|p| p.hidden.is_none())

@@ -33,8 +33,10 @@ pub struct Source {
     pub display: PathBuf,
     /// Relative to `content/` (`blog/a.md`).
     pub rel: PathBuf,
-    /// The whole file; empty once [`Source::release_text`] has let it go.
-    text: Arc<str>,
+    /// The whole file; empty once [`Source::release_text`] has let it go. An `Arc<String>`
+    /// rather than an `Arc<str>`: the `String` read from the file moves in, where an
+    /// `Arc<str>` copied every file once more.
+    text: Arc<String>,
     /// Set by [`Source::release_text`]: where to read the file again for a late diagnostic,
     /// and its length in bytes when it was read.
     released: Option<Box<(PathBuf, usize)>>,
@@ -53,7 +55,7 @@ impl Source {
 
     /// The text as held, shared with the models `serve` makes from the same file (it compares
     /// them by pointer); empty once released.
-    pub fn held_text(&self) -> &Arc<str> {
+    pub fn held_text(&self) -> &Arc<String> {
         &self.text
     }
 
@@ -68,7 +70,7 @@ impl Source {
     pub fn release_text(&mut self, root: &Path) {
         if self.released.is_none() {
             self.released = Some(Box::new((root.join(&self.display), self.text.len())));
-            self.text = Arc::from("");
+            self.text = Arc::default();
         }
     }
 
@@ -77,7 +79,7 @@ impl Source {
     /// into other text: the diagnostic names the file only.
     fn full_text(&self) -> Option<std::borrow::Cow<'_, str>> {
         match &self.released {
-            None => Some(std::borrow::Cow::Borrowed(&self.text)),
+            None => Some(std::borrow::Cow::Borrowed(self.text.as_str())),
             Some(released) => {
                 let (path, len) = &**released;
                 let text = std::fs::read_to_string(path).ok()?;
@@ -502,7 +504,7 @@ impl Parsed {
             Source {
                 display: self.file.display,
                 rel: self.file.rel,
-                text: Arc::from(self.file.text),
+                text: Arc::new(self.file.text),
                 released: None,
                 front: self.split_front,
                 front_line: self.front_line,
