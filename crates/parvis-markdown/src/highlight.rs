@@ -165,7 +165,7 @@ fn key(lang: Option<&str>, code: &str) -> Key {
 
 /// What [`code_block`] writes changed: bump this with any change to its output, so that a
 /// saved cache made by another version is not read (the crate's version is checked too).
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 const CACHE_MAGIC: &[u8] = b"parvis-code-cache\n";
 /// A block not used by this many builds of the site in a row leaves the saved cache. Only
 /// builds that highlighted something count: one that did not writes nothing (see
@@ -186,7 +186,7 @@ pub struct Cache {
     misses: AtomicUsize,
 }
 
-/// A highlighted block, packed (LZ4: a fifth of its size, for spans that repeat), and the
+/// A highlighted block, packed (zstd: a fraction of its size, for spans that repeat), and the
 /// last build that used it. Packed in memory as on disk: at 100,000 pages the blocks would
 /// otherwise hold 370 MB through the Markdown stage.
 struct Block {

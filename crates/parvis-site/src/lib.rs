@@ -656,7 +656,7 @@ fn prepare(
     })
 }
 
-/// Bytes of Markdown above which a build packs its bodies (LZ4) until they are written:
+/// Bytes of Markdown above which a build packs its bodies (zstd) until they are written:
 /// 128 MiB, about 16,000 pages, or `PARVIS_PACK_BODIES_ABOVE`. Packing costs a few percent of
 /// the build's time and saves over half of what the bodies weigh.
 fn pack_bodies_above() -> usize {

@@ -55,7 +55,7 @@ pub fn is_page_path(url: &str) -> bool {
     path.ends_with(".md") && !path.starts_with('/') && !path.contains("://")
 }
 
-/// A body's HTML: as written, or packed (LZ4) by a build whose bodies would weigh too much to
+/// A body's HTML: as written, or packed (zstd) by a build whose bodies would weigh too much to
 /// hold plain until the templates have used them ([`Html::pack`]). Read it with
 /// [`Html::text`], which unpacks a packed one for the caller.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub struct Html(Repr);
 #[derive(Debug, Clone)]
 enum Repr {
     Plain(String),
-    /// LZ4 block with its length in front, at its exact size.
+    /// zstd frame with its length in front, at its exact size.
     Packed(Box<[u8]>),
 }
 
