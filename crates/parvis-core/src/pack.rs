@@ -63,3 +63,40 @@ pub fn unpack(packed: &[u8]) -> Option<String> {
     (text.len() == len).then_some(())?;
     String::from_utf8(text).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_unpacks_to_what_was_packed() {
+        for text in ["", "é", &"<p>Ambassadors meet.</p>\n".repeat(2_000)] {
+            let packed = pack(text);
+            assert_eq!(unpack(&packed).as_deref(), Some(text));
+        }
+        // A page of one repeated character packs far beyond LZ4's 255 times, and still
+        // unpacks: the cap must not turn a real body into nothing.
+        let run = "a".repeat(4 << 20);
+        let packed = pack(&run);
+        assert!(packed.len() * 255 < run.len(), "{}", packed.len());
+        assert_eq!(unpack(&packed), Some(run));
+    }
+
+    #[test]
+    fn damaged_bytes_unpack_to_nothing_rather_than_to_wrong_text() {
+        let packed = pack("<h2>Rules of the game</h2>");
+        // A wrong length in front, short or beyond any frame's reach.
+        for claim in [1u32, 27, u32::MAX] {
+            let mut bytes = packed.to_vec();
+            bytes[..4].copy_from_slice(&claim.to_le_bytes());
+            assert_eq!(unpack(&bytes), None, "claim {claim}");
+        }
+        // Cut short, or nothing at all.
+        assert_eq!(unpack(&packed[..packed.len() - 3]), None);
+        assert_eq!(unpack(&packed[..2]), None);
+        // Bytes that are no UTF-8 once unpacked.
+        let mut not_text = 2u32.to_le_bytes().to_vec();
+        not_text.extend(zstd::bulk::compress(&[0xff, 0xfe], 1).unwrap());
+        assert_eq!(unpack(&not_text), None);
+    }
+}
