@@ -3,7 +3,8 @@
 //! (parvis-core) whose bodies are rendered, and the site build writes its files.
 //!
 //! [`docs`] picks what the audience may see and turns it into fields; [`analyze`] decides what
-//! a word is; [`index`] holds the postings and exports them; [`mod@format`] is the byte layout;
+//! a word is; [`index`] holds the postings (each stem's kept compact by `postings`) and
+//! exports them; [`mod@format`] is the byte layout;
 //! [`query`] reads the export back the way the browser does. The files go under `search/` in
 //! the output: a manifest, term shards of about 8 KB by key range (with tail files for the
 //! postings of frequent terms), a vocabulary by word length for typo tolerance, one file per
@@ -14,6 +15,7 @@ pub mod docs;
 pub mod error;
 pub mod format;
 pub mod index;
+mod postings;
 pub mod query;
 
 pub use error::SearchError;
