@@ -504,7 +504,7 @@ impl SearchIndex {
         self.export_with(self.scored_owned(postings), made, groups.hash)
     }
 
-    /// The files, from the postings as scored by [`SearchIndex::impacts`] and the groups of
+    /// The files, from the postings as scored by [`SearchIndex::scored`] and the groups of
     /// the documents' files held (with `groups_hash`, their [`Groups`] hash) or handed over.
     fn export_with(
         &self,
@@ -523,8 +523,8 @@ impl SearchIndex {
         let mut surfaces: Vec<_> = self.lexicon.iter().collect();
         surfaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut surfaces = surfaces.into_iter().peekable();
-        // Entries are cut into groups here and compressed in parallel below.
-        // A few dozen at a time, so that the entries of every shard are never held at once.
+        // Entries are cut into groups, and the groups compressed in parallel a few dozen at a
+        // time as they are cut, so that the entries of every shard are never held at once.
         let mut groups: Vec<(Vec<Entry>, format::Tails)> = Vec::new();
         let mut compressed = Vec::new();
         let compress = |groups: &mut Vec<(Vec<Entry>, format::Tails)>| {

@@ -78,7 +78,7 @@ impl Html {
         }
     }
 
-    /// Compresses the HTML in place: a body shrinks to about 45% of its size.
+    /// Compresses the HTML in place (see [`crate::pack`]).
     pub fn pack(&mut self) {
         if let Repr::Plain(s) = &self.0 {
             self.0 = Repr::Packed(crate::pack::pack(s));
