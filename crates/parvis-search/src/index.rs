@@ -99,17 +99,24 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
         &body,
     ];
     let mut chars = BTreeSet::new();
+    let mut written = rustc_hash::FxHashSet::default();
     let mut ids = Vec::new();
     let mut terms = Vec::new();
     let mut term_stems = String::new();
     let mut lengths = [0u8; 5];
     let mut stems = Vec::new();
     for (field, text) in texts.iter().enumerate() {
-        chars.extend(
-            text.chars()
-                .filter(|c| !c.is_ascii() && c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
+        if !text.is_ascii() {
+            // Each character once before the slow Unicode lookups: a text repeats few.
+            written.clear();
+            written.extend(text.chars().filter(|c| !c.is_ascii()));
+            chars.extend(
+                written
+                    .iter()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(|c| c.to_lowercase()),
+            );
+        }
         stems.clear();
         analyzer.analyse(text, lang, &mut stems, &mut ids);
         lengths[field] = FieldNormReader::fieldnorm_to_id(stems.len() as u32);
