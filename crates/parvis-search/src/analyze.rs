@@ -67,6 +67,39 @@ pub struct Analyzer {
     /// vocabulary's own lookup happen once per written form, not once per occurrence.
     written: FxHashMap<Option<Language>, FxHashMap<String, Option<u32>>>,
     vocabulary: Vocabulary,
+    /// The words of the field being analysed, counted.
+    counts: Counts,
+}
+
+/// Occurrences of string ids, counted in a table indexed by id rather than by sorting every
+/// occurrence: a field has a few distinct words among many repeats.
+#[derive(Default)]
+struct Counts {
+    /// By string id; zero for every id not in `met`.
+    by_id: Vec<u32>,
+    /// The ids counted so far, each once.
+    met: Vec<u32>,
+}
+
+impl Counts {
+    fn add(&mut self, id: u32) {
+        let i = id as usize;
+        if i >= self.by_id.len() {
+            self.by_id.resize(i + 1, 0);
+        }
+        if self.by_id[i] == 0 {
+            self.met.push(id);
+        }
+        self.by_id[i] += 1;
+    }
+
+    /// Appends each id counted and its count, in id order, to `out`, and starts again.
+    fn drain_into(&mut self, out: &mut Vec<(u32, u32)>) {
+        self.met.sort_unstable();
+        for id in self.met.drain(..) {
+            out.push((id, std::mem::take(&mut self.by_id[id as usize])));
+        }
+    }
 }
 
 /// The words a thread has met, with what folding and stemming made of them.
@@ -130,6 +163,7 @@ impl Analyzer {
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
                 .build(),
             written: FxHashMap::default(),
+            counts: Counts::default(),
             vocabulary: Vocabulary {
                 lower: TextAnalyzer::builder(RawTokenizer::default())
                     .filter(LowerCaser)
@@ -146,23 +180,26 @@ impl Analyzer {
         }
     }
 
-    /// Analyses `text` of a document in language `lang`: appends the id of each word of its
-    /// stems, in order, to `stems` (see [`Self::string`]; their number is the field's length),
-    /// and the id of each (surface, stem) pair to `pairs` (see [`Self::pair`]; an id may be
-    /// appended more than once). Ids belong to this analyser.
+    /// Analyses `text` of a document in language `lang`: appends each word of its stems once,
+    /// as (id, count) in id order, to `stems` (see [`Self::string`]), and the id of each
+    /// (surface, stem) pair met to `pairs` (see [`Self::pair`]; an id may be appended more
+    /// than once). Returns the field's length: the number of words of its stems. Ids belong
+    /// to this analyser.
     pub fn analyse(
         &mut self,
         text: &str,
         lang: Option<Language>,
-        stems: &mut Vec<u32>,
+        stems: &mut Vec<(u32, u32)>,
         pairs: &mut Vec<u32>,
-    ) {
+    ) -> u32 {
         let Analyzer {
             words,
             written,
             vocabulary,
+            counts,
         } = self;
         let written = written.entry(lang).or_default();
+        let mut length = 0;
         let mut stream = words.token_stream(text);
         while stream.advance() {
             let token = stream.token().text.as_str();
@@ -176,11 +213,14 @@ impl Analyzer {
             };
             let Some(id) = id else { continue };
             let range = &vocabulary.pairs[id as usize].words;
-            stems.extend_from_slice(
-                &vocabulary.pair_words[range.start as usize..range.end as usize],
-            );
+            for &word in &vocabulary.pair_words[range.start as usize..range.end as usize] {
+                counts.add(word);
+                length += 1;
+            }
             pairs.push(id);
         }
+        counts.drain_into(stems);
+        length
     }
 
     /// The (surface, stem) pair of an id given by [`Self::analyse`], as string ids.

@@ -118,23 +118,23 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
             );
         }
         stems.clear();
-        analyzer.analyse(text, lang, &mut stems, &mut ids);
-        lengths[field] = FieldNormReader::fieldnorm_to_id(stems.len() as u32);
-        // Each stem once, with its count: by id, since the order of a document's terms does
-        // not matter (scoring sorts a stem's postings by document and field).
-        stems.sort_unstable();
-        for run in stems.chunk_by(|a, b| a == b) {
+        let length = analyzer.analyse(text, lang, &mut stems, &mut ids);
+        lengths[field] = FieldNormReader::fieldnorm_to_id(length);
+        // Each stem once, with its count.
+        for &(stem, frequency) in &stems {
             let start = term_stems.len() as u32;
-            term_stems.push_str(analyzer.string(run[0]));
+            term_stems.push_str(analyzer.string(stem));
             terms.push(Term {
                 stem: start..term_stems.len() as u32,
                 field,
-                frequency: run.len() as u32,
+                frequency,
             });
         }
     }
     // Each (surface, stem) pair once, grouped by surface form (which the lexicon needs to
     // count a document once per surface form).
+    ids.sort_unstable();
+    ids.dedup();
     let mut pair_ids: Vec<(u32, u32)> = ids.into_iter().map(|id| analyzer.pair(id)).collect();
     pair_ids.sort_unstable();
     pair_ids.dedup();
@@ -286,6 +286,26 @@ impl Groups {
     }
 }
 
+/// One analyser per thread of the pool, for the whole index: an analyser learns the words
+/// it meets (lowercased, stemmed, folded), and a fresh one for each piece of work would
+/// learn the commonest words again every few documents.
+struct Analyzers(Vec<std::sync::Mutex<Analyzer>>);
+
+impl Analyzers {
+    fn new() -> Analyzers {
+        let threads = rayon::current_num_threads().max(1);
+        Analyzers((0..threads).map(|_| Default::default()).collect())
+    }
+
+    /// Runs `f` with the analyser of the current thread: each worker of the pool has its
+    /// own, so none waits; a thread outside the pool shares the first.
+    fn with<T>(&self, f: impl FnOnce(&mut Analyzer) -> T) -> T {
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        let mut analyzer = self.0[slot].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut analyzer)
+    }
+}
+
 /// A search index for one build.
 pub struct SearchIndex {
     postings: Postings,
@@ -348,15 +368,15 @@ impl SearchIndex {
         // makes and analyses the next chunk (and makes its documents' files) on every core
         // while this one adds the last to the postings and the lexicon, which only one
         // thread can do.
+        let analyzers = Analyzers::new();
+        let analyzers = &analyzers;
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(1);
             scope.spawn(move || {
                 while let Some(chunk) = next(CHUNK) {
                     let analysed: Vec<(Analysed, Vec<u8>)> = chunk
                         .par_iter()
-                        .map_init(Analyzer::new, |analyzer, doc| {
-                            (analyse(analyzer, doc), doc_file(doc))
-                        })
+                        .map(|doc| (analyzers.with(|a| analyse(a, doc)), doc_file(doc)))
                         .collect();
                     let chunk = match texts {
                         Texts::Kept => chunk,
