@@ -306,30 +306,41 @@ where
 {
     let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
+    // Each language's strings made into a Tera value once: every output holds the strings
+    // of its language, a map of a few hundred entries that cloning a value shares.
+    let values: BTreeMap<&str, tera::Value> = strings
+        .iter()
+        .map(|(lang, t)| (lang.as_str(), tera::Value::from_serializable(t)))
+        .collect();
     planned
         .par_iter()
         .filter_map(|p| {
-            let result = render_one(site, templates, strings, &look, &view, feeds, p)
+            let result = render_one(site, templates, strings, &values, &look, &view, feeds, p)
                 .and_then(|html| write(&p.path, html.as_bytes()));
             result.err()
         })
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_one(
     site: &Site,
     templates: &Templates,
     strings: &BTreeMap<String, i18n::Strings>,
+    values: &BTreeMap<&str, tera::Value>,
     look: &Lookups<'_>,
     view: &community::CommunityView<'_>,
     feeds: &std::collections::HashMap<String, feeds::FeedLink>,
     planned: &Planned,
 ) -> Result<String, Diagnostic> {
-    let mut ctx = tera::Context::new();
+    let mut ctx = Filling {
+        ctx: tera::Context::new(),
+        strings: values,
+    };
     let (template, origin) = context(
         site, templates, strings, look, view, feeds, planned, &mut ctx,
     )?;
-    templates.tera.render(&template, &ctx).map_err(|e| {
+    templates.tera.render(&template, &ctx.ctx).map_err(|e| {
         let d = templates.error(&e);
         let hint = format!("this happened while rendering {origin}");
         match d.hint {
@@ -382,10 +393,11 @@ fn context<V: Vars>(
     };
     ctx.insert("lang", lang);
     if V::FULL {
-        ctx.insert(
-            "t",
-            &strings.get(lang).or_else(|| strings.get(&config.language)),
-        );
+        let t_lang = match strings.contains_key(lang) {
+            true => lang,
+            false => config.language.as_str(),
+        };
+        ctx.strings(t_lang, strings.get(t_lang));
     }
     let home = site
         .homes
@@ -448,19 +460,33 @@ trait Vars {
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
     /// The docs sidebar of `section`, with `url` marked as current.
     fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str);
+    /// `t`: the translated strings of language `lang`.
+    fn strings(&mut self, _lang: &str, t: Option<&i18n::Strings>) {
+        self.insert("t", &t);
+    }
 }
 
-impl Vars for tera::Context {
+/// The Tera context of an output being rendered, with each language's strings already made
+/// into a Tera value.
+struct Filling<'v> {
+    ctx: tera::Context,
+    strings: &'v BTreeMap<&'v str, tera::Value>,
+}
+
+impl Vars for Filling<'_> {
     const FULL: bool = true;
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        tera::Context::insert(self, key, value);
+        self.ctx.insert(key, value);
     }
     fn docs_nav(&mut self, look: &Lookups<'_>, section: Option<usize>, url: &str) {
-        tera::Context::insert(
-            self,
-            "docs_nav",
-            &section.and_then(|s| look.docs_nav(s, url)),
-        );
+        self.ctx
+            .insert("docs_nav", &section.and_then(|s| look.docs_nav(s, url)));
+    }
+    fn strings(&mut self, lang: &str, t: Option<&i18n::Strings>) {
+        match self.strings.get(lang) {
+            Some(value) => self.ctx.insert_value("t", value.clone()),
+            None => self.ctx.insert("t", &t),
+        }
     }
 }
 
