@@ -17,6 +17,7 @@ use parvis_core::config::RawHtml;
 use parvis_core::model::rendered::{LinkTarget, PendingLink, Rendered, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use sanitize::Kept;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -463,7 +464,7 @@ fn classify(raw: &str, dir: &Path) -> Option<LinkTarget> {
         return None;
     }
     let decoded = percent_decode(path);
-    let Some(resolved) = normalize(&base.join(decoded)) else {
+    let Some(resolved) = normalize(&base.join(&*decoded)) else {
         return Some(LinkTarget::Outside);
     };
     Some(if is_md {
@@ -492,7 +493,10 @@ fn has_scheme(s: &str) -> bool {
 
 /// `%xx` escapes of a URL path decoded, byte-wise (so a `%` before a multi-byte character
 /// stays as written); invalid UTF-8 becomes U+FFFD.
-pub fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -508,7 +512,7 @@ pub fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Resolves `.` and `..`; `None` when the path climbs out of `content/`.

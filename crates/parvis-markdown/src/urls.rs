@@ -20,6 +20,10 @@ pub struct Outputs<'a> {
     root: &'a str,
     /// Output paths, relative to the output folder (`blog/hello/index.html`).
     files: HashSet<String>,
+    /// The folders of `files` that hold an `index.html`, without their last `/` (`blog/hello`,
+    /// and `` for the root): every page checks its links, and a folder's URL is then found
+    /// without writing out its index's path.
+    folders: HashSet<String>,
     /// Language folders other than the default language's (`en`, on a French portal).
     languages: Vec<&'a str>,
     /// URLs of the pages and sections this build leaves out: their source and why.
@@ -51,9 +55,19 @@ impl<'a> Outputs<'a> {
                 Some((s.url.as_str(), (src.display.as_path(), s.hidden.as_ref()?)))
             }))
             .collect();
+        let files: HashSet<String> = files.into_iter().collect();
+        let folders = files
+            .iter()
+            .filter_map(|f| match f.as_str() {
+                "index.html" => Some(""),
+                f => f.strip_suffix("/index.html"),
+            })
+            .map(str::to_string)
+            .collect();
         Outputs {
             root: &site.config.root,
-            files: files.into_iter().collect(),
+            files,
+            folders,
             languages: site
                 .config
                 .languages
@@ -81,11 +95,13 @@ impl<'a> Outputs<'a> {
 
     fn exists(&self, rel: &str) -> bool {
         let rel = crate::percent_decode(rel);
-        if rel.is_empty() || rel.ends_with('/') {
-            self.files.contains(&format!("{rel}index.html"))
-        } else {
+        match rel.strip_suffix('/') {
+            // `//` after the root: no output path starts with `/`.
+            Some("") => false,
+            Some(folder) => self.folders.contains(folder),
+            None if rel.is_empty() => self.folders.contains(""),
             // A server answers `/blog` with the folder's index too.
-            self.files.contains(&rel) || self.files.contains(&format!("{rel}/index.html"))
+            None => self.files.contains(&*rel) || self.folders.contains(&*rel),
         }
     }
 

@@ -632,7 +632,7 @@ fn rewrite_images(html: &str, pictures: &HashMap<String, Picture>, sizes: &str) 
         let src = attr(tag, "src").map(|s| html_unescape(&s));
         let Some(p) = src
             .as_deref()
-            .and_then(|s| pictures.get(&parvis_markdown::percent_decode(s)))
+            .and_then(|s| pictures.get(&*parvis_markdown::percent_decode(s)))
         else {
             out.push_str(tag);
             continue;
