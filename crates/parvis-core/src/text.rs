@@ -29,6 +29,53 @@ pub fn compact(s: String) -> String {
     }
 }
 
+/// The words of `s`, as [`str::split_whitespace`] finds them (Unicode's white space), for
+/// the passes over every page's text (word counts, search sections). Only the four bytes
+/// that can start a white space character beyond ASCII are decoded; `split_whitespace`
+/// decodes every character, which on accented text made it a tenth of a stage.
+pub fn words(s: &str) -> Words<'_> {
+    Words { s, at: 0 }
+}
+
+/// The iterator of [`words`].
+pub struct Words<'a> {
+    s: &'a str,
+    /// Where the rest starts, always on a character's first byte.
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.s.as_bytes();
+        let mut start = None;
+        while self.at < bytes.len() {
+            let (space, len) = match bytes[self.at] {
+                b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
+                // Unicode's white space beyond ASCII starts with one of these; any other
+                // byte is a letter's, or inside one (skipped one at a time, as a letter).
+                0xc2 | 0xe1..=0xe3 => {
+                    let c = self.s[self.at..].chars().next().expect("a character starts here");
+                    (c.is_whitespace(), c.len_utf8())
+                }
+                _ => (false, 1),
+            };
+            match (space, start) {
+                (true, Some(start)) => {
+                    let word = &self.s[start..self.at];
+                    self.at += len;
+                    return Some(word);
+                }
+                (false, None) => start = Some(self.at),
+                _ => {}
+            }
+            self.at += len;
+        }
+        start.map(|start| &self.s[start..])
+    }
+}
+
 /// Turns text into a URL path segment: lowercase ASCII, accents folded, words joined by `-`.
 pub fn slugify(s: &str) -> String {
     slug::slugify(s)
@@ -48,6 +95,29 @@ pub fn number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_those_split_whitespace_finds() {
+        for text in [
+            "",
+            "   ",
+            "un",
+            "  un\t deux\n\r\x0b\x0ctrois  ",
+            "é\u{a0}à\u{3000}ü\u{2028}x\u{85}y\u{200b}z",
+            "Règles  de\u{202f}modération ",
+        ] {
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+        // Every white space character of Unicode, between letters of two and three bytes.
+        let every: String = (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .flat_map(|c| [c, 'é', c, c, '語'])
+            .collect();
+        let expected: Vec<&str> = every.split_whitespace().collect();
+        assert_eq!(words(&every).collect::<Vec<_>>(), expected);
+    }
 
     #[test]
     fn compact_drops_spare_capacity_and_keeps_the_text() {
