@@ -56,7 +56,10 @@ impl<'a> Iterator for Words<'a> {
                 // Unicode's white space beyond ASCII starts with one of these; any other
                 // byte is a letter's, or inside one (skipped one at a time, as a letter).
                 0xc2 | 0xe1..=0xe3 => {
-                    let c = self.s[self.at..].chars().next().expect("a character starts here");
+                    let c = self.s[self.at..]
+                        .chars()
+                        .next()
+                        .expect("a character starts here");
                     (c.is_whitespace(), c.len_utf8())
                 }
                 _ => (false, 1),
