@@ -1,7 +1,8 @@
 //! Text analysis: the one place that decides what a word is, at build time and at query time.
 //!
-//! Build time uses tantivy's analysers: its tokenizer, lowercasing, long-token removal, the
-//! Snowball stemmer of the page's language, then accent folding. Stemming comes before folding
+//! Build time uses tantivy's analysers: its tokenizer, lowercasing, the Snowball stemmer of
+//! the page's language, then accent folding; tokens of [`MAX_TOKEN_BYTES`] or more are dropped
+//! by the rule of tantivy's `RemoveLongFilter`. Stemming comes before folding
 //! because the French stemmer needs the accents (`communauté` and `communautés` only meet with
 //! them). A word is recorded twice: as written (lowercased and folded: the *surface* form) and
 //! as its stem. The exported lexicon maps each surface form to its stems, so a query needs no
@@ -12,10 +13,10 @@
 //! split on what is not alphanumeric, lowercase, fold with the table the build exports.
 
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, SimpleTokenizer, Stemmer, TextAnalyzer,
+    TokenStream,
 };
 
 /// Bumped when analysis changes, so a client never mixes an old index with new rules.
@@ -60,7 +61,9 @@ const ELISIONS: &[&str] = &["l", "d", "j", "m", "n", "s", "t", "c", "qu"];
 
 /// The analysers of one thread; tantivy's are cheap to clone but not shared between threads.
 pub struct Analyzer {
-    /// Tokens as written (tantivy's tokenizer, long tokens removed), not yet lowercased.
+    /// Tokens as written (tantivy's tokenizer), not yet lowercased. Those of
+    /// [`MAX_TOKEN_BYTES`] or more are left out, as tantivy's `RemoveLongFilter` would, by
+    /// the code that reads them: [`Self::analyse`] keeps their characters for the fold table.
     words: TextAnalyzer,
     /// Per language, a token as written → its pair in the vocabulary, `None` for an elision.
     /// Most tokens repeat as written, so lowercasing (slow on accented words) and the
@@ -69,6 +72,17 @@ pub struct Analyzer {
     vocabulary: Vocabulary,
     /// The words of the field being analysed, counted.
     counts: Counts,
+    /// What the document being analysed met so far.
+    document: Document,
+}
+
+/// What [`Analyzer::finish_document`] gives of a document.
+#[derive(Default)]
+struct Document {
+    /// Its pairs, by id.
+    pairs: Counts,
+    /// The characters beyond ASCII of its words too long to keep, lowercased.
+    long_chars: Vec<char>,
 }
 
 /// Occurrences of string ids, counted in a table indexed by id rather than by sorting every
@@ -116,6 +130,8 @@ struct Vocabulary {
     pairs: Vec<Pair>,
     /// The stems of `pairs` cut into words, end to end (see [`Pair::words`]).
     pair_words: Vec<u32>,
+    /// The characters of `pairs` (see [`Pair::chars`]), end to end.
+    pair_chars: Vec<char>,
     /// The surface forms, stems and stem words of `pairs`, each once.
     strings: Strings,
 }
@@ -129,6 +145,9 @@ struct Pair {
     /// were indexed before the postings were built by parvis, and field lengths count them):
     /// where they are in [`Vocabulary::pair_words`]. A stem is one word but for odd folds.
     words: std::ops::Range<u32>,
+    /// The characters beyond ASCII of the lowercased word, where they are in
+    /// [`Vocabulary::pair_chars`] (for the fold table, which only needs those).
+    chars: std::ops::Range<u32>,
 }
 
 /// Strings by id, each kept once.
@@ -159,11 +178,10 @@ impl Default for Analyzer {
 impl Analyzer {
     pub fn new() -> Analyzer {
         Analyzer {
-            words: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-                .build(),
+            words: TextAnalyzer::builder(SimpleTokenizer::default()).build(),
             written: FxHashMap::default(),
             counts: Counts::default(),
+            document: Document::default(),
             vocabulary: Vocabulary {
                 lower: TextAnalyzer::builder(RawTokenizer::default())
                     .filter(LowerCaser)
@@ -175,52 +193,85 @@ impl Analyzer {
                 cache: FxHashMap::default(),
                 pairs: Vec::new(),
                 pair_words: Vec::new(),
+                pair_chars: Vec::new(),
                 strings: Strings::default(),
             },
         }
     }
 
-    /// Analyses `text` of a document in language `lang`: appends each word of its stems once,
-    /// as (id, count) in id order, to `stems` (see [`Self::string`]), and the id of each
-    /// (surface, stem) pair met to `pairs` (see [`Self::pair`]; an id may be appended more
-    /// than once). Returns the field's length: the number of words of its stems. Ids belong
-    /// to this analyser.
-    pub fn analyse(
+    /// Analyses one field of a document in language `lang`, written as `texts` end to end
+    /// (no word runs from one to the next): appends each word of its stems once, as (id,
+    /// count) in id order, to `stems` (see [`Self::string`]), and returns the field's length,
+    /// the number of words of its stems. The document's pairs and characters are counted
+    /// until [`Self::finish_document`]. Ids belong to this analyser.
+    pub fn analyse<'t>(
         &mut self,
-        text: &str,
+        texts: impl IntoIterator<Item = &'t str>,
         lang: Option<Language>,
         stems: &mut Vec<(u32, u32)>,
-        pairs: &mut Vec<u32>,
     ) -> u32 {
         let Analyzer {
             words,
             written,
             vocabulary,
             counts,
+            document,
         } = self;
         let written = written.entry(lang).or_default();
         let mut length = 0;
-        let mut stream = words.token_stream(text);
-        while stream.advance() {
-            let token = stream.token().text.as_str();
-            let id = match written.get(token) {
-                Some(&id) => id,
-                None => {
-                    let id = vocabulary.written_id(token, lang);
-                    written.insert(token.to_string(), id);
-                    id
+        for text in texts {
+            let mut stream = words.token_stream(text);
+            while stream.advance() {
+                let token = stream.token().text.as_str();
+                if token.len() >= MAX_TOKEN_BYTES {
+                    // Not a word to search for, but its letters are the corpus's.
+                    document.long_chars.extend(
+                        token
+                            .chars()
+                            .filter(|c| !c.is_ascii())
+                            .flat_map(char::to_lowercase),
+                    );
+                    continue;
                 }
-            };
-            let Some(id) = id else { continue };
-            let range = &vocabulary.pairs[id as usize].words;
-            for &word in &vocabulary.pair_words[range.start as usize..range.end as usize] {
-                counts.add(word);
-                length += 1;
+                let id = match written.get(token) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocabulary.written_id(token, lang);
+                        written.insert(token.to_string(), id);
+                        id
+                    }
+                };
+                let Some(id) = id else { continue };
+                let range = &vocabulary.pairs[id as usize].words;
+                for &word in &vocabulary.pair_words[range.start as usize..range.end as usize] {
+                    counts.add(word);
+                    length += 1;
+                }
+                document.pairs.add(id);
             }
-            pairs.push(id);
         }
         counts.drain_into(stems);
         length
+    }
+
+    /// Ends the document whose fields [`Self::analyse`] read: appends the id of each
+    /// (surface, stem) pair it met, once, to `pairs` (see [`Self::pair`]), and adds the
+    /// characters beyond ASCII of its words, lowercased, to `chars` (for the fold table).
+    pub fn finish_document(&mut self, pairs: &mut Vec<u32>, chars: &mut BTreeSet<char>) {
+        let Analyzer {
+            vocabulary,
+            document,
+            ..
+        } = self;
+        let start = pairs.len();
+        let mut counted = Vec::new();
+        document.pairs.drain_into(&mut counted);
+        pairs.extend(counted.into_iter().map(|(id, _)| id));
+        for &id in &pairs[start..] {
+            let range = &vocabulary.pairs[id as usize].chars;
+            chars.extend(&vocabulary.pair_chars[range.start as usize..range.end as usize]);
+        }
+        chars.extend(document.long_chars.drain(..));
     }
 
     /// The (surface, stem) pair of an id given by [`Self::analyse`], as string ids.
@@ -242,7 +293,11 @@ impl Analyzer {
         let mut stems = Vec::new();
         let mut stream = words.token_stream(text);
         while stream.advance() {
-            if let Some(id) = vocabulary.written_id(&stream.token().text, lang) {
+            let token = &stream.token().text;
+            if token.len() >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            if let Some(id) = vocabulary.written_id(token, lang) {
                 let p = &vocabulary.pairs[id as usize];
                 let string = |id: u32| vocabulary.strings.all[id as usize].clone();
                 stems.push((string(p.surface), string(p.stem)));
@@ -292,10 +347,14 @@ impl Vocabulary {
             let word = self.strings.id(word);
             self.pair_words.push(word);
         }
+        let chars_start = self.pair_chars.len() as u32;
+        self.pair_chars
+            .extend(lowered.chars().filter(|c| !c.is_ascii()));
         let pair = Pair {
             surface: self.strings.id(&surface),
             stem: self.strings.id(&stem),
             words: start..self.pair_words.len() as u32,
+            chars: chars_start..self.pair_chars.len() as u32,
         };
         self.pairs.push(pair);
         self.cache
@@ -374,6 +433,22 @@ mod tests {
         );
         assert_eq!(stems[3], stems[4], "plural and singular share a stem");
         assert!(!stems[1].contains('é'));
+    }
+
+    #[test]
+    fn a_long_tokens_letters_reach_the_fold_table_though_it_is_no_word() {
+        let mut a = Analyzer::new();
+        let long = format!("{}Ŧ", "x".repeat(45));
+        let mut stems = Vec::new();
+        let length = a.analyse([long.as_str(), "Œuvre", "l'œuvre"], None, &mut stems);
+        assert_eq!(
+            length, 2,
+            "two words: the long token and the elision are none"
+        );
+        let (mut pairs, mut chars) = (Vec::new(), BTreeSet::new());
+        a.finish_document(&mut pairs, &mut chars);
+        assert_eq!(pairs.len(), 1, "œuvre once");
+        assert_eq!(chars, BTreeSet::from(['ŧ', 'œ']));
     }
 
     #[test]

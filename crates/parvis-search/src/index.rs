@@ -85,40 +85,22 @@ struct Analysed {
 
 fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
     let lang = analyze::stemmer_language(&doc.lang);
-    let body: String = doc
-        .sections
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let texts = [
-        doc.title.as_str(),
-        &doc.headings.join("\n"),
-        &doc.tags.join("\n"),
-        doc.description.as_str(),
-        &body,
+    let texts: [Vec<&str>; 5] = [
+        vec![doc.title.as_str()],
+        doc.headings.iter().map(String::as_str).collect(),
+        doc.tags.iter().map(String::as_str).collect(),
+        vec![doc.description.as_str()],
+        doc.sections.iter().map(|s| s.text.as_str()).collect(),
     ];
     let mut chars = BTreeSet::new();
-    let mut written = rustc_hash::FxHashSet::default();
     let mut ids = Vec::new();
     let mut terms = Vec::new();
     let mut term_stems = String::new();
     let mut lengths = [0u8; 5];
     let mut stems = Vec::new();
-    for (field, text) in texts.iter().enumerate() {
-        if !text.is_ascii() {
-            // Each character once before the slow Unicode lookups: a text repeats few.
-            written.clear();
-            written.extend(text.chars().filter(|c| !c.is_ascii()));
-            chars.extend(
-                written
-                    .iter()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(|c| c.to_lowercase()),
-            );
-        }
+    for (field, texts) in texts.into_iter().enumerate() {
         stems.clear();
-        let length = analyzer.analyse(text, lang, &mut stems, &mut ids);
+        let length = analyzer.analyse(texts, lang, &mut stems);
         lengths[field] = FieldNormReader::fieldnorm_to_id(length);
         // Each stem once, with its count.
         for &(stem, frequency) in &stems {
@@ -133,8 +115,7 @@ fn analyse(analyzer: &mut Analyzer, doc: &Doc) -> Analysed {
     }
     // Each (surface, stem) pair once, grouped by surface form (which the lexicon needs to
     // count a document once per surface form).
-    ids.sort_unstable();
-    ids.dedup();
+    analyzer.finish_document(&mut ids, &mut chars);
     let mut pair_ids: Vec<(u32, u32)> = ids.into_iter().map(|id| analyzer.pair(id)).collect();
     pair_ids.sort_unstable();
     pair_ids.dedup();
