@@ -37,6 +37,65 @@ pub fn words(s: &str) -> Words<'_> {
     Words { s, at: 0 }
 }
 
+/// How many words [`words`] finds in `s`, without making them: every page's text is
+/// counted (reading time). Bytes are classed through a table and counted without a branch
+/// on each, since a branch on "space or letter" is mispredicted at every word's ends.
+pub fn word_count(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut count = 0;
+    let mut after_space = 1u8;
+    let mut at = 0;
+    while at < bytes.len() {
+        let class = BYTE_CLASS[bytes[at] as usize];
+        if class == MAYBE_SPACE {
+            let (space, len) = space_at(s, at);
+            count += usize::from(after_space == 1 && !space);
+            after_space = u8::from(space);
+            at += len;
+        } else {
+            count += usize::from(after_space & (class ^ 1));
+            after_space = class;
+            at += 1;
+        }
+    }
+    count
+}
+
+/// [`BYTE_CLASS`]: a letter's byte (or one inside a letter), ASCII white space, or the first
+/// byte of a character that may be white space beyond ASCII.
+const LETTER: u8 = 0;
+const SPACE: u8 = 1;
+const MAYBE_SPACE: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [LETTER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => SPACE,
+            0xc2 | 0xe1..=0xe3 => MAYBE_SPACE,
+            _ => LETTER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether the character at byte `at` of `s` (the first byte of one, or inside one) is white
+/// space, and how many bytes to step over.
+#[inline]
+fn space_at(s: &str, at: usize) -> (bool, usize) {
+    match s.as_bytes()[at] {
+        b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
+        // Unicode's white space beyond ASCII starts with one of these; any other byte is a
+        // letter's, or inside one (stepped over one at a time, as a letter).
+        0xc2 | 0xe1..=0xe3 => {
+            let c = s[at..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        }
+        _ => (false, 1),
+    }
+}
+
 /// The iterator of [`words`].
 pub struct Words<'a> {
     s: &'a str,
@@ -51,19 +110,7 @@ impl<'a> Iterator for Words<'a> {
         let bytes = self.s.as_bytes();
         let mut start = None;
         while self.at < bytes.len() {
-            let (space, len) = match bytes[self.at] {
-                b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
-                // Unicode's white space beyond ASCII starts with one of these; any other
-                // byte is a letter's, or inside one (skipped one at a time, as a letter).
-                0xc2 | 0xe1..=0xe3 => {
-                    let c = self.s[self.at..]
-                        .chars()
-                        .next()
-                        .expect("a character starts here");
-                    (c.is_whitespace(), c.len_utf8())
-                }
-                _ => (false, 1),
-            };
+            let (space, len) = space_at(self.s, self.at);
             match (space, start) {
                 (true, Some(start)) => {
                     let word = &self.s[start..self.at];
@@ -111,6 +158,7 @@ mod tests {
         ] {
             let expected: Vec<&str> = text.split_whitespace().collect();
             assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text:?}");
+            assert_eq!(word_count(text), expected.len(), "{text:?}");
         }
         // Every white space character of Unicode, between letters of two and three bytes.
         let every: String = (0..=0x10ffff)
@@ -120,6 +168,7 @@ mod tests {
             .collect();
         let expected: Vec<&str> = every.split_whitespace().collect();
         assert_eq!(words(&every).collect::<Vec<_>>(), expected);
+        assert_eq!(word_count(&every), expected.len());
     }
 
     #[test]

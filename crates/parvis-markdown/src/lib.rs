@@ -199,7 +199,7 @@ fn render_body(
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, text)) = code.take() {
-                    out.word_count += parvis_core::text::words(&text).count();
+                    out.word_count += parvis_core::text::word_count(&text);
                     let html = match code_cache {
                         Some(c) => c.code_block(lang.as_deref(), &text),
                         None => highlight::code_block(lang.as_deref(), &text),
@@ -214,7 +214,7 @@ fn render_body(
             }
             e @ (Event::Text(_) | Event::Code(_)) => {
                 if let Event::Text(t) | Event::Code(t) = &e {
-                    out.word_count += parvis_core::text::words(t).count();
+                    out.word_count += parvis_core::text::word_count(t);
                     if let Some((_, text)) = heading.as_mut() {
                         text.push_str(t);
                     }
