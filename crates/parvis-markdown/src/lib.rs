@@ -14,7 +14,7 @@ pub mod shortcodes;
 pub mod urls;
 
 use parvis_core::config::RawHtml;
-use parvis_core::model::rendered::{LinkTarget, PendingLink, Rendered, TocEntry};
+use parvis_core::model::rendered::{droppable_link, LinkTarget, PendingLink, Rendered, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use sanitize::Kept;
 use std::borrow::Cow;
@@ -22,11 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-/// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
-/// alone, and that no writer types.
-pub fn placeholder(n: usize) -> String {
-    format!("@@PVLINK{n}@@")
-}
+pub use parvis_core::model::rendered::link_placeholder as placeholder;
 
 const MORE: &str = "<!--parvis:more-->";
 
@@ -248,7 +244,8 @@ fn render_body(
                 if droppable {
                     let n = out.links.len() - 1;
                     out.links[n].drop_if_hidden = true;
-                    events.push(Event::InlineHtml(format!("@@PVOPEN{n}@@").into()));
+                    let (open, _) = droppable_link(n);
+                    events.push(Event::InlineHtml(open.into()));
                     open_links.push(Some(n));
                 } else {
                     events.push(Event::Start(Tag::Link {
@@ -261,7 +258,7 @@ fn render_body(
                 }
             }
             Event::End(TagEnd::Link) => match open_links.pop().flatten() {
-                Some(n) => events.push(Event::InlineHtml(format!("@@PVCLOSE{n}@@").into())),
+                Some(n) => events.push(Event::InlineHtml(droppable_link(n).1.into())),
                 None => events.push(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Image {

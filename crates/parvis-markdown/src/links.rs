@@ -4,7 +4,7 @@
 use parvis_core::config::Audience;
 use parvis_core::diagnostics::{suggest, Budget, Diagnostic};
 use parvis_core::load::slash_path;
-use parvis_core::model::rendered::{LinkTarget, Rendered};
+use parvis_core::model::rendered::{substitute_links, LinkTarget, Rendered};
 use parvis_core::model::{Hidden, Site};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -282,12 +282,13 @@ fn resolve_items(
             Item::Section(i) => section_urls[i] = Some(urls),
         }
     }
-    // In parallel: a big build's bodies are packed, and each is unpacked to be edited.
+    // In parallel: the plain bodies of a small build are edited in place (a packed body keeps
+    // its URLs beside it, see `Html::resolve_links`).
     let apply = |r: &mut Arc<Rendered>, urls: Vec<String>| {
         let r = Arc::make_mut(r);
         if !urls.is_empty() {
-            r.html.edit(|html| substitute(html, &urls));
-            r.summary = r.summary.as_deref().map(|s| substitute(s, &urls));
+            r.summary = r.summary.as_deref().map(|s| substitute_links(s, &urls));
+            r.html.resolve_links(urls);
         }
         r.seal();
     };
@@ -426,60 +427,6 @@ fn check_anchor<'a>(
             Err(Problem::NoAnchor { anchor, anchors })
         }
         _ => Ok(()),
-    }
-}
-
-/// Writes `urls[n]` in place of each placeholder `n`.
-fn substitute(html: &str, urls: &[String]) -> String {
-    if urls.is_empty() {
-        return html.to_string();
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(pos) = rest.find("@@PV") {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        let (kind, after) = ["@@PVLINK", "@@PVOPEN", "@@PVCLOSE"]
-            .iter()
-            .find_map(|k| tail.strip_prefix(k).map(|a| (*k, a)))
-            .unwrap_or(("", &tail[4..]));
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let n: Option<usize> = after[..digits].parse().ok();
-        match n.filter(|&n| !kind.is_empty() && after[digits..].starts_with("@@") && n < urls.len())
-        {
-            Some(n) => {
-                match kind {
-                    "@@PVLINK" => escape_attr(&mut out, &urls[n]),
-                    // A droppable link: an empty URL means the target is hidden here.
-                    "@@PVOPEN" if !urls[n].is_empty() => {
-                        out.push_str("<a href=\"");
-                        escape_attr(&mut out, &urls[n]);
-                        out.push_str("\">");
-                    }
-                    "@@PVCLOSE" if !urls[n].is_empty() => out.push_str("</a>"),
-                    _ => {}
-                }
-                rest = &after[digits + 2..];
-            }
-            None => {
-                out.push_str(&tail[..tail.len() - after.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    parvis_core::text::compact(out)
-}
-
-fn escape_attr(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
     }
 }
 

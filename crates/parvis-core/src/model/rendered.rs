@@ -64,38 +64,50 @@ pub struct Html(Repr);
 #[derive(Debug, Clone)]
 enum Repr {
     Plain(String),
-    /// zstd frame with its length in front, at its exact size.
-    Packed(Box<[u8]>),
+    /// zstd frame with its length in front, at its exact size; and the URLs of its links
+    /// once resolved, written in on reading ([`Html::resolve_links`]).
+    Packed(Box<[u8]>, Option<Box<[String]>>),
 }
 
 impl Html {
-    /// The HTML, unpacked when packed.
+    /// The HTML, unpacked when packed, with its links' URLs.
     pub fn text(&self) -> Cow<'_, str> {
         match &self.0 {
             Repr::Plain(s) => Cow::Borrowed(s),
             // Packed by this process from a `str`: it always unpacks.
-            Repr::Packed(bytes) => Cow::Owned(crate::pack::unpack(bytes).unwrap_or_default()),
+            Repr::Packed(bytes, urls) => {
+                let html = crate::pack::unpack(bytes).unwrap_or_default();
+                Cow::Owned(match urls {
+                    Some(urls) => substitute_links(&html, urls),
+                    None => html,
+                })
+            }
         }
     }
 
     /// Compresses the HTML in place (see [`crate::pack`]).
     pub fn pack(&mut self) {
         if let Repr::Plain(s) = &self.0 {
-            self.0 = Repr::Packed(crate::pack::pack(s));
+            self.0 = Repr::Packed(crate::pack::pack(s), None);
         }
     }
 
-    /// The bytes held: the HTML, or its packed form. Packing is deterministic, so within one
-    /// build they tell bodies apart as well as the text does, without unpacking it.
-    pub fn held(&self) -> &[u8] {
+    /// Feeds what identifies the HTML to `h`: the bytes held and the links' URLs. Packing is
+    /// deterministic, so within one build that tells bodies apart as well as the text does,
+    /// without unpacking it.
+    pub fn hash_held(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
         match &self.0 {
-            Repr::Plain(s) => s.as_bytes(),
-            Repr::Packed(bytes) => bytes,
+            Repr::Plain(s) => s.as_bytes().hash(h),
+            Repr::Packed(bytes, urls) => {
+                bytes.hash(h);
+                urls.hash(h);
+            }
         }
     }
 
     pub fn is_packed(&self) -> bool {
-        matches!(self.0, Repr::Packed(_))
+        matches!(self.0, Repr::Packed(..))
     }
 
     /// Replaces the HTML with what `edit` makes of it, packed again if it was packed.
@@ -104,6 +116,83 @@ impl Html {
         *self = Html::from(edit(&self.text()));
         if packed {
             self.pack();
+        }
+    }
+
+    /// Writes `urls[n]` in place of link placeholder `n` ([`link_placeholder`]). A packed
+    /// body keeps them beside it and has them written in whenever it is read: unpacking it,
+    /// editing and packing it again cost more than the few reads that follow.
+    pub fn resolve_links(&mut self, urls: Vec<String>) {
+        match &mut self.0 {
+            Repr::Plain(s) => *s = substitute_links(s, &urls),
+            Repr::Packed(_, pending @ None) => *pending = Some(urls.into_boxed_slice()),
+            Repr::Packed(_, Some(_)) => self.edit(|html| substitute_links(html, &urls)),
+        }
+    }
+}
+
+/// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
+/// alone, and that no writer types.
+pub fn link_placeholder(n: usize) -> String {
+    format!("@@PVLINK{n}@@")
+}
+
+/// Where a link written `[text](page.md "if-visible")` opens and closes: the whole link is
+/// dropped, keeping its text, when the URL of link `n` is empty.
+pub fn droppable_link(n: usize) -> (String, String) {
+    (format!("@@PVOPEN{n}@@"), format!("@@PVCLOSE{n}@@"))
+}
+
+/// Writes `urls[n]` in place of each placeholder `n` of `html`.
+pub fn substitute_links(html: &str, urls: &[String]) -> String {
+    if urls.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = rest.find("@@PV") {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let (kind, after) = ["@@PVLINK", "@@PVOPEN", "@@PVCLOSE"]
+            .iter()
+            .find_map(|k| tail.strip_prefix(k).map(|a| (*k, a)))
+            .unwrap_or(("", &tail[4..]));
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n: Option<usize> = after[..digits].parse().ok();
+        match n.filter(|&n| !kind.is_empty() && after[digits..].starts_with("@@") && n < urls.len())
+        {
+            Some(n) => {
+                match kind {
+                    "@@PVLINK" => escape_attr(&mut out, &urls[n]),
+                    // A droppable link: an empty URL means the target is hidden here.
+                    "@@PVOPEN" if !urls[n].is_empty() => {
+                        out.push_str("<a href=\"");
+                        escape_attr(&mut out, &urls[n]);
+                        out.push_str("\">");
+                    }
+                    "@@PVCLOSE" if !urls[n].is_empty() => out.push_str("</a>"),
+                    _ => {}
+                }
+                rest = &after[digits + 2..];
+            }
+            None => {
+                out.push_str(&tail[..tail.len() - after.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    crate::text::compact(out)
+}
+
+fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
         }
     }
 }
@@ -147,16 +236,47 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Sets [`Rendered::fingerprint`] from the final HTML (as held: a packed body is not
-    /// unpacked for it; `serve`, which compares fingerprints, holds them plain).
+    /// Sets [`Rendered::fingerprint`] from the final HTML (as held, see [`Html::hash_held`]:
+    /// a packed body is not unpacked for it; `serve`, which compares fingerprints, holds them
+    /// plain).
     pub fn seal(&mut self) {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.html.held().hash(&mut h);
+        self.html.hash_held(&mut h);
         self.summary.hash(&mut h);
         serde_json::to_string(&self.toc)
             .unwrap_or_default()
             .hash(&mut h);
         self.fingerprint = h.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_body_reads_with_its_links_as_a_plain_one_does() {
+        let (open, close) = droppable_link(1);
+        let html = format!(
+            "<p><a href=\"{}\">a</a> {open}b{close} @@PV9@@</p>",
+            link_placeholder(0)
+        );
+        let urls = vec!["/blog/a & b/".to_string(), String::new()];
+        let mut plain = Html::from(html.clone());
+        plain.resolve_links(urls.clone());
+        let mut packed = Html::from(html);
+        packed.pack();
+        packed.resolve_links(urls);
+        assert!(packed.is_packed());
+        assert_eq!(
+            plain.text(),
+            "<p><a href=\"/blog/a &amp; b/\">a</a> b @@PV9@@</p>"
+        );
+        assert_eq!(packed.text(), plain.text());
+        // Edited after its links were resolved (the image stage): still the same text.
+        packed.edit(|h| h.replace(" b ", " c "));
+        plain.edit(|h| h.replace(" b ", " c "));
+        assert_eq!(packed.text(), plain.text());
     }
 }
