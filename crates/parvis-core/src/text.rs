@@ -61,11 +61,14 @@ pub fn word_count(s: &str) -> usize {
     count
 }
 
-/// [`BYTE_CLASS`]: a letter's byte (or one inside a letter), ASCII white space, or the first
-/// byte of a character that may be white space beyond ASCII.
+/// In [`BYTE_CLASS`]: a letter's byte, or a byte inside a letter.
 const LETTER: u8 = 0;
+/// In [`BYTE_CLASS`]: ASCII white space.
 const SPACE: u8 = 1;
+/// In [`BYTE_CLASS`]: the first byte of a character that may be white space beyond ASCII
+/// (Unicode's all start with one of these four).
 const MAYBE_SPACE: u8 = 2;
+/// Each byte's class, as [`str::split_whitespace`] would see the character it starts.
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [LETTER; 256];
     let mut b = 0;
@@ -84,14 +87,13 @@ static BYTE_CLASS: [u8; 256] = {
 /// space, and how many bytes to step over.
 #[inline]
 fn space_at(s: &str, at: usize) -> (bool, usize) {
-    match s.as_bytes()[at] {
-        b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
-        // Unicode's white space beyond ASCII starts with one of these; any other byte is a
-        // letter's, or inside one (stepped over one at a time, as a letter).
-        0xc2 | 0xe1..=0xe3 => {
+    match BYTE_CLASS[s.as_bytes()[at] as usize] {
+        SPACE => (true, 1),
+        MAYBE_SPACE => {
             let c = s[at..].chars().next().expect("a character starts here");
             (c.is_whitespace(), c.len_utf8())
         }
+        // A letter's byte, or one inside a letter: stepped over one at a time.
         _ => (false, 1),
     }
 }

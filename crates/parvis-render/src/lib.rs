@@ -393,9 +393,10 @@ fn context<V: Vars>(
     };
     ctx.insert("lang", lang);
     if V::FULL {
-        let t_lang = match strings.contains_key(lang) {
-            true => lang,
-            false => config.language.as_str(),
+        let t_lang = if strings.contains_key(lang) {
+            lang
+        } else {
+            config.language.as_str()
         };
         ctx.strings(t_lang, strings.get(t_lang));
     }

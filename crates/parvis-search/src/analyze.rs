@@ -85,8 +85,8 @@ struct Document {
     long_chars: Vec<char>,
 }
 
-/// Occurrences of string ids, counted in a table indexed by id rather than by sorting every
-/// occurrence: a field has a few distinct words among many repeats.
+/// Occurrences of ids (of words, or of pairs), counted in a table indexed by id rather than
+/// by sorting every occurrence: a text has a few distinct words among many repeats.
 #[derive(Default)]
 struct Counts {
     /// By string id; zero for every id not in `met`.

@@ -101,7 +101,11 @@ mod tests {
         assert_eq!(sum, (64 << 20) / 4096);
         assert!(now >= 64 << 20, "{now}");
         assert!(lap.cpu.is_some());
-        assert!(lap.peak.unwrap() >= now, "{lap:?}, resident {now}");
+        // At least what the stage holds. Not compared with `now` itself: the kernel counts
+        // resident pages per thread in batches (proc(5) calls both figures inaccurate), and
+        // the other tests' threads of this process move them meanwhile, so the peak read
+        // last can trail the resident size read first by a few hundred kilobytes.
+        assert!(lap.peak.unwrap() >= 64 << 20, "{lap:?}, resident {now}");
         drop(held);
     }
 }

@@ -66,7 +66,7 @@ impl Source {
 
     /// Lets the text go, for a build that has rendered the body: at 100,000 pages the sources
     /// are most of a gigabyte, and past this point only a diagnostic still needs them. That
-    /// one reads the file again under `root` (see [`Source::full_text`]).
+    /// one reads the file again under `root`, and finds it unchanged or names the file only.
     pub fn release_text(&mut self, root: &Path) {
         if self.released.is_none() {
             self.released = Some(Box::new((root.join(&self.display), self.text.len())));
