@@ -64,7 +64,7 @@ enum Outcome {
 }
 
 /// Fetches (or, offline, reads from the cache) every feed of `sources`, each address once,
-/// [`WORKERS`] at a time. Returns the entries by feed address and one warning per place of a
+/// `WORKERS` at a time. Returns the entries by feed address and one warning per place of a
 /// feed that failed.
 pub fn gather(sources: &[&FeedSource], opts: &Options<'_>) -> (FetchedFeeds, Vec<Diagnostic>) {
     let mut places: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();

@@ -208,7 +208,7 @@ impl Cache {
         }
     }
 
-    /// Saves the blocks used by the last [`CACHE_KEEP`] builds to `path` (atomically: a
+    /// Saves the blocks used by the last `CACHE_KEEP` builds to `path` (atomically: a
     /// build that stops half way leaves the old file), unless nothing changed since loading.
     /// A cache that cannot be written is not an error: the next build highlights again.
     pub fn save(&self, path: &Path) {

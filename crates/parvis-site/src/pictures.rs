@@ -3,7 +3,7 @@
 //! [`parvis_images`] process them in parallel (from its cache when it can), writes
 //! `<picture>` elements in place of the Markdown `<img>`s, and fills [`Site::media`] for the
 //! templates: avatars, social cards, favicons, and where each `image:` was found
-//! ([`FrontImage`]). The files it makes go to `media/`.
+//! (`FrontImage`). The files it makes go to `media/`.
 
 use parvis_core::diagnostics::{Diagnostic, Severity};
 use parvis_core::load::slash_path;
