@@ -463,7 +463,6 @@ impl SearchIndex {
         terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         Scored::new(
             terms,
-            |(_, list)| list.len(),
             Box::new(move |(key, list)| (key.clone(), scorer.score(list))),
         )
     }
@@ -476,7 +475,6 @@ impl SearchIndex {
         let scorer = Scorer::new(&self.lengths, self.docs.len());
         Scored::new(
             terms,
-            |(_, list)| list.len(),
             Box::new(move |(key, list)| {
                 let impacts = scorer.score(&list);
                 // Freed here, as each stem is scored, not when all are.
@@ -797,26 +795,37 @@ struct Scored<'a, T> {
     /// The rest of the batch scored last.
     ready: std::vec::IntoIter<TermImpacts>,
     score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>,
-    /// A term's number of postings.
-    weight: fn(&T) -> usize,
+}
+
+/// A stem and its postings, borrowed from the index or taken out of it, as [`Scored`] reads
+/// them: a batch is weighed by its postings.
+trait StemPostings {
+    fn postings(&self) -> usize;
+}
+
+impl StemPostings for (&String, &List) {
+    fn postings(&self) -> usize {
+        self.1.len()
+    }
+}
+
+impl StemPostings for (String, List) {
+    fn postings(&self) -> usize {
+        self.1.len()
+    }
 }
 
 impl<'a, T> Scored<'a, T> {
-    fn new(
-        terms: Vec<T>,
-        weight: fn(&T) -> usize,
-        score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>,
-    ) -> Scored<'a, T> {
+    fn new(terms: Vec<T>, score: Box<dyn Fn(T) -> TermImpacts + Sync + 'a>) -> Scored<'a, T> {
         Scored {
             terms: terms.into_iter(),
             ready: Vec::new().into_iter(),
             score,
-            weight,
         }
     }
 }
 
-impl<T: Send> Iterator for Scored<'_, T> {
+impl<T: StemPostings + Send> Iterator for Scored<'_, T> {
     type Item = TermImpacts;
 
     fn next(&mut self) -> Option<TermImpacts> {
@@ -831,7 +840,7 @@ impl<T: Send> Iterator for Scored<'_, T> {
             .take(SCORE_BATCH)
             .take_while(|term| {
                 let go = postings < BATCH_POSTINGS;
-                postings += (self.weight)(term);
+                postings += term.postings();
                 go
             })
             .count();
