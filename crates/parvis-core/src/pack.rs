@@ -4,7 +4,7 @@
 //!
 //! Why zstd rather than LZ4: at 100,000 pages the packed bodies are the largest thing a
 //! build holds, and zstd's fastest level packs HTML about a quarter smaller, for a little
-//! more time (each body is packed once or twice and unpacked three times).
+//! more time (each body is packed once and unpacked by each stage that reads it).
 
 use std::cell::RefCell;
 

@@ -14,15 +14,15 @@ pub mod shortcodes;
 pub mod urls;
 
 use parvis_core::config::RawHtml;
-use parvis_core::model::rendered::{droppable_link, LinkTarget, PendingLink, Rendered, TocEntry};
+use parvis_core::model::rendered::{
+    droppable_link, link_placeholder, LinkTarget, PendingLink, Rendered, TocEntry,
+};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use sanitize::Kept;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
-
-pub use parvis_core::model::rendered::link_placeholder as placeholder;
 
 const MORE: &str = "<!--parvis:more-->";
 
@@ -426,7 +426,7 @@ fn note_link<'a>(
     if as_written {
         return dest.clone();
     }
-    CowStr::from(placeholder(n))
+    CowStr::from(link_placeholder(n))
 }
 
 /// What a link points at, or `None` for links left as written (other sites, relative

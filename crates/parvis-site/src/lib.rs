@@ -657,9 +657,9 @@ fn prepare(
 }
 
 /// Bytes of Markdown above which a build packs its bodies (zstd) until they are written:
-/// 128 MiB, about 16,000 pages, or `PARVIS_PACK_BODIES_ABOVE`. At 100,000 pages packing saved
-/// about 200 MB more than LZ4 did and cost about a sixth of the build's time (42.8 -> 50.9 s):
-/// zstd packs each body once, and again those that `links` edits.
+/// 128 MiB, about 16,000 pages, or `PARVIS_PACK_BODIES_ABOVE`. At 100,000 pages zstd saved
+/// about 200 MB more than LZ4 did. Each body is packed once (`links` keeps a packed body's
+/// URLs beside it) and unpacked by each stage that reads it: the search text, the templates.
 fn pack_bodies_above() -> usize {
     std::env::var("PARVIS_PACK_BODIES_ABOVE")
         .ok()
