@@ -66,7 +66,7 @@ pub fn build(a: BuildArgs) -> ExitCode {
                     r.code_highlighted, r.code_cached
                 ));
                 if r.bodies_packed {
-                    lines.push_str("bodies held packed: the sources weigh over PARVIS_PACK_BODIES_ABOVE bytes (default 128 MiB)\n");
+                    lines.push_str("bodies read again from disk and held packed: the sources weigh over PARVIS_PACK_BODIES_ABOVE bytes (default 128 MiB)\n");
                 }
             }
             lines

@@ -299,3 +299,25 @@ fn a_broken_job_posting_is_one_error() {
         d.message
     );
 }
+
+/// A site over `PARVIS_PACK_BODIES_ABOVE` leaves its bodies on disk until it renders them:
+/// each error is still reported at the same file:line:column, with the same words, as when the
+/// whole files are held.
+#[test]
+fn a_big_site_places_its_errors_as_a_small_one() {
+    let t = site();
+    t.file(
+        "content/blog/field-notes.md",
+        "---\ntitle: Field notes\nimage: missing.png\n---\nNotes, and [a page](gone.md).\n\n{{ no_such_shortcode() }}\n\n![](also-missing.png)\n",
+    );
+    t.file(
+        "content/blog/unclosed.md",
+        "---\ntitle: [unclosed\n---\nBody.\n",
+    );
+    let (code, held) = check(&t);
+    assert_eq!(code, 1);
+    assert!(held.len() >= 4, "{held:#?}");
+    let (big_code, big) = check(&t.with_env("PARVIS_PACK_BODIES_ABOVE", "0"));
+    assert_eq!(big_code, code);
+    assert_eq!(format!("{big:#?}"), format!("{held:#?}"));
+}

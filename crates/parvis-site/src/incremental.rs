@@ -1054,6 +1054,7 @@ fn parse_again(path: &Path, rel: &Path, display: PathBuf) -> Step<(Source, Front
         rel: rel.to_path_buf(),
         display,
         text,
+        on_disk: None,
     };
     match parvis_core::model::reparse(file) {
         Ok((source, front, errors)) => {

@@ -192,7 +192,7 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
 /// commands (`check --audiences`, `report`). Warnings are dropped; errors fail. The members'
 /// feeds are read from the cache, as the last build left it: these commands ask no network.
 pub fn load_model(root: &Path) -> Result<Site, BuildError> {
-    let (mut sources, load_diags) = load::load(root).map_err(|d| {
+    let (mut sources, load_diags) = load::load(root, load::Bodies::Held).map_err(|d| {
         let mut all = Diagnostics::default();
         all.extend(d);
         BuildError::Content(all)
@@ -441,7 +441,13 @@ fn prepare(
     let checking = matches!(dest, Destination::Nowhere);
     let mut watch = Stopwatch::new();
     let mut diags = Diagnostics::default();
-    let (mut sources, load_diags) = load::load(&opts.root).map_err(|d| {
+    // A build of a big site leaves the bodies on disk until it renders each; `serve` keeps
+    // them all, to compare with the next edit.
+    let bodies = match serving {
+        true => load::Bodies::Held,
+        false => load::Bodies::OnDiskAbove(big_site_above()),
+    };
+    let (mut sources, load_diags) = load::load(&opts.root, bodies).map_err(|d| {
         let mut all = Diagnostics::default();
         all.extend(d);
         BuildError::Content(all)
@@ -509,7 +515,7 @@ fn prepare(
     // Held plain, the bodies of a big site would be most of its build's memory until the
     // templates have used them; packed, they take under half, for a fast unpacking of each
     // once for search and once for its page (links and pictures edit them packed).
-    let pack = site.source_bytes() > pack_bodies_above();
+    let pack = sources.bodies_on_disk;
     let frugal = release.map(|root| Frugal { root, pack });
     diags.extend(render_markdown(
         &mut site,
@@ -656,11 +662,13 @@ fn prepare(
     })
 }
 
-/// Bytes of Markdown above which a build packs its bodies (zstd) until they are written:
-/// 128 MiB, about 16,000 pages, or `PARVIS_PACK_BODIES_ABOVE`. At 100,000 pages zstd saved
-/// about 200 MB more than LZ4 did. Each body is packed once (`links` keeps a packed body's
-/// URLs beside it) and unpacked by each stage that reads it: the search text, the templates.
-fn pack_bodies_above() -> usize {
+/// Bytes of Markdown above which a build is frugal: 128 MiB, about 16,000 pages, or
+/// `PARVIS_PACK_BODIES_ABOVE`. The load leaves each body on disk until the markdown stage reads
+/// it again, and that stage packs each rendered body (zstd) until it is written. At 100,000
+/// pages zstd saved about 200 MB more than LZ4 did. Each body is packed once (`links` keeps a
+/// packed body's URLs beside it) and unpacked by each stage that reads it: the search text,
+/// the templates.
+fn big_site_above() -> u64 {
     std::env::var("PARVIS_PACK_BODIES_ABOVE")
         .ok()
         .and_then(|v| v.trim().parse().ok())
@@ -1034,8 +1042,15 @@ fn render_markdown(
     let render = |src: &parvis_core::model::Source, html| {
         let dir = src.rel.parent().unwrap_or(Path::new(""));
         let shortcode = |call: &Call| render_shortcode(templates, call, dir);
+        let body = match src.read_body() {
+            Ok(body) => body,
+            Err(d) => {
+                errors.lock().expect("not poisoned").push(d);
+                return None;
+            }
+        };
         let (mut r, errs) =
-            parvis_markdown::render_with_shortcodes(src.body(), dir, &shortcode, code, html);
+            parvis_markdown::render_with_shortcodes(&body, dir, &shortcode, code, html);
         if frugal.is_some_and(|f| f.pack) {
             r.html.pack();
         }

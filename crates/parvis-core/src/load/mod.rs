@@ -2,6 +2,8 @@
 //!
 //! Nothing here interprets content: front matter and Markdown are parsed by the model and the
 //! markdown stages. Every unreadable file becomes a diagnostic and the others are still loaded.
+//! A big site's bodies are checked, then left on disk until the markdown stage reads each again
+//! ([`Bodies`]), so that the build never holds all of them at once.
 
 pub mod data;
 pub mod frontmatter;
@@ -23,10 +25,33 @@ pub struct ContentFile {
     pub rel: PathBuf,
     /// As shown in messages: relative to the site folder (`content/blog/a.md`).
     pub display: PathBuf,
+    /// The whole file, or only up to the end of its front matter when its body was left on
+    /// disk (`on_disk`).
     pub text: String,
+    /// Set when the body was left on disk: where to read the whole file again.
+    pub on_disk: Option<Box<OnDisk>>,
 }
 
-/// A YAML file under `data/`.
+/// A Markdown file whose text is not all held: where it is, and its length when it was read,
+/// to tell whether it changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDisk {
+    pub path: PathBuf,
+    pub len: usize,
+}
+
+/// How much of each Markdown file the load keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Every file whole: `serve` compares each with its next edit.
+    Held,
+    /// When the Markdown files weigh more than this many bytes in all, each body is checked
+    /// (readable, UTF-8) and let go, and only the front matter kept: at 100,000 pages the
+    /// bodies are 800 MB, most of what a build would otherwise hold at its peak. The markdown
+    /// stage reads each file again ([`crate::model::Source::read_body`]).
+    OnDiskAbove(u64),
+}
+
 #[derive(Debug, Clone)]
 pub struct DataFile {
     /// Relative to `data/`.
@@ -56,6 +81,8 @@ pub struct TemplateFile {
 pub struct Sources {
     pub root: PathBuf,
     pub config: Config,
+    /// Whether the Markdown files' bodies were left on disk ([`Bodies::OnDiskAbove`]).
+    pub bodies_on_disk: bool,
     pub content: Vec<ContentFile>,
     /// Non-Markdown files under `content/` (images beside a page), copied at the same path.
     pub content_assets: Vec<AssetFile>,
@@ -64,9 +91,10 @@ pub struct Sources {
     pub static_files: Vec<AssetFile>,
 }
 
-/// Reads the site at `root`. Returns what could be read and a diagnostic per unreadable file;
-/// fails outright only when `site.yaml` is missing or invalid.
-pub fn load(root: &Path) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// Reads the site at `root`, keeping the Markdown `bodies` as asked. Returns what could be read
+/// and a diagnostic per unreadable file; fails outright only when `site.yaml` is missing or
+/// invalid.
+pub fn load(root: &Path, bodies: Bodies) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> {
     let config_path = root.join("site.yaml");
     let display = PathBuf::from("site.yaml");
     let config_text = match std::fs::read(&config_path) {
@@ -92,12 +120,37 @@ pub fn load(root: &Path) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> 
         .into_iter()
         .map(|(source, rel)| AssetFile { source, rel })
         .collect();
-    // Reading is parallel: on a cold cache, a 10,000-page site waits on the disk.
-    let read: Vec<Result<ContentFile, Diagnostic>> = markdown
+    // Reading is parallel: on a cold cache, a 10,000-page site waits on the disk. The sizes
+    // come first, to decide whether the bodies are kept.
+    let sized: Vec<_> = markdown
         .into_par_iter()
         .map(|(path, rel)| {
+            let len = std::fs::metadata(&path).map(|m| m.len());
+            (path, rel, len)
+        })
+        .collect();
+    let total: u64 = sized.iter().filter_map(|(.., len)| len.as_ref().ok()).sum();
+    let bodies_on_disk = matches!(bodies, Bodies::OnDiskAbove(above) if total > above);
+    let read: Vec<Result<ContentFile, Diagnostic>> = sized
+        .into_par_iter()
+        .map(|(path, rel, len)| {
             let display = display_path(root, &path);
-            read_text(&path, &display).map(|text| ContentFile { rel, display, text })
+            let mut text = read_sized(&path, &display, len)?;
+            let on_disk = match bodies_on_disk {
+                true => keep_front_matter(&mut text, &display).map(|len| {
+                    Box::new(OnDisk {
+                        path: path.clone(),
+                        len,
+                    })
+                }),
+                false => None,
+            };
+            Ok(ContentFile {
+                rel,
+                display,
+                text,
+                on_disk,
+            })
         })
         .collect();
     let mut content = Vec::new();
@@ -145,6 +198,7 @@ pub fn load(root: &Path) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> 
         Sources {
             root: root.to_path_buf(),
             config,
+            bodies_on_disk,
             content,
             content_assets,
             data,
@@ -233,14 +287,22 @@ pub fn slash_path(p: &Path) -> String {
 
 /// Reads a text file, refusing huge, binary and non-UTF-8 files.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(display, format!("cannot read this file: {e}")))?;
-    if meta.len() > MAX_TEXT_FILE {
+    read_sized(path, display, std::fs::metadata(path).map(|m| m.len()))
+}
+
+/// [`read_text`] for a file whose length `len` was already asked for.
+fn read_sized(
+    path: &Path,
+    display: &Path,
+    len: std::io::Result<u64>,
+) -> Result<String, Diagnostic> {
+    let len = len.map_err(|e| Diagnostic::error(display, format!("cannot read this file: {e}")))?;
+    if len > MAX_TEXT_FILE {
         return Err(Diagnostic::error(
             display,
             format!(
                 "this file is {:.1} MiB; text files over {} MiB are refused",
-                meta.len() as f64 / 1048576.0,
+                len as f64 / 1048576.0,
                 MAX_TEXT_FILE / 1048576
             ),
         )
@@ -249,6 +311,22 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(display, format!("cannot read this file: {e}")))?;
     check_text(display, bytes)
+}
+
+/// Cuts `text`, a Markdown file, after its front matter, and returns the whole file's length;
+/// `None`, keeping it whole, when it has no front matter to keep (or one never closed, which
+/// the model reports) or no body to leave.
+fn keep_front_matter(text: &mut String, display: &Path) -> Option<usize> {
+    let split = frontmatter::split(display, text).ok()?;
+    split.front?;
+    if split.body.is_empty() {
+        return None;
+    }
+    let len = text.len();
+    let body_start = len - split.body.len();
+    // A copy of the front matter alone, so that the body's allocation is freed.
+    *text = text[..body_start].to_string();
+    Some(len)
 }
 
 /// Refuses binary files and invalid UTF-8, pointing at the first bad byte.
@@ -272,4 +350,80 @@ fn check_text(display: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 "save the file as UTF-8 in your editor (it may be in Latin-1 or Windows-1252)",
             )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site folder with `files` under `content/`.
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://example.org/\n",
+        )
+        .unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join("content").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn loaded(dir: &Path, bodies: Bodies) -> Sources {
+        let (sources, diags) = load(dir, bodies).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        sources
+    }
+
+    const PAGE: &str = "---\ntitle: A\n---\nThe body, with [a link](/b/).\n";
+
+    #[test]
+    fn a_big_site_keeps_front_matter_and_reads_each_body_again() {
+        let dir = site(&[
+            ("a.md", PAGE),
+            ("plain.md", "No front matter: kept whole.\n"),
+        ]);
+        let small = loaded(dir.path(), Bodies::OnDiskAbove(1 << 20));
+        assert!(!small.bodies_on_disk);
+        assert!(small.content.iter().all(|f| f.on_disk.is_none()));
+
+        let big = loaded(dir.path(), Bodies::OnDiskAbove(10));
+        assert!(big.bodies_on_disk);
+        let [a, plain] = &big.content[..] else {
+            panic!("two files")
+        };
+        assert_eq!(a.text, "---\ntitle: A\n---\n");
+        assert_eq!(a.on_disk.as_ref().unwrap().len, PAGE.len());
+        assert_eq!(plain.text, "No front matter: kept whole.\n");
+        assert!(plain.on_disk.is_none());
+
+        let (source, front, _) = crate::model::reparse(a.clone()).unwrap();
+        assert_eq!(front.title.as_deref(), Some("A"));
+        assert_eq!(source.body(), "", "not held");
+        assert_eq!(
+            source.read_body().unwrap(),
+            "The body, with [a link](/b/).\n"
+        );
+        // An error in the body is placed in the file as read again.
+        let d = source.body_error(16, "broken");
+        assert_eq!((d.line, d.column), (4, 17));
+    }
+
+    #[test]
+    fn a_body_left_on_disk_and_changed_since_is_an_error_not_another_text() {
+        let dir = site(&[("a.md", PAGE)]);
+        let big = loaded(dir.path(), Bodies::OnDiskAbove(0));
+        let (source, ..) = crate::model::reparse(big.content[0].clone()).unwrap();
+        // Same length, other front matter: its offsets would be another file's.
+        let edited = PAGE.replace("title: A", "title: B");
+        std::fs::write(dir.path().join("content/a.md"), edited).unwrap();
+        let e = source.read_body().unwrap_err();
+        assert!(e.message.contains("changed while"), "{e:?}");
+        assert_eq!(e.file, PathBuf::from("content/a.md"));
+        std::fs::remove_file(dir.path().join("content/a.md")).unwrap();
+        assert!(source.read_body().is_err());
+    }
 }

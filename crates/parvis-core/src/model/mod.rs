@@ -17,7 +17,7 @@ use crate::config::{Audience, Config};
 use crate::date::{self, DateValue};
 use crate::diagnostics::Diagnostic;
 use crate::load::frontmatter::{self, FrontMatter, Split};
-use crate::load::{slash_path, ContentFile, Sources};
+use crate::load::{slash_path, ContentFile, OnDisk, Sources};
 use crate::text::slugify;
 pub use crate::vocabulary::SectionKind;
 use rayon::prelude::*;
@@ -33,13 +33,14 @@ pub struct Source {
     pub display: PathBuf,
     /// Relative to `content/` (`blog/a.md`).
     pub rel: PathBuf,
-    /// The whole file; empty once [`Source::release_text`] has let it go. An `Arc<String>`
-    /// rather than an `Arc<str>`: the `String` read from the file moves in, where an
-    /// `Arc<str>` copied every file once more.
+    /// The whole file; only its front matter when the load left the body on disk
+    /// ([`crate::load::Bodies`]); empty once [`Source::release_text`] has let it go. An
+    /// `Arc<String>` rather than an `Arc<str>`: the `String` read from the file moves in,
+    /// where an `Arc<str>` copied every file once more.
     text: Arc<String>,
-    /// Set by [`Source::release_text`]: where to read the file again for a late diagnostic,
-    /// and its length in bytes when it was read.
-    released: Option<Box<(PathBuf, usize)>>,
+    /// Set when `text` is not the whole file: where to read it again, for the body or a late
+    /// diagnostic, and its length in bytes when it was read.
+    released: Option<Box<OnDisk>>,
     front: Option<std::ops::Range<usize>>,
     front_line: usize,
     body_start: usize,
@@ -48,9 +49,27 @@ pub struct Source {
 }
 
 impl Source {
-    /// The body: empty once the text is released (rendering is done by then).
+    /// The body as held: empty when left on disk or released ([`Source::read_body`] reads it).
     pub fn body(&self) -> &str {
         self.text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// The body, as held or read again from the file when the load left it on disk. An error
+    /// when the file has changed since it was loaded, since its front matter would no longer
+    /// be the one read.
+    pub fn read_body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        if self.released.is_none() {
+            return Ok(std::borrow::Cow::Borrowed(self.body()));
+        }
+        match self.full_text() {
+            Some(std::borrow::Cow::Owned(mut text)) => {
+                text.drain(..self.body_start);
+                Ok(std::borrow::Cow::Owned(text))
+            }
+            Some(std::borrow::Cow::Borrowed(_)) | None => Err(self
+                .unplaced("this file changed while the site was being built")
+                .with_hint("build again")),
+        }
     }
 
     /// The text as held, shared with the models `serve` makes from the same file (it compares
@@ -69,21 +88,24 @@ impl Source {
     /// one reads the file again under `root`, and finds it unchanged or names the file only.
     pub fn release_text(&mut self, root: &Path) {
         if self.released.is_none() {
-            self.released = Some(Box::new((root.join(&self.display), self.text.len())));
-            self.text = Arc::default();
+            self.released = Some(Box::new(OnDisk {
+                path: root.join(&self.display),
+                len: self.text.len(),
+            }));
         }
+        self.text = Arc::default();
     }
 
-    /// The whole file, for placing a diagnostic: as held, or read again once released. `None`
-    /// when the file has since gone or changed length, since its offsets would then point
-    /// into other text: the diagnostic names the file only.
+    /// The whole file, for the body or for placing a diagnostic: as held, or read again. `None`
+    /// when the file has since gone, changed length or begins otherwise than the text held,
+    /// since its offsets would then point into other text: the diagnostic names the file only.
     fn full_text(&self) -> Option<std::borrow::Cow<'_, str>> {
         match &self.released {
             None => Some(std::borrow::Cow::Borrowed(self.text.as_str())),
-            Some(released) => {
-                let (path, len) = &**released;
-                let text = std::fs::read_to_string(path).ok()?;
-                (text.len() == *len).then_some(std::borrow::Cow::Owned(text))
+            Some(on_disk) => {
+                let text = std::fs::read_to_string(&on_disk.path).ok()?;
+                (text.len() == on_disk.len && text.starts_with(self.text.as_str()))
+                    .then_some(std::borrow::Cow::Owned(text))
             }
         }
     }
@@ -505,7 +527,7 @@ impl Parsed {
                 display: self.file.display,
                 rel: self.file.rel,
                 text: Arc::new(self.file.text),
-                released: None,
+                released: self.file.on_disk,
                 front: self.split_front,
                 front_line: self.front_line,
                 body_start: self.body_start,
@@ -745,13 +767,6 @@ impl Site {
         let mut diags = Vec::new();
         check_people(&self.pages, &self.community, &mut diags);
         diags
-    }
-
-    /// Bytes of Markdown held by pages and sections.
-    pub fn source_bytes(&self) -> usize {
-        let pages = self.pages.iter().map(|p| p.source.text.len());
-        let sections = self.sections.iter().filter_map(|s| s.source.as_ref());
-        pages.chain(sections.map(|s| s.text.len())).sum()
     }
 
     /// Lets every page's and section's source text go ([`Source::release_text`]), for a build
@@ -1465,6 +1480,7 @@ mod tests {
             rel: PathBuf::from("blog/a.md"),
             display: PathBuf::from("content/blog/a.md"),
             text: text.to_string(),
+            on_disk: None,
         };
         reparse(file).unwrap().0
     }
