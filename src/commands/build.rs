@@ -66,7 +66,14 @@ pub fn build(a: BuildArgs) -> ExitCode {
                     r.code_highlighted, r.code_cached
                 ));
                 if r.bodies_packed {
-                    lines.push_str("bodies read again from disk and held packed: the sources weigh over PARVIS_PACK_BODIES_ABOVE bytes (default 128 MiB)\n");
+                    let place = match r.bodies_spilled {
+                        Some(bytes) => format!(
+                            "packed, {:.1} MB of them moved to an unnamed file in the cache folder",
+                            bytes as f64 / 1e6
+                        ),
+                        None => "held packed".to_string(),
+                    };
+                    lines.push_str(&format!("bodies read again from disk and {place}: the sources weigh over PARVIS_PACK_BODIES_ABOVE bytes (default 128 MiB)\n"));
                 }
             }
             lines

@@ -7,8 +7,9 @@
 //! Beside them, leaves every stage uses: [`diagnostics`] carries each error with its place,
 //! [`yaml`] parses YAML and TOML into diagnostics, [`yaml_edit`] rewrites one value of a YAML
 //! file where it is written, [`date`] reads front matter dates, [`text`]
-//! escapes and slugs, [`ics`] writes iCalendar text, and [`vocabulary`] and [`audience`] type the
-//! words site files choose from.
+//! escapes and slugs, [`ics`] writes iCalendar text, [`pack`] packs text a build holds until
+//! later and [`spill`] moves it to disk, and [`vocabulary`] and [`audience`] type the words
+//! site files choose from.
 
 pub mod audience;
 pub mod colour;
@@ -20,6 +21,7 @@ pub mod ics;
 pub mod load;
 pub mod model;
 pub mod pack;
+pub mod spill;
 pub mod text;
 pub mod vocabulary;
 pub mod yaml;

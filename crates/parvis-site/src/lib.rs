@@ -13,6 +13,7 @@ use parvis_core::filter::{self, Visibility};
 use parvis_core::load::{self, slash_path};
 use parvis_core::model::fetched::FetchedFeeds;
 use parvis_core::model::Site;
+use parvis_core::spill::Spill;
 use parvis_images::ImageError;
 use parvis_markdown::{
     highlight,
@@ -78,9 +79,11 @@ pub struct BuildReport {
     /// Code blocks highlighted by this build, and blocks taken from the code cache.
     pub code_highlighted: usize,
     pub code_cached: usize,
-    /// Whether the bodies were held packed (a site with over `PARVIS_PACK_BODIES_ABOVE`
-    /// bytes of Markdown).
+    /// Whether the bodies were read again from disk and held packed (a site with over
+    /// `PARVIS_PACK_BODIES_ABOVE` bytes of Markdown).
     pub bodies_packed: bool,
+    /// Bytes of packed bodies moved to a spill file in the cache folder, when they were.
+    pub bodies_spilled: Option<u64>,
 }
 
 /// Why a build failed.
@@ -384,6 +387,8 @@ pub struct Prepared {
     code_counts: (usize, usize),
     /// Whether the Markdown stage packed the bodies.
     bodies_packed: bool,
+    /// Where it moved them, when it could.
+    spill: Option<Arc<Spill>>,
     /// What each output was rendered from, for `serve` only (filled by [`build_in_memory`]).
     outputs: HashMap<String, parvis_render::OutputKey>,
     globals: parvis_render::GlobalKeys,
@@ -516,7 +521,20 @@ fn prepare(
     // templates have used them; packed, they take under half, for a fast unpacking of each
     // once for search and once for its page (links and pictures edit them packed).
     let pack = sources.bodies_on_disk;
-    let frugal = release.map(|root| Frugal { root, pack });
+    // And moved to a file, so that they do not stay in memory beside the search index's
+    // postings; held packed when the cache folder cannot take one.
+    let spill = match pack && !serving {
+        true => std::fs::create_dir_all(&cache)
+            .and_then(|()| Spill::new_in(&cache))
+            .ok()
+            .map(Arc::new),
+        false => None,
+    };
+    let frugal = release.map(|root| Frugal {
+        root,
+        pack,
+        spill: spill.as_ref(),
+    });
     diags.extend(render_markdown(
         &mut site,
         templates.as_ref(),
@@ -651,6 +669,7 @@ fn prepare(
         code,
         code_counts,
         bodies_packed: frugal.is_some_and(|f| f.pack),
+        spill,
         outputs: HashMap::new(),
         globals,
         pending: Vec::new(),
@@ -918,6 +937,17 @@ fn emit(
             site, t, planned, &urls, found, audience,
         ));
     }
+    if let Some(failure) = prepared.spill.as_ref().and_then(|s| s.failure()) {
+        diags.push(
+            Diagnostic::error(
+                cache_dir(&sources.root),
+                format!(
+                    "cannot read back the bodies set aside in a file of this folder: {failure}"
+                ),
+            )
+            .with_hint("check the disk, then build again"),
+        );
+    }
     watch.lap("render and write pages");
 
     let mut files = planned.len();
@@ -981,6 +1011,7 @@ fn emit(
         code_cached: prepared.code_counts.0,
         code_highlighted: prepared.code_counts.1,
         bodies_packed: prepared.bodies_packed,
+        bodies_spilled: prepared.spill.as_ref().map(|s| s.len()),
         external_links: if opts.external_links {
             parvis_markdown::urls::external_links(site)
         } else {
@@ -1051,8 +1082,14 @@ fn render_markdown(
         };
         let (mut r, errs) =
             parvis_markdown::render_with_shortcodes(&body, dir, &shortcode, code, html);
-        if frugal.is_some_and(|f| f.pack) {
-            r.html.pack();
+        match frugal {
+            Some(Frugal {
+                pack: true,
+                spill: Some(spill),
+                ..
+            }) => r.html.spill(spill),
+            Some(Frugal { pack: true, .. }) => r.html.pack(),
+            _ => {}
         }
         if !errs.is_empty() {
             errors.lock().expect("not poisoned").extend(src.body_errors(
@@ -1095,6 +1132,8 @@ struct Frugal<'a> {
     root: &'a Path,
     /// Whether each body is packed once rendered ([`parvis_core::model::rendered::Html`]).
     pack: bool,
+    /// And moved there, when packed.
+    spill: Option<&'a Arc<Spill>>,
 }
 
 /// Renders one shortcode call with its template under `shortcodes/`; `dir`, the folder of

@@ -544,7 +544,7 @@ impl Site {
         let mut diags = Vec::new();
         let content = std::mem::take(&mut sources.content);
         let parsed: Vec<_> = content.into_par_iter().map(parse_file).collect();
-        let mut files = Vec::new();
+        let mut files = Vec::with_capacity(parsed.len());
         for p in parsed {
             match p {
                 Ok((f, errs)) => {
@@ -722,12 +722,17 @@ impl Site {
             sections: &sections,
             by_key: &by_key,
         };
-        let mut pages: Vec<Page> = page_files
-            .into_iter()
-            .filter_map(|(source, front)| placer.place(source, front, &mut diags))
-            .collect();
+        // Extended, not collected: `collect` from a `Vec`'s `into_iter` reuses its allocation,
+        // and that of the 600-byte files (or of 1 KB pages) kept for 8-byte `Arc`s held 130 MB
+        // for nothing at 100,000 pages.
+        let mut pages: Vec<Arc<Page>> = Vec::with_capacity(page_files.len());
+        pages.extend(
+            page_files
+                .into_iter()
+                .filter_map(|(source, front)| placer.place(source, front, &mut diags))
+                .map(Arc::new),
+        );
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-        let pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
 
         check_people(&pages, &community, &mut diags);
         let site = Site {

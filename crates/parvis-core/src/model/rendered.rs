@@ -2,10 +2,12 @@
 //! resolve. The model holds it on pages and sections; the markdown stage makes it.
 
 use crate::config::RawHtml;
+use crate::spill::{Spill, Spot};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A heading in the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -56,8 +58,9 @@ pub fn is_page_path(url: &str) -> bool {
 }
 
 /// A body's HTML: as written, or packed (zstd) by a build whose bodies would weigh too much to
-/// hold plain until the templates have used them ([`Html::pack`]). Read it with
-/// [`Html::text`], which unpacks a packed one for the caller.
+/// hold plain until the templates have used them ([`Html::pack`]), or packed and moved to a
+/// [`Spill`] file ([`Html::spill`]). Read it with [`Html::text`], which unpacks a packed one
+/// for the caller.
 #[derive(Debug, Clone)]
 pub struct Html(Repr);
 
@@ -67,22 +70,37 @@ enum Repr {
     /// zstd frame with its length in front, at its exact size; and the URLs of its links
     /// once resolved, written in on reading ([`Html::resolve_links`]).
     Packed(Box<[u8]>, Option<Box<[String]>>),
+    /// The same frame, in a spill file; and the URLs, as for `Packed`.
+    Spilled(Box<Spilled>, Option<Box<[String]>>),
+}
+
+#[derive(Debug, Clone)]
+struct Spilled {
+    spill: Arc<Spill>,
+    spot: Spot,
+    /// Of the packed bytes, which [`Html::hash_held`] gives without reading them back.
+    hash: u64,
 }
 
 impl Html {
-    /// The HTML, unpacked when packed, with its links' URLs.
+    /// The HTML, unpacked when packed, with its links' URLs. A spilled body that cannot be
+    /// read back is empty here; its spill file remembers the failure ([`Spill::failure`]),
+    /// and the build fails.
     pub fn text(&self) -> Cow<'_, str> {
-        match &self.0 {
-            Repr::Plain(s) => Cow::Borrowed(s),
-            // Packed by this process from a `str`: it always unpacks.
-            Repr::Packed(bytes, urls) => {
-                let html = crate::pack::unpack(bytes).unwrap_or_default();
-                Cow::Owned(match urls {
-                    Some(urls) => substitute_links(&html, urls),
-                    None => html,
-                })
-            }
-        }
+        let (packed, urls) = match &self.0 {
+            Repr::Plain(s) => return Cow::Borrowed(s),
+            Repr::Packed(bytes, urls) => (Cow::Borrowed(&bytes[..]), urls),
+            Repr::Spilled(spilled, urls) => match spilled.spill.get(spilled.spot) {
+                Some(bytes) => (Cow::Owned(bytes), urls),
+                None => return Cow::Borrowed(""),
+            },
+        };
+        // Packed by this process from a `str`: it always unpacks.
+        let html = crate::pack::unpack(&packed).unwrap_or_default();
+        Cow::Owned(match urls {
+            Some(urls) => substitute_links(&html, urls),
+            None => html,
+        })
     }
 
     /// Compresses the HTML in place (see [`crate::pack`]).
@@ -92,9 +110,26 @@ impl Html {
         }
     }
 
-    /// Feeds what identifies the HTML to `h`: the bytes held and the links' URLs. Packing is
-    /// deterministic, so within one build that tells bodies apart as well as the text does,
-    /// without unpacking it.
+    /// Compresses the HTML and moves it to `spill`; held packed when the file cannot take it
+    /// (a full disk).
+    pub fn spill(&mut self, spill: &Arc<Spill>) {
+        self.pack();
+        if let Repr::Packed(bytes, urls) = &mut self.0 {
+            if let Ok(spot) = spill.put(bytes) {
+                let hash = hash_of(&bytes[..]);
+                let spilled = Spilled {
+                    spill: spill.clone(),
+                    spot,
+                    hash,
+                };
+                self.0 = Repr::Spilled(Box::new(spilled), urls.take());
+            }
+        }
+    }
+
+    /// Feeds what identifies the HTML to `h`: the bytes held (or their hash, when spilled) and
+    /// the links' URLs. Packing is deterministic, so within one build that tells bodies apart
+    /// as well as the text does, without unpacking it.
     pub fn hash_held(&self, h: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
         match &self.0 {
@@ -103,19 +138,29 @@ impl Html {
                 bytes.hash(h);
                 urls.hash(h);
             }
+            Repr::Spilled(spilled, urls) => {
+                spilled.hash.hash(h);
+                urls.hash(h);
+            }
         }
     }
 
     pub fn is_packed(&self) -> bool {
-        matches!(self.0, Repr::Packed(..))
+        matches!(self.0, Repr::Packed(..) | Repr::Spilled(..))
     }
 
-    /// Replaces the HTML with what `edit` makes of it, packed again if it was packed.
+    /// Replaces the HTML with what `edit` makes of it, packed (and spilled) again if it was.
     pub fn edit(&mut self, edit: impl FnOnce(&str) -> String) {
+        let spill = match &self.0 {
+            Repr::Spilled(spilled, _) => Some(spilled.spill.clone()),
+            _ => None,
+        };
         let packed = self.is_packed();
         *self = Html::from(edit(&self.text()));
-        if packed {
-            self.pack();
+        match spill {
+            Some(spill) => self.spill(&spill),
+            None if packed => self.pack(),
+            None => {}
         }
     }
 
@@ -125,10 +170,22 @@ impl Html {
     pub fn resolve_links(&mut self, urls: Vec<String>) {
         match &mut self.0 {
             Repr::Plain(s) => *s = substitute_links(s, &urls),
-            Repr::Packed(_, pending @ None) => *pending = Some(urls.into_boxed_slice()),
-            Repr::Packed(_, Some(_)) => self.edit(|html| substitute_links(html, &urls)),
+            Repr::Packed(_, pending @ None) | Repr::Spilled(_, pending @ None) => {
+                *pending = Some(urls.into_boxed_slice())
+            }
+            Repr::Packed(_, Some(_)) | Repr::Spilled(_, Some(_)) => {
+                self.edit(|html| substitute_links(html, &urls))
+            }
         }
     }
+}
+
+/// A hash of `bytes` that is the same in every build (`DefaultHasher::new` has fixed keys).
+fn hash_of(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// Placeholder written in place of link `n`; made of characters HTML and URL escaping leave
@@ -256,7 +313,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_packed_body_reads_with_its_links_as_a_plain_one_does() {
+    fn a_packed_or_spilled_body_reads_with_its_links_as_a_plain_one_does() {
         let (open, close) = droppable_link(1);
         let html = format!(
             "<p><a href=\"{}\">a</a> {open}b{close} @@PV9@@</p>",
@@ -265,18 +322,44 @@ mod tests {
         let urls = vec!["/blog/a & b/".to_string(), String::new()];
         let mut plain = Html::from(html.clone());
         plain.resolve_links(urls.clone());
-        let mut packed = Html::from(html);
+        let mut packed = Html::from(html.clone());
         packed.pack();
-        packed.resolve_links(urls);
+        packed.resolve_links(urls.clone());
         assert!(packed.is_packed());
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Arc::new(Spill::new_in(dir.path()).unwrap());
+        let mut spilled = Html::from(html);
+        spilled.spill(&spill);
+        assert!(matches!(spilled.0, Repr::Spilled(..)), "{spilled:?}");
+        spilled.resolve_links(urls);
         assert_eq!(
             plain.text(),
             "<p><a href=\"/blog/a &amp; b/\">a</a> b @@PV9@@</p>"
         );
         assert_eq!(packed.text(), plain.text());
-        // Edited after its links were resolved (the image stage): still the same text.
+        assert_eq!(spilled.text(), plain.text());
+        // Edited after its links were resolved (the image stage): still the same text, and
+        // the spilled one spilled again.
         packed.edit(|h| h.replace(" b ", " c "));
         plain.edit(|h| h.replace(" b ", " c "));
+        spilled.edit(|h| h.replace(" b ", " c "));
+        assert!(matches!(spilled.0, Repr::Spilled(..)), "{spilled:?}");
         assert_eq!(packed.text(), plain.text());
+        assert_eq!(spilled.text(), plain.text());
+        assert_eq!(spill.failure(), None);
+        // The same bodies hash alike, as `serve` compares them, spilled or not.
+        let hash = |h: &Html| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            h.hash_held(&mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        let mut again = Html::from(plain.text().into_owned());
+        again.spill(&spill);
+        let mut other = Html::from("<p>other</p>".to_string());
+        other.spill(&spill);
+        let mut fresh = Html::from(plain.text().into_owned());
+        fresh.spill(&spill);
+        assert_eq!(hash(&again), hash(&fresh));
+        assert_ne!(hash(&again), hash(&other));
     }
 }
