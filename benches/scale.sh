@@ -17,7 +17,10 @@
 #
 # Environment: PARVIS (default: the release binary under $CARGO_TARGET_DIR or target/), RUNS
 # (default 3), WARMUP (default 1), BENCH_ROOT (default /tmp), PAGEFIND (default `pagefind`),
-# SIZES (overrides the list of sizes, e.g. SIZES="10000").
+# SIZES (overrides the list of sizes, e.g. SIZES="10000"), CACHE_ROOT (parvis's cache folder
+# for each site under CACHE_ROOT/<site>/ instead of SITE/.parvis-cache/: a build over 128 MiB of
+# Markdown moves its packed bodies to a file there, so with the corpora on tmpfs, a cache on
+# disk is what keeps that file out of memory, as on a user's machine).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN=${RUN_SH:-$HERE/../shared/bench/run.sh}
@@ -29,7 +32,7 @@ for arg in "$@"; do
     --big) big=1 ;;
     --cold) cold=1 ;;
     --hugo-100k) hugo_100k=1 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,10 +45,21 @@ fi
 [[ -n ${PARVIS:-} && -x $PARVIS ]] || {
   echo "no parvis release binary: cargo build --release, or set PARVIS=..." >&2; exit 2; }
 ROOT=${BENCH_ROOT:-/tmp}
-if ((cold)); then
-  # run.sh starts `(cd SITE && $PARVIS build)`: this empties that site's cache first.
-  wrapper=$ROOT/parvis-cold
-  printf '#!/bin/sh\n[ "$1" = build ] && rm -rf .parvis-cache\nexec %q "$@"\n' "$PARVIS" >"$wrapper"
+# run.sh starts `(cd SITE && $PARVIS build)`: a wrapper picks the site's cache folder there
+# (CACHE_ROOT), and with --cold empties it first.
+if ((cold)) || [[ -n ${CACHE_ROOT:-} ]]; then
+  wrapper=$ROOT/parvis-wrapped
+  {
+    echo '#!/bin/sh'
+    if [[ -n ${CACHE_ROOT:-} ]]; then
+      printf 'PARVIS_CACHE_DIR=%q/"$(basename "$PWD")"; export PARVIS_CACHE_DIR\n' "$CACHE_ROOT"
+      cache='"$PARVIS_CACHE_DIR"'
+    else
+      cache=.parvis-cache
+    fi
+    ((cold)) && echo "[ \"\$1\" = build ] && rm -rf $cache"
+    printf 'exec %q "$@"\n' "$PARVIS"
+  } >"$wrapper"
   chmod +x "$wrapper"
   PARVIS=$wrapper
 fi
@@ -106,6 +120,7 @@ for n in sizes:
                                           cell(runs.get("hugo+pagefind")), parvis, files))
 PY
 echo
+[[ -n ${CACHE_ROOT:-} ]] && echo "parvis: its cache folder under $CACHE_ROOT/<site>/"
 if ((cold)); then echo "parvis: cold, its cache emptied before every run"
 elif ((WARMUP == 0)); then echo "parvis: no warm-up round: cold on a new corpus, warm on one built before"
 else echo "parvis: warm, highlighted code from the cache of the warm-up round (--cold: without)"; fi
