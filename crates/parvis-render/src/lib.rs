@@ -292,7 +292,9 @@ fn listings(site: &Site) -> serde_json::Value {
     })
 }
 
-/// Renders planned pages, handing each result to `write`. Returns one diagnostic per failure.
+/// Renders planned pages, handing each result to `write` as the text it is (the writer checks
+/// the links of a page's HTML without validating its UTF-8 again). Returns one diagnostic per
+/// failure.
 pub fn render<W>(
     site: &Site,
     templates: &Templates,
@@ -302,7 +304,7 @@ pub fn render<W>(
     write: W,
 ) -> Vec<Diagnostic>
 where
-    W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    W: Fn(&str, &str) -> Result<(), Diagnostic> + Sync,
 {
     let view = community::CommunityView::new(site);
     let look = Lookups::new(site);
@@ -316,7 +318,7 @@ where
         .par_iter()
         .filter_map(|p| {
             let result = render_one(site, templates, strings, &values, &look, &view, feeds, p)
-                .and_then(|html| write(&p.path, html.as_bytes()));
+                .and_then(|html| write(&p.path, &html));
             result.err()
         })
         .collect()

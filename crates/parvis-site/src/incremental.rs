@@ -484,11 +484,13 @@ impl Prepared {
             &self.strings,
             planned,
             feed_links,
-            |path: &str, bytes: &[u8]| {
+            |path: &str, text: &str| {
                 if copies.contains_key(path) {
                     return Ok(());
                 }
-                memory.write(path, bytes).map_err(|e| write_error(path, e))
+                memory
+                    .write(path, text.as_bytes())
+                    .map_err(|e| write_error(path, e))
             },
         );
         check(errors)?;

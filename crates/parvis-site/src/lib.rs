@@ -894,8 +894,8 @@ fn emit(
         .collect();
 
     let progress = progress_bar(opts.progress, planned.len() as u64);
-    let write = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        if let (Some(&k), Ok(html)) = (by_path.get(path), std::str::from_utf8(bytes)) {
+    let write = |path: &str, html: &str| -> Result<(), Diagnostic> {
+        if let Some(&k) = by_path.get(path) {
             let broken: Vec<String> = parvis_markdown::urls::html_urls(html)
                 .filter(|u| {
                     !reported.contains(u.as_ref())
@@ -914,7 +914,7 @@ fn emit(
         progress.inc(1);
         match staging {
             Some(s) => s
-                .write(&format!("{prefix}{path}"), bytes)
+                .write(&format!("{prefix}{path}"), html.as_bytes())
                 .map_err(|e| write_error(path, e)),
             None => Ok(()),
         }
