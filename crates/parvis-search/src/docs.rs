@@ -32,13 +32,16 @@ pub struct Doc {
 }
 
 impl Doc {
-    /// This document without its text (body and headings): what an index that is only
-    /// exported keeps once the document is analysed and its file made.
-    pub fn without_text(self) -> Doc {
+    /// What an index that is only exported keeps of this document once it is analysed and its
+    /// file made: its key and URL, which name it, and its facets, which the export lists. The
+    /// rest (text, title, description, tags) is in the document's file already: kept, it was
+    /// 50 MB more at the build's peak at 100,000 pages.
+    pub fn exported_only(self) -> Doc {
         Doc {
-            headings: Vec::new(),
-            sections: Vec::new(),
-            ..self
+            key: self.key,
+            url: self.url,
+            facets: self.facets,
+            ..Doc::default()
         }
     }
 }

@@ -203,7 +203,8 @@ pub enum Texts {
     /// analysing the old text again.
     Kept,
     /// Dropped: a one-shot build only exports the index, and the text of every page is its
-    /// largest part.
+    /// largest part. Of each document, only what the export lists is kept
+    /// ([`Doc::exported_only`]).
     Dropped,
 }
 
@@ -361,7 +362,7 @@ impl SearchIndex {
                         .collect();
                     let chunk = match texts {
                         Texts::Kept => chunk,
-                        Texts::Dropped => chunk.into_iter().map(Doc::without_text).collect(),
+                        Texts::Dropped => chunk.into_iter().map(Doc::exported_only).collect(),
                     };
                     if sender.send((chunk, analysed)).is_err() {
                         break;
@@ -1006,7 +1007,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(once.docs().len(), 40);
-        assert!(once.docs().iter().all(|d| d.sections.is_empty()));
+        assert!(once
+            .docs()
+            .iter()
+            .all(|d| d.sections.is_empty() && d.title.is_empty() && !d.facets.is_empty()));
         // 40 documents: a full group and a part one, each handed over once.
         let names: Vec<&str> = handed.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["d/0.bin", "d/1.bin"]);
