@@ -523,7 +523,7 @@ fn prepare(
     let pack = sources.bodies_on_disk;
     // And moved to a file, so that they do not stay in memory beside the search index's
     // postings; held packed when the cache folder cannot take one.
-    let spill = match pack && !serving {
+    let spill = match pack {
         true => std::fs::create_dir_all(&cache)
             .and_then(|()| Spill::new_in(&cache))
             .ok()

@@ -52,6 +52,7 @@ pub enum Bodies {
     OnDiskAbove(u64),
 }
 
+/// A YAML file under `data/`.
 #[derive(Debug, Clone)]
 pub struct DataFile {
     /// Relative to `data/`.

@@ -40,7 +40,7 @@ pub struct Source {
     text: Arc<String>,
     /// Set when `text` is not the whole file: where to read it again, for the body or a late
     /// diagnostic, and its length in bytes when it was read.
-    released: Option<Box<OnDisk>>,
+    on_disk: Option<Box<OnDisk>>,
     front: Option<std::ops::Range<usize>>,
     front_line: usize,
     body_start: usize,
@@ -58,18 +58,18 @@ impl Source {
     /// when the file has changed since it was loaded, since its front matter would no longer
     /// be the one read.
     pub fn read_body(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-        if self.released.is_none() {
+        if self.on_disk.is_none() {
             return Ok(std::borrow::Cow::Borrowed(self.body()));
         }
-        match self.full_text() {
-            Some(std::borrow::Cow::Owned(mut text)) => {
-                text.drain(..self.body_start);
-                Ok(std::borrow::Cow::Owned(text))
-            }
-            Some(std::borrow::Cow::Borrowed(_)) | None => Err(self
+        let Some(text) = self.full_text() else {
+            return Err(self
                 .unplaced("this file changed while the site was being built")
-                .with_hint("build again")),
-        }
+                .with_hint("build again"));
+        };
+        // Read again, so owned: no copy.
+        let mut text = text.into_owned();
+        text.drain(..self.body_start);
+        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// The text as held, shared with the models `serve` makes from the same file (it compares
@@ -87,8 +87,8 @@ impl Source {
     /// are most of a gigabyte, and past this point only a diagnostic still needs them. That
     /// one reads the file again under `root`, and finds it unchanged or names the file only.
     pub fn release_text(&mut self, root: &Path) {
-        if self.released.is_none() {
-            self.released = Some(Box::new(OnDisk {
+        if self.on_disk.is_none() {
+            self.on_disk = Some(Box::new(OnDisk {
                 path: root.join(&self.display),
                 len: self.text.len(),
             }));
@@ -100,7 +100,7 @@ impl Source {
     /// when the file has since gone, changed length or begins otherwise than the text held,
     /// since its offsets would then point into other text: the diagnostic names the file only.
     fn full_text(&self) -> Option<std::borrow::Cow<'_, str>> {
-        match &self.released {
+        match &self.on_disk {
             None => Some(std::borrow::Cow::Borrowed(self.text.as_str())),
             Some(on_disk) => {
                 let text = std::fs::read_to_string(&on_disk.path).ok()?;
@@ -527,7 +527,7 @@ impl Parsed {
                 display: self.file.display,
                 rel: self.file.rel,
                 text: Arc::new(self.file.text),
-                released: self.file.on_disk,
+                on_disk: self.file.on_disk,
                 front: self.split_front,
                 front_line: self.front_line,
                 body_start: self.body_start,
