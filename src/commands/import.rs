@@ -132,12 +132,8 @@ fn import(a: &ImportArgs) -> Result<String, Failure> {
     }
     let text = std::fs::read_to_string(&a.file)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", a.file.display())))?;
-    let (mut sources, _) =
-        parvis_core::load::load(root, parvis_core::load::Bodies::Held).map_err(|d| {
-            let mut all = Diagnostics::default();
-            all.extend(d);
-            Failure::Content(all)
-        })?;
+    let (mut sources, _) = parvis_core::load::load(root, parvis_core::load::Bodies::Held)
+        .map_err(|d| Failure::Content(d.into_iter().collect()))?;
     // Errors elsewhere in the site are not the import's: it needs the ids and the audiences.
     let (site, _) = Site::build(&mut sources);
     let display = a.file.clone();

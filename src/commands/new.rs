@@ -146,12 +146,8 @@ fn create(a: &NewArgs) -> Result<Vec<Written>, NewError> {
             root.display()
         )));
     }
-    let (mut sources, _) =
-        parvis_core::load::load(root, parvis_core::load::Bodies::Held).map_err(|d| {
-            let mut all = Diagnostics::default();
-            all.extend(d);
-            NewError::Content(all)
-        })?;
+    let (mut sources, _) = parvis_core::load::load(root, parvis_core::load::Bodies::Held)
+        .map_err(|d| NewError::Content(d.into_iter().collect()))?;
     // Errors elsewhere in the site are the writer's to fix later; `new` only needs its shape.
     let (site, _) = Site::build(&mut sources);
     let config = &site.config;

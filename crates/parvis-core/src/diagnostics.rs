@@ -228,6 +228,15 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
+/// Diagnostics made elsewhere (a stage's `Vec`), gathered as one build's.
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(ds: I) -> Diagnostics {
+        Diagnostics {
+            items: ds.into_iter().collect(),
+        }
+    }
+}
+
 impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);

@@ -146,9 +146,7 @@ type Step<T> = Result<T, Stop>;
 fn check(diags: impl IntoIterator<Item = Diagnostic>) -> Step<()> {
     let diags: Vec<Diagnostic> = diags.into_iter().collect();
     if diags.iter().any(Diagnostic::is_error) {
-        let mut all = Diagnostics::default();
-        all.extend(diags);
-        return Err(Stop::Failed(all));
+        return Err(Stop::Failed(diags.into_iter().collect()));
     }
     Ok(())
 }
@@ -1707,9 +1705,7 @@ fn one(d: Diagnostic) -> Diagnostics {
 }
 
 fn all(d: Vec<Diagnostic>) -> Diagnostics {
-    let mut all = Diagnostics::default();
-    all.extend(d);
-    all
+    d.into_iter().collect()
 }
 
 /// Both absent, or the very same shared value: what the update kept is known unchanged.

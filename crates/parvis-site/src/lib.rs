@@ -195,11 +195,8 @@ pub fn build_all(opts: &BuildOptions) -> Result<Vec<BuildReport>, BuildError> {
 /// commands (`check --audiences`, `report`). Warnings are dropped; errors fail. The members'
 /// feeds are read from the cache, as the last build left it: these commands ask no network.
 pub fn load_model(root: &Path) -> Result<Site, BuildError> {
-    let (mut sources, load_diags) = load::load(root, load::Bodies::Held).map_err(|d| {
-        let mut all = Diagnostics::default();
-        all.extend(d);
-        BuildError::Content(all)
-    })?;
+    let (mut sources, load_diags) = load::load(root, load::Bodies::Held)
+        .map_err(|d| BuildError::Content(d.into_iter().collect()))?;
     let (mut site, model_diags) = model(&mut sources);
     let (fetched, _) = fetch_feeds(&site, root, true);
     site.community.attach_feeds(&fetched, &site.config);
@@ -452,11 +449,8 @@ fn prepare(
         true => load::Bodies::Held,
         false => load::Bodies::OnDiskAbove(big_site_above()),
     };
-    let (mut sources, load_diags) = load::load(&opts.root, bodies).map_err(|d| {
-        let mut all = Diagnostics::default();
-        all.extend(d);
-        BuildError::Content(all)
-    })?;
+    let (mut sources, load_diags) =
+        load::load(&opts.root, bodies).map_err(|d| BuildError::Content(d.into_iter().collect()))?;
     diags.extend(load_diags);
     watch.lap("load");
     let audience = audience_or(&sources.config, audience, sources.config.public_audience())?;
